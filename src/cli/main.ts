@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'node:fs'
+import { Command, Option } from 'commander'
+import type { Config } from '../config.js'
+import { ConfigError, loadConfig } from '../config.js'
+import { createWorker } from '../container.js'
+import { createLogger } from '../http/logger.js'
+import { DataDirInUseError } from '../persistence/data-dir-lock.js'
+import { MigrationError, migrate, migrationStatus } from '../persistence/migrator.js'
+import { createDatabase } from '../persistence/database.js'
+import type { Runtime } from '../runtime.js'
+import { openRuntime } from '../runtime.js'
+import { serve } from '../server.js'
+import { DomainError } from '../domain/shared/errors.js'
+import { exportOpenApi } from './openapi.js'
+
+const program = new Command('openline').description('Openline: an open-source Connect API for mobile operators.').showHelpAfterError()
+
+const config = (): Config => loadConfig()
+const quietLogger = () => createLogger(process.env.LOG_LEVEL === undefined ? 'warn' : config().logLevel)
+
+/** Opens the database (migrating it), runs a command, and always closes it again. */
+async function withRuntime<T>(run: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await openRuntime(config(), quietLogger())
+  try {
+    return await run(runtime)
+  } finally {
+    await runtime.close()
+  }
+}
+
+const print = (value: unknown): void => {
+  process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value)}\n`)
+}
+
+program
+  .command('serve')
+  .description('Start the API (and, by default, the worker). Migrates the database first.')
+  .option('--no-worker', 'do not run the worker in this process')
+  .option('--no-migrate', 'do not apply migrations on start')
+  .option('--demo', "create the sandbox tenant 'demo' and a demo key on first start")
+  .action(async (options: { worker: boolean; migrate: boolean; demo?: boolean }) => {
+    await serve(config(), { worker: options.worker, migrate: options.migrate, demo: options.demo ?? false })
+  })
+
+program
+  .command('worker')
+  .description('Run only the worker: scheduled changes, retries, purges. Any number may run at once on PostgreSQL.')
+  .action(async () => {
+    const cfg = config()
+    const logger = createLogger(cfg.logLevel)
+    const runtime = await openRuntime(cfg, logger, { migrate: false })
+    const worker = createWorker(runtime.services, cfg.worker)
+    worker.start()
+    logger.info('worker started')
+    const stop = async () => {
+      await worker.stop()
+      await runtime.close()
+      process.exit(0)
+    }
+    process.once('SIGTERM', () => void stop())
+    process.once('SIGINT', () => void stop())
+  })
+
+program
+  .command('migrate')
+  .description('Apply pending migrations (forward-only). Exits non-zero on failure.')
+  .argument('[action]', "'up' (default) or 'status'", 'up')
+  .action(async (action: string) => {
+    const database = await createDatabase(config().database)
+    try {
+      if (action === 'status') {
+        for (const m of await migrationStatus(database.scripts)) print(`${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`)
+      } else if (action === 'up') {
+        const applied = await migrate(database.scripts)
+        print(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.map((m) => m.name).join(', ')}`)
+      } else throw new Error(`Unknown migrate action '${action}': use 'up' or 'status'.`)
+    } finally {
+      await database.close()
+    }
+  })
+
+const tenants = program.command('tenants').description('Manage tenants.')
+tenants
+  .command('create')
+  .argument('<name>', 'lower-case letters, digits and dashes')
+  .option('--time-zone <zone>', 'IANA time zone', 'UTC')
+  .option('--sandbox', 'a sandbox tenant (test clocks, sandbox keys)', false)
+  .option('--json', 'print JSON')
+  .action(async (name: string, options: { timeZone: string; sandbox: boolean; json?: boolean }) => {
+    const tenant = await withRuntime(({ services }) => services.tenants.create({ name, timeZone: options.timeZone, sandbox: options.sandbox }))
+    print(options.json ? tenant : `Created ${tenant.sandbox ? 'sandbox' : 'live'} tenant '${tenant.name}' (${tenant.id}, ${tenant.timeZone}).`)
+  })
+tenants
+  .command('list')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const all = await withRuntime(({ services }) => services.tenants.list())
+    if (options.json) return print(all)
+    for (const t of all) print(`${t.name}\t${t.sandbox ? 'sandbox' : 'live'}\t${t.timeZone}\t${t.id}`)
+  })
+
+const apiKeys = program.command('api-keys').description('Manage API keys.')
+apiKeys
+  .command('create')
+  .requiredOption('--tenant <name>', 'the tenant the key belongs to')
+  .option('--name <label>', 'a label to tell keys apart')
+  .addOption(new Option('--scopes <scopes>', 'comma-separated scopes (default: all)').argParser((v) => v.split(',').map((s) => s.trim()).filter(Boolean)))
+  .option('--json', 'print one JSON object {id, tenant, key}')
+  .action(async (options: { tenant: string; name?: string; scopes?: string[]; json?: boolean }) => {
+    const created = await withRuntime(async ({ services }) => {
+      const tenant = await services.tenants.getByName(options.tenant)
+      return services.apiKeys.create(undefined, tenant, { ...(options.name && { label: options.name }), ...(options.scopes && { scopes: options.scopes }) })
+    })
+    if (options.json) return print({ id: created.apiKey.id, tenant: options.tenant, key: created.key })
+    print(`Created key ${created.apiKey.id} for '${options.tenant}' (scopes: ${created.apiKey.scopes.join(', ')}). It is shown only now:\n${created.key}`)
+  })
+apiKeys
+  .command('list')
+  .option('--tenant <name>', 'only this tenant')
+  .option('--json', 'print JSON')
+  .action(async (options: { tenant?: string; json?: boolean }) => {
+    const all = (await withRuntime(({ services }) => services.apiKeys.listAll())).filter((k) => !options.tenant || k.tenant === options.tenant)
+    if (options.json) return print(all)
+    for (const k of all) {
+      print(`${k.id}\t${k.tenant}\t${k.label}\t${k.prefix}…${k.hint}\t${k.scopes.join(',')}\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}`)
+    }
+  })
+apiKeys
+  .command('revoke')
+  .argument('<id>', 'the key id')
+  .action(async (id: string) => {
+    const revoked = await withRuntime(({ services }) => services.apiKeys.revokeInAnyTenant(id))
+    print(`Revoked key ${revoked.id} of '${revoked.tenant}'.`)
+  })
+
+program
+  .command('openapi')
+  .description('OpenAPI document.')
+  .command('export')
+  .argument('[file]', 'write here instead of stdout')
+  .action(async (file?: string) => {
+    const document = await exportOpenApi()
+    if (file) writeFileSync(file, document)
+    else process.stdout.write(document)
+  })
+
+program.parseAsync().catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof DataDirInUseError || error instanceof MigrationError || error instanceof DomainError
+  process.stderr.write(`openline: ${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.exit(1)
+})

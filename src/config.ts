@@ -1,0 +1,106 @@
+/**
+ * The only reader of the environment. `loadConfig` parses it once and fails listing every bad
+ * variable, so an operator fixes them all in one go. It is pure: tests pass their own env.
+ */
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'pglite'; dataDir: string | 'memory:' }
+
+export interface Config {
+  database: DatabaseConfig
+  /** Where embedded data and the demo key live (also used with PostgreSQL for the demo key file). */
+  dataDir: string | 'memory:'
+  host: string
+  port: number
+  publicUrl: string | undefined
+  logLevel: LogLevel
+  worker: { pollIntervalMs: number; batchSize: number }
+  vacuumIntervalMs: number
+  shutdownTimeoutMs: number
+  authCacheTtlMs: number
+  v2: {
+    jwtSecret: string | undefined
+    jwksUrl: string | undefined
+    jwtAudience: string[] | undefined
+    jwtIssuer: string | undefined
+  }
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = []
+  const read = (name: string): string | undefined => {
+    const value = env[name]
+    return value === undefined || value.trim() === '' ? undefined : value.trim()
+  }
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name)
+    if (raw === undefined) return fallback
+    const value = Number(raw)
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got '${raw}')`)
+      return fallback
+    }
+    return value
+  }
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = read(name)
+    if (raw === undefined) return undefined
+    try {
+      const parsed = new URL(raw)
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol')
+      return raw
+    } catch {
+      problems.push(`${name} must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL`)
+      return undefined
+    }
+  }
+
+  const dataDir = read('OPENLINE_DATA_DIR') ?? './.openline/data'
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:'])
+  const poolSize = int('DATABASE_POOL_SIZE', 10, 1, 1000)
+  const logLevel = (read('LOG_LEVEL') ?? 'info') as LogLevel
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`)
+  const host = read('HOST') ?? '127.0.0.1'
+  const port = int('PORT', 8080, 0, 65535)
+  const publicUrl = url('OPENLINE_PUBLIC_URL', ['http:', 'https:'])
+  const jwtSecret = read('OPENLINE_V2_JWT_SECRET')
+  if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push('OPENLINE_V2_JWT_SECRET must be at least 32 characters')
+  const jwksUrl = url('OPENLINE_V2_JWKS_URL', ['http:', 'https:'])
+  const audience = read('OPENLINE_V2_JWT_AUDIENCE')
+
+  const config: Config = {
+    database: databaseUrl ? { kind: 'postgres', url: databaseUrl, poolSize } : { kind: 'pglite', dataDir },
+    dataDir,
+    host,
+    port,
+    publicUrl,
+    logLevel,
+    worker: {
+      pollIntervalMs: int('OPENLINE_WORKER_POLL_MS', 1000, 10, 3_600_000),
+      batchSize: int('OPENLINE_WORKER_BATCH_SIZE', 10, 1, 1000),
+    },
+    vacuumIntervalMs: int('OPENLINE_VACUUM_INTERVAL_MINUTES', 60, 1, 10_080) * 60_000,
+    shutdownTimeoutMs: int('OPENLINE_SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),
+    authCacheTtlMs: int('OPENLINE_AUTH_CACHE_TTL_MS', 5_000, 0, 600_000),
+    v2: {
+      jwtSecret,
+      jwksUrl,
+      jwtAudience: audience ? audience.split(',').map((a) => a.trim()).filter(Boolean) : undefined,
+      jwtIssuer: read('OPENLINE_V2_JWT_ISSUER'),
+    },
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return config
+}

@@ -1,0 +1,61 @@
+/**
+ * Domain errors carry a stable, dotted, snake_case `code` (`subscription.not_active`) and structured
+ * `details`. Nothing outside `http/` knows about status codes: the HTTP layer maps each class to
+ * one status (see http/plugins/error-handler.ts).
+ */
+export type FieldError = { path: string; message: string }
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: ErrorKind
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+export type ErrorKind =
+  | 'invalid_input'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'business_rule'
+  | 'payload_too_large'
+
+/** The request is malformed (bad id, bad cursor, bad header): 400. */
+export class InvalidInputError extends DomainError {
+  readonly kind = 'invalid_input'
+}
+
+/** No, unknown or revoked credentials: 401. */
+export class UnauthenticatedError extends DomainError {
+  readonly kind = 'unauthenticated'
+}
+
+/** Valid credentials without the scope or mode the operation needs: 403. */
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden'
+}
+
+/** Absent, or owned by another tenant (the two are indistinguishable on purpose): 404. */
+export class NotFoundError extends DomainError {
+  readonly kind = 'not_found'
+  constructor(resource: string, id: string, details: Record<string, unknown> = {}) {
+    super(`${resource}.not_found`, `No ${resource.replaceAll('_', ' ')} with id '${id}'.`, { resource, id, ...details })
+  }
+}
+
+/** The resource is in a state that does not allow the operation, or a concurrent write won: 409. */
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict'
+}
+
+/** Well-formed but breaks a business rule: 422. */
+export class BusinessRuleError extends DomainError {
+  readonly kind = 'business_rule'
+}

@@ -1,0 +1,66 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyBaseLogger } from 'fastify'
+import Fastify from 'fastify'
+import { newId } from '../domain/shared/ids.js'
+import type { Services } from '../container.js'
+import { installApiKeyAuth } from './plugins/auth.js'
+import { installErrorHandling } from './plugins/error-handler.js'
+import { installIdempotency } from './plugins/idempotency.js'
+import { installMetrics } from './plugins/metrics.js'
+import { installOpenApi } from './plugins/openapi.js'
+import { parseQueryString } from './querystring.js'
+import { apiKeyRoutes } from './routes/api-keys/api-keys.routes.js'
+import { idempotencyKeyRoutes } from './routes/idempotency-keys/idempotency-keys.routes.js'
+import { healthRoutes } from './routes/operations/health.routes.js'
+import type { App } from './types.js'
+
+export const BODY_LIMIT_BYTES = 1024 * 1024
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+export interface AppOptions {
+  services: Services
+  logger: FastifyBaseLogger
+  /** Registers more routes before the app is sealed (tests use it for fault injection). */
+  extend?: (app: App) => Promise<void>
+}
+
+/**
+ * Builds the HTTP app without listening: `server.ts` listens, tests use `app.inject`. Hook order on a
+ * request: request id → API key (401/403) → body parsing (400/413) → schema validation (400) →
+ * idempotency claim (replay/409) → handler → stored response.
+ */
+export async function buildApp({ services, logger, extend }: AppOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    forceCloseConnections: 'idle',
+    genReqId: (req) => {
+      const header = req.headers['x-request-id']
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : newId()
+    },
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+  })
+  // Routes that plugins register for themselves (the docs page) are public.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'none' }
+  })
+
+  installErrorHandling(app)
+  installMetrics(app)
+  await installOpenApi(app)
+  installApiKeyAuth(app, { apiKeys: services.apiKeys, clock: services.clock })
+  installIdempotency(app, services.idempotency)
+
+  await app.register(healthRoutes, { db: services.db })
+  await app.register(apiKeyRoutes, { apiKeys: services.apiKeys })
+  await app.register(idempotencyKeyRoutes, { idempotency: services.idempotency })
+  if (extend) await app.register(extend)
+
+  await app.ready()
+  return app
+}

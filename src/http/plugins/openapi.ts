@@ -1,0 +1,51 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import { Problem } from '../problem.js'
+import type { App } from '../types.js'
+
+export const API_VERSION = '0.1.0'
+
+/**
+ * OpenAPI 3.1 generated from the route schemas (one schema validates, serialises and documents),
+ * served at `/openapi.json`, with a browsable page at `/docs`. `openline openapi export` writes the
+ * same document to openapi/openapi.json, which CI compares with the code.
+ */
+export async function installOpenApi(app: App): Promise<void> {
+  app.addSchema(Problem)
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Openline Connect API',
+        version: API_VERSION,
+        description: [
+          'Openline implements the Connect API, the REST API a mobile operator uses to sell and run subscriptions.',
+          '',
+          '* **Authentication**: send your API key in the `X-Api-Key` header.',
+          '* **Idempotency**: send `X-Idempotency-Key` (up to 256 characters) on every POST, PUT, PATCH and DELETE. ' +
+            'The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a ' +
+            'different request is a 409 `idempotency.key_reused`; keys expire after 24 hours.',
+          '* **Ids**: a path id may be the entity UUID or your own reference prefixed with `rid_`.',
+          '* **Lists** page with `limit` and `cursor` (`pagination.nextCursor`); `offset` is accepted too.',
+          '* **Errors** are RFC 9457 `application/problem+json` bodies with a stable `code` and the `requestId`.',
+        ].join('\n'),
+      },
+      components: {
+        securitySchemes: {
+          ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Your API key (`ol_live_…` or `ol_sandbox_…`).' },
+        },
+      },
+      security: [{ ApiKeyAuth: [] }],
+      tags: [
+        { name: 'api-keys', description: 'API keys of your tenant (admin scope).' },
+        { name: 'idempotency', description: 'Inspect idempotency keys while debugging retries.' },
+        { name: 'operations', description: 'Health, readiness and metrics.' },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })
+  app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'none' } }, async () => app.swagger())
+}

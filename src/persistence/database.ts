@@ -1,0 +1,123 @@
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import type { SQL } from 'drizzle-orm'
+import pg from 'pg'
+import type { DatabaseConfig } from '../config.js'
+import { lockDataDir } from './data-dir-lock.js'
+import * as schema from './schema/index.js'
+
+export type Schema = typeof schema
+/** A database handle or an open transaction: repositories take one as their first argument. */
+export type Executor = PgDatabase<PgQueryResultHKT, Schema>
+
+/** Runs raw multi-statement SQL; only migrations and maintenance use it. */
+export interface ScriptRunner {
+  /** Runs `fn` in one transaction on one connection; `exec` accepts several statements. */
+  transaction<T>(fn: (exec: (sql: string) => Promise<void>, query: <R>(sql: string, params?: unknown[]) => Promise<R[]>) => Promise<T>): Promise<T>
+  /** Runs a statement outside any transaction (VACUUM cannot run inside one). */
+  exec(sql: string): Promise<void>
+}
+
+export interface Database {
+  kind: 'postgres' | 'pglite'
+  db: Executor
+  scripts: ScriptRunner
+  close(): Promise<void>
+}
+
+/**
+ * Picks the driver at start-up: PostgreSQL through `pg.Pool` when DATABASE_URL is set, else embedded
+ * PGlite. Both go through Drizzle's own drivers with one schema module, so every query runs the same
+ * code on both. PGlite's `pg` adapter is never used: after the first failing parameterised query its
+ * connection is dead (see docs/architecture.md).
+ */
+export async function createDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.kind === 'postgres' ? createPostgres(config.url, config.poolSize) : createPglite(config.dataDir)
+}
+
+export function createPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined)
+  const db = drizzlePg({ client: pool, schema }) as unknown as Executor
+  return {
+    kind: 'postgres',
+    db,
+    scripts: {
+      async transaction(fn) {
+        const client = await pool.connect()
+        try {
+          await client.query('BEGIN')
+          const result = await fn(
+            async (text) => {
+              await client.query(text)
+            },
+            async (text, params) => (await client.query(text, params)).rows,
+          )
+          await client.query('COMMIT')
+          return result
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined)
+          throw error
+        } finally {
+          client.release()
+        }
+      },
+      async exec(text) {
+        await pool.query(text)
+      },
+    },
+    close: () => pool.end(),
+  }
+}
+
+export async function createPglite(dataDir: string | 'memory:'): Promise<Database> {
+  const inMemory = dataDir === 'memory:'
+  const lock = inMemory ? undefined : lockDataDir(dataDir)
+  try {
+    if (!inMemory) mkdirSync(dataDir, { recursive: true })
+    return wrapPglite(await PGlite.create(inMemory ? undefined : dataDir), () => lock?.release())
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
+}
+
+/** Wraps an open PGlite (tests load one from a migrated template) as a Database. */
+export function wrapPglite(client: PGlite, onClose: () => void = () => undefined): Database {
+  const db = drizzlePglite({ client, schema }) as unknown as Executor
+  return {
+    kind: 'pglite',
+    db,
+    scripts: {
+      transaction: (fn) =>
+        client.transaction((tx) =>
+          fn(
+            async (text) => {
+              await tx.exec(text)
+            },
+            async (text, params) => (await tx.query(text, params)).rows as never[],
+          ),
+        ),
+      async exec(text) {
+        await client.exec(text)
+      },
+    },
+    async close() {
+      try {
+        await client.close()
+      } finally {
+        onClose()
+      }
+    },
+  }
+}
+
+/** Rows of a raw query, the same on both drivers (both results carry `rows`). */
+export async function queryRows<T>(executor: Executor, query: SQL): Promise<T[]> {
+  const result = (await executor.execute(query)) as unknown as { rows: T[] }
+  return result.rows
+}

@@ -1,0 +1,3 @@
+export * from './access.js'
+export * from './idempotency.js'
+export * from './job.js'

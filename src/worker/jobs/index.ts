@@ -1,0 +1,17 @@
+import type { Services } from '../../container.js'
+import type { JobHandler, RecurringJob } from '../runner.js'
+import { PURGE_FINISHED_JOBS, purgeFinishedJobs } from './purge-finished-jobs.job.js'
+import { PURGE_IDEMPOTENCY_KEYS, purgeIdempotencyKeys } from './purge-idempotency-keys.job.js'
+
+/** Every job kind and the handler that runs it. */
+export function jobHandlers(services: Services): Record<string, JobHandler> {
+  return {
+    [PURGE_IDEMPOTENCY_KEYS]: purgeIdempotencyKeys(services.idempotency),
+    [PURGE_FINISHED_JOBS]: purgeFinishedJobs(services.db, services.clock),
+  }
+}
+
+export const recurringJobs: RecurringJob[] = [
+  { kind: PURGE_IDEMPOTENCY_KEYS, everyMs: 60 * 60 * 1000 },
+  { kind: PURGE_FINISHED_JOBS, everyMs: 24 * 60 * 60 * 1000 },
+]

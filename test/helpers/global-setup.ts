@@ -1,0 +1,57 @@
+import { writeFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import type { TestProject } from 'vitest/node'
+import { createPostgres, wrapPglite } from '../../src/persistence/database.js'
+import { migrate } from '../../src/persistence/migrator.js'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteTemplate: string
+    postgresTemplate: string
+  }
+}
+
+/**
+ * Migrates once per run. PGlite: a migrated data directory dumped to a file that every test file
+ * loads (~0.4 s instead of a 3 s initdb). PostgreSQL (TEST_DATABASE_URL): a template database every
+ * test file clones with CREATE DATABASE … TEMPLATE.
+ */
+export default async function setup(project: TestProject) {
+  const adminUrl = process.env.TEST_DATABASE_URL
+  if (adminUrl) {
+    const template = `openline_tpl_${process.pid}_${Date.now()}`
+    const admin = new pg.Client({ connectionString: adminUrl })
+    await admin.connect()
+    await admin.query(`CREATE DATABASE ${template}`)
+    const database = createPostgres(withDatabase(adminUrl, template), 2)
+    await migrate(database.scripts)
+    await database.close()
+    project.provide('postgresTemplate', template)
+    project.provide('pgliteTemplate', '')
+    return async () => {
+      // Test files drop their own databases; drop any left by a crashed file, then the template.
+      const left = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${template}_%`])
+      for (const row of left.rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`)
+      await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
+      await admin.end()
+    }
+  }
+  const client = await PGlite.create()
+  await migrate(wrapPglite(client).scripts)
+  const dump = await client.dumpDataDir('none')
+  await client.close()
+  const file = join(tmpdir(), `openline-test-template-${process.pid}.tar`)
+  writeFileSync(file, Buffer.from(await dump.arrayBuffer()))
+  project.provide('pgliteTemplate', file)
+  project.provide('postgresTemplate', '')
+  return () => rmSync(file, { force: true })
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url)
+  parsed.pathname = `/${database}`
+  return parsed.toString()
+}
