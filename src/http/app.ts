@@ -13,6 +13,7 @@ import { apiKeyRoutes } from './routes/api-keys/api-keys.routes.js'
 import { idempotencyKeyRoutes } from './routes/idempotency-keys/idempotency-keys.routes.js'
 import { healthRoutes } from './routes/operations/health.routes.js'
 import type { App } from './types.js'
+import { validatorCompiler } from './validation.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -38,12 +39,24 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
       const header = req.headers['x-request-id']
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : newId()
     },
-    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 512 },
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(validatorCompiler)
+  // JSON is the only body the API takes: anything else is a 400 naming the content type.
+  app.removeContentTypeParser('text/plain')
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id)
+  })
+  // While draining for shutdown, a connection that finishes its request is closed rather than kept
+  // alive, so the server can stop once the requests in flight are answered.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close')
+    return payload
   })
   // Routes that plugins register for themselves (the docs page) are public.
   app.addHook('onRoute', (route) => {

@@ -1,0 +1,22 @@
+import { Ajv } from 'ajv'
+import type { Options } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
+
+const shared: Options = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false }
+
+/**
+ * Two validators. Query strings, path params and headers arrive as text, so they are coerced
+ * (`limit=5` is a number, one `status=A` is an array). JSON bodies are not: `{"label": 7}` is a
+ * 400, never quietly the string "7". Every error is reported, not only the first.
+ */
+const byPart = {
+  body: addFormats(new Ajv({ ...shared, coerceTypes: false })),
+  coerced: addFormats(new Ajv({ ...shared, coerceTypes: 'array' })),
+}
+
+export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) =>
+  (httpPart === 'body' ? byPart.body : byPart.coerced).compile(schema as object) as ReturnType<FastifySchemaCompiler<FastifySchema>>
