@@ -52,6 +52,7 @@ const ENSURE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migration (
  */
 export async function migrate(scripts: ScriptRunner, migrations = loadMigrations()): Promise<Migration[]> {
   const applied: Migration[] = []
+  await migrationStatus(scripts, migrations) // refuses a changed or unknown migration before applying anything
   for (const migration of migrations) {
     const done = await scripts.transaction(async (exec, query) => {
       await exec(ENSURE_TABLE)

@@ -78,6 +78,12 @@ export class ApiKeyService {
     return mapPage(result, (row) => toView(row, tenant.sandbox))
   }
 
+  async get(tenant: Tenant, id: string): Promise<ApiKeyView> {
+    const row = await keys.findApiKey(this.db, tenant.id, id)
+    if (!row) throw new NotFoundError('api_key', id)
+    return toView(row, tenant.sandbox)
+  }
+
   /** Every tenant's keys, for the operator's CLI. */
   async listAll(): Promise<(ApiKeyView & { tenant: string })[]> {
     const byId = new Map((await tenants.listTenants(this.db)).map((t) => [t.id, t]))
@@ -97,13 +103,13 @@ export class ApiKeyService {
 
   /** Revokes a key at once; revoking twice keeps the first time. */
   async revoke(ctx: Pick<RequestContext, 'idempotency'> | undefined, tenant: Tenant, id: string): Promise<ApiKeyView> {
-    const row = await this.uow.write(ctx, async (tx) => {
+    const view = await this.uow.write(ctx, async (tx) => {
       const revoked = await keys.revokeApiKey(tx, tenant.id, id, this.clock.now())
       if (!revoked) throw new NotFoundError('api_key', id)
-      return revoked
+      return toView(revoked, tenant.sandbox)
     })
     this.cache.invalidateKey(id)
-    return toView(row, tenant.sandbox)
+    return view
   }
 
   /**

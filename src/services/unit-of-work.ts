@@ -5,6 +5,9 @@ import type { RequestContext } from './context.js'
  * The transaction boundary of a write use case. One use case is one transaction; when the request
  * carries an idempotency key, its stored response is written in that same transaction, so the
  * effect and the record commit or roll back together.
+ *
+ * The value `work` resolves to is rendered as the stored response, so it must be exactly what the
+ * service method returns to its route: write `return this.uow.write(ctx, async (tx) => …)`.
  */
 export class UnitOfWork {
   constructor(readonly db: Executor) {}

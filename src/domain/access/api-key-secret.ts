@@ -35,7 +35,8 @@ export function parseApiKey(key: string): ParsedApiKey | undefined {
   const body = key.slice(sandbox ? SANDBOX_PREFIX.length : LIVE_PREFIX.length)
   if (!/^[A-Za-z0-9_-]{86}$/.test(body)) return undefined
   const bytes = Buffer.from(body, 'base64url')
-  if (bytes.length !== 64) return undefined
+  // The last character carries four unused bits: only the canonical spelling of a key is the key.
+  if (bytes.length !== 64 || bytes.toString('base64url') !== body) return undefined
   return { sandbox, tenantId: bytesToUuid(bytes.subarray(0, 16)), keyId: bytesToUuid(bytes.subarray(16, 32)), secret: bytes.subarray(32) }
 }
 

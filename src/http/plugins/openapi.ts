@@ -5,6 +5,17 @@ import type { App } from '../types.js'
 
 export const API_VERSION = '0.1.0'
 
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const IdempotencyKeyHeader = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 256,
+  description:
+    'Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a ' +
+    'different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` ' +
+    'with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key.',
+}
+
 /**
  * OpenAPI 3.1 generated from the route schemas (one schema validates, serialises and documents),
  * served at `/openapi.json`, with a browsable page at `/docs`. `openline openapi export` writes the
@@ -41,6 +52,13 @@ export async function installOpenApi(app: App): Promise<void> {
         { name: 'idempotency', description: 'Inspect idempotency keys while debugging retries.' },
         { name: 'operations', description: 'Health, readiness and metrics.' },
       ],
+    },
+    // Every write operation documents the idempotency header its route honours.
+    transform: ({ schema, url, route }) => {
+      const methods = [route.method].flat()
+      if (!schema || schema.hide || !methods.some((m) => WRITE_METHODS.has(m)) || route.config?.idempotent === false) return { schema, url }
+      const headers = (schema.headers ?? { type: 'object', properties: {} }) as { type: string; properties: Record<string, unknown> }
+      return { schema: { ...schema, headers: { ...headers, properties: { ...headers.properties, 'x-idempotency-key': IdempotencyKeyHeader } } }, url }
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

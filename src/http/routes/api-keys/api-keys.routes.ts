@@ -24,6 +24,21 @@ export async function apiKeyRoutes(app: App, { apiKeys }: { apiKeys: ApiKeyServi
     async (req) => mapPage(await apiKeys.list(req.ctx.tenant, pageRequest(req.query)), toApiKey),
   )
 
+  app.get(
+    '/api-keys/:apiKeyId',
+    {
+      config: admin,
+      schema: {
+        operationId: 'getApiKey',
+        tags: ['api-keys'],
+        summary: 'Get an API key',
+        params: ApiKeyParams,
+        response: { 200: ApiKey, ...problemResponses(403, 404) },
+      },
+    },
+    async (req) => toApiKey(await apiKeys.get(req.ctx.tenant, req.params.apiKeyId)),
+  )
+
   app.post(
     '/api-keys',
     {

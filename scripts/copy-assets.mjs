@@ -1,0 +1,8 @@
+// Copies what the compiled code reads at run time (the SQL migrations) next to it in dist/,
+// so the installed package runs without the source tree.
+import { cpSync, mkdirSync, readdirSync } from 'node:fs'
+
+const from = 'src/persistence/migrations'
+const to = 'dist/persistence/migrations'
+mkdirSync(to, { recursive: true })
+for (const file of readdirSync(from).filter((f) => f.endsWith('.sql'))) cpSync(`${from}/${file}`, `${to}/${file}`)

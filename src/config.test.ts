@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.js'
+
+describe('loadConfig', () => {
+  it('defaults to embedded PGlite in ./.openline/data on 127.0.0.1:8080', () => {
+    const config = loadConfig({})
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: './.openline/data' })
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, logLevel: 'info' })
+  })
+
+  it('uses PostgreSQL when DATABASE_URL is set, and memory when the data dir is memory:', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/openline', DATABASE_POOL_SIZE: '20' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@db:5432/openline',
+      poolSize: 20,
+    })
+    expect(loadConfig({ OPENLINE_DATA_DIR: 'memory:' }).database).toEqual({ kind: 'pglite', dataDir: 'memory:' })
+  })
+
+  it('lists every bad variable in one error', () => {
+    let error: unknown
+    try {
+      loadConfig({ PORT: '99999', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', OPENLINE_WORKER_POLL_MS: 'soon', OPENLINE_V2_JWT_SECRET: 'short' })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const problems = (error as ConfigError).problems.join('\n')
+    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'OPENLINE_WORKER_POLL_MS', 'OPENLINE_V2_JWT_SECRET']) expect(problems).toContain(name)
+    expect((error as ConfigError).problems).toHaveLength(5)
+  })
+})
