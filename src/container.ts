@@ -4,6 +4,7 @@ import type { Clock } from './domain/shared/clock.js'
 import type { Database, Executor } from './persistence/database.js'
 import { ApiKeyService } from './services/api-key.service.js'
 import { AuthCache } from './services/auth-cache.js'
+import { EventService } from './services/event.service.js'
 import { IdempotencyService } from './services/idempotency.service.js'
 import { JobQueue } from './services/job-queue.service.js'
 import { TenantService } from './services/tenant.service.js'
@@ -31,7 +32,8 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const tenants = new TenantService(db, clock, authCache)
   const apiKeys = new ApiKeyService(db, uow, clock, authCache)
   const idempotency = new IdempotencyService(db, clock)
-  const services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency }
+  const events = new EventService(db, clock)
+  const services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events }
   return services
 }
 

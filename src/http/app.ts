@@ -10,6 +10,7 @@ import { installMetrics } from './plugins/metrics.js'
 import { installOpenApi } from './plugins/openapi.js'
 import { parseQueryString } from './querystring.js'
 import { apiKeyRoutes } from './routes/api-keys/api-keys.routes.js'
+import { eventRoutes } from './routes/events/events.routes.js'
 import { idempotencyKeyRoutes } from './routes/idempotency-keys/idempotency-keys.routes.js'
 import { healthRoutes } from './routes/operations/health.routes.js'
 import type { App } from './types.js'
@@ -72,6 +73,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(healthRoutes, { db: services.db })
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys })
   await app.register(idempotencyKeyRoutes, { idempotency: services.idempotency })
+  await app.register(eventRoutes, { events: services.events })
   if (extend) await app.register(extend)
 
   await app.ready()

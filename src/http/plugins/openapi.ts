@@ -50,6 +50,7 @@ export async function installOpenApi(app: App): Promise<void> {
       tags: [
         { name: 'api-keys', description: 'API keys of your tenant (admin scope).' },
         { name: 'idempotency', description: 'Inspect idempotency keys while debugging retries.' },
+        { name: 'events', description: 'The outbox: every state change, with the resource snapshot.' },
         { name: 'operations', description: 'Health, readiness and metrics.' },
       ],
     },

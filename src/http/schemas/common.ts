@@ -2,7 +2,12 @@ import type { TSchema } from 'typebox'
 import { Type } from 'typebox'
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../domain/shared/paging.js'
 
-export const DateTime = (options: { description?: string } = {}) => Type.String({ format: 'date-time', ...options })
+/**
+ * A timestamp in a response: services hand over Dates, the serialiser writes ISO 8601 UTC. Request
+ * timestamps use `DateTimeInput`, which stays a string until a service reads it.
+ */
+export const DateTime = (options: { description?: string } = {}) => Type.Unsafe<Date | string>({ type: 'string', format: 'date-time', ...options })
+export const DateTimeInput = (options: { description?: string; examples?: string[] } = {}) => Type.String({ format: 'date-time', ...options })
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 /** A calendar date a client schedules by (`YYYY-MM-DD`), read in the tenant's time zone. */
