@@ -7,6 +7,9 @@ import { AuthCache } from './services/auth-cache.js'
 import { EventService } from './services/event.service.js'
 import { IdempotencyService } from './services/idempotency.service.js'
 import { JobQueue } from './services/job-queue.service.js'
+import { SchedulingService } from './services/scheduling.service.js'
+import { TestClockService } from './services/test-clock.service.js'
+import { TimelineService } from './services/timeline.service.js'
 import { TenantService } from './services/tenant.service.js'
 import { UnitOfWork } from './services/unit-of-work.js'
 import { jobHandlers, recurringJobs } from './worker/jobs/index.js'
@@ -24,7 +27,7 @@ export interface ContainerInput {
  * The composition root: plain objects with explicit constructor arguments, each service given only
  * what it uses. The HTTP app, the worker, the CLI and the tests all build the same container.
  */
-export function createServices({ config, database, clock, logger }: ContainerInput) {
+export function createServices({ config, database, clock, logger }: ContainerInput): Services {
   const db: Executor = database.db
   const uow = new UnitOfWork(db)
   const authCache = new AuthCache(config.authCacheTtlMs, () => clock.now().getTime())
@@ -33,11 +36,33 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const apiKeys = new ApiKeyService(db, uow, clock, authCache)
   const idempotency = new IdempotencyService(db, clock)
   const events = new EventService(db, clock)
-  const services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events }
+  const timeline = new TimelineService(db, clock)
+  const scheduling = new SchedulingService(db, clock, queue, tenants)
+  // Advancing a test clock runs the tenant's due jobs in-process; the worker that does it needs the
+  // finished container, so it is bound once the container exists.
+  let runDueJobs: (tenantId: string) => Promise<number> = async () => 0
+  const testClock = new TestClockService(db, clock, tenants, (tenantId) => runDueJobs(tenantId))
+  const services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, timeline, scheduling, testClock }
+  const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
+  runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
   return services
 }
 
-export type Services = ReturnType<typeof createServices>
+export type Services = {
+  database: Database
+  db: Executor
+  clock: Clock
+  logger: Logger
+  uow: UnitOfWork
+  queue: JobQueue
+  tenants: TenantService
+  apiKeys: ApiKeyService
+  idempotency: IdempotencyService
+  events: EventService
+  timeline: TimelineService
+  scheduling: SchedulingService
+  testClock: TestClockService
+}
 
 let workerSeq = 0
 

@@ -13,6 +13,7 @@ import { apiKeyRoutes } from './routes/api-keys/api-keys.routes.js'
 import { eventRoutes } from './routes/events/events.routes.js'
 import { idempotencyKeyRoutes } from './routes/idempotency-keys/idempotency-keys.routes.js'
 import { healthRoutes } from './routes/operations/health.routes.js'
+import { testClockRoutes } from './routes/test-clock/test-clock.routes.js'
 import type { App } from './types.js'
 import { validatorCompiler } from './validation.js'
 
@@ -74,6 +75,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys })
   await app.register(idempotencyKeyRoutes, { idempotency: services.idempotency })
   await app.register(eventRoutes, { events: services.events })
+  await app.register(testClockRoutes, { testClock: services.testClock })
   if (extend) await app.register(extend)
 
   await app.ready()

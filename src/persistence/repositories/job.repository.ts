@@ -101,3 +101,14 @@ export async function deleteFinishedBefore(ex: Executor, before: Date): Promise<
     .returning({ id: job.id })
   return rows.length
 }
+
+/** The earliest instant at which one of the tenant's queued jobs falls due, up to `upTo`. */
+export async function nextQueuedRunAt(ex: Executor, tenantId: string, upTo: Date): Promise<Date | undefined> {
+  const [row] = await ex
+    .select({ runAt: job.runAt })
+    .from(job)
+    .where(and(eq(job.tenantId, tenantId), eq(job.state, 'queued'), lte(job.runAt, upTo)))
+    .orderBy(asc(job.runAt))
+    .limit(1)
+  return row?.runAt
+}

@@ -1,0 +1,87 @@
+import { and, asc, eq, gt, inArray, lte } from 'drizzle-orm'
+import type { Executor } from '../database.js'
+import type { ChangeStatus } from '../schema/index.js'
+import { scheduledChange } from '../schema/index.js'
+
+export type ScheduledChangeRow = typeof scheduledChange.$inferSelect
+
+export interface Target {
+  tenantId: string
+  targetType: string
+  targetId: string
+}
+
+const ofTarget = (t: Target) =>
+  and(eq(scheduledChange.tenantId, t.tenantId), eq(scheduledChange.targetType, t.targetType), eq(scheduledChange.targetId, t.targetId))
+
+export async function insertChange(ex: Executor, row: ScheduledChangeRow): Promise<void> {
+  await ex.insert(scheduledChange).values(row)
+}
+
+export async function pendingOfTargets(ex: Executor, tenantId: string, targetType: string, targetIds: string[]): Promise<ScheduledChangeRow[]> {
+  if (targetIds.length === 0) return []
+  return ex
+    .select()
+    .from(scheduledChange)
+    .where(
+      and(
+        eq(scheduledChange.tenantId, tenantId),
+        eq(scheduledChange.targetType, targetType),
+        inArray(scheduledChange.targetId, targetIds),
+        eq(scheduledChange.status, 'PENDING'),
+      ),
+    )
+    .orderBy(asc(scheduledChange.effectiveAt), asc(scheduledChange.id))
+}
+
+/** Every change of a target, whatever its status: the timeline's "scheduled" half. */
+export async function changesOfTarget(ex: Executor, target: Target): Promise<ScheduledChangeRow[]> {
+  return ex.select().from(scheduledChange).where(ofTarget(target)).orderBy(asc(scheduledChange.effectiveAt), asc(scheduledChange.id))
+}
+
+/** Pending changes of a target due by `at`, locked, in effective order. */
+export async function lockDueChanges(ex: Executor, target: Target, at: Date): Promise<ScheduledChangeRow[]> {
+  return ex
+    .select()
+    .from(scheduledChange)
+    .where(and(ofTarget(target), eq(scheduledChange.status, 'PENDING'), lte(scheduledChange.effectiveAt, at)))
+    .orderBy(asc(scheduledChange.effectiveAt), asc(scheduledChange.id))
+    .for('update')
+}
+
+/** Moves pending changes to a final status; only those still pending (a second run does nothing). */
+export async function closeChanges(
+  ex: Executor,
+  tenantId: string,
+  ids: string[],
+  status: Exclude<ChangeStatus, 'PENDING'>,
+  outcome: string | null,
+  now: Date,
+): Promise<ScheduledChangeRow[]> {
+  if (ids.length === 0) return []
+  return ex
+    .update(scheduledChange)
+    .set({ status, outcome, updatedAt: now })
+    .where(and(eq(scheduledChange.tenantId, tenantId), inArray(scheduledChange.id, ids), eq(scheduledChange.status, 'PENDING')))
+    .returning()
+}
+
+export async function pendingOfKinds(ex: Executor, target: Target, kinds: string[]): Promise<ScheduledChangeRow[]> {
+  return ex
+    .select()
+    .from(scheduledChange)
+    .where(and(ofTarget(target), eq(scheduledChange.status, 'PENDING'), inArray(scheduledChange.kind, kinds)))
+    .orderBy(asc(scheduledChange.effectiveAt))
+}
+
+export async function pendingAfter(ex: Executor, target: Target, after: Date): Promise<ScheduledChangeRow[]> {
+  return ex.select().from(scheduledChange).where(and(ofTarget(target), eq(scheduledChange.status, 'PENDING'), gt(scheduledChange.effectiveAt, after)))
+}
+
+/** Marks a change that could not apply as FAILED, with why. */
+export async function reopenAsFailed(ex: Executor, tenantId: string, id: string, outcome: string, now: Date): Promise<void> {
+  await ex
+    .update(scheduledChange)
+    .set({ status: 'FAILED', outcome, updatedAt: now })
+    .where(and(eq(scheduledChange.tenantId, tenantId), eq(scheduledChange.id, id)))
+}
