@@ -4,6 +4,7 @@ import type { Clock } from './domain/shared/clock.js'
 import type { Database, Executor } from './persistence/database.js'
 import { ApiKeyService } from './services/api-key.service.js'
 import { AuthCache } from './services/auth-cache.js'
+import { CatalogService } from './services/catalog.service.js'
 import { EventService } from './services/event.service.js'
 import { IdempotencyService } from './services/idempotency.service.js'
 import { JobQueue } from './services/job-queue.service.js'
@@ -33,7 +34,8 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const apiKeys = new ApiKeyService(db, uow, clock, authCache)
   const idempotency = new IdempotencyService(db, clock)
   const events = new EventService(db, clock)
-  const services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events }
+  const catalog = new CatalogService(db, uow, events)
+  const services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, catalog }
   return services
 }
 

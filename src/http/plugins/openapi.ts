@@ -51,6 +51,7 @@ export async function installOpenApi(app: App): Promise<void> {
         { name: 'api-keys', description: 'API keys of your tenant (admin scope).' },
         { name: 'idempotency', description: 'Inspect idempotency keys while debugging retries.' },
         { name: 'events', description: 'The outbox: every state change, with the resource snapshot.' },
+        { name: 'catalog', description: 'Product offerings, their groups and promotions. Reading needs the read scope; writing, the admin scope.' },
         { name: 'operations', description: 'Health, readiness and metrics.' },
       ],
     },
