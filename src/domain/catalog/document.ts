@@ -1,14 +1,18 @@
-import { Value } from 'typebox/value'
+import { Ajv } from 'ajv'
+import type { ErrorObject } from 'ajv'
+import addFormatsModule from 'ajv-formats'
 import type { FieldError } from '../shared/errors.js'
 import { InvalidInputError } from '../shared/errors.js'
 import { CatalogDocument } from './inputs.js'
 
-interface SchemaIssue {
-  keyword: string
-  instancePath: string
-  params: Record<string, unknown>
-  message: string
-}
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
+
+/**
+ * The same validator settings as HTTP bodies (src/http/validation.ts): every error, no coercion,
+ * the same formats. (TypeBox's own `Value.Errors` stops after eight errors.)
+ */
+const check = addFormats(new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, strict: false })).compile<CatalogDocument>(CatalogDocument as object)
 
 /**
  * Checks a parsed catalog file against the admin API's body schemas and answers it typed, or
@@ -17,19 +21,21 @@ interface SchemaIssue {
  * "must be null" half of an optional-or-null field is dropped when the other half says more.
  */
 export function parseCatalogDocument(value: unknown): CatalogDocument {
-  if (Value.Check(CatalogDocument, value)) return value
-  const issues = [...Value.Errors(CatalogDocument, value)] as SchemaIssue[]
+  if (check(value)) return value
+  const issues = check.errors ?? []
   const errors: FieldError[] = []
   for (const issue of issues) {
-    if (issue.keyword === 'required' && Array.isArray(issue.params.requiredProperties)) {
-      for (const property of issue.params.requiredProperties as string[]) errors.push({ path: `${issue.instancePath}/${property}`, message: 'is required' })
-    } else if (issue.keyword === 'type' && issue.params.type === 'null' && issues.some((other) => other !== issue && other.instancePath.startsWith(issue.instancePath))) {
-      continue
-    } else {
-      errors.push({ path: issue.instancePath || '/', message: issue.message })
-    }
+    const path = issue.instancePath
+    if (issue.keyword === 'required') errors.push({ path: `${path}/${String(issue.params.missingProperty)}`, message: 'is required' })
+    else if (!isNoise(issue, issues)) errors.push({ path: path || '/', message: issue.message ?? 'is invalid' })
   }
   throw invalidDocument(errors)
+}
+
+/** The summary of a failed `anyOf`, and its "must be null" branch, say nothing the other errors there do not. */
+function isNoise(issue: ErrorObject, all: ErrorObject[]): boolean {
+  const summary = issue.keyword === 'anyOf' || (issue.keyword === 'type' && issue.params.type === 'null')
+  return summary && all.some((other) => other !== issue && other.keyword !== 'anyOf' && !(other.keyword === 'type' && other.params.type === 'null') && other.instancePath.startsWith(issue.instancePath))
 }
 
 export function invalidDocument(errors: FieldError[]): InvalidInputError {

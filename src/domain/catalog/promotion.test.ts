@@ -129,6 +129,11 @@ describe('parseCatalogDocument', () => {
     expect(paths).toEqual(expect.arrayContaining(['/groups/0/productOfferingGroupId', '/offerings/0/product/type', '/offerings/0/product/category', '/offerings/0/price/grossPrice']))
   })
 
+  it('reports every error, not only the first few', () => {
+    const groups = Array.from({ length: 12 }, (_, i) => ({ productOfferingGroupId: `BAD-${i}`, name: 'x' }))
+    expect(() => parseCatalogDocument({ groups })).toThrow(expect.objectContaining({ fieldErrors: groups.map((_, i) => expect.objectContaining({ path: `/groups/${i}/productOfferingGroupId` })) }))
+  })
+
   it('answers a valid document as it is', () => {
     const document = { offerings: [input()] }
     expect(parseCatalogDocument(document)).toBe(document)
