@@ -4,6 +4,7 @@ import type { Clock } from './domain/shared/clock.js'
 import type { Database, Executor } from './persistence/database.js'
 import { ApiKeyService } from './services/api-key.service.js'
 import { AuthCache } from './services/auth-cache.js'
+import { CatalogService } from './services/catalog.service.js'
 import { EventService } from './services/event.service.js'
 import { IdempotencyService } from './services/idempotency.service.js'
 import { JobQueue } from './services/job-queue.service.js'
@@ -36,13 +37,14 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const apiKeys = new ApiKeyService(db, uow, clock, authCache)
   const idempotency = new IdempotencyService(db, clock)
   const events = new EventService(db, clock)
+  const catalog = new CatalogService(db, uow, events)
   const timeline = new TimelineService(db, clock)
   const scheduling = new SchedulingService(db, clock, queue, tenants)
   // Advancing a test clock runs the tenant's due jobs in-process; the worker that does it needs the
   // finished container, so it is bound once the container exists.
   let runDueJobs: (tenantId: string) => Promise<number> = async () => 0
   const testClock = new TestClockService(db, clock, tenants, (tenantId) => runDueJobs(tenantId))
-  const services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, timeline, scheduling, testClock }
+  const services: Services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, catalog, timeline, scheduling, testClock }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
   runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
   return services
@@ -59,6 +61,7 @@ export type Services = {
   apiKeys: ApiKeyService
   idempotency: IdempotencyService
   events: EventService
+  catalog: CatalogService
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService

@@ -11,6 +11,8 @@ import { createDatabase } from '../persistence/database.js'
 import type { Runtime } from '../runtime.js'
 import { openRuntime } from '../runtime.js'
 import { serve } from '../server.js'
+import { readCatalogFile } from '../services/catalog-import.js'
+import { systemContext } from '../services/context.js'
 import { DomainError } from '../domain/shared/errors.js'
 import { exportOpenApi } from './openapi.js'
 
@@ -134,6 +136,23 @@ apiKeys
     print(`Revoked key ${revoked.id} of '${revoked.tenant}'.`)
   })
 
+const catalog = program.command('catalog').description('Manage a tenant\'s product catalog.')
+catalog
+  .command('import')
+  .description('Create or update groups, offerings and promotions from a JSON or YAML file, in one transaction.')
+  .argument('<file>', '`{ groups, offerings, promotions }`, each item shaped as its admin API body (.yaml/.yml read as YAML, anything else as JSON)')
+  .requiredOption('--tenant <name>', 'the tenant whose catalog it is')
+  .option('--json', 'print the counts as JSON')
+  .action(async (file: string, options: { tenant: string; json?: boolean }) => {
+    const document = readCatalogFile(file)
+    const counts = await withRuntime(async ({ services }) => {
+      const tenant = await services.tenants.getByName(options.tenant)
+      return services.catalog.importCatalog(systemContext(tenant, services.clock, 'cli:catalog-import'), document)
+    })
+    if (options.json) return print(counts)
+    print(`Imported into '${options.tenant}': ${counts.groups} group(s), ${counts.offerings} offering(s), ${counts.promotions} promotion(s).`)
+  })
+
 program
   .command('openapi')
   .description('OpenAPI document.')
@@ -148,5 +167,7 @@ program
 program.parseAsync().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof DataDirInUseError || error instanceof MigrationError || error instanceof DomainError
   process.stderr.write(`openline: ${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  // Every bad field, one per line, so a whole file's mistakes can be fixed in one go.
+  if (error instanceof DomainError) for (const field of error.fieldErrors) process.stderr.write(`  ${field.path}: ${field.message}\n`)
   process.exit(1)
 })

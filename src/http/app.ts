@@ -10,6 +10,8 @@ import { installMetrics } from './plugins/metrics.js'
 import { installOpenApi } from './plugins/openapi.js'
 import { parseQueryString } from './querystring.js'
 import { apiKeyRoutes } from './routes/api-keys/api-keys.routes.js'
+import { catalogAdminRoutes } from './routes/catalog/catalog-admin.routes.js'
+import { catalogRoutes } from './routes/catalog/catalog.routes.js'
 import { eventRoutes } from './routes/events/events.routes.js'
 import { idempotencyKeyRoutes } from './routes/idempotency-keys/idempotency-keys.routes.js'
 import { healthRoutes } from './routes/operations/health.routes.js'
@@ -76,6 +78,8 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(idempotencyKeyRoutes, { idempotency: services.idempotency })
   await app.register(eventRoutes, { events: services.events })
   await app.register(testClockRoutes, { testClock: services.testClock })
+  await app.register(catalogRoutes, { catalog: services.catalog })
+  await app.register(catalogAdminRoutes, { catalog: services.catalog })
   if (extend) await app.register(extend)
 
   await app.ready()

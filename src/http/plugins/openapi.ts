@@ -52,6 +52,7 @@ export async function installOpenApi(app: App): Promise<void> {
         { name: 'idempotency', description: 'Inspect idempotency keys while debugging retries.' },
         { name: 'events', description: 'The outbox: every state change, with the resource snapshot.' },
         { name: 'sandbox', description: 'Test clocks for sandbox tenants: walk through months in seconds.' },
+        { name: 'catalog', description: 'Product offerings, their groups and promotions. Reading needs the read scope; writing, the admin scope.' },
         { name: 'operations', description: 'Health, readiness and metrics.' },
       ],
     },
