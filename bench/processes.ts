@@ -14,6 +14,8 @@ export interface Server {
   takeStderr(): string
   /** Resident memory now and at its peak, from /proc. */
   memory(): { rssMb: number; peakRssMb: number }
+  /** CPU time (user + system) the process has used so far, in milliseconds, from /proc. */
+  cpuMs(): number
   stop(): Promise<void>
 }
 
@@ -54,6 +56,11 @@ export async function startServer(name: string, args: string[], env: Record<stri
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN)
       return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) }
+    },
+    cpuMs() {
+      // utime and stime are the 12th and 13th fields after the command name, in ticks of 10 ms (USER_HZ).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      return (Number(fields[11]) + Number(fields[12])) * 10
     },
     async stop() {
       if (exitCode !== undefined) return

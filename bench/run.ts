@@ -6,7 +6,8 @@
  * (50), BENCH_ROUNDS (2; the order of the servers alternates between rounds), BENCH_SCENARIOS (run
  * only scenarios whose name contains this), BENCH_ADMIN_URL (a server where we may create a database,
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_TRACE=1 (measure nothing: print the SQL each
- * server sends for one request of each scenario, to check they do the same round trips).
+ * server sends for one request of each scenario, to check they do the same round trips),
+ * BENCH_PROFILE=1 (write a CPU profile of each server to bench/results/profiles/).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -33,6 +34,7 @@ const settings = {
   rounds: positive('BENCH_ROUNDS', 2),
   adminUrl: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   trace: process.env.BENCH_TRACE === '1',
+  profile: process.env.BENCH_PROFILE === '1',
 }
 const selected = scenarios.filter((s) => s.name.includes(process.env.BENCH_SCENARIOS ?? ''))
 const log = (line: string) => process.stderr.write(`${line}\n`)
@@ -61,15 +63,17 @@ async function main(): Promise<void> {
   const fixture: Fixture = { tenantId: tenant.id, apiKeyId: key.id, apiKey: key.key }
 
   const trace = settings.trace ? ['--import', join(work, 'js', 'sql-trace.js')] : []
-  const openline = [...trace, 'dist/cli/main.js', 'serve', ...(settings.trace ? ['--no-worker'] : [])]
+  const profile = (name: TargetName) =>
+    settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles')}`, `--cpu-prof-name=${name}-${process.pid}.cpuprofile`] : []
+  const openline = ['dist/cli/main.js', 'serve', ...(settings.trace ? ['--no-worker'] : [])]
   const start = async (name: TargetName, args: string[], extra: Record<string, string>) => {
-    const server = await startServer(name, args, { ...env, ...extra }, join(work, `${name}.log`))
+    const server = await startServer(name, [...trace, ...profile(name), ...args], { ...env, ...extra }, join(work, `${name}.log`))
     cleanups.push(() => server.stop())
     return server
   }
   const servers: Record<TargetName, Server> = {
     openline: await start('openline', openline, {}),
-    baseline: await start('baseline', [...trace, join(work, 'js', 'baseline-server.js')], { BENCH_TENANT_ID: tenant.id }),
+    baseline: await start('baseline', [join(work, 'js', 'baseline-server.js')], { BENCH_TENANT_ID: tenant.id }),
     'openline-info': await start('openline-info', openline, { LOG_LEVEL: 'info' }),
   }
   for (const scenario of selected) await check(scenario, fixture, servers)
@@ -80,10 +84,14 @@ async function main(): Promise<void> {
     for (const target of TARGETS) await measure(servers[target].url, scenario.request(fixture), settings.warmup, settings.connections)
     for (let round = 1; round <= settings.rounds; round++) {
       for (const target of round % 2 === 1 ? TARGETS : [...TARGETS].reverse()) {
-        const run = { scenario: scenario.name, target, round, ...(await measure(servers[target].url, scenario.request(fixture), settings.duration, settings.connections)) }
+        const server = servers[target]
+        const cpuBefore = server.cpuMs()
+        const measured = await measure(server.url, scenario.request(fixture), settings.duration, settings.connections)
+        const cpuUsPerRequest = Math.round(((server.cpuMs() - cpuBefore) * 1000) / Math.max(measured.requests, 1))
+        const run = { scenario: scenario.name, target, round, ...measured, cpuUsPerRequest }
         runs.push(run)
         log(`${scenario.name}  round ${round}  ${target.padEnd(13)} ${run.reqPerSec} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms` +
-          `  non-2xx ${run.non2xx}  errors ${run.errors}  (load ${run.loadAvg})`)
+          `  CPU ${cpuUsPerRequest} µs/req  non-2xx ${run.non2xx}  errors ${run.errors}  (load ${run.loadAvg})`)
       }
     }
   }
