@@ -7,7 +7,9 @@
  * only scenarios whose name contains this), BENCH_ADMIN_URL (a server where we may create a database,
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_TRACE=1 (measure nothing: print the SQL each
  * server sends for one request of each scenario, to check they do the same round trips),
- * BENCH_PROFILE=1 (write a CPU profile of each server to bench/results/profiles/).
+ * BENCH_PROFILE=1 (write a CPU profile of each server to bench/results/profiles/), BENCH_COMPARE_LOG_LEVEL
+ * (info: the level of the third server, 'openline-info'; warn makes it a copy of the first, an A/A
+ * check of how far two identical servers differ on this machine).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -35,6 +37,7 @@ const settings = {
   adminUrl: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   trace: process.env.BENCH_TRACE === '1',
   profile: process.env.BENCH_PROFILE === '1',
+  compareLogLevel: process.env.BENCH_COMPARE_LOG_LEVEL ?? 'info',
 }
 const selected = scenarios.filter((s) => s.name.includes(process.env.BENCH_SCENARIOS ?? ''))
 const log = (line: string) => process.stderr.write(`${line}\n`)
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
   const servers: Record<TargetName, Server> = {
     openline: await start('openline', openline, {}),
     baseline: await start('baseline', [join(work, 'js', 'baseline-server.js')], { BENCH_TENANT_ID: tenant.id }),
-    'openline-info': await start('openline-info', openline, { LOG_LEVEL: 'info' }),
+    'openline-info': await start('openline-info', openline, { LOG_LEVEL: settings.compareLogLevel }),
   }
   for (const scenario of selected) await check(scenario, fixture, servers)
   if (settings.trace) return traceSql(fixture, servers)
@@ -107,7 +110,10 @@ async function main(): Promise<void> {
   const resultsDir = join(ROOT, 'bench', 'results')
   mkdirSync(resultsDir, { recursive: true })
   const file = join(resultsDir, `${startedAt.toISOString().replaceAll(':', '-').slice(0, 19)}.json`)
-  writeFileSync(file, `${JSON.stringify({ startedAt, finishedAt: new Date(), machine, settings, summaries, memory, runs }, null, 2)}\n`)
+  const adminUrl = new URL(settings.adminUrl)
+  adminUrl.password = ''
+  const recorded = { ...settings, adminUrl: adminUrl.toString() }
+  writeFileSync(file, `${JSON.stringify({ startedAt, finishedAt: new Date(), machine, settings: recorded, summaries, memory, runs }, null, 2)}\n`)
   log(`\nResults written to ${file}`)
 }
 
