@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyBaseLogger } from 'fastify'
 import Fastify from 'fastify'
-import { newId } from '../domain/shared/ids.js'
+import { randomUUID } from 'node:crypto'
 import type { Services } from '../container.js'
 import { installApiKeyAuth } from './plugins/auth.js'
 import { installErrorHandling } from './plugins/error-handler.js'
@@ -41,7 +41,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     forceCloseConnections: 'idle',
     genReqId: (req) => {
       const header = req.headers['x-request-id']
-      return typeof header === 'string' && REQUEST_ID.test(header) ? header : newId()
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID()
     },
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 512 },
   }).withTypeProvider<TypeBoxTypeProvider>()

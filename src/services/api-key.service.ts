@@ -119,15 +119,14 @@ export class ApiKeyService {
   async authenticate(rawKey: string | undefined): Promise<AuthEntry> {
     if (!rawKey) throw new UnauthenticatedError('auth.missing_api_key', 'Send your API key in the X-Api-Key header.')
     const parsed = parseApiKey(rawKey.trim())
-    const invalid = new UnauthenticatedError('auth.invalid_api_key', 'The API key is not valid (unknown, malformed or revoked).')
-    if (!parsed) throw invalid
+    if (!parsed) throw invalidKey()
     let entry = this.cache.get(parsed.keyId)
     if (!entry) {
       entry = await keys.findApiKeyWithTenant(this.db, parsed.tenantId, parsed.keyId)
-      if (!entry) throw invalid
+      if (!entry) throw invalidKey()
       this.cache.set(parsed.keyId, entry)
     }
-    if (entry.key.revokedAt || entry.tenant.sandbox !== parsed.sandbox || !secretMatches(parsed.secret, entry.key.secretHash)) throw invalid
+    if (entry.key.revokedAt || entry.tenant.sandbox !== parsed.sandbox || !secretMatches(parsed.secret, entry.key.secretHash)) throw invalidKey()
     await this.touch(entry)
     return entry
   }
@@ -140,6 +139,9 @@ export class ApiKeyService {
     await keys.touchApiKey(this.db, entry.key.tenantId, entry.key.id, now, new Date(now.getTime() - TOUCH_INTERVAL_MS))
   }
 }
+
+/** Built only when a check fails: an error captures a stack trace, too dear for every request. */
+const invalidKey = () => new UnauthenticatedError('auth.invalid_api_key', 'The API key is not valid (unknown, malformed or revoked).')
 
 export function normaliseScopes(scopes: string[] | undefined): Scope[] {
   if (!scopes || scopes.length === 0) return [...SCOPES]
