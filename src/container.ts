@@ -3,12 +3,17 @@ import type { Config } from './config.js'
 import type { Clock } from './domain/shared/clock.js'
 import type { Database, Executor } from './persistence/database.js'
 import { ApiKeyService } from './services/api-key.service.js'
+import { CustomerUserService } from './services/customer-user.service.js'
+import { CustomerService } from './services/customer.service.js'
 import { AuthCache } from './services/auth-cache.js'
 import { EventService } from './services/event.service.js'
 import { IdempotencyService } from './services/idempotency.service.js'
 import { JobQueue } from './services/job-queue.service.js'
+import { PartyService } from './services/party.service.js'
+import { SubscriberService } from './services/subscriber.service.js'
 import { TenantService } from './services/tenant.service.js'
 import { UnitOfWork } from './services/unit-of-work.js'
+import { UserService } from './services/user.service.js'
 import { jobHandlers, recurringJobs } from './worker/jobs/index.js'
 import type { Logger } from './worker/runner.js'
 import { Worker } from './worker/runner.js'
@@ -33,7 +38,12 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const apiKeys = new ApiKeyService(db, uow, clock, authCache)
   const idempotency = new IdempotencyService(db, clock)
   const events = new EventService(db, clock)
-  const services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events }
+  const customerUsers = new CustomerUserService(uow, events)
+  const customers = new CustomerService(db, uow, events, customerUsers)
+  const users = new UserService(db, uow, events)
+  const subscribers = new SubscriberService(db, uow, events)
+  const parties = new PartyService(customers, users, subscribers)
+  const services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, customers, customerUsers, users, subscribers, parties }
   return services
 }
 
