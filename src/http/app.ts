@@ -13,6 +13,9 @@ import { apiKeyRoutes } from './routes/api-keys/api-keys.routes.js'
 import { eventRoutes } from './routes/events/events.routes.js'
 import { idempotencyKeyRoutes } from './routes/idempotency-keys/idempotency-keys.routes.js'
 import { healthRoutes } from './routes/operations/health.routes.js'
+import { customerRoutes } from './routes/parties/customers.routes.js'
+import { subscriberRoutes } from './routes/parties/subscribers.routes.js'
+import { userRoutes } from './routes/parties/users.routes.js'
 import type { App } from './types.js'
 import { validatorCompiler } from './validation.js'
 
@@ -74,6 +77,9 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys })
   await app.register(idempotencyKeyRoutes, { idempotency: services.idempotency })
   await app.register(eventRoutes, { events: services.events })
+  await app.register(customerRoutes, { customers: services.customers, customerUsers: services.customerUsers })
+  await app.register(userRoutes, { users: services.users })
+  await app.register(subscriberRoutes, { subscribers: services.subscribers })
   if (extend) await app.register(extend)
 
   await app.ready()
