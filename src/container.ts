@@ -3,6 +3,8 @@ import type { Config } from './config.js'
 import type { Clock } from './domain/shared/clock.js'
 import type { Database, Executor } from './persistence/database.js'
 import { ApiKeyService } from './services/api-key.service.js'
+import { CustomerUserService } from './services/customer-user.service.js'
+import { CustomerService } from './services/customer.service.js'
 import { AuthCache } from './services/auth-cache.js'
 import { CatalogService } from './services/catalog.service.js'
 import { EventService } from './services/event.service.js'
@@ -11,8 +13,11 @@ import { JobQueue } from './services/job-queue.service.js'
 import { SchedulingService } from './services/scheduling.service.js'
 import { TestClockService } from './services/test-clock.service.js'
 import { TimelineService } from './services/timeline.service.js'
+import { PartyService } from './services/party.service.js'
+import { SubscriberService } from './services/subscriber.service.js'
 import { TenantService } from './services/tenant.service.js'
 import { UnitOfWork } from './services/unit-of-work.js'
+import { UserService } from './services/user.service.js'
 import { jobHandlers, recurringJobs } from './worker/jobs/index.js'
 import type { Logger } from './worker/runner.js'
 import { Worker } from './worker/runner.js'
@@ -38,13 +43,18 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const idempotency = new IdempotencyService(db, clock)
   const events = new EventService(db, clock)
   const catalog = new CatalogService(db, uow, events)
+  const customerUsers = new CustomerUserService(uow, events)
+  const customers = new CustomerService(db, uow, events, customerUsers)
+  const users = new UserService(db, uow, events)
+  const subscribers = new SubscriberService(db, uow, events)
+  const parties = new PartyService(customers, users, subscribers)
   const timeline = new TimelineService(db, clock)
   const scheduling = new SchedulingService(db, clock, queue, tenants)
   // Advancing a test clock runs the tenant's due jobs in-process; the worker that does it needs the
   // finished container, so it is bound once the container exists.
   let runDueJobs: (tenantId: string) => Promise<number> = async () => 0
   const testClock = new TestClockService(db, clock, tenants, (tenantId) => runDueJobs(tenantId))
-  const services: Services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, catalog, timeline, scheduling, testClock }
+  const services: Services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, catalog, customers, customerUsers, users, subscribers, parties, timeline, scheduling, testClock }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
   runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
   return services
@@ -62,6 +72,11 @@ export type Services = {
   idempotency: IdempotencyService
   events: EventService
   catalog: CatalogService
+  customers: CustomerService
+  customerUsers: CustomerUserService
+  users: UserService
+  subscribers: SubscriberService
+  parties: PartyService
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService

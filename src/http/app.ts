@@ -16,6 +16,9 @@ import { eventRoutes } from './routes/events/events.routes.js'
 import { idempotencyKeyRoutes } from './routes/idempotency-keys/idempotency-keys.routes.js'
 import { healthRoutes } from './routes/operations/health.routes.js'
 import { testClockRoutes } from './routes/test-clock/test-clock.routes.js'
+import { customerRoutes } from './routes/parties/customers.routes.js'
+import { subscriberRoutes } from './routes/parties/subscribers.routes.js'
+import { userRoutes } from './routes/parties/users.routes.js'
 import type { App } from './types.js'
 import { validatorCompiler } from './validation.js'
 
@@ -80,6 +83,9 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(testClockRoutes, { testClock: services.testClock })
   await app.register(catalogRoutes, { catalog: services.catalog })
   await app.register(catalogAdminRoutes, { catalog: services.catalog })
+  await app.register(customerRoutes, { customers: services.customers, customerUsers: services.customerUsers })
+  await app.register(userRoutes, { users: services.users })
+  await app.register(subscriberRoutes, { subscribers: services.subscribers })
   if (extend) await app.register(extend)
 
   await app.ready()
