@@ -11,6 +11,12 @@ import { EventService } from './services/event.service.js'
 import { IdempotencyService } from './services/idempotency.service.js'
 import { JobQueue } from './services/job-queue.service.js'
 import { SchedulingService } from './services/scheduling.service.js'
+import { PlanChangeService } from './services/subscriptions/plan-change.service.js'
+import { SUBSCRIPTION_TARGET } from './services/subscriptions/subscription-kinds.js'
+import { SubscriptionLifecycle } from './services/subscriptions/subscription-lifecycle.js'
+import { subscriptionLookup } from './services/subscriptions/subscription-lookup.js'
+import { SubscriptionViews } from './services/subscriptions/subscription-view.js'
+import { SubscriptionService } from './services/subscriptions/subscription.service.js'
 import { TestClockService } from './services/test-clock.service.js'
 import { TimelineService } from './services/timeline.service.js'
 import { PartyService } from './services/party.service.js'
@@ -54,7 +60,17 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   // finished container, so it is bound once the container exists.
   let runDueJobs: (tenantId: string) => Promise<number> = async () => 0
   const testClock = new TestClockService(db, clock, tenants, (tenantId) => runDueJobs(tenantId))
-  const services: Services = { database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, catalog, customers, customerUsers, users, subscribers, parties, timeline, scheduling, testClock }
+  const subscriptionViews = new SubscriptionViews(catalog, parties, scheduling)
+  const subscriptionLifecycle = new SubscriptionLifecycle(catalog, scheduling, timeline, events, subscriptionViews)
+  scheduling.register(SUBSCRIPTION_TARGET, subscriptionLifecycle)
+  parties.useSubscriptionLookup(subscriptionLookup)
+  const subscriptions = new SubscriptionService(db, uow, catalog, parties, scheduling, subscriptionLifecycle, subscriptionViews, timeline)
+  const planChanges = new PlanChangeService(uow, catalog, scheduling, subscriptionLifecycle, subscriptions, db)
+  const services: Services = {
+    ...{ database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, timeline, scheduling, testClock },
+    ...{ catalog, customers, customerUsers, users, subscribers, parties },
+    ...{ subscriptionLifecycle, subscriptions, planChanges },
+  }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
   runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
   return services
@@ -77,6 +93,9 @@ export type Services = {
   users: UserService
   subscribers: SubscriberService
   parties: PartyService
+  subscriptionLifecycle: SubscriptionLifecycle
+  subscriptions: SubscriptionService
+  planChanges: PlanChangeService
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService

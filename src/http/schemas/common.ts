@@ -14,10 +14,15 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 export const CalendarDate = (options: { description?: string; examples?: string[] } = {}) =>
   Type.String({ format: 'date', examples: ['2024-03-01'], ...options })
 
-export const Metadata = Type.Object(
-  {},
-  { additionalProperties: true, description: 'Key-value pairs for your own semi-structured data.', examples: [{ crmId: '12345' }] },
-)
+/** An object with any properties (extensions, snapshots), typed as a record. */
+export const FreeObject = (options: { description?: string } = {}) => Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, ...options })
+
+export const Metadata = Type.Unsafe<Record<string, unknown>>({
+  type: 'object',
+  additionalProperties: true,
+  description: 'Key-value pairs for your own semi-structured data.',
+  examples: [{ crmId: '12345' }],
+})
 
 /** A path id: the entity's UUID, or your own reference prefixed with `rid_`. */
 export const EntityId = (description: string) =>

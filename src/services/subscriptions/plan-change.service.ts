@@ -1,0 +1,122 @@
+import type { ChangeDirection, Offering } from '../../domain/catalog/offering.js'
+import { changeDirection, changeTiming } from '../../domain/catalog/offering.js'
+import type { EmbeddedOfferingView } from '../../domain/catalog/views.js'
+import { embeddedOfferingView } from '../../domain/catalog/views.js'
+import type { ChangeTiming } from '../../domain/scheduling/calendar.js'
+import { effectiveInstant, startOfLocalDate, toLocalDate } from '../../domain/scheduling/calendar.js'
+import { BusinessRuleError } from '../../domain/shared/errors.js'
+import type { EntityRef } from '../../domain/shared/ids.js'
+import { statusConflict } from '../../domain/subscriptions/status.js'
+import type { Executor } from '../../persistence/database.js'
+import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
+import type { CatalogService } from '../catalog.service.js'
+import type { RequestContext } from '../context.js'
+import type { SchedulingService } from '../scheduling.service.js'
+import type { UnitOfWork } from '../unit-of-work.js'
+import type { SubscriptionLifecycle } from './subscription-lifecycle.js'
+import { SUBSCRIPTION_TARGET } from './subscription-kinds.js'
+import type { SubscriptionView } from './subscription-view.js'
+import type { SubscriptionService } from './subscription.service.js'
+import { assertNoCancelBy } from './subscription.service.js'
+
+export interface ChangeOption {
+  productOfferingId: string
+  productOffering: EmbeddedOfferingView
+  /** INSTANT, or NEXT_RENEWAL (at the end of the current billing period). */
+  changeSchedule: 'INSTANT' | 'NEXT_RENEWAL'
+  /** The day it would take effect if asked for now, in the tenant's calendar. */
+  changeScheduleDate: string
+  direction: ChangeDirection
+}
+
+export interface PlanChangeInput {
+  productOfferingId: string
+  /** The earliest acceptable day; the engine picks the first allowed instant at or after it. */
+  scheduledAt?: string
+  reason?: string
+  metadata?: Record<string, unknown>
+}
+
+/**
+ * Plan changes. Which plans a subscription may move to: available plans of the same product type
+ * and category for the same customer type. When: the target offering's change policy for the
+ * direction (upgrades and lateral moves now, downgrades at the next renewal by default), never
+ * before the client's date; a subscription not yet activated has no cycle, so it changes at once.
+ */
+export class PlanChangeService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly catalog: CatalogService,
+    private readonly scheduling: SchedulingService,
+    private readonly lifecycle: SubscriptionLifecycle,
+    private readonly subscriptions: SubscriptionService,
+    private readonly db: Executor,
+  ) {}
+
+  async options(ctx: RequestContext, ref: EntityRef): Promise<ChangeOption[]> {
+    const row = await this.subscriptions.require(this.db, ctx, ref)
+    if (row.status === 'CANCELLED') throw statusConflict(row.status, 'change_product_offering')
+    const current = await this.catalog.requireOffering(this.db, ctx.tenant.id, row.productOfferingId)
+    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, { types: ['SUBSCRIPTION'], categories: [current.product.category], status: ['AVAILABLE'] })
+    const now = ctx.clock.now()
+    return candidates
+      .filter((o) => o.id !== current.id && o.customerType === current.customerType)
+      .map((to) => {
+        const { timing, at } = this.when(ctx, row, current, to, now, undefined)
+        return {
+          productOfferingId: to.id,
+          productOffering: embeddedOfferingView(to),
+          changeSchedule: timing === 'IMMEDIATE' ? ('INSTANT' as const) : ('NEXT_RENEWAL' as const),
+          changeScheduleDate: toLocalDate(at, ctx.tenant.timeZone),
+          direction: changeDirection(current, to),
+        }
+      })
+  }
+
+  async change(ctx: RequestContext, ref: EntityRef, input: PlanChangeInput): Promise<SubscriptionView> {
+    return this.uow.write(ctx, async (tx) => {
+      const row = await this.subscriptions.require(tx, ctx, ref, true)
+      if (row.status === 'CANCELLED') throw statusConflict(row.status, 'change_product_offering')
+      const current = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
+      const to = await this.target(tx, ctx, current, input.productOfferingId)
+      const now = ctx.clock.now()
+      const earliest = input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : undefined
+      const { at } = this.when(ctx, row, current, to, now, earliest)
+      const target = { targetType: SUBSCRIPTION_TARGET, targetId: row.id }
+      assertNoCancelBy(await this.subscriptions.pendingOf(tx, ctx, row), at, ctx.tenant.timeZone)
+      const details = { from: current.id, to: to.id, direction: changeDirection(current, to), ...(input.metadata && { metadata: input.metadata }) }
+      if (at <= now) {
+        // Applied now: a pending (downgrade) change is replaced by this one.
+        await this.scheduling.supersedeKinds(tx, ctx, target, ['change_product_offering'], 'replaced by a plan change applied at once')
+        const updated = await this.lifecycle.applyOfferingChange(tx, ctx, row, to.id, now, { reason: input.reason ?? null, details })
+        return this.lifecycle.publish(tx, ctx, updated, ['subscription.updated'])
+      }
+      await this.scheduling.schedule(tx, ctx, { ...target, kind: 'change_product_offering', effectiveAt: at, reason: input.reason ?? null, payload: { productOfferingId: to.id, ...details } })
+      return this.lifecycle.publish(tx, ctx, row, ['subscription.updated'])
+    })
+  }
+
+  /** The offering asked for, if the subscription may move to it. */
+  private async target(tx: Executor, ctx: RequestContext, current: Offering, id: string): Promise<Offering> {
+    const path = [{ path: '/body/productOfferingId', message: '' }]
+    const to = await this.catalog.getOffering(tx, ctx.tenant.id, id)
+    if (!to) throw new BusinessRuleError('product_offering.not_found', `No product offering '${id}'.`, { productOfferingId: id }, [{ ...path[0]!, message: 'unknown offering' }])
+    if (to.status !== 'AVAILABLE') throw new BusinessRuleError('product_offering.not_orderable', `'${id}' is archived and can no longer be ordered.`, { productOfferingId: id })
+    if (to.id === current.id) throw new BusinessRuleError('subscription.offering_unchanged', `The subscription is already on '${id}'.`, { productOfferingId: id })
+    if (to.product.type !== current.product.type || to.product.category !== current.product.category || to.customerType !== current.customerType) {
+      throw new BusinessRuleError('subscription.offering_incompatible', `'${id}' is not a plan this subscription can change to (see product-offering-options).`, {
+        productOfferingId: id,
+        required: { type: current.product.type, category: current.product.category, customerType: current.customerType },
+      })
+    }
+    return to
+  }
+
+  private when(ctx: RequestContext, row: SubscriptionRow, from: Offering, to: Offering, now: Date, earliest: Date | undefined): { timing: ChangeTiming; at: Date } {
+    const cycle = from.price.billingCycle
+    const anchor = row.billingAnchorAt
+    const timing: ChangeTiming = cycle && anchor && row.status !== 'PENDING' ? changeTiming(from, to) : 'IMMEDIATE'
+    const at = effectiveInstant({ now, timing, ...(earliest && { earliest }), anchor: anchor ?? now, cycle: cycle ?? { period: 'MONTH', interval: 1 }, zone: ctx.tenant.timeZone })
+    return { timing, at }
+  }
+}

@@ -1,0 +1,44 @@
+import { expect } from 'vitest'
+import { seedDemoCatalog } from './catalog.js'
+import type { TestTenant } from './factories.js'
+import { makeCustomer } from './parties.js'
+import type { TestApp } from './test-app.js'
+
+type Json = Record<string, unknown> & { [key: string]: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface World {
+  tenant: TestTenant
+  customer: Json
+}
+
+/** A sandbox tenant (in `timeZone`) with the demo catalog and one customer. */
+export async function subscriptionWorld(t: TestApp, options: { timeZone?: string; sandbox?: boolean } = {}): Promise<World> {
+  const tenant = await t.tenant({ timeZone: options.timeZone ?? 'UTC', sandbox: options.sandbox ?? true })
+  await seedDemoCatalog(t.services, tenant)
+  const customer = await makeCustomer(t, tenant)
+  return { tenant, customer }
+}
+
+/** Creates a subscription through POST /subscriptions and returns its body. */
+export async function makeSubscription(t: TestApp, world: World, body: Record<string, unknown> = {}): Promise<Json> {
+  const res = await t.request(world.tenant, {
+    method: 'POST',
+    url: '/subscriptions',
+    payload: { productOfferingId: 'mobile-plan-plus', customerId: world.customer.customerId, subscriber: { name: 'Sam Subscriber' }, msisdn: '+15551234567', ...body },
+  })
+  expect(res.statusCode, res.body).toBe(201)
+  return res.json()
+}
+
+/** Moves the tenant's test clock to an instant (ISO) and returns the response body. */
+export async function advanceTo(t: TestApp, world: World, to: string): Promise<Json> {
+  const res = await t.request(world.tenant, { method: 'POST', url: '/test-clock/advance', payload: { to } })
+  expect(res.statusCode, res.body).toBe(200)
+  return res.json()
+}
+
+export async function getSubscription(t: TestApp, world: World, id: string): Promise<Json> {
+  const res = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${id}` })
+  expect(res.statusCode, res.body).toBe(200)
+  return res.json()
+}
