@@ -9,6 +9,7 @@ import { BusinessRuleError, ConflictError, InvalidInputError, NotFoundError } fr
 import type { Page, PageRequest } from '../domain/shared/paging.js'
 import { mapPage, readPage } from '../domain/shared/paging.js'
 import type { Executor } from '../persistence/database.js'
+import { isUniqueViolation } from '../persistence/errors.js'
 import type { OfferingFilter, OfferingKey } from '../persistence/repositories/catalog.repository.js'
 import * as catalog from '../persistence/repositories/catalog.repository.js'
 import * as promotions from '../persistence/repositories/promotion.repository.js'
@@ -82,7 +83,8 @@ export class CatalogService {
    * every item is reported together (400 `catalog.invalid_document`) and then nothing is written.
    */
   importCatalog(ctx: RequestContext, document: CatalogDocument): Promise<{ groups: number; offerings: number; promotions: number }> {
-    return this.uow.write(ctx, (tx) => importDocument(tx, this.events, ctx, document))
+    const concurrent = () => new ConflictError('catalog.concurrent_write', 'Another write created some of these items at the same moment; nothing was imported. Import again.')
+    return this.uow.write(ctx, (tx) => orConflict(importDocument(tx, this.events, ctx, document), concurrent))
   }
 
   // Read views for the HTTP API.
@@ -168,21 +170,20 @@ export class CatalogService {
   private writeGroup(ctx: RequestContext, id: string, input: GroupUpdateInput, mode: 'create' | 'update'): Promise<ProductOfferingGroupView> {
     return this.uow.write(ctx, async (tx) => {
       const existing = await catalog.findGroup(tx, ctx.tenant.id, id, { lock: true })
-      if (mode === 'create' && existing) {
-        throw new ConflictError('product_offering_group.already_exists', `A product offering group with id '${id}' already exists.`, { productOfferingGroupId: id })
-      }
+      const taken = () => new ConflictError('product_offering_group.already_exists', `A product offering group with id '${id}' already exists.`, { productOfferingGroupId: id })
+      if (mode === 'create' && existing) throw taken()
       if (mode === 'update' && !existing) throw new NotFoundError('product_offering_group', id)
       const next = buildGroup(input, { tenantId: ctx.tenant.id, id, now: ctx.clock.now(), existing })
-      return productOfferingGroupView((await saveGroup(tx, this.events, ctx, existing, next)) === 'unchanged' && existing ? existing : next)
+      const outcome = await orConflict(saveGroup(tx, this.events, ctx, existing, next), taken)
+      return productOfferingGroupView(outcome === 'unchanged' && existing ? existing : next)
     })
   }
 
   private writeOffering(ctx: RequestContext, id: string, input: OfferingUpdateInput, mode: 'create' | 'update'): Promise<ProductOfferingView> {
     return this.uow.write(ctx, async (tx) => {
       const existing = await catalog.findOffering(tx, ctx.tenant.id, id, { lock: true })
-      if (mode === 'create' && existing) {
-        throw new ConflictError('product_offering.already_exists', `A product offering with id '${id}' already exists.`, { productOfferingId: id })
-      }
+      const taken = () => new ConflictError('product_offering.already_exists', `A product offering with id '${id}' already exists.`, { productOfferingId: id })
+      if (mode === 'create' && existing) throw taken()
       if (mode === 'update' && !existing) throw new NotFoundError('product_offering', id)
       if (existing && existing.product.type !== input.product.type) {
         throw new ConflictError('product_offering.type_immutable', `The product type of '${id}' is ${existing.product.type} and cannot change; create a new offering instead.`, {
@@ -195,7 +196,8 @@ export class CatalogService {
       const issues = new Issues()
       const next = buildOffering(input, { tenantId: ctx.tenant.id, id, now: ctx.clock.now(), existing, group }, '/body', issues)
       if (issues.list.length > 0) throw invalid('product_offering', issues)
-      return offeringView((await saveOffering(tx, this.events, ctx, existing, next)) === 'unchanged' && existing ? existing : next)
+      const outcome = await orConflict(saveOffering(tx, this.events, ctx, existing, next), taken)
+      return offeringView(outcome === 'unchanged' && existing ? existing : next)
     })
   }
 
@@ -203,12 +205,14 @@ export class CatalogService {
     const code = normaliseCode(rawCode)
     return this.uow.write(ctx, async (tx) => {
       const existing = await promotions.findPromotion(tx, ctx.tenant.id, code, { lock: true })
-      if (mode === 'create' && existing) throw new ConflictError('promotion.already_exists', `A promotion with code '${code}' already exists.`, { promoCode: code })
+      const taken = () => new ConflictError('promotion.already_exists', `A promotion with code '${code}' already exists.`, { promoCode: code })
+      if (mode === 'create' && existing) throw taken()
       if (mode === 'update' && !existing) throw new NotFoundError('promotion', code)
       const issues = new Issues()
       const next = buildPromotion(input, { tenantId: ctx.tenant.id, id: code, now: ctx.clock.now(), existing }, '/body', issues)
       if (issues.list.length > 0) throw invalid('promotion', issues)
-      return promotionView((await savePromotion(tx, this.events, ctx, existing, next)) === 'unchanged' && existing ? existing : next)
+      const outcome = await orConflict(savePromotion(tx, this.events, ctx, existing, next), taken)
+      return promotionView(outcome === 'unchanged' && existing ? existing : next)
     })
   }
 }
@@ -228,6 +232,16 @@ async function findGroupOr422(ex: Executor, tenantId: string, id: string): Promi
     ])
   }
   return group
+}
+
+/** Two creates of one id racing: the loser's insert hits the primary key, and answers as if it had looked second. */
+async function orConflict<T>(write: Promise<T>, conflict: () => ConflictError): Promise<T> {
+  try {
+    return await write
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict()
+    throw error
+  }
 }
 
 function invalid(area: string, issues: Issues): InvalidInputError {

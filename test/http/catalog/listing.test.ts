@@ -163,5 +163,7 @@ describe('GET /product-catalogs/default', () => {
     const catalog = (await t.request(await t.tenant(), { method: 'GET', url: '/product-catalogs/default' })).json()
     expect(catalog).toMatchObject({ productOfferings: [], ProductOfferingGroups: [] })
     await expectUnauthenticated(t, { method: 'GET', url: '/product-catalogs/default' })
+    const bad = await t.request(demo, { method: 'GET', url: '/product-catalogs/default?customerType=ROBOT' })
+    expect(bad.json()).toMatchObject({ code: 'request.validation_failed', errors: [{ path: '/query/customerType' }] })
   })
 })

@@ -97,6 +97,14 @@ describe('POST /product-offerings', () => {
     expect(await eventsOf(tenant, 'taken')).toHaveLength(1)
   })
 
+  it('lets one of several concurrent creates of an id win, the others answering 409', async () => {
+    const tenant = await t.tenant()
+    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => create(tenant, offeringBody('raced', { name: `Racer ${i}` }))))
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409])
+    expect(results.filter((r) => r.statusCode === 409).every((r) => r.json().code === 'product_offering.already_exists')).toBe(true)
+    expect(await eventsOf(tenant, 'raced')).toHaveLength(1)
+  })
+
   it('answers 422 for a group that does not exist', async () => {
     const tenant = await t.tenant()
     const res = await create(tenant, offeringBody('orphan', { productOfferingGroupId: 'nope' }))
