@@ -5,6 +5,11 @@ import type { Database, Executor } from './persistence/database.js'
 import { ApiKeyService } from './services/api-key.service.js'
 import { CustomerUserService } from './services/customer-user.service.js'
 import { CustomerService } from './services/customer.service.js'
+import { AddonChangeService } from './services/addons/addon-change.service.js'
+import { ADDON_TARGET } from './services/addons/addon-kinds.js'
+import { AddonLifecycle } from './services/addons/addon-lifecycle.js'
+import { AddonViews } from './services/addons/addon-view.js'
+import { AddonService } from './services/addons/addon.service.js'
 import { AuthCache } from './services/auth-cache.js'
 import { CatalogService } from './services/catalog.service.js'
 import { EventService } from './services/event.service.js'
@@ -66,10 +71,16 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   parties.useSubscriptionLookup(subscriptionLookup)
   const subscriptions = new SubscriptionService(db, uow, catalog, parties, scheduling, subscriptionLifecycle, subscriptionViews, timeline)
   const planChanges = new PlanChangeService(uow, catalog, scheduling, subscriptionLifecycle, subscriptions, db)
+  const addonViews = new AddonViews(catalog, scheduling)
+  const addonLifecycle = new AddonLifecycle(catalog, scheduling, timeline, events, addonViews, subscriptionLifecycle)
+  scheduling.register(ADDON_TARGET, addonLifecycle)
+  subscriptionLifecycle.listen(addonLifecycle.subscriptionListener())
+  const addons = new AddonService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addonViews)
+  const addonChanges = new AddonChangeService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addons)
   const services: Services = {
     ...{ database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, timeline, scheduling, testClock },
     ...{ catalog, customers, customerUsers, users, subscribers, parties },
-    ...{ subscriptionLifecycle, subscriptions, planChanges },
+    ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges },
   }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
   runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
@@ -96,6 +107,10 @@ export type Services = {
   subscriptionLifecycle: SubscriptionLifecycle
   subscriptions: SubscriptionService
   planChanges: PlanChangeService
+  addonViews: AddonViews
+  addonLifecycle: AddonLifecycle
+  addons: AddonService
+  addonChanges: AddonChangeService
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService

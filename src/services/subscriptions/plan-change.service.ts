@@ -1,9 +1,9 @@
 import type { ChangeDirection, Offering } from '../../domain/catalog/offering.js'
-import { changeDirection, changeTiming } from '../../domain/catalog/offering.js'
+import { changeDirection } from '../../domain/catalog/offering.js'
 import type { EmbeddedOfferingView } from '../../domain/catalog/views.js'
 import { embeddedOfferingView } from '../../domain/catalog/views.js'
-import type { ChangeTiming } from '../../domain/scheduling/calendar.js'
-import { effectiveInstant, startOfLocalDate, toLocalDate } from '../../domain/scheduling/calendar.js'
+import { startOfLocalDate, toLocalDate } from '../../domain/scheduling/calendar.js'
+import { offeringChangeInstant } from '../../domain/scheduling/offering-change.js'
 import { BusinessRuleError } from '../../domain/shared/errors.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
 import { statusConflict } from '../../domain/subscriptions/status.js'
@@ -98,9 +98,8 @@ export class PlanChangeService {
 
   /** The offering asked for, if the subscription may move to it. */
   private async target(tx: Executor, ctx: RequestContext, current: Offering, id: string): Promise<Offering> {
-    const path = [{ path: '/body/productOfferingId', message: '' }]
     const to = await this.catalog.getOffering(tx, ctx.tenant.id, id)
-    if (!to) throw new BusinessRuleError('product_offering.not_found', `No product offering '${id}'.`, { productOfferingId: id }, [{ ...path[0]!, message: 'unknown offering' }])
+    if (!to) throw new BusinessRuleError('product_offering.not_found', `No product offering '${id}'.`, { productOfferingId: id }, [{ path: '/body/productOfferingId', message: 'unknown offering' }])
     if (to.status !== 'AVAILABLE') throw new BusinessRuleError('product_offering.not_orderable', `'${id}' is archived and can no longer be ordered.`, { productOfferingId: id })
     if (to.id === current.id) throw new BusinessRuleError('subscription.offering_unchanged', `The subscription is already on '${id}'.`, { productOfferingId: id })
     if (to.product.type !== current.product.type || to.product.category !== current.product.category || to.customerType !== current.customerType) {
@@ -112,11 +111,7 @@ export class PlanChangeService {
     return to
   }
 
-  private when(ctx: RequestContext, row: SubscriptionRow, from: Offering, to: Offering, now: Date, earliest: Date | undefined): { timing: ChangeTiming; at: Date } {
-    const cycle = from.price.billingCycle
-    const anchor = row.billingAnchorAt
-    const timing: ChangeTiming = cycle && anchor && row.status !== 'PENDING' ? changeTiming(from, to) : 'IMMEDIATE'
-    const at = effectiveInstant({ now, timing, ...(earliest && { earliest }), anchor: anchor ?? now, cycle: cycle ?? { period: 'MONTH', interval: 1 }, zone: ctx.tenant.timeZone })
-    return { timing, at }
+  private when(ctx: RequestContext, row: SubscriptionRow, from: Offering, to: Offering, now: Date, earliest: Date | undefined) {
+    return offeringChangeInstant({ from, to, anchor: row.billingAnchorAt, running: row.status !== 'PENDING', now, ...(earliest && { earliest }), zone: ctx.tenant.timeZone })
   }
 }

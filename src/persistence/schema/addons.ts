@@ -1,0 +1,32 @@
+import { jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import type { AddonStatus, Provisioning } from '../../domain/addons/addon.js'
+import { tenant } from './access.js'
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+export const subscriptionAddon = pgTable(
+  'subscription_addon',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenant.id),
+    id: uuid('id').notNull(),
+    subscriptionId: uuid('subscription_id').notNull(),
+    productOfferingId: text('product_offering_id').notNull(),
+    status: text('status').$type<AddonStatus>().notNull(),
+    referenceId: text('reference_id'),
+    licenseId: uuid('license_id'),
+    addedAt: timestamptz('added_at').notNull(),
+    activatedAt: timestamptz('activated_at'),
+    billingAnchorAt: timestamptz('billing_anchor_at'),
+    expiresAt: timestamptz('expires_at'),
+    cancelledAt: timestamptz('cancelled_at'),
+    expiredAt: timestamptz('expired_at'),
+    endReason: text('end_reason'),
+    provisioning: jsonb('provisioning').$type<Provisioning>(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamptz('created_at').notNull(),
+    updatedAt: timestamptz('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+)

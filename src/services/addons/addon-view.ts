@@ -1,0 +1,99 @@
+import type { Offering } from '../../domain/catalog/offering.js'
+import type { EmbeddedOfferingView, GroupView } from '../../domain/catalog/views.js'
+import { embeddedOfferingView, groupView } from '../../domain/catalog/views.js'
+import type { AddonStatus, Provisioning } from '../../domain/addons/addon.js'
+import { toLocalDate } from '../../domain/scheduling/calendar.js'
+import type { Tenant } from '../../domain/access/tenant.js'
+import type { Executor } from '../../persistence/database.js'
+import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
+import type { CatalogService } from '../catalog.service.js'
+import type { SchedulingService } from '../scheduling.service.js'
+import { ADDON_STATUS_AFTER, ADDON_TARGET, isAddonStatusKind } from './addon-kinds.js'
+
+/** The embedded license of an add-on whose offering includes one (the licenses area supplies it). */
+export type EmbeddedLicenseView = Record<string, unknown>
+export type LicenseEmbedder = (ex: Executor, tenantId: string, licenseId: string) => Promise<EmbeddedLicenseView | null>
+
+/** The Connect API's subscription add-on, as the wire shows it (and as events snapshot it). */
+export interface AddonView {
+  subscriptionAddonId: string
+  subscriptionId: string
+  status: AddonStatus
+  productOfferingId: string
+  productOffering: EmbeddedOfferingView
+  productOfferingGroupId: string | null
+  group: GroupView | null
+  license: EmbeddedLicenseView | null
+  pendingStatus: { status: AddonStatus; scheduledAt: string } | null
+  pendingProductOffering: (EmbeddedOfferingView & { scheduledAt: string }) | null
+  addedAt: Date
+  activatedAt: Date | null
+  /** When a time-limited add-on expires (validity days in the tenant's calendar). */
+  expiresAt: Date | null
+  cancelledAt: Date | null
+  expiredAt: Date | null
+  updatedAt: Date
+  referenceId: string | null
+  provisioning: Omit<Provisioning, 'updatedAt'> | null
+  metadata: Record<string, unknown>
+}
+
+export class AddonViews {
+  private license: LicenseEmbedder = async () => null
+
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly scheduling: SchedulingService,
+  ) {}
+
+  useLicenseEmbedder(embedder: LicenseEmbedder): void {
+    this.license = embedder
+  }
+
+  async one(ex: Executor, tenant: Tenant, row: AddonRow): Promise<AddonView> {
+    const [view] = await this.many(ex, tenant, [row])
+    return view as AddonView
+  }
+
+  async many(ex: Executor, tenant: Tenant, rows: AddonRow[]): Promise<AddonView[]> {
+    if (rows.length === 0) return []
+    const pending = await this.scheduling.pending(ex, tenant.id, ADDON_TARGET, rows.map((r) => r.id))
+    const ids = new Set(rows.map((r) => r.productOfferingId))
+    for (const change of pending) if (change.kind === 'change_product_offering') ids.add(String(change.payload.productOfferingId))
+    const offerings = new Map<string, Offering>()
+    for (const id of ids) offerings.set(id, await this.catalog.requireOffering(ex, tenant.id, id))
+    const date = (at: Date) => toLocalDate(at, tenant.timeZone)
+    return Promise.all(
+      rows.map(async (row) => {
+        const offering = offerings.get(row.productOfferingId) as Offering
+        const mine = pending.filter((c) => c.targetId === row.id)
+        const status = mine.find((c) => isAddonStatusKind(c.kind))
+        const change = mine.find((c) => c.kind === 'change_product_offering')
+        const { updatedAt: _updatedAt, ...provisioning } = row.provisioning ?? { updatedAt: '' }
+        return {
+          subscriptionAddonId: row.id,
+          subscriptionId: row.subscriptionId,
+          status: row.status,
+          productOfferingId: offering.id,
+          productOffering: embeddedOfferingView(offering),
+          productOfferingGroupId: offering.groupId,
+          group: offering.group ? groupView(offering.group) : null,
+          license: row.licenseId ? await this.license(ex, tenant.id, row.licenseId) : null,
+          pendingStatus: status ? { status: ADDON_STATUS_AFTER[status.kind as keyof typeof ADDON_STATUS_AFTER], scheduledAt: date(status.effectiveAt) } : null,
+          pendingProductOffering: change
+            ? { scheduledAt: date(change.effectiveAt), ...embeddedOfferingView(offerings.get(String(change.payload.productOfferingId)) as Offering) }
+            : null,
+          addedAt: row.addedAt,
+          activatedAt: row.activatedAt,
+          expiresAt: row.expiresAt,
+          cancelledAt: row.cancelledAt,
+          expiredAt: row.expiredAt,
+          updatedAt: row.updatedAt,
+          referenceId: row.referenceId,
+          provisioning: row.provisioning ? (provisioning as Omit<Provisioning, 'updatedAt'>) : null,
+          metadata: row.metadata,
+        }
+      }),
+    )
+  }
+}

@@ -1,0 +1,198 @@
+import type { Offering } from '../../domain/catalog/offering.js'
+import { addonFits, isTopUp } from '../../domain/catalog/offering.js'
+import type { EmbeddedOfferingView, GroupView } from '../../domain/catalog/views.js'
+import { embeddedOfferingView, groupView } from '../../domain/catalog/views.js'
+import type { AddonStatus } from '../../domain/addons/addon.js'
+import { ATTACHED, pickAddon } from '../../domain/addons/addon.js'
+import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
+import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
+import type { EntityRef } from '../../domain/shared/ids.js'
+import { newId } from '../../domain/shared/ids.js'
+import type { Executor } from '../../persistence/database.js'
+import { isUniqueViolation } from '../../persistence/errors.js'
+import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
+import * as addons from '../../persistence/repositories/addon.repository.js'
+import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
+import type { CatalogService } from '../catalog.service.js'
+import type { RequestContext } from '../context.js'
+import type { SchedulingService } from '../scheduling.service.js'
+import type { SubscriptionLifecycle } from '../subscriptions/subscription-lifecycle.js'
+import type { SubscriptionView } from '../subscriptions/subscription-view.js'
+import type { SubscriptionService } from '../subscriptions/subscription.service.js'
+import type { UnitOfWork } from '../unit-of-work.js'
+import { ADDON_EVENTS, ADDON_TARGET } from './addon-kinds.js'
+import type { AddonLifecycle } from './addon-lifecycle.js'
+import type { AddonView, AddonViews } from './addon-view.js'
+
+export interface AddAddonInput {
+  productOfferingId: string
+  /** The earliest day to add it (tenant time zone); none = now. */
+  scheduledAt?: string
+  referenceId?: string
+  metadata?: Record<string, unknown>
+}
+
+export interface CancelAddonInput {
+  subscriptionAddonId?: string
+  productOfferingId?: string
+  scheduledAt?: string
+  reason?: string
+  metadata?: Record<string, unknown>
+}
+
+export interface AddonOption {
+  productOfferingId: string
+  productOffering: EmbeddedOfferingView
+  productOfferingGroupId: string | null
+  group: GroupView | null
+}
+
+/**
+ * Add-ons of a subscription (seeds 000 and 002): list, read, what can be added, add (now or from a
+ * day) and cancel (now or from a day). Changes are in AddonChangeService.
+ */
+export class AddonService {
+  constructor(
+    private readonly db: Executor,
+    private readonly uow: UnitOfWork,
+    private readonly catalog: CatalogService,
+    private readonly scheduling: SchedulingService,
+    private readonly subscriptions: SubscriptionService,
+    private readonly subscriptionLifecycle: SubscriptionLifecycle,
+    private readonly lifecycle: AddonLifecycle,
+    private readonly views: AddonViews,
+  ) {}
+
+  async list(ctx: RequestContext, subscriptionRef: EntityRef, statuses: readonly AddonStatus[] = ATTACHED): Promise<AddonView[]> {
+    const subscription = await this.subscriptions.require(this.db, ctx, subscriptionRef)
+    return this.views.many(this.db, ctx.tenant, await addons.addonsOfSubscription(this.db, ctx.tenant.id, subscription.id, statuses))
+  }
+
+  async get(ctx: RequestContext, subscriptionRef: EntityRef, addonRef: EntityRef): Promise<AddonView> {
+    const subscription = await this.subscriptions.require(this.db, ctx, subscriptionRef)
+    const row = await addons.findAddon(this.db, ctx.tenant.id, subscription.id, addonRef)
+    if (!row) throw new NotFoundError('subscription_addon', addonRef.kind === 'id' ? addonRef.id : `rid_${addonRef.reference}`)
+    return this.views.one(this.db, ctx.tenant, row)
+  }
+
+  /** What can be added now: available add-ons (not top-ups) that fit the plan and are under their limit. */
+  async options(ctx: RequestContext, subscriptionRef: EntityRef): Promise<AddonOption[]> {
+    const subscription = await this.subscriptions.require(this.db, ctx, subscriptionRef)
+    if (subscription.status === 'CANCELLED') return []
+    const plan = await this.catalog.requireOffering(this.db, ctx.tenant.id, subscription.productOfferingId)
+    const attached = await addons.addonsOfSubscription(this.db, ctx.tenant.id, subscription.id, ATTACHED)
+    const offerings = await this.catalog.listOfferings(this.db, ctx.tenant.id, { types: ['SUBSCRIPTION_ADDON'], status: ['AVAILABLE'] })
+    return offerings
+      .filter((o) => !isTopUp(o) && addonFits(o, plan) && !atLimit(o, attached))
+      .map((o) => ({ productOfferingId: o.id, productOffering: embeddedOfferingView(o), productOfferingGroupId: o.groupId, group: o.group ? groupView(o.group) : null }))
+  }
+
+  /** Adds an add-on now, or from the client's day (PENDING with pendingStatus until then). */
+  async add(ctx: RequestContext, subscriptionRef: EntityRef, input: AddAddonInput): Promise<AddonView> {
+    return this.uow.write(ctx, async (tx) => {
+      const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
+      const now = ctx.clock.now()
+      const at = input.scheduledAt ? latest(now, startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone)) : now
+      await this.assertSubscriptionTakes(tx, ctx, subscription, at)
+      const offering = await this.addableOffering(tx, ctx, subscription, input.productOfferingId)
+      const row: AddonRow = {
+        tenantId: ctx.tenant.id,
+        id: newId(),
+        subscriptionId: subscription.id,
+        productOfferingId: offering.id,
+        status: 'PENDING',
+        referenceId: input.referenceId ?? null,
+        licenseId: null,
+        addedAt: now,
+        activatedAt: null,
+        billingAnchorAt: null,
+        expiresAt: null,
+        cancelledAt: null,
+        expiredAt: null,
+        endReason: null,
+        provisioning: null,
+        metadata: input.metadata ?? {},
+        createdAt: now,
+        updatedAt: now,
+      }
+      try {
+        await tx.transaction((sp) => addons.insertAddon(sp, row))
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError('subscription_addon.reference_taken', `Another add-on already has the reference '${input.referenceId}'.`, { referenceId: input.referenceId })
+        throw error
+      }
+      let current = row
+      if (at <= now) current = await this.lifecycle.activate(tx, ctx, row, now)
+      else await this.scheduling.schedule(tx, ctx, { targetType: ADDON_TARGET, targetId: row.id, kind: 'activate', effectiveAt: at })
+      await this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.added, { withSubscription: current.status !== 'ACTIVE' })
+      return current.status === 'ACTIVE' ? this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.activated) : this.views.one(tx, ctx.tenant, current)
+    })
+  }
+
+  /** Cancels an attached add-on now or from a day; a scheduled add that has not started is withdrawn. Answers the Subscription (seed 002). */
+  async cancel(ctx: RequestContext, subscriptionRef: EntityRef, input: CancelAddonInput): Promise<SubscriptionView> {
+    return this.uow.write(ctx, async (tx) => {
+      const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
+      const row = await this.pick(tx, ctx, subscription, { ...(input.subscriptionAddonId && { subscriptionAddonId: input.subscriptionAddonId }), ...(input.productOfferingId && { productOfferingId: input.productOfferingId }) })
+      const now = ctx.clock.now()
+      const at = input.scheduledAt ? latest(now, startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone)) : now
+      const details = { ...(input.metadata && { metadata: input.metadata }) }
+      if (at <= now || row.status === 'PENDING') {
+        const ended = await this.lifecycle.end(tx, ctx, row, 'CANCELLED', now, { reason: input.reason ?? null, details })
+        await this.lifecycle.publish(tx, ctx, ended, ADDON_EVENTS.cancelled, { withSubscription: false })
+      } else {
+        await this.scheduling.schedule(tx, ctx, { targetType: ADDON_TARGET, targetId: row.id, kind: 'cancel', effectiveAt: at, reason: input.reason ?? null, payload: details })
+        await this.lifecycle.publish(tx, ctx, row, ADDON_EVENTS.changed, { withSubscription: false })
+      }
+      return this.subscriptionLifecycle.publish(tx, ctx, subscription, ['subscription.updated'])
+    })
+  }
+
+  /** The attached add-on a change or cancel means, locked. */
+  async pick(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, by: { subscriptionAddonId?: string; productOfferingId?: string; groupId?: string | null }): Promise<AddonRow> {
+    if (!by.subscriptionAddonId && !by.productOfferingId && !by.groupId) {
+      throw new BusinessRuleError('addon.not_named', 'Name the add-on: subscriptionAddonId, or the productOfferingId it is on.', {}, [{ path: '/body/subscriptionAddonId', message: 'is required without productOfferingId' }])
+    }
+    const attached = await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED)
+    const offerings = new Map<string, Offering>()
+    for (const id of new Set(attached.map((a) => a.productOfferingId))) offerings.set(id, await this.catalog.requireOffering(tx, ctx.tenant.id, id))
+    const chosen = pickAddon(
+      attached.map((a) => ({ subscriptionAddonId: a.id, productOfferingId: a.productOfferingId, groupId: offerings.get(a.productOfferingId)?.groupId ?? null, status: a.status })),
+      by,
+    )
+    return (await this.lifecycle.lock(tx, ctx.tenant.id, chosen.subscriptionAddonId)) as AddonRow
+  }
+
+  /** A cancelled subscription, or one cancelled before `at`, takes no add-on. */
+  async assertSubscriptionTakes(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, at: Date): Promise<void> {
+    if (subscription.status === 'CANCELLED') throw new BusinessRuleError('addon.subscription_cancelled', 'The subscription is cancelled; it takes no add-ons.', { subscriptionId: subscription.id })
+    const cancel = (await this.subscriptions.pendingOf(tx, ctx, subscription)).find((c) => c.kind === 'cancel' && c.effectiveAt <= at)
+    if (cancel) {
+      throw new BusinessRuleError('addon.subscription_cancellation_pending', `The subscription is cancelled from ${cancel.effectiveAt.toISOString()}, before the add-on would apply.`, {
+        subscriptionId: subscription.id,
+        cancelAt: cancel.effectiveAt.toISOString(),
+      })
+    }
+  }
+
+  private async addableOffering(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, id: string): Promise<Offering> {
+    const offering = await this.catalog.getOffering(tx, ctx.tenant.id, id)
+    if (!offering) throw new BusinessRuleError('product_offering.not_found', `No product offering '${id}'.`, { productOfferingId: id }, [{ path: '/body/productOfferingId', message: 'unknown offering' }])
+    if (offering.product.type !== 'SUBSCRIPTION_ADDON' || isTopUp(offering)) {
+      throw new BusinessRuleError('addon.offering_not_an_addon', `'${id}' is not an add-on offering${isTopUp(offering) ? ' (it is a top-up: POST /subscriptions/{id}/topups)' : ''}.`, { productOfferingId: id, type: offering.product.type })
+    }
+    if (offering.status !== 'AVAILABLE') throw new BusinessRuleError('addon.offering_archived', `'${id}' is archived and can no longer be added.`, { productOfferingId: id })
+    const plan = await this.catalog.requireOffering(tx, ctx.tenant.id, subscription.productOfferingId)
+    if (!addonFits(offering, plan)) throw new BusinessRuleError('addon.incompatible_with_plan', `'${id}' does not fit the plan '${plan.id}'.`, { productOfferingId: id, plan: plan.id })
+    const attached = await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED)
+    if (atLimit(offering, attached)) {
+      throw new BusinessRuleError('addon.limit_reached', `The subscription already holds ${offering.maxPerSubscription} of '${id}', the most it may.`, { productOfferingId: id, maxPerSubscription: offering.maxPerSubscription })
+    }
+    return offering
+  }
+}
+
+export const atLimit = (offering: Offering, attached: AddonRow[], except?: string): boolean =>
+  offering.maxPerSubscription !== null && attached.filter((a) => a.productOfferingId === offering.id && a.id !== except).length >= offering.maxPerSubscription
+
+const latest = (a: Date, b: Date): Date => (a > b ? a : b)
