@@ -1,5 +1,5 @@
 import type { ChangeDirection, Offering } from '../../domain/catalog/offering.js'
-import { addonFits, changeDirection, changeTiming, isTopUp } from '../../domain/catalog/offering.js'
+import { addonFits, changeDirection, isTopUp } from '../../domain/catalog/offering.js'
 import type { EmbeddedOfferingView } from '../../domain/catalog/views.js'
 import { embeddedOfferingView } from '../../domain/catalog/views.js'
 import { ATTACHED } from '../../domain/addons/addon.js'
