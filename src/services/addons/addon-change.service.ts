@@ -82,35 +82,38 @@ export class AddonChangeService {
 
   /** Changes the add-on now or at the time its policy allows; answers the Subscription (seed 001). */
   async change(ctx: RequestContext, subscriptionRef: EntityRef, input: ChangeAddonInput): Promise<SubscriptionView> {
-    return this.uow.write(ctx, async (tx) => {
-      const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
-      if (subscription.status === 'CANCELLED') throw new BusinessRuleError('addon.subscription_cancelled', 'The subscription is cancelled; its add-ons cannot change.', { subscriptionId: subscription.id })
-      const to = await this.catalog.getOffering(tx, ctx.tenant.id, input.productOfferingId)
-      if (!to) throw new BusinessRuleError('product_offering.not_found', `No product offering '${input.productOfferingId}'.`, { productOfferingId: input.productOfferingId }, [{ path: '/body/productOfferingId', message: 'unknown offering' }])
-      const row = await this.addonService.pick(tx, ctx, subscription, {
-        ...(input.subscriptionAddonId && { subscriptionAddonId: input.subscriptionAddonId }),
-        ...(!input.subscriptionAddonId && input.currentProductOfferingId && { productOfferingId: input.currentProductOfferingId }),
-        ...(!input.subscriptionAddonId && !input.currentProductOfferingId && { groupId: to.groupId }),
-      })
-      const current = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
-      const plan = await this.catalog.requireOffering(tx, ctx.tenant.id, subscription.productOfferingId)
-      this.assertChange(current, to, plan, row, await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED))
-      const now = ctx.clock.now()
-      const earliest = input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : undefined
-      const { at } = when(ctx, row, current, to, now, earliest)
-      await this.addonService.assertSubscriptionTakes(tx, ctx, subscription, at)
-      const target = { targetType: ADDON_TARGET, targetId: row.id }
-      const details = { from: current.id, to: to.id, direction: changeDirection(current, to), ...(input.metadata && { metadata: input.metadata }) }
-      if (at <= now) {
-        await this.scheduling.supersedeKinds(tx, ctx, target, ['change_product_offering'], 'replaced by a change applied at once')
-        const changed = await this.lifecycle.changeOffering(tx, ctx, row, to.id, now, { reason: input.reason ?? null, details })
-        await this.lifecycle.publish(tx, ctx, changed, ADDON_EVENTS.changed, { withSubscription: false })
-      } else {
-        await this.scheduling.schedule(tx, ctx, { ...target, kind: 'change_product_offering', effectiveAt: at, reason: input.reason ?? null, payload: { productOfferingId: to.id, ...details } })
-        await this.lifecycle.publish(tx, ctx, row, ADDON_EVENTS.changed, { withSubscription: false })
-      }
-      return this.subscriptionLifecycle.publish(tx, ctx, subscription, ['subscription.updated'])
+    return this.uow.write(ctx, (tx) => this.changeIn(tx, ctx, subscriptionRef, input))
+  }
+
+  /** The change inside the caller's transaction (orders fulfil ADD_ON_CHANGE items with it). */
+  async changeIn(tx: Executor, ctx: RequestContext, subscriptionRef: EntityRef, input: ChangeAddonInput): Promise<SubscriptionView> {
+    const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
+    if (subscription.status === 'CANCELLED') throw new BusinessRuleError('addon.subscription_cancelled', 'The subscription is cancelled; its add-ons cannot change.', { subscriptionId: subscription.id })
+    const to = await this.catalog.getOffering(tx, ctx.tenant.id, input.productOfferingId)
+    if (!to) throw new BusinessRuleError('product_offering.not_found', `No product offering '${input.productOfferingId}'.`, { productOfferingId: input.productOfferingId }, [{ path: '/body/productOfferingId', message: 'unknown offering' }])
+    const row = await this.addonService.pick(tx, ctx, subscription, {
+      ...(input.subscriptionAddonId && { subscriptionAddonId: input.subscriptionAddonId }),
+      ...(!input.subscriptionAddonId && input.currentProductOfferingId && { productOfferingId: input.currentProductOfferingId }),
+      ...(!input.subscriptionAddonId && !input.currentProductOfferingId && { groupId: to.groupId }),
     })
+    const current = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
+    const plan = await this.catalog.requireOffering(tx, ctx.tenant.id, subscription.productOfferingId)
+    this.assertChange(current, to, plan, row, await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED))
+    const now = ctx.clock.now()
+    const earliest = input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : undefined
+    const { at } = when(ctx, row, current, to, now, earliest)
+    await this.addonService.assertSubscriptionTakes(tx, ctx, subscription, at)
+    const target = { targetType: ADDON_TARGET, targetId: row.id }
+    const details = { from: current.id, to: to.id, direction: changeDirection(current, to), ...(input.metadata && { metadata: input.metadata }) }
+    if (at <= now) {
+      await this.scheduling.supersedeKinds(tx, ctx, target, ['change_product_offering'], 'replaced by a change applied at once')
+      const changed = await this.lifecycle.changeOffering(tx, ctx, row, to.id, now, { reason: input.reason ?? null, details })
+      await this.lifecycle.publish(tx, ctx, changed, ADDON_EVENTS.changed, { withSubscription: false })
+    } else {
+      await this.scheduling.schedule(tx, ctx, { ...target, kind: 'change_product_offering', effectiveAt: at, reason: input.reason ?? null, payload: { productOfferingId: to.id, ...details } })
+      await this.lifecycle.publish(tx, ctx, row, ADDON_EVENTS.changed, { withSubscription: false })
+    }
+    return this.subscriptionLifecycle.publish(tx, ctx, subscription, ['subscription.updated'])
   }
 
   private assertChange(current: Offering, to: Offering, plan: Offering, row: AddonRow, attached: AddonRow[]): void {

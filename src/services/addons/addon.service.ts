@@ -89,44 +89,47 @@ export class AddonService {
 
   /** Adds an add-on now, or from the client's day (PENDING with pendingStatus until then). */
   async add(ctx: RequestContext, subscriptionRef: EntityRef, input: AddAddonInput): Promise<AddonView> {
-    return this.uow.write(ctx, async (tx) => {
-      const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
-      const now = ctx.clock.now()
-      const at = input.scheduledAt ? latest(now, startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone)) : now
-      await this.assertSubscriptionTakes(tx, ctx, subscription, at)
-      const offering = await this.addableOffering(tx, ctx, subscription, input.productOfferingId)
-      const row: AddonRow = {
-        tenantId: ctx.tenant.id,
-        id: newId(),
-        subscriptionId: subscription.id,
-        productOfferingId: offering.id,
-        status: 'PENDING',
-        referenceId: input.referenceId ?? null,
-        licenseId: null,
-        addedAt: now,
-        activatedAt: null,
-        billingAnchorAt: null,
-        expiresAt: null,
-        cancelledAt: null,
-        expiredAt: null,
-        endReason: null,
-        provisioning: null,
-        metadata: input.metadata ?? {},
-        createdAt: now,
-        updatedAt: now,
-      }
-      try {
-        await tx.transaction((sp) => addons.insertAddon(sp, row))
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new ConflictError('subscription_addon.reference_taken', `Another add-on already has the reference '${input.referenceId}'.`, { referenceId: input.referenceId })
-        throw error
-      }
-      let current = row
-      if (at <= now) current = await this.lifecycle.activate(tx, ctx, row, now)
-      else await this.scheduling.schedule(tx, ctx, { targetType: ADDON_TARGET, targetId: row.id, kind: 'activate', effectiveAt: at })
-      await this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.added, { withSubscription: current.status !== 'ACTIVE' })
-      return current.status === 'ACTIVE' ? this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.activated) : this.views.one(tx, ctx.tenant, current)
-    })
+    return this.uow.write(ctx, (tx) => this.addIn(tx, ctx, subscriptionRef, input))
+  }
+
+  /** Adds inside the caller's transaction (orders fulfil ADD_ON items with it). */
+  async addIn(tx: Executor, ctx: RequestContext, subscriptionRef: EntityRef, input: AddAddonInput): Promise<AddonView> {
+    const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
+    const now = ctx.clock.now()
+    const at = input.scheduledAt ? latest(now, startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone)) : now
+    await this.assertSubscriptionTakes(tx, ctx, subscription, at)
+    const offering = await this.addableOffering(tx, ctx, subscription, input.productOfferingId)
+    const row: AddonRow = {
+      tenantId: ctx.tenant.id,
+      id: newId(),
+      subscriptionId: subscription.id,
+      productOfferingId: offering.id,
+      status: 'PENDING',
+      referenceId: input.referenceId ?? null,
+      licenseId: null,
+      addedAt: now,
+      activatedAt: null,
+      billingAnchorAt: null,
+      expiresAt: null,
+      cancelledAt: null,
+      expiredAt: null,
+      endReason: null,
+      provisioning: null,
+      metadata: input.metadata ?? {},
+      createdAt: now,
+      updatedAt: now,
+    }
+    try {
+      await tx.transaction((sp) => addons.insertAddon(sp, row))
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('subscription_addon.reference_taken', `Another add-on already has the reference '${input.referenceId}'.`, { referenceId: input.referenceId })
+      throw error
+    }
+    let current = row
+    if (at <= now) current = await this.lifecycle.activate(tx, ctx, row, now)
+    else await this.scheduling.schedule(tx, ctx, { targetType: ADDON_TARGET, targetId: row.id, kind: 'activate', effectiveAt: at })
+    await this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.added, { withSubscription: current.status !== 'ACTIVE' })
+    return current.status === 'ACTIVE' ? this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.activated) : this.views.one(tx, ctx.tenant, current)
   }
 
   /** Cancels an attached add-on now or from a day; a scheduled add that has not started is withdrawn. Answers the Subscription (seed 002). */

@@ -74,26 +74,29 @@ export class PlanChangeService {
   }
 
   async change(ctx: RequestContext, ref: EntityRef, input: PlanChangeInput): Promise<SubscriptionView> {
-    return this.uow.write(ctx, async (tx) => {
-      const row = await this.subscriptions.require(tx, ctx, ref, true)
-      if (row.status === 'CANCELLED') throw statusConflict(row.status, 'change_product_offering')
-      const current = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
-      const to = await this.target(tx, ctx, current, input.productOfferingId)
-      const now = ctx.clock.now()
-      const earliest = input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : undefined
-      const { at } = this.when(ctx, row, current, to, now, earliest)
-      const target = { targetType: SUBSCRIPTION_TARGET, targetId: row.id }
-      assertNoCancelBy(await this.subscriptions.pendingOf(tx, ctx, row), at, ctx.tenant.timeZone)
-      const details = { from: current.id, to: to.id, direction: changeDirection(current, to), ...(input.metadata && { metadata: input.metadata }) }
-      if (at <= now) {
-        // Applied now: a pending (downgrade) change is replaced by this one.
-        await this.scheduling.supersedeKinds(tx, ctx, target, ['change_product_offering'], 'replaced by a plan change applied at once')
-        const updated = await this.lifecycle.applyOfferingChange(tx, ctx, row, to.id, now, { reason: input.reason ?? null, details })
-        return this.lifecycle.publish(tx, ctx, updated, ['subscription.updated'])
-      }
-      await this.scheduling.schedule(tx, ctx, { ...target, kind: 'change_product_offering', effectiveAt: at, reason: input.reason ?? null, payload: { productOfferingId: to.id, ...details } })
-      return this.lifecycle.publish(tx, ctx, row, ['subscription.updated'])
-    })
+    return this.uow.write(ctx, (tx) => this.changeIn(tx, ctx, ref, input))
+  }
+
+  /** The plan change inside the caller's transaction (orders fulfil SUBSCRIPTION_CHANGE items with it). */
+  async changeIn(tx: Executor, ctx: RequestContext, ref: EntityRef, input: PlanChangeInput): Promise<SubscriptionView> {
+    const row = await this.subscriptions.require(tx, ctx, ref, true)
+    if (row.status === 'CANCELLED') throw statusConflict(row.status, 'change_product_offering')
+    const current = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
+    const to = await this.target(tx, ctx, current, input.productOfferingId)
+    const now = ctx.clock.now()
+    const earliest = input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : undefined
+    const { at } = this.when(ctx, row, current, to, now, earliest)
+    const target = { targetType: SUBSCRIPTION_TARGET, targetId: row.id }
+    assertNoCancelBy(await this.subscriptions.pendingOf(tx, ctx, row), at, ctx.tenant.timeZone)
+    const details = { from: current.id, to: to.id, direction: changeDirection(current, to), ...(input.metadata && { metadata: input.metadata }) }
+    if (at <= now) {
+      // Applied now: a pending (downgrade) change is replaced by this one.
+      await this.scheduling.supersedeKinds(tx, ctx, target, ['change_product_offering'], 'replaced by a plan change applied at once')
+      const updated = await this.lifecycle.applyOfferingChange(tx, ctx, row, to.id, now, { reason: input.reason ?? null, details })
+      return this.lifecycle.publish(tx, ctx, updated, ['subscription.updated'])
+    }
+    await this.scheduling.schedule(tx, ctx, { ...target, kind: 'change_product_offering', effectiveAt: at, reason: input.reason ?? null, payload: { productOfferingId: to.id, ...details } })
+    return this.lifecycle.publish(tx, ctx, row, ['subscription.updated'])
   }
 
   /** The offering asked for, if the subscription may move to it. */

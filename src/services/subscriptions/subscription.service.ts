@@ -108,52 +108,58 @@ export class SubscriptionService {
     if (ctx.tenant.settings[ALLOW_DIRECT_CREATION] === false) {
       throw new BusinessRuleError('subscription.direct_creation_disabled', 'This tenant creates subscriptions through orders only (POST /orders).')
     }
-    return this.uow.write(ctx, async (tx) => {
-      const offering = await this.catalog.getOffering(tx, ctx.tenant.id, input.productOfferingId)
-      if (!offering) throw new BusinessRuleError('product_offering.not_found', `No product offering '${input.productOfferingId}'.`, { productOfferingId: input.productOfferingId }, [{ path: '/body/productOfferingId', message: 'unknown offering' }])
-      if (offering.product.type !== 'SUBSCRIPTION') throw new BusinessRuleError('subscription.offering_not_a_plan', `'${offering.id}' is a ${offering.product.type} offering, not a subscription plan.`, { productOfferingId: offering.id, type: offering.product.type })
-      if (offering.status !== 'AVAILABLE') throw new BusinessRuleError('product_offering.not_orderable', `'${offering.id}' is archived and can no longer be ordered.`, { productOfferingId: offering.id })
-      const customer = await this.parties.requireCustomer(tx, ctx.tenant.id, parseCustomerRef(input.customerId)).catch((error: unknown) => {
-        if (error instanceof NotFoundError) throw new BusinessRuleError('customer.not_found', `No customer '${input.customerId}'.`, { customerId: input.customerId }, [{ path: '/body/customerId', message: 'unknown customer' }])
-        throw error
-      })
-      const subscriberId = await this.subscriberFor(tx, ctx, customer.customerId, input)
-      const now = ctx.clock.now()
-      const activateAt = input.scheduleActivationAt ? latest(now, startOfLocalDate(input.scheduleActivationAt, ctx.tenant.timeZone)) : now
-      const activeNow = activateAt <= now
-      const row: SubscriptionRow = {
-        tenantId: ctx.tenant.id,
-        id: newId(),
-        referenceId: input.referenceId ?? null,
-        status: activeNow ? 'ACTIVATED' : 'PENDING',
-        type: subscriptionType(offering.product.category),
-        msisdn: input.msisdn ?? null,
-        display: input.display ?? (input.msisdn ? displayMsisdn(input.msisdn) : null),
-        customerId: customer.customerId,
-        subscriberId,
-        productOfferingId: offering.id,
-        sim: input.sim ?? { esim: false },
-        extensions: input.extensions ?? {},
-        porting: null,
-        billingAnchorAt: activeNow ? now : null,
-        activatedAt: activeNow ? now : null,
-        cancelledAt: null,
-        cancellation: null,
-        metadata: input.metadata ?? {},
-        createdAt: now,
-        updatedAt: now,
-      }
-      try {
-        await tx.transaction((sp) => subscriptions.insertSubscription(sp, row))
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new ConflictError('subscription.reference_taken', `Another subscription already has the reference '${input.referenceId}'.`, { referenceId: input.referenceId })
-        throw error
-      }
-      await this.timeline.record(tx, ctx, { subjectType: SUBSCRIPTION_TARGET, subjectId: row.id, kind: 'created', effectiveAt: now, details: { productOfferingId: offering.id } })
-      if (activeNow) await this.timeline.record(tx, ctx, { subjectType: SUBSCRIPTION_TARGET, subjectId: row.id, kind: 'activated', effectiveAt: now, details: { from: 'PENDING', to: 'ACTIVATED' } })
-      else await this.scheduling.schedule(tx, ctx, { targetType: SUBSCRIPTION_TARGET, targetId: row.id, kind: 'activate', effectiveAt: activateAt })
-      return this.lifecycle.publish(tx, ctx, row, ['subscription.created', ...(subscriberId ? ['subscription.subscriber_set'] : [])])
+    return this.uow.write(ctx, (tx) => this.createIn(tx, ctx, input))
+  }
+
+  /**
+   * Creates a subscription inside the caller's transaction (direct creation, and order fulfilment).
+   * `path` prefixes the field paths of errors, so an order can point at its line item.
+   */
+  async createIn(tx: Executor, ctx: RequestContext, input: CreateSubscriptionInput, path = '/body'): Promise<SubscriptionView> {
+    const offering = await this.catalog.getOffering(tx, ctx.tenant.id, input.productOfferingId)
+    if (!offering) throw new BusinessRuleError('product_offering.not_found', `No product offering '${input.productOfferingId}'.`, { productOfferingId: input.productOfferingId }, [{ path: `${path}/productOfferingId`, message: 'unknown offering' }])
+    if (offering.product.type !== 'SUBSCRIPTION') throw new BusinessRuleError('subscription.offering_not_a_plan', `'${offering.id}' is a ${offering.product.type} offering, not a subscription plan.`, { productOfferingId: offering.id, type: offering.product.type })
+    if (offering.status !== 'AVAILABLE') throw new BusinessRuleError('product_offering.not_orderable', `'${offering.id}' is archived and can no longer be ordered.`, { productOfferingId: offering.id })
+    const customer = await this.parties.requireCustomer(tx, ctx.tenant.id, parseCustomerRef(input.customerId)).catch((error: unknown) => {
+      if (error instanceof NotFoundError) throw new BusinessRuleError('customer.not_found', `No customer '${input.customerId}'.`, { customerId: input.customerId }, [{ path: `${path}/customerId`, message: 'unknown customer' }])
+      throw error
     })
+    const subscriberId = await this.subscriberFor(tx, ctx, customer.customerId, input, path)
+    const now = ctx.clock.now()
+    const activateAt = input.scheduleActivationAt ? latest(now, startOfLocalDate(input.scheduleActivationAt, ctx.tenant.timeZone)) : now
+    const activeNow = activateAt <= now
+    const row: SubscriptionRow = {
+      tenantId: ctx.tenant.id,
+      id: newId(),
+      referenceId: input.referenceId ?? null,
+      status: activeNow ? 'ACTIVATED' : 'PENDING',
+      type: subscriptionType(offering.product.category),
+      msisdn: input.msisdn ?? null,
+      display: input.display ?? (input.msisdn ? displayMsisdn(input.msisdn) : null),
+      customerId: customer.customerId,
+      subscriberId,
+      productOfferingId: offering.id,
+      sim: input.sim ?? { esim: false },
+      extensions: input.extensions ?? {},
+      porting: null,
+      billingAnchorAt: activeNow ? now : null,
+      activatedAt: activeNow ? now : null,
+      cancelledAt: null,
+      cancellation: null,
+      metadata: input.metadata ?? {},
+      createdAt: now,
+      updatedAt: now,
+    }
+    try {
+      await tx.transaction((sp) => subscriptions.insertSubscription(sp, row))
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('subscription.reference_taken', `Another subscription already has the reference '${input.referenceId}'.`, { referenceId: input.referenceId })
+      throw error
+    }
+    await this.timeline.record(tx, ctx, { subjectType: SUBSCRIPTION_TARGET, subjectId: row.id, kind: 'created', effectiveAt: now, details: { productOfferingId: offering.id } })
+    if (activeNow) await this.timeline.record(tx, ctx, { subjectType: SUBSCRIPTION_TARGET, subjectId: row.id, kind: 'activated', effectiveAt: now, details: { from: 'PENDING', to: 'ACTIVATED' } })
+    else await this.scheduling.schedule(tx, ctx, { targetType: SUBSCRIPTION_TARGET, targetId: row.id, kind: 'activate', effectiveAt: activateAt })
+    return this.lifecycle.publish(tx, ctx, row, ['subscription.created', ...(subscriberId ? ['subscription.subscriber_set'] : [])])
   }
 
   /** Activate, block, unblock, pause or resume: now, or from the client's earliest day. */
@@ -225,18 +231,18 @@ export class SubscriptionService {
     return this.scheduling.pending(ex, ctx.tenant.id, SUBSCRIPTION_TARGET, [row.id])
   }
 
-  private async subscriberFor(tx: Executor, ctx: RequestContext, customerId: string, input: CreateSubscriptionInput): Promise<string | null> {
+  private async subscriberFor(tx: Executor, ctx: RequestContext, customerId: string, input: CreateSubscriptionInput, path: string): Promise<string | null> {
     if (input.subscriberId) {
       const subscriber = await this.parties.requireSubscriber(tx, ctx.tenant.id, input.subscriberId).catch((error: unknown) => {
-        if (error instanceof NotFoundError) throw new BusinessRuleError('subscriber.not_found', `No subscriber '${input.subscriberId}'.`, {}, [{ path: '/body/subscriberId', message: 'unknown subscriber' }])
+        if (error instanceof NotFoundError) throw new BusinessRuleError('subscriber.not_found', `No subscriber '${input.subscriberId}'.`, {}, [{ path: `${path}/subscriberId`, message: 'unknown subscriber' }])
         throw error
       })
       if (subscriber.customerId !== customerId) {
-        throw new BusinessRuleError('subscriber.other_customer', 'The subscriber belongs to another customer.', { subscriberId: input.subscriberId }, [{ path: '/body/subscriberId', message: 'belongs to another customer' }])
+        throw new BusinessRuleError('subscriber.other_customer', 'The subscriber belongs to another customer.', { subscriberId: input.subscriberId }, [{ path: `${path}/subscriberId`, message: 'belongs to another customer' }])
       }
       return subscriber.subscriberId
     }
-    if (input.subscriber) return (await this.parties.createSubscriber(tx, ctx, { customerId, ...input.subscriber })).subscriberId
+    if (input.subscriber) return (await this.parties.createSubscriber(tx, ctx, { customerId, ...input.subscriber }, `${path}/subscriber`)).subscriberId
     return null
   }
 }
