@@ -4,8 +4,13 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const TSX = join(process.cwd(), 'node_modules/.bin/tsx')
 const MAIN = join(process.cwd(), 'src/cli/main.ts')
+/**
+ * The CLI runs in ONE node process with tsx's loader (`--import tsx`), not through the `tsx`
+ * binary: that one runs the program in a child process and relays signals to it, which made the
+ * SIGTERM test depend on the relay.
+ */
+const NODE_ARGS = ['--import', 'tsx', MAIN]
 
 /** The environment of a CLI run: embedded data in a fresh directory, never the developer's own. */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -14,12 +19,12 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(TSX, [MAIN, ...args], { env, encoding: 'utf8', timeout: 60_000 })
+  const result = spawnSync(process.execPath, [...NODE_ARGS, ...args], { env, encoding: 'utf8', timeout: 60_000 })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
 export function startCli(args: string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
-  return spawn(TSX, [MAIN, ...args], { env })
+  return spawn(process.execPath, [...NODE_ARGS, ...args], { env })
 }
 
 /**
