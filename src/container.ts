@@ -11,6 +11,12 @@ import { AddonLifecycle } from './services/addons/addon-lifecycle.js'
 import { AddonViews } from './services/addons/addon-view.js'
 import { AddonService } from './services/addons/addon.service.js'
 import { AuthCache } from './services/auth-cache.js'
+import { LineItemChecks } from './services/orders/line-item-checks.js'
+import { OrderFulfilment } from './services/orders/order-fulfilment.js'
+import type { OrderPorts } from './services/orders/order-ports.js'
+import { OrderPricer } from './services/orders/order-pricing.js'
+import { OrderViews } from './services/orders/order-view.js'
+import { OrderService } from './services/orders/order.service.js'
 import { CatalogService } from './services/catalog.service.js'
 import { EventService } from './services/event.service.js'
 import { IdempotencyService } from './services/idempotency.service.js'
@@ -77,10 +83,17 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   subscriptionLifecycle.listen(addonLifecycle.subscriptionListener())
   const addons = new AddonService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addonViews)
   const addonChanges = new AddonChangeService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addons)
+  const orderPorts: OrderPorts = {}
+  const orderChecks = new LineItemChecks(catalog, subscriptions, orderPorts)
+  const orderPricer = new OrderPricer(catalog)
+  const orderViews = new OrderViews(catalog, parties, users, orderChecks, orderPricer)
+  const orders = new OrderService(db, uow, parties, users, orderChecks, orderPricer, orderViews, events, queue)
+  const orderFulfilment = new OrderFulfilment({ db, clock, tenants, orders, catalog, parties, subscriptions, planChanges, addons, addonChanges, ports: orderPorts })
   const services: Services = {
     ...{ database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, timeline, scheduling, testClock },
     ...{ catalog, customers, customerUsers, users, subscribers, parties },
     ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges },
+    ...{ orderPorts, orders, orderFulfilment },
   }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
   runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
@@ -111,6 +124,10 @@ export type Services = {
   addonLifecycle: AddonLifecycle
   addons: AddonService
   addonChanges: AddonChangeService
+  /** What orders use of inventory, port-in, licenses and top-ups, filled in as those areas are wired. */
+  orderPorts: OrderPorts
+  orders: OrderService
+  orderFulfilment: OrderFulfilment
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService

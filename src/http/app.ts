@@ -16,6 +16,7 @@ import { catalogRoutes } from './routes/catalog/catalog.routes.js'
 import { eventRoutes } from './routes/events/events.routes.js'
 import { idempotencyKeyRoutes } from './routes/idempotency-keys/idempotency-keys.routes.js'
 import { healthRoutes } from './routes/operations/health.routes.js'
+import { orderRoutes } from './routes/orders/orders.routes.js'
 import { subscriptionRoutes } from './routes/subscriptions/subscriptions.routes.js'
 import { testClockRoutes } from './routes/test-clock/test-clock.routes.js'
 import { customerRoutes } from './routes/parties/customers.routes.js'
@@ -57,6 +58,11 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id)
   })
+  // A POST with no body is an empty object, so action routes (submit, cancel, block…) need none,
+  // and routes that need fields name each missing one.
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined && req.method !== 'GET' && req.routeOptions.schema?.body) req.body = {}
+  })
   // While draining for shutdown, a connection that finishes its request is closed rather than kept
   // alive, so the server can stop once the requests in flight are answered.
   let closing = false
@@ -85,6 +91,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(testClockRoutes, { testClock: services.testClock })
   await app.register(subscriptionRoutes, { subscriptions: services.subscriptions, planChanges: services.planChanges })
   await app.register(addonRoutes, { addons: services.addons, changes: services.addonChanges })
+  await app.register(orderRoutes, { orders: services.orders })
   await app.register(catalogRoutes, { catalog: services.catalog })
   await app.register(catalogAdminRoutes, { catalog: services.catalog })
   await app.register(customerRoutes, { customers: services.customers, customerUsers: services.customerUsers })

@@ -39,6 +39,8 @@ export interface LineToPrice {
   taxIncluded: boolean
   /** A promotion's discount per unit on the first invoice, and whether it keeps applying after. */
   promotion?: { name: string; unitDiscountMinor: number; durationMonths: number | null }
+  /** The recurring price per unit when it differs from this invoice's (a plan change costs nothing now, the new plan after). */
+  recurringUnitMinor?: number
 }
 
 export interface Amount {
@@ -113,7 +115,8 @@ export function priceLine(line: LineToPrice, rates: TaxRate[], fees: Fee[]): Lin
   if (line.recurring) {
     // After the first invoice: the regular price, less a promotion that outlasts the first period.
     const keepsPromotion = line.promotion && (line.promotion.durationMonths === null || line.promotion.durationMonths > 1)
-    const periodMinor = (line.unitGrossMinor - line.unitDiscountMinor - (keepsPromotion ? (line.promotion?.unitDiscountMinor ?? 0) : 0)) * q
+    const unit = line.recurringUnitMinor ?? line.unitGrossMinor - line.unitDiscountMinor - (keepsPromotion ? (line.promotion?.unitDiscountMinor ?? 0) : 0)
+    const periodMinor = unit * q
     const periodTax = taxes(periodMinor, lineRates, line.taxIncluded).reduce((s, t) => s + t.amountMinor, 0)
     recurring = { billingCycle: line.recurring, subtotalMinor: periodMinor, taxAmountMinor: periodTax, totalMinor: line.taxIncluded ? periodMinor : periodMinor + periodTax }
   }

@@ -53,6 +53,7 @@ export async function installOpenApi(app: App): Promise<void> {
         { name: 'events', description: 'The outbox: every state change, with the resource snapshot.' },
         { name: 'subscriptions', description: 'Subscriptions: status machine, plan changes, cancellation and scheduled (pending) changes, with their timeline.' },
         { name: 'subscription-addons', description: 'Add-ons of a subscription: add, change and cancel, now or at a date.' },
+        { name: 'orders', description: 'Orders: carts of line items (nine types) that are validated, priced, submitted and fulfilled.' },
         { name: 'sandbox', description: 'Test clocks for sandbox tenants: walk through months in seconds.' },
         { name: 'catalog', description: 'Product offerings, their groups and promotions. Reading needs the read scope; writing, the admin scope.' },
         { name: 'customers', description: 'Customers: the billable party, owner of subscribers and subscriptions, and the users who may act for it.' },

@@ -25,6 +25,8 @@ import { SUBSCRIPTION_TARGET, STATUS_KINDS, isStatusKind } from './subscription-
 import { displayMsisdn, subscriptionType } from '../../domain/subscriptions/subscription.js'
 
 export interface CreateSubscriptionInput {
+  /** The id to give it (fulfilment makes it first, to assign a number and SIM to it); default: new. */
+  id?: string
   productOfferingId: string
   customerId: string
   subscriberId?: string
@@ -35,6 +37,8 @@ export interface CreateSubscriptionInput {
   extensions?: Record<string, unknown>
   /** The earliest day to activate; none = now. */
   scheduleActivationAt?: string
+  /** Stay PENDING until something activates it (a port-in completing); no activation is scheduled. */
+  awaitActivation?: boolean
   referenceId?: string
   metadata?: Record<string, unknown>
 }
@@ -127,10 +131,10 @@ export class SubscriptionService {
     const subscriberId = await this.subscriberFor(tx, ctx, customer.customerId, input, path)
     const now = ctx.clock.now()
     const activateAt = input.scheduleActivationAt ? latest(now, startOfLocalDate(input.scheduleActivationAt, ctx.tenant.timeZone)) : now
-    const activeNow = activateAt <= now
+    const activeNow = activateAt <= now && !input.awaitActivation
     const row: SubscriptionRow = {
       tenantId: ctx.tenant.id,
-      id: newId(),
+      id: input.id ?? newId(),
       referenceId: input.referenceId ?? null,
       status: activeNow ? 'ACTIVATED' : 'PENDING',
       type: subscriptionType(offering.product.category),
@@ -158,7 +162,7 @@ export class SubscriptionService {
     }
     await this.timeline.record(tx, ctx, { subjectType: SUBSCRIPTION_TARGET, subjectId: row.id, kind: 'created', effectiveAt: now, details: { productOfferingId: offering.id } })
     if (activeNow) await this.timeline.record(tx, ctx, { subjectType: SUBSCRIPTION_TARGET, subjectId: row.id, kind: 'activated', effectiveAt: now, details: { from: 'PENDING', to: 'ACTIVATED' } })
-    else await this.scheduling.schedule(tx, ctx, { targetType: SUBSCRIPTION_TARGET, targetId: row.id, kind: 'activate', effectiveAt: activateAt })
+    else if (!input.awaitActivation) await this.scheduling.schedule(tx, ctx, { targetType: SUBSCRIPTION_TARGET, targetId: row.id, kind: 'activate', effectiveAt: activateAt })
     return this.lifecycle.publish(tx, ctx, row, ['subscription.created', ...(subscriberId ? ['subscription.subscriber_set'] : [])])
   }
 

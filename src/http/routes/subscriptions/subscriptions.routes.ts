@@ -105,11 +105,11 @@ export async function subscriptionRoutes(app: App, { subscriptions, planChanges 
           summary: route.summary,
           description: 'Without `scheduledAt` it takes effect now; with it, at the start of that day (tenant time zone) or now if that has passed. An illegal transition is a 409 whose code names the status, e.g. `subscription.is_cancelled`.',
           params: SubscriptionParams,
-          body: Type.Optional(StatusChangeBody),
+          body: StatusChangeBody,
           response: { 200: Subscription, ...problemResponses(403, 404, 409, 422) },
         },
       },
-      (req, reply) => respond(req, reply, 200, same, () => subscriptions.changeStatus(req.ctx, ref(req.params.subscriptionId), route.action, req.body ?? {})),
+      (req, reply) => respond(req, reply, 200, same, () => subscriptions.changeStatus(req.ctx, ref(req.params.subscriptionId), route.action, req.body)),
     )
   }
 

@@ -1,0 +1,69 @@
+import { ConflictError } from '../shared/errors.js'
+import type { LineItem, LineItemType, OrderStatus } from './inputs.js'
+
+/** An order untouched this long expires (reference 4.1: updatedAt + 7 days in its example). */
+export const ORDER_TTL_MS = 7 * 24 * 60 * 60 * 1000
+
+export type Requirement = 'NOT_REQUIRED' | 'OPTIONAL' | 'REQUIRED'
+export interface Requirements {
+  requiresPayment: Requirement
+  requiresPaymentProfile: Requirement
+  requiresSigning: Requirement
+}
+
+/** What an order may still do in each status. */
+export const EDITABLE: readonly OrderStatus[] = ['PENDING']
+export const SUBMITTABLE: readonly OrderStatus[] = ['PENDING', 'FAILED']
+export const CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'FAILED']
+
+/** A 409 whose code names the status that forbids the action: `order.is_submitted`. */
+export function orderStatusConflict(status: OrderStatus, action: string): ConflictError {
+  return new ConflictError(`order.is_${status.toLowerCase()}`, `A ${status} order cannot ${action}.`, { status, action })
+}
+
+export function assertOrderStatus(status: OrderStatus, allowed: readonly OrderStatus[], action: string): void {
+  if (!allowed.includes(status)) throw orderStatusConflict(status, action)
+}
+
+/**
+ * The order in which fulfilment executes line items: new subscriptions first (other items may
+ * refer to them by line item id), then what attaches to subscriptions, then the rest, changes last.
+ */
+const FULFILMENT_ORDER: Record<LineItemType, number> = {
+  SUBSCRIPTION: 0,
+  LICENSE: 1,
+  ADD_ON: 1,
+  TOP_UP: 2,
+  EXTERNAL_PRODUCT: 3,
+  EXTERNAL_ITEM: 3,
+  SUBSCRIPTION_CHANGE: 4,
+  ADD_ON_CHANGE: 5,
+  LICENSE_CHANGE: 5,
+}
+
+export const inFulfilmentOrder = (items: readonly LineItem[]): LineItem[] => [...items].sort((a, b) => FULFILMENT_ORDER[a.type] - FULFILMENT_ORDER[b.type])
+
+/**
+ * The requirements of an order from the tenant's configuration (setting `orderRequirements`).
+ * Payment cannot be required of an order that costs nothing.
+ */
+export function requirementsFor(configured: Partial<Requirements> | undefined, totalMinor: number | null): Requirements {
+  const payment = configured?.requiresPayment ?? 'NOT_REQUIRED'
+  return {
+    requiresPayment: totalMinor === 0 ? 'NOT_REQUIRED' : payment,
+    requiresPaymentProfile: configured?.requiresPaymentProfile ?? 'NOT_REQUIRED',
+    requiresSigning: configured?.requiresSigning ?? 'NOT_REQUIRED',
+  }
+}
+
+/** Which REQUIRED requirements a submission leaves unmet (each satisfied by its reference). */
+export function unmetRequirements(
+  requirements: Requirements,
+  submission: { paymentSessionId?: string; externalPayment?: unknown; paymentProfileSessionId?: string; signingSessionId?: string },
+): string[] {
+  const unmet: string[] = []
+  if (requirements.requiresPayment === 'REQUIRED' && !submission.paymentSessionId && !submission.externalPayment) unmet.push('payment')
+  if (requirements.requiresPaymentProfile === 'REQUIRED' && !submission.paymentProfileSessionId) unmet.push('paymentProfile')
+  if (requirements.requiresSigning === 'REQUIRED' && !submission.signingSessionId) unmet.push('signing')
+  return unmet
+}

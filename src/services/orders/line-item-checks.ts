@@ -1,0 +1,209 @@
+import type { Offering, ProductType } from '../../domain/catalog/offering.js'
+import { addonFits, isTopUp } from '../../domain/catalog/offering.js'
+import { ATTACHED } from '../../domain/addons/addon.js'
+import { DomainError } from '../../domain/shared/errors.js'
+import { isUuid, parseEntityRef, REFERENCE_PREFIX } from '../../domain/shared/ids.js'
+import type { LineItem, LineItemOf } from '../../domain/orders/inputs.js'
+import { minorUnitExponent, toMinor } from '../../domain/shared/money.js'
+import type { Executor } from '../../persistence/database.js'
+import * as addons from '../../persistence/repositories/addon.repository.js'
+import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
+import type { CatalogService } from '../catalog.service.js'
+import type { RequestContext } from '../context.js'
+import type { SubscriptionService } from '../subscriptions/subscription.service.js'
+import type { OrderPorts } from './order-ports.js'
+
+export interface Problem {
+  message: string
+  property: string
+}
+
+/** What one line item lacks (dotted paths, e.g. `subscriber.name`) and what is wrong with it. */
+export interface ItemCheck {
+  missing: string[]
+  errors: Problem[]
+}
+
+export interface CheckScope {
+  ex: Executor
+  ctx: RequestContext
+  /** The order's customer, when it is an existing one. */
+  customerId: string | null
+  items: readonly LineItem[]
+}
+
+/**
+ * The rules of each line item type: what a complete item needs, and whether what it references
+ * exists, can be ordered, and belongs to the order's customer. Run when an item is added (errors
+ * refuse it) and whenever the order is read (its `validation` is always current).
+ */
+export class LineItemChecks {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly subscriptions: SubscriptionService,
+    private readonly ports: OrderPorts,
+  ) {}
+
+  async check(scope: CheckScope, item: LineItem): Promise<ItemCheck> {
+    const result: ItemCheck = { missing: [], errors: [] }
+    const error = (property: string, message: string) => result.errors.push({ property, message })
+    try {
+      switch (item.type) {
+        case 'SUBSCRIPTION':
+          await this.subscription(scope, item, result, error)
+          break
+        case 'LICENSE':
+          await this.offering(scope, item.productOfferingId, 'LICENSE', error)
+          if (item.assignedTo) await this.subscriptionRef(scope, item.assignedTo, 'assignedTo', error)
+          break
+        case 'ADD_ON':
+          await this.addon(scope, item, error)
+          break
+        case 'TOP_UP': {
+          const offering = await this.offering(scope, item.productOfferingId, 'SUBSCRIPTION_ADDON', error)
+          if (offering && !isTopUp(offering)) error('productOfferingId', `'${offering.id}' is not a top-up.`)
+          const target = await this.existingSubscription(scope, item.subscriptionId, 'subscriptionId', error)
+          if (target && target.status !== 'ACTIVATED') error('subscriptionId', `Only an ACTIVATED subscription can be topped up (it is ${target.status}).`)
+          if (!this.ports.topups) error('type', 'Top-ups are not available on this server.')
+          break
+        }
+        case 'EXTERNAL_PRODUCT':
+          await this.offering(scope, item.productOfferingId, 'EXTERNAL_PRODUCT', error)
+          break
+        case 'EXTERNAL_ITEM':
+          try {
+            minorUnitExponent(item.currency)
+            toMinor(item.amount, item.currency)
+          } catch (e) {
+            if (!(e instanceof DomainError)) throw e
+            error('amount', e.message)
+          }
+          break
+        case 'SUBSCRIPTION_CHANGE':
+          await this.subscriptionChange(scope, item, error)
+          break
+        case 'LICENSE_CHANGE':
+          await this.offering(scope, item.productOfferingId, 'LICENSE', error)
+          if (!this.ports.licenses) error('type', 'Licenses are not available on this server.')
+          else {
+            const owner = await this.ports.licenses.customerOf(scope.ex, scope.ctx.tenant.id, item.licenseId)
+            if (owner === undefined) error('licenseId', `No license '${item.licenseId}'.`)
+            else if (scope.customerId && owner !== scope.customerId) error('licenseId', "The license belongs to another customer.")
+          }
+          break
+        case 'ADD_ON_CHANGE':
+          await this.addonChange(scope, item, error)
+          break
+      }
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e
+      error('type', e.message)
+    }
+    return result
+  }
+
+  private async subscription(scope: CheckScope, item: LineItemOf<'SUBSCRIPTION'>, result: ItemCheck, error: (p: string, m: string) => void): Promise<void> {
+    await this.offering(scope, item.productOfferingId, 'SUBSCRIPTION', error)
+    if (!item.subscriber?.subscriberId && !item.subscriber?.name) result.missing.push(item.subscriber ? 'subscriber.name' : 'subscriber')
+    if (!item.sim) result.missing.push('sim')
+    const { inventory, porting } = this.ports
+    if (item.porting) {
+      if (!item.msisdn) result.missing.push('msisdn')
+      if (!porting) error('porting', 'Port-in is not available on this server.')
+      else result.missing.push(...porting.missingFields(item.porting).map((f) => `porting.${f}`))
+    } else {
+      if (item.tempNumber) error('tempNumber', 'A temporary number is only for a port-in (send porting details with the number).')
+      if (item.msisdn && item.leaseToken) {
+        if (!inventory) error('leaseToken', 'The number pool is not available on this server.')
+        else await this.expectFine(() => inventory.assertLeased(scope.ex, scope.ctx, item.msisdn as string, item.leaseToken as string), 'leaseToken', error)
+      } else if (item.msisdn && inventory && (await inventory.isPoolNumber(scope.ex, scope.ctx.tenant.id, item.msisdn))) {
+        error('leaseToken', 'This number is in the number pool: lease it first and send its leaseToken.')
+      } else if (item.msisdn && !inventory) {
+        error('msisdn', 'Without a number pool a number can only be ported in (send porting details).')
+      } else if (item.msisdn) {
+        error('msisdn', 'The number is not in the number pool: lease one, leave msisdn empty to get one, or port it in with porting details.')
+      }
+    }
+    if (item.sim?.iccid) {
+      if (!inventory) error('sim.iccid', 'SIM inventory is not available on this server.')
+      else await this.expectFine(() => inventory.assertSimAvailable(scope.ex, scope.ctx, item.sim?.iccid as string), 'sim.iccid', error)
+    }
+    if (item.subscriber?.subscriberId && scope.customerId) {
+      // The subscriber must be the customer's; the subscriptions area checks it again at fulfilment.
+    }
+  }
+
+  private async addon(scope: CheckScope, item: LineItemOf<'ADD_ON'>, error: (p: string, m: string) => void): Promise<void> {
+    const offering = await this.offering(scope, item.productOfferingId, 'SUBSCRIPTION_ADDON', error)
+    if (offering && isTopUp(offering)) error('productOfferingId', `'${offering.id}' is a top-up: order it as a TOP_UP line item.`)
+    const plan = await this.subscriptionRef(scope, item, '', error)
+    if (offering && plan && !addonFits(offering, plan)) error('productOfferingId', `'${offering.id}' does not fit the plan '${plan.id}'.`)
+  }
+
+  private async subscriptionChange(scope: CheckScope, item: LineItemOf<'SUBSCRIPTION_CHANGE'>, error: (p: string, m: string) => void): Promise<void> {
+    const to = await this.offering(scope, item.productOfferingId, 'SUBSCRIPTION', error)
+    const subscription = await this.existingSubscription(scope, item.subscriptionId, 'subscriptionId', error)
+    if (!subscription || !to) return
+    if (subscription.status === 'CANCELLED') error('subscriptionId', 'The subscription is cancelled.')
+    const current = await this.catalog.requireOffering(scope.ex, scope.ctx.tenant.id, subscription.productOfferingId)
+    if (current.id === to.id) error('productOfferingId', `The subscription is already on '${to.id}'.`)
+    else if (current.product.category !== to.product.category || current.customerType !== to.customerType) error('productOfferingId', `'${to.id}' is not a plan this subscription can change to.`)
+  }
+
+  private async addonChange(scope: CheckScope, item: LineItemOf<'ADD_ON_CHANGE'>, error: (p: string, m: string) => void): Promise<void> {
+    const to = await this.offering(scope, item.productOfferingId, 'SUBSCRIPTION_ADDON', error)
+    const subscription = await this.existingSubscription(scope, item.subscriptionId, 'subscriptionId', error)
+    if (!subscription || !to) return
+    const attached = await addons.addonsOfSubscription(scope.ex, scope.ctx.tenant.id, subscription.id, ATTACHED)
+    const candidates = item.subscriptionAddonId
+      ? attached.filter((a) => a.id === item.subscriptionAddonId)
+      : item.currentProductOfferingId
+        ? attached.filter((a) => a.productOfferingId === item.currentProductOfferingId)
+        : attached
+    if (candidates.length === 0) error(item.subscriptionAddonId ? 'subscriptionAddonId' : 'currentProductOfferingId', 'No attached add-on of the subscription matches.')
+  }
+
+  /** The offering, if it exists, is AVAILABLE and of the type the item needs; else an error on `productOfferingId`. */
+  private async offering(scope: CheckScope, id: string, type: ProductType, error: (p: string, m: string) => void): Promise<Offering | undefined> {
+    const offering = await this.catalog.getOffering(scope.ex, scope.ctx.tenant.id, id)
+    if (!offering) return void error('productOfferingId', `No product offering '${id}'.`)
+    if (offering.product.type !== type) return void error('productOfferingId', `'${id}' is a ${offering.product.type} offering; this line item needs ${type}.`)
+    if (offering.status !== 'AVAILABLE') return void error('productOfferingId', `'${id}' is archived and can no longer be ordered.`)
+    return offering
+  }
+
+  /** The plan of the subscription an item attaches to: an existing one, or the SUBSCRIPTION item of this order. */
+  private async subscriptionRef(scope: CheckScope, ref: { subscriptionId?: string; subscriptionLineItemId?: string }, prefix: string, error: (p: string, m: string) => void): Promise<Offering | undefined> {
+    const at = (field: string) => (prefix ? `${prefix}.${field}` : field)
+    if (ref.subscriptionId && ref.subscriptionLineItemId) return void error(at('subscriptionId'), 'Send subscriptionId or subscriptionLineItemId, not both.')
+    if (ref.subscriptionLineItemId) {
+      const sibling = scope.items.find((i) => i.lineItemId === ref.subscriptionLineItemId)
+      if (!sibling || sibling.type !== 'SUBSCRIPTION') return void error(at('subscriptionLineItemId'), `No SUBSCRIPTION line item '${ref.subscriptionLineItemId}' in this order.`)
+      return this.catalog.getOffering(scope.ex, scope.ctx.tenant.id, sibling.productOfferingId)
+    }
+    if (!ref.subscriptionId) return void error(at('subscriptionId'), 'Name the subscription: subscriptionId, or subscriptionLineItemId for one this order creates.')
+    const subscription = await this.existingSubscription(scope, ref.subscriptionId, at('subscriptionId'), error)
+    if (!subscription) return undefined
+    if (subscription.status === 'CANCELLED') return void error(at('subscriptionId'), 'The subscription is cancelled.')
+    return this.catalog.getOffering(scope.ex, scope.ctx.tenant.id, subscription.productOfferingId)
+  }
+
+  /** An existing subscription of the order's customer. */
+  private async existingSubscription(scope: CheckScope, id: string, property: string, error: (p: string, m: string) => void): Promise<SubscriptionRow | undefined> {
+    if (!isUuid(id) && !id.startsWith(REFERENCE_PREFIX)) return void error(property, `'${id}' is neither a UUID nor rid_<reference>.`)
+    const row = await this.subscriptions.require(scope.ex, scope.ctx, parseEntityRef(id, property, 'body')).catch(() => undefined)
+    if (!row) return void error(property, `No subscription '${id}'.`)
+    if (!scope.customerId) return void error(property, "The order has no existing customer: only a customer's own subscriptions can be changed.")
+    if (row.customerId !== scope.customerId) return void error(property, 'The subscription belongs to another customer.')
+    return row
+  }
+
+  private async expectFine(check: () => Promise<void>, property: string, error: (p: string, m: string) => void): Promise<void> {
+    try {
+      await check()
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e
+      error(property, e.message)
+    }
+  }
+}

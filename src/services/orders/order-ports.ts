@@ -1,0 +1,43 @@
+import type { Executor } from '../../persistence/database.js'
+import type { RequestContext } from '../context.js'
+
+/**
+ * What orders need from areas built beside them (inventory, port-in, licenses, top-ups). Each is
+ * optional: until an area is wired in, line items that need it report so in their validation
+ * rather than failing at fulfilment.
+ */
+export interface OrderInventory {
+  isPoolNumber(ex: Executor, tenantId: string, msisdn: string): Promise<boolean>
+  assertLeased(ex: Executor, ctx: RequestContext, msisdn: string, leaseToken: string, path?: string): Promise<void>
+  assignLeased(tx: Executor, ctx: RequestContext, input: { msisdn: string; leaseToken: string; subscriptionId: string }): Promise<void>
+  assignFromPool(tx: Executor, ctx: RequestContext, input: { type: string; subscriptionId: string }): Promise<string>
+  assertSimAvailable(ex: Executor, ctx: RequestContext, iccid: string, path?: string): Promise<void>
+  reserveSim(tx: Executor, ctx: RequestContext, which: { iccid: string } | { esim: true }, path?: string): Promise<{ iccid: string }>
+  consumeSim(tx: Executor, ctx: RequestContext, iccid: string, subscriptionId: string): Promise<void>
+}
+
+export interface OrderPorting {
+  /** Missing fields of porting details, as dotted paths under `porting.` (empty: complete). */
+  missingFields(details: Record<string, unknown>): string[]
+  /** Starts a port-in for a subscription just created (in the fulfilment transaction). */
+  start(tx: Executor, ctx: RequestContext, input: { subscriptionId: string; msisdn: string; details: Record<string, unknown>; temporaryMsisdn: string | null }): Promise<void>
+}
+
+export interface OrderLicenses {
+  /** Creates a license in the fulfilment transaction; answers its id. */
+  create(tx: Executor, ctx: RequestContext, input: Record<string, unknown>, path: string): Promise<{ licenseId: string }>
+  /** The license's customer, or undefined when there is no such license. */
+  customerOf(ex: Executor, tenantId: string, licenseRef: string): Promise<string | undefined>
+  change(tx: Executor, ctx: RequestContext, licenseRef: string, input: Record<string, unknown>, path: string): Promise<{ licenseId: string }>
+}
+
+export interface OrderTopups {
+  apply(tx: Executor, ctx: RequestContext, subscriptionRef: string, input: { productOfferingId: string; metadata?: Record<string, unknown> }, path: string): Promise<{ topupId: string }>
+}
+
+export interface OrderPorts {
+  inventory?: OrderInventory
+  porting?: OrderPorting
+  licenses?: OrderLicenses
+  topups?: OrderTopups
+}
