@@ -18,6 +18,12 @@ import { subscriptionLookup } from './services/subscriptions/subscription-lookup
 import { SubscriptionViews } from './services/subscriptions/subscription-view.js'
 import { SubscriptionService } from './services/subscriptions/subscription.service.js'
 import { TestClockService } from './services/test-clock.service.js'
+import { LICENSE_TARGET } from './domain/licenses/license.js'
+import { LicenseChanges } from './services/licenses/license-changes.js'
+import { LicenseLifecycle } from './services/licenses/license-lifecycle.js'
+import { LicenseViews } from './services/licenses/license-view.js'
+import { LicenseService } from './services/licenses/license.service.js'
+import { TopupService } from './services/topups/topup.service.js'
 import { TimelineService } from './services/timeline.service.js'
 import { PartyService } from './services/party.service.js'
 import { SubscriberService } from './services/subscriber.service.js'
@@ -66,10 +72,19 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   parties.useSubscriptionLookup(subscriptionLookup)
   const subscriptions = new SubscriptionService(db, uow, catalog, parties, scheduling, subscriptionLifecycle, subscriptionViews, timeline)
   const planChanges = new PlanChangeService(uow, catalog, scheduling, subscriptionLifecycle, subscriptions, db)
+  const topups = new TopupService(db, uow, catalog, subscriptions, events, timeline)
+  const licenseViews = new LicenseViews(catalog, parties, subscriptions, scheduling)
+  const licenseLifecycle = new LicenseLifecycle(catalog, scheduling, timeline, events, licenseViews)
+  scheduling.register(LICENSE_TARGET, licenseLifecycle)
+  // A license assigned to a subscription ends with it.
+  subscriptionLifecycle.listen({ ended: (tx, ctx, subscription, at) => licenseLifecycle.subscriptionEnded(tx, ctx, subscription, at) })
+  const licenseChanges = new LicenseChanges(db, catalog, scheduling, licenseLifecycle)
+  const licenses = new LicenseService(db, uow, clock, catalog, parties, subscriptions, scheduling, licenseLifecycle, licenseViews, timeline, licenseChanges)
   const services: Services = {
     ...{ database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, timeline, scheduling, testClock },
     ...{ catalog, customers, customerUsers, users, subscribers, parties },
     ...{ subscriptionLifecycle, subscriptions, planChanges },
+    ...{ topups, licenseLifecycle, licenses },
   }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
   runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
@@ -96,6 +111,9 @@ export type Services = {
   subscriptionLifecycle: SubscriptionLifecycle
   subscriptions: SubscriptionService
   planChanges: PlanChangeService
+  topups: TopupService
+  licenseLifecycle: LicenseLifecycle
+  licenses: LicenseService
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService
