@@ -13,6 +13,7 @@ import { AddonService } from './services/addons/addon.service.js'
 import { AuthCache } from './services/auth-cache.js'
 import { LineItemChecks } from './services/orders/line-item-checks.js'
 import { OrderFulfilment } from './services/orders/order-fulfilment.js'
+import { licensePort, topupPort } from './services/orders/order-port-adapters.js'
 import type { OrderPorts } from './services/orders/order-ports.js'
 import { OrderPricer } from './services/orders/order-pricing.js'
 import { OrderViews } from './services/orders/order-view.js'
@@ -29,6 +30,12 @@ import { subscriptionLookup } from './services/subscriptions/subscription-lookup
 import { SubscriptionViews } from './services/subscriptions/subscription-view.js'
 import { SubscriptionService } from './services/subscriptions/subscription.service.js'
 import { TestClockService } from './services/test-clock.service.js'
+import { LICENSE_TARGET } from './domain/licenses/license.js'
+import { LicenseChanges } from './services/licenses/license-changes.js'
+import { LicenseLifecycle } from './services/licenses/license-lifecycle.js'
+import { LicenseViews } from './services/licenses/license-view.js'
+import { LicenseService } from './services/licenses/license.service.js'
+import { TopupService } from './services/topups/topup.service.js'
 import { TimelineService } from './services/timeline.service.js'
 import { PartyService } from './services/party.service.js'
 import { SubscriberService } from './services/subscriber.service.js'
@@ -83,7 +90,15 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   subscriptionLifecycle.listen(addonLifecycle.subscriptionListener())
   const addons = new AddonService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addonViews)
   const addonChanges = new AddonChangeService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addons)
-  const orderPorts: OrderPorts = {}
+  const topups = new TopupService(db, uow, catalog, subscriptions, events, timeline)
+  const licenseViews = new LicenseViews(catalog, parties, subscriptions, scheduling)
+  const licenseLifecycle = new LicenseLifecycle(catalog, scheduling, timeline, events, licenseViews)
+  scheduling.register(LICENSE_TARGET, licenseLifecycle)
+  // A license assigned to a subscription ends with it.
+  subscriptionLifecycle.listen({ ended: (tx, ctx, subscription, at) => licenseLifecycle.subscriptionEnded(tx, ctx, subscription, at) })
+  const licenseChanges = new LicenseChanges(db, catalog, scheduling, licenseLifecycle)
+  const licenses = new LicenseService(db, uow, clock, catalog, parties, subscriptions, scheduling, licenseLifecycle, licenseViews, timeline, licenseChanges)
+  const orderPorts: OrderPorts = { licenses: licensePort(licenses), topups: topupPort(topups) }
   const orderChecks = new LineItemChecks(catalog, subscriptions, orderPorts)
   const orderPricer = new OrderPricer(catalog)
   const orderViews = new OrderViews(catalog, parties, users, orderChecks, orderPricer)
@@ -93,6 +108,7 @@ export function createServices({ config, database, clock, logger }: ContainerInp
     ...{ database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, timeline, scheduling, testClock },
     ...{ catalog, customers, customerUsers, users, subscribers, parties },
     ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges },
+    ...{ topups, licenseLifecycle, licenses },
     ...{ orderPorts, orders, orderFulfilment },
   }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
@@ -128,6 +144,9 @@ export type Services = {
   orderPorts: OrderPorts
   orders: OrderService
   orderFulfilment: OrderFulfilment
+  topups: TopupService
+  licenseLifecycle: LicenseLifecycle
+  licenses: LicenseService
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService

@@ -18,6 +18,8 @@ import { idempotencyKeyRoutes } from './routes/idempotency-keys/idempotency-keys
 import { healthRoutes } from './routes/operations/health.routes.js'
 import { orderRoutes } from './routes/orders/orders.routes.js'
 import { subscriptionRoutes } from './routes/subscriptions/subscriptions.routes.js'
+import { licenseRoutes } from './routes/licenses/licenses.routes.js'
+import { topupRoutes } from './routes/topups/topups.routes.js'
 import { testClockRoutes } from './routes/test-clock/test-clock.routes.js'
 import { customerRoutes } from './routes/parties/customers.routes.js'
 import { subscriberRoutes } from './routes/parties/subscribers.routes.js'
@@ -92,6 +94,8 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(subscriptionRoutes, { subscriptions: services.subscriptions, planChanges: services.planChanges })
   await app.register(addonRoutes, { addons: services.addons, changes: services.addonChanges })
   await app.register(orderRoutes, { orders: services.orders })
+  await app.register(topupRoutes, { topups: services.topups })
+  await app.register(licenseRoutes, { licenses: services.licenses })
   await app.register(catalogRoutes, { catalog: services.catalog })
   await app.register(catalogAdminRoutes, { catalog: services.catalog })
   await app.register(customerRoutes, { customers: services.customers, customerUsers: services.customerUsers })

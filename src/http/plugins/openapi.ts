@@ -54,6 +54,8 @@ export async function installOpenApi(app: App): Promise<void> {
         { name: 'subscriptions', description: 'Subscriptions: status machine, plan changes, cancellation and scheduled (pending) changes, with their timeline.' },
         { name: 'subscription-addons', description: 'Add-ons of a subscription: add, change and cancel, now or at a date.' },
         { name: 'orders', description: 'Orders: carts of line items (nine types) that are validated, priced, submitted and fulfilled.' },
+        { name: 'top-ups', description: 'Top-ups: one-off purchases applied at once to an active subscription, and the record of those applied.' },
+        { name: 'licenses', description: 'Licenses: services a customer holds, optionally assigned to a subscription; cancel and offering changes now or at a date, renewals on their own cycle.' },
         { name: 'sandbox', description: 'Test clocks for sandbox tenants: walk through months in seconds.' },
         { name: 'catalog', description: 'Product offerings, their groups and promotions. Reading needs the read scope; writing, the admin scope.' },
         { name: 'customers', description: 'Customers: the billable party, owner of subscribers and subscriptions, and the users who may act for it.' },
