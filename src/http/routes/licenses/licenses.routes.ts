@@ -64,15 +64,11 @@ export async function licenseRoutes(app: App, { licenses }: { licenses: LicenseS
         summary: 'Cancel a license, now or from a day',
         description: 'Without `scheduledAt`, now (`license.ended`); with it, at the start of that day (tenant time zone), shown as pendingStatus until then. A scheduled cancel supersedes every change after it, renewals included.',
         params: LicenseParams,
-        body: Type.Optional(CancelLicenseBody),
+        body: CancelLicenseBody,
         response: { 200: License, ...problemResponses(403, 404, 409, 422) },
       },
-      // Every field is optional, so a POST without a body cancels now (the validator would reject `undefined`).
-      preValidation: async (req) => {
-        req.body ??= {}
-      },
     },
-    (req, reply) => respond(req, reply, 200, same, () => licenses.cancel(req.ctx, ref(req.params.licenseId), req.body ?? {})),
+    (req, reply) => respond(req, reply, 200, same, () => licenses.cancel(req.ctx, ref(req.params.licenseId), req.body)),
   )
 
   app.put(
