@@ -14,6 +14,9 @@ import { AuthCache } from './services/auth-cache.js'
 import { CatalogService } from './services/catalog.service.js'
 import { EventService } from './services/event.service.js'
 import { IdempotencyService } from './services/idempotency.service.js'
+import { EsimService } from './services/inventory/esim.service.js'
+import { NumberPoolService } from './services/inventory/number-pool.service.js'
+import { SimService } from './services/inventory/sim.service.js'
 import { JobQueue } from './services/job-queue.service.js'
 import { SchedulingService } from './services/scheduling.service.js'
 import { PlanChangeService } from './services/subscriptions/plan-change.service.js'
@@ -77,10 +80,17 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   subscriptionLifecycle.listen(addonLifecycle.subscriptionListener())
   const addons = new AddonService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addonViews)
   const addonChanges = new AddonChangeService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addons)
+  const numberPool = new NumberPoolService(db, uow, clock, queue, tenants)
+  const sims = new SimService(db, uow, events)
+  const esim = new EsimService(uow, subscriptions, sims, events)
+  // A subscription that ends gives its pool number back (into quarantine) and uses up its SIM.
+  subscriptionLifecycle.listen(numberPool.subscriptionListener())
+  subscriptionLifecycle.listen(sims.subscriptionListener())
   const services: Services = {
     ...{ database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, timeline, scheduling, testClock },
     ...{ catalog, customers, customerUsers, users, subscribers, parties },
     ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges },
+    ...{ numberPool, sims, esim },
   }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
   runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
@@ -111,6 +121,9 @@ export type Services = {
   addonLifecycle: AddonLifecycle
   addons: AddonService
   addonChanges: AddonChangeService
+  numberPool: NumberPoolService
+  sims: SimService
+  esim: EsimService
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService

@@ -1,6 +1,7 @@
 import type { Services } from '../../container.js'
 import type { JobHandler, RecurringJob } from '../runner.js'
 import { APPLY_SCHEDULED_CHANGES, applyScheduledChanges } from './apply-scheduled-changes.job.js'
+import { END_QUARANTINE, EXPIRE_LEASE, endQuarantine, expireLease } from './inventory.job.js'
 import { PURGE_FINISHED_JOBS, purgeFinishedJobs } from './purge-finished-jobs.job.js'
 import { PURGE_IDEMPOTENCY_KEYS, purgeIdempotencyKeys } from './purge-idempotency-keys.job.js'
 
@@ -10,6 +11,8 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
     [PURGE_IDEMPOTENCY_KEYS]: purgeIdempotencyKeys(services.idempotency),
     [PURGE_FINISHED_JOBS]: purgeFinishedJobs(services.db, services.clock),
     [APPLY_SCHEDULED_CHANGES]: applyScheduledChanges(services.scheduling),
+    [EXPIRE_LEASE]: expireLease(services.numberPool),
+    [END_QUARANTINE]: endQuarantine(services.numberPool),
   }
 }
 
