@@ -13,7 +13,7 @@ import { AddonService } from './services/addons/addon.service.js'
 import { AuthCache } from './services/auth-cache.js'
 import { LineItemChecks } from './services/orders/line-item-checks.js'
 import { OrderFulfilment } from './services/orders/order-fulfilment.js'
-import { licensePort, topupPort } from './services/orders/order-port-adapters.js'
+import { inventoryPort, licensePort, topupPort } from './services/orders/order-port-adapters.js'
 import type { OrderPorts } from './services/orders/order-ports.js'
 import { OrderPricer } from './services/orders/order-pricing.js'
 import { OrderViews } from './services/orders/order-view.js'
@@ -21,6 +21,9 @@ import { OrderService } from './services/orders/order.service.js'
 import { CatalogService } from './services/catalog.service.js'
 import { EventService } from './services/event.service.js'
 import { IdempotencyService } from './services/idempotency.service.js'
+import { EsimService } from './services/inventory/esim.service.js'
+import { NumberPoolService } from './services/inventory/number-pool.service.js'
+import { SimService } from './services/inventory/sim.service.js'
 import { JobQueue } from './services/job-queue.service.js'
 import { SchedulingService } from './services/scheduling.service.js'
 import { PlanChangeService } from './services/subscriptions/plan-change.service.js'
@@ -98,7 +101,13 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   subscriptionLifecycle.listen({ ended: (tx, ctx, subscription, at) => licenseLifecycle.subscriptionEnded(tx, ctx, subscription, at) })
   const licenseChanges = new LicenseChanges(db, catalog, scheduling, licenseLifecycle)
   const licenses = new LicenseService(db, uow, clock, catalog, parties, subscriptions, scheduling, licenseLifecycle, licenseViews, timeline, licenseChanges)
-  const orderPorts: OrderPorts = { licenses: licensePort(licenses), topups: topupPort(topups) }
+  const numberPool = new NumberPoolService(db, uow, clock, queue, tenants)
+  const sims = new SimService(db, uow, events)
+  const esim = new EsimService(uow, subscriptions, sims, events)
+  // A subscription that ends gives its pool number back (into quarantine) and uses up its SIM.
+  subscriptionLifecycle.listen(numberPool.subscriptionListener())
+  subscriptionLifecycle.listen(sims.subscriptionListener())
+  const orderPorts: OrderPorts = { inventory: inventoryPort(numberPool, sims), licenses: licensePort(licenses), topups: topupPort(topups) }
   const orderChecks = new LineItemChecks(catalog, subscriptions, orderPorts)
   const orderPricer = new OrderPricer(catalog)
   const orderViews = new OrderViews(catalog, parties, users, orderChecks, orderPricer)
@@ -110,6 +119,7 @@ export function createServices({ config, database, clock, logger }: ContainerInp
     ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges },
     ...{ topups, licenseLifecycle, licenses },
     ...{ orderPorts, orders, orderFulfilment },
+    ...{ numberPool, sims, esim },
   }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
   runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
@@ -147,6 +157,9 @@ export type Services = {
   topups: TopupService
   licenseLifecycle: LicenseLifecycle
   licenses: LicenseService
+  numberPool: NumberPoolService
+  sims: SimService
+  esim: EsimService
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService

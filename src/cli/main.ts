@@ -13,6 +13,8 @@ import { openRuntime } from '../runtime.js'
 import { serve } from '../server.js'
 import { readCatalogFile } from '../services/catalog-import.js'
 import { systemContext } from '../services/context.js'
+import type { ImportFile } from '../services/inventory/inventory-file.js'
+import { readNumbersFile, readSimsFile } from '../services/inventory/inventory-file.js'
 import { DomainError } from '../domain/shared/errors.js'
 import { exportOpenApi } from './openapi.js'
 
@@ -152,6 +154,29 @@ catalog
     if (options.json) return print(counts)
     print(`Imported into '${options.tenant}': ${counts.groups} group(s), ${counts.offerings} offering(s), ${counts.promotions} promotion(s).`)
   })
+
+/** `numbers import` and `sims import`: one transaction per file; a file with any bad row writes nothing. */
+function inventoryImport(noun: 'numbers' | 'sims', read: (file: string) => ImportFile, what: string): void {
+  program
+    .command(noun)
+    .description(`Manage a tenant's ${what}.`)
+    .command('import')
+    .description(`Add ${what} from a CSV (.csv, with a header line) or JSON file; ones the tenant has are skipped.`)
+    .argument('<file>', noun === 'numbers' ? 'CSV with columns msisdn,type[,grade] (other columns become metadata), or JSON' : 'CSV with columns iccid,type[,status,imsi,lpa,puk1,puk2,pin] (other columns become metadata), or JSON')
+    .requiredOption('--tenant <name>', 'the tenant they belong to')
+    .option('--json', 'print the counts as JSON')
+    .action(async (file: string, options: { tenant: string; json?: boolean }) => {
+      const { rows, pathOf } = read(file)
+      const counts = await withRuntime(async ({ services }) => {
+        const ctx = systemContext(await services.tenants.getByName(options.tenant), services.clock, `cli:${noun}-import`)
+        return noun === 'numbers' ? services.numberPool.importNumbers(ctx, rows, pathOf) : services.sims.importSims(ctx, rows, pathOf)
+      })
+      if (options.json) return print(counts)
+      print(`Imported into '${options.tenant}': ${counts.imported} new ${what}, ${counts.skipped} already there (skipped).`)
+    })
+}
+inventoryImport('numbers', readNumbersFile, 'phone numbers')
+inventoryImport('sims', readSimsFile, 'SIM cards')
 
 program
   .command('openapi')

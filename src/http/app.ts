@@ -15,6 +15,9 @@ import { catalogAdminRoutes } from './routes/catalog/catalog-admin.routes.js'
 import { catalogRoutes } from './routes/catalog/catalog.routes.js'
 import { eventRoutes } from './routes/events/events.routes.js'
 import { idempotencyKeyRoutes } from './routes/idempotency-keys/idempotency-keys.routes.js'
+import { esimRoutes } from './routes/inventory/esim.routes.js'
+import { numberRoutes } from './routes/inventory/numbers.routes.js'
+import { simRoutes } from './routes/inventory/sims.routes.js'
 import { healthRoutes } from './routes/operations/health.routes.js'
 import { orderRoutes } from './routes/orders/orders.routes.js'
 import { subscriptionRoutes } from './routes/subscriptions/subscriptions.routes.js'
@@ -101,6 +104,9 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(customerRoutes, { customers: services.customers, customerUsers: services.customerUsers })
   await app.register(userRoutes, { users: services.users })
   await app.register(subscriberRoutes, { subscribers: services.subscribers })
+  await app.register(numberRoutes, { numberPool: services.numberPool })
+  await app.register(simRoutes, { sims: services.sims })
+  await app.register(esimRoutes, { esim: services.esim })
   if (extend) await app.register(extend)
 
   await app.ready()

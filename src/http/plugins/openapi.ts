@@ -61,6 +61,7 @@ export async function installOpenApi(app: App): Promise<void> {
         { name: 'customers', description: 'Customers: the billable party, owner of subscribers and subscriptions, and the users who may act for it.' },
         { name: 'users', description: 'Users: people associated with customers, who may act for them.' },
         { name: 'subscribers', description: 'Subscribers: the people using subscriptions.' },
+        { name: 'inventory', description: 'Phone numbers (import, lease) and SIM cards (import, details, PUK). Importing and listing need the admin scope; PUKs need `sims:puk`.' },
         { name: 'operations', description: 'Health, readiness and metrics.' },
       ],
     },

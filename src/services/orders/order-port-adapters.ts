@@ -1,7 +1,9 @@
 import { parseEntityRef } from '../../domain/shared/ids.js'
+import type { NumberPoolService } from '../inventory/number-pool.service.js'
+import type { SimService } from '../inventory/sim.service.js'
 import type { LicenseService } from '../licenses/license.service.js'
 import type { TopupService } from '../topups/topup.service.js'
-import type { OrderLicenses, OrderTopups } from './order-ports.js'
+import type { OrderInventory, OrderLicenses, OrderTopups } from './order-ports.js'
 
 /** Orders create and change licenses through the licenses area's transaction-taking methods. */
 export function licensePort(licenses: LicenseService): OrderLicenses {
@@ -26,6 +28,21 @@ export function topupPort(topups: TopupService): OrderTopups {
     async apply(tx, ctx, subscriptionRef, input) {
       const view = await topups.applyIn(tx, ctx, parseEntityRef(subscriptionRef, 'subscriptionId', 'body'), input)
       return { topupId: view.topupId }
+    },
+  }
+}
+
+/** Numbers and SIMs for SUBSCRIPTION line items, from the inventory area. */
+export function inventoryPort(numbers: NumberPoolService, sims: SimService): OrderInventory {
+  return {
+    isPoolNumber: (ex, tenantId, msisdn) => numbers.isPoolNumber(ex, tenantId, msisdn),
+    assertLeased: (ex, ctx, msisdn, leaseToken, path) => numbers.assertLeased(ex, ctx, msisdn, leaseToken, path),
+    assignLeased: (tx, ctx, input) => numbers.assignLeased(tx, ctx, input),
+    assignFromPool: (tx, ctx, input) => numbers.assignFromPool(tx, ctx, input),
+    assertSimAvailable: (ex, ctx, iccid, path) => sims.assertAvailable(ex, ctx, iccid, path),
+    reserveSim: async (tx, ctx, which, path) => ({ iccid: (await sims.reserveSim(tx, ctx, which, path)).iccid }),
+    consumeSim: async (tx, ctx, iccid, subscriptionId) => {
+      await sims.consumeSim(tx, ctx, iccid, subscriptionId)
     },
   }
 }

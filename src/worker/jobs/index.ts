@@ -2,6 +2,7 @@ import type { Services } from '../../container.js'
 import type { JobHandler, RecurringJob } from '../runner.js'
 import { APPLY_SCHEDULED_CHANGES, applyScheduledChanges } from './apply-scheduled-changes.job.js'
 import { EXPIRE_ORDER, FULFIL_ORDER, expireOrder, fulfilOrder } from './orders.job.js'
+import { END_QUARANTINE, EXPIRE_LEASE, endQuarantine, expireLease } from './inventory.job.js'
 import { PURGE_FINISHED_JOBS, purgeFinishedJobs } from './purge-finished-jobs.job.js'
 import { PURGE_IDEMPOTENCY_KEYS, purgeIdempotencyKeys } from './purge-idempotency-keys.job.js'
 
@@ -13,6 +14,8 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
     [APPLY_SCHEDULED_CHANGES]: applyScheduledChanges(services.scheduling),
     [FULFIL_ORDER]: fulfilOrder(services.orderFulfilment),
     [EXPIRE_ORDER]: expireOrder(services.orderFulfilment),
+    [EXPIRE_LEASE]: expireLease(services.numberPool),
+    [END_QUARANTINE]: endQuarantine(services.numberPool),
   }
 }
 

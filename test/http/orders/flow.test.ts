@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
+import { stockInventory } from '../../helpers/inventory.js'
 import { makeSubscription, subscriptionWorld } from '../../helpers/subscriptions.js'
 
 let t: TestApp
@@ -12,6 +13,7 @@ afterAll(() => t.close())
 describe('orders', () => {
   it('builds a cart step by step, prices it, submits it and fulfils it', async () => {
     const world = await subscriptionWorld(t)
+    await stockInventory(t, world.tenant)
     const existing = await makeSubscription(t, world)
     const created = await t.request(world.tenant, { method: 'POST', url: '/orders', payload: {} })
     expect(created.statusCode, created.body).toBe(201)
@@ -58,6 +60,7 @@ describe('orders', () => {
 
   it('fails a fulfilment half-way with nothing left behind, and can be retried', async () => {
     const world = await subscriptionWorld(t)
+    await stockInventory(t, world.tenant)
     const existing = await makeSubscription(t, world)
     const order = (await t.request(world.tenant, { method: 'POST', url: '/orders', payload: { customer: { customerId: world.customer.customerId }, lineItems: [
       { type: 'SUBSCRIPTION', productOfferingId: 'mobile-plan-plus', subscriber: { name: 'Lee' }, sim: { esim: true } },

@@ -5,7 +5,7 @@ import type { ApiKeyView, CreatedApiKey } from '../../../services/api-key.servic
 import { DateTime, Nullable, PageOf, PageQuery } from '../../schemas/common.js'
 
 export const ScopeSchema = Type.Enum(SCOPES, {
-  description: 'read: read the Connect API; write: change it; admin: manage keys, catalog, inventory and tenant settings.' },
+  description: 'read: read the Connect API; write: change it; admin: manage keys, catalog, inventory and tenant settings; sims:puk: read SIM PUK codes.' },
 )
 
 export const ApiKey = Type.Object({

@@ -1,0 +1,71 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { FieldError } from '../shared/errors.js'
+import { E164 } from '../subscriptions/subscription.js'
+
+export type NumberStatus = 'AVAILABLE' | 'LEASED' | 'ASSIGNED' | 'QUARANTINED'
+export const NUMBER_STATUSES: readonly NumberStatus[] = ['AVAILABLE', 'LEASED', 'ASSIGNED', 'QUARANTINED']
+
+/**
+ * Number types are an open set (CELL, DATA, M2M, LANDLINE …): 2-20 upper-case letters, digits and
+ * underscores, starting with a letter. Digits are allowed because M2M is one of the common types.
+ */
+export const NUMBER_TYPE = '^[A-Z][A-Z0-9_]{1,19}$'
+export const MAX_GRADE = 1000
+export const MAX_IMPORT_ROWS = 10_000
+
+/** How long a lease holds its numbers. The reference shows leasedAt + 1 h. */
+export const LEASE_MS = 60 * 60 * 1000
+export const MAX_LEASE_COUNT = 10
+
+/** The tenant setting that says how many days a released number rests before it can be leased again. */
+export const QUARANTINE_DAYS_SETTING = 'numberQuarantineDays'
+export const DEFAULT_QUARANTINE_DAYS = 90
+
+const e164 = new RegExp(E164)
+const numberType = new RegExp(NUMBER_TYPE)
+
+export interface NumberImportRow {
+  msisdn: string
+  type: string
+  grade?: number
+  metadata?: Record<string, unknown>
+}
+
+/**
+ * Checks rows to import, each on its own and against the others (a number listed twice), and
+ * answers every problem with its path: `pathOf(3)` is where row 3 lives (`/body/numbers/3` over
+ * HTTP, `/line/5` in a CSV file). The HTTP schema checks the same rules; the CLI has only this.
+ */
+export function checkNumberRows(rows: readonly unknown[], pathOf: (index: number) => string): FieldError[] {
+  const errors: FieldError[] = []
+  const seen = new Map<string, number>()
+  rows.forEach((raw, index) => {
+    const at = pathOf(index)
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return void errors.push({ path: at, message: 'must be an object' })
+    const row = raw as Record<string, unknown>
+    if (typeof row.msisdn !== 'string' || !e164.test(row.msisdn)) errors.push({ path: `${at}/msisdn`, message: 'must be an E.164 number (+ then 8-15 digits)' })
+    else if (seen.has(row.msisdn)) errors.push({ path: `${at}/msisdn`, message: `appears more than once (first at ${pathOf(seen.get(row.msisdn) as number)})` })
+    else seen.set(row.msisdn, index)
+    if (typeof row.type !== 'string' || !numberType.test(row.type)) errors.push({ path: `${at}/type`, message: 'must be 2-20 upper-case letters, digits or underscores, starting with a letter (CELL, DATA, M2M …)' })
+    if (row.grade !== undefined && !(Number.isInteger(row.grade) && (row.grade as number) >= 0 && (row.grade as number) <= MAX_GRADE)) {
+      errors.push({ path: `${at}/grade`, message: `must be an integer from 0 to ${MAX_GRADE}` })
+    }
+    if (row.metadata !== undefined && (typeof row.metadata !== 'object' || row.metadata === null || Array.isArray(row.metadata))) {
+      errors.push({ path: `${at}/metadata`, message: 'must be an object' })
+    }
+  })
+  return errors
+}
+
+/** The tenant's quarantine length in days: its setting when it is a whole number ≥ 0, else 90. */
+export function quarantineDays(settings: Record<string, unknown>): number {
+  const value = settings[QUARANTINE_DAYS_SETTING]
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : DEFAULT_QUARANTINE_DAYS
+}
+
+/** `lease_` and 192 random bits, base64url. Only its SHA-256 is stored. */
+export function newLeaseToken(): string {
+  return `lease_${randomBytes(24).toString('base64url')}`
+}
+
+export const hashLeaseToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex')
