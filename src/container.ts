@@ -26,6 +26,7 @@ import { TestClockService } from './services/test-clock.service.js'
 import { TimelineService } from './services/timeline.service.js'
 import { PartyService } from './services/party.service.js'
 import { SubscriberService } from './services/subscriber.service.js'
+import { TenantSettingsService } from './services/tenant-settings.service.js'
 import { TenantService } from './services/tenant.service.js'
 import { UnitOfWork } from './services/unit-of-work.js'
 import { UserService } from './services/user.service.js'
@@ -53,6 +54,7 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const apiKeys = new ApiKeyService(db, uow, clock, authCache)
   const idempotency = new IdempotencyService(db, clock)
   const events = new EventService(db, clock)
+  const tenantSettings = new TenantSettingsService(uow, tenants, events)
   const catalog = new CatalogService(db, uow, events)
   const customerUsers = new CustomerUserService(uow, events)
   const customers = new CustomerService(db, uow, events, customerUsers)
@@ -78,7 +80,7 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const addons = new AddonService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addonViews)
   const addonChanges = new AddonChangeService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addons)
   const services: Services = {
-    ...{ database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, timeline, scheduling, testClock },
+    ...{ database, db, clock, logger, uow, queue, tenants, tenantSettings, apiKeys, idempotency, events, timeline, scheduling, testClock },
     ...{ catalog, customers, customerUsers, users, subscribers, parties },
     ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges },
   }
@@ -95,6 +97,7 @@ export type Services = {
   uow: UnitOfWork
   queue: JobQueue
   tenants: TenantService
+  tenantSettings: TenantSettingsService
   apiKeys: ApiKeyService
   idempotency: IdempotencyService
   events: EventService

@@ -17,6 +17,7 @@ import { eventRoutes } from './routes/events/events.routes.js'
 import { idempotencyKeyRoutes } from './routes/idempotency-keys/idempotency-keys.routes.js'
 import { healthRoutes } from './routes/operations/health.routes.js'
 import { subscriptionRoutes } from './routes/subscriptions/subscriptions.routes.js'
+import { tenantRoutes } from './routes/tenant/tenant.routes.js'
 import { testClockRoutes } from './routes/test-clock/test-clock.routes.js'
 import { customerRoutes } from './routes/parties/customers.routes.js'
 import { subscriberRoutes } from './routes/parties/subscribers.routes.js'
@@ -82,6 +83,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys })
   await app.register(idempotencyKeyRoutes, { idempotency: services.idempotency })
   await app.register(eventRoutes, { events: services.events })
+  await app.register(tenantRoutes, { tenantSettings: services.tenantSettings })
   await app.register(testClockRoutes, { testClock: services.testClock })
   await app.register(subscriptionRoutes, { subscriptions: services.subscriptions, planChanges: services.planChanges })
   await app.register(addonRoutes, { addons: services.addons, changes: services.addonChanges })
