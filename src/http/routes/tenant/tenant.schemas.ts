@@ -55,8 +55,10 @@ export const TenantSettingsPatch = Type.Object(
 )
 
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-/** Compile-time check: the schema and the domain type list the same settings. */
-export const SETTINGS_MATCH_DOMAIN: Exact<Static<typeof TenantSettings>, TenantSettingsType> = true
+/** Every key required, at every depth: so a key that only one side lists makes the two differ. */
+type Complete<T> = T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T
+/** Compile-time check: the schema and the domain type list the same settings with the same types. */
+export const SETTINGS_MATCH_DOMAIN: Exact<Complete<Static<typeof TenantSettings>>, Complete<TenantSettingsType>> = true
 
 export const Tenant = Type.Object({
   tenantId: Type.String({ format: 'uuid' }),
