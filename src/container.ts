@@ -24,6 +24,10 @@ import { SubscriptionViews } from './services/subscriptions/subscription-view.js
 import { SubscriptionService } from './services/subscriptions/subscription.service.js'
 import { TestClockService } from './services/test-clock.service.js'
 import { TimelineService } from './services/timeline.service.js'
+import { QueuedAddonProvisioner } from './services/provisioning/addon-provisioner.js'
+import { NetworkProviders } from './services/provisioning/network-providers.js'
+import { ProvisioningRetryService } from './services/provisioning/provisioning-retry.service.js'
+import { ProvisioningService } from './services/provisioning/provisioning.service.js'
 import { PartyService } from './services/party.service.js'
 import { SubscriberService } from './services/subscriber.service.js'
 import { TenantSettingsService } from './services/tenant-settings.service.js'
@@ -79,10 +83,16 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   subscriptionLifecycle.listen(addonLifecycle.subscriptionListener())
   const addons = new AddonService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addonViews)
   const addonChanges = new AddonChangeService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addons)
+  // Tenants with a network provider provision add-ons through jobs; the others activate at once.
+  const networkProviders = new NetworkProviders(clock)
+  addonLifecycle.useProvisioner(new QueuedAddonProvisioner(networkProviders, queue))
+  const provisioning = new ProvisioningService(db, clock, tenants, catalog, subscriptions, networkProviders, addonLifecycle, queue, timeline)
+  const provisioningRetry = new ProvisioningRetryService(uow, subscriptions, queue, timeline, addonViews)
   const services: Services = {
     ...{ database, db, clock, logger, uow, queue, tenants, tenantSettings, apiKeys, idempotency, events, timeline, scheduling, testClock },
     ...{ catalog, customers, customerUsers, users, subscribers, parties },
     ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges },
+    ...{ networkProviders, provisioning, provisioningRetry },
   }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
   runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
@@ -114,6 +124,9 @@ export type Services = {
   addonLifecycle: AddonLifecycle
   addons: AddonService
   addonChanges: AddonChangeService
+  networkProviders: NetworkProviders
+  provisioning: ProvisioningService
+  provisioningRetry: ProvisioningRetryService
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService

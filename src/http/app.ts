@@ -10,6 +10,7 @@ import { installMetrics } from './plugins/metrics.js'
 import { installOpenApi } from './plugins/openapi.js'
 import { parseQueryString } from './querystring.js'
 import { addonRoutes } from './routes/addons/addons.routes.js'
+import { provisioningRoutes } from './routes/addons/provisioning.routes.js'
 import { apiKeyRoutes } from './routes/api-keys/api-keys.routes.js'
 import { catalogAdminRoutes } from './routes/catalog/catalog-admin.routes.js'
 import { catalogRoutes } from './routes/catalog/catalog.routes.js'
@@ -87,6 +88,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(testClockRoutes, { testClock: services.testClock })
   await app.register(subscriptionRoutes, { subscriptions: services.subscriptions, planChanges: services.planChanges })
   await app.register(addonRoutes, { addons: services.addons, changes: services.addonChanges })
+  await app.register(provisioningRoutes, { retry: services.provisioningRetry })
   await app.register(catalogRoutes, { catalog: services.catalog })
   await app.register(catalogAdminRoutes, { catalog: services.catalog })
   await app.register(customerRoutes, { customers: services.customers, customerUsers: services.customerUsers })

@@ -1,5 +1,6 @@
 import type { Services } from '../../container.js'
 import type { JobHandler, RecurringJob } from '../runner.js'
+import { ADDON_DEPROVISION, ADDON_PROVISION, ADDON_PROVISION_CHECK, checkAddonProvisioning, deprovisionAddon, provisionAddon } from './addon-provisioning.job.js'
 import { APPLY_SCHEDULED_CHANGES, applyScheduledChanges } from './apply-scheduled-changes.job.js'
 import { PURGE_FINISHED_JOBS, purgeFinishedJobs } from './purge-finished-jobs.job.js'
 import { PURGE_IDEMPOTENCY_KEYS, purgeIdempotencyKeys } from './purge-idempotency-keys.job.js'
@@ -10,6 +11,9 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
     [PURGE_IDEMPOTENCY_KEYS]: purgeIdempotencyKeys(services.idempotency),
     [PURGE_FINISHED_JOBS]: purgeFinishedJobs(services.db, services.clock),
     [APPLY_SCHEDULED_CHANGES]: applyScheduledChanges(services.scheduling),
+    [ADDON_PROVISION]: provisionAddon(services.provisioning),
+    [ADDON_PROVISION_CHECK]: checkAddonProvisioning(services.provisioning),
+    [ADDON_DEPROVISION]: deprovisionAddon(services.provisioning),
   }
 }
 
