@@ -193,4 +193,13 @@ describe('POST …/addons/{subscriptionAddonId}/provisioning/retry', () => {
     expect(res.statusCode).toBe(409)
     expect(res.json()).toMatchObject({ code: 'addon.provisioning_not_failed', provisioning: null })
   })
+
+  it('refuses to provision an add-on cancelled since its provisioning failed (409)', async () => {
+    const { world, id, url } = await failedAddon()
+    await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${world.subscription.subscriptionId}/addons/cancel`, payload: { subscriptionAddonId: id } })
+    expect(await getAddon(t, world, id)).toMatchObject({ status: 'CANCELLED', provisioning: { state: 'FAILED', operation: 'PROVISION' } })
+    const res = await t.request(world.tenant, { method: 'POST', url })
+    expect(res.statusCode).toBe(409)
+    expect(res.json().code).toBe('addon.is_cancelled')
+  })
 })
