@@ -11,3 +11,8 @@ export interface JobAttempt {
   attempt: number
   maxAttempts: number
 }
+
+/** The operation is FAILED (recorded on the add-on): the job must not be retried. */
+export class ProvisioningGaveUp extends Error {
+  override name = 'ProvisioningGaveUp'
+}

@@ -5,7 +5,6 @@ import type { Executor } from '../../persistence/database.js'
 import { isUniqueViolation } from '../../persistence/errors.js'
 import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
 import * as addons from '../../persistence/repositories/addon.repository.js'
-import { PermanentJobError } from '../../worker/runner.js'
 import { ADDON_EVENTS } from '../addons/addon-kinds.js'
 import type { AddonLifecycle } from '../addons/addon-lifecycle.js'
 import type { CatalogService } from '../catalog.service.js'
@@ -20,7 +19,7 @@ import type { AddonProvisioningRequest, NetworkProvider, ProvisioningResult } fr
 import { ProviderError } from './network-provider.js'
 import type { NetworkProviders } from './network-providers.js'
 import type { JobAttempt } from './provisioning-jobs.js'
-import { ADDON_PROVISION_CHECK, PROVISIONING_MAX_ATTEMPTS } from './provisioning-jobs.js'
+import { ADDON_PROVISION_CHECK, PROVISIONING_MAX_ATTEMPTS, ProvisioningGaveUp } from './provisioning-jobs.js'
 
 /** What a provisioning job works with: the tenant's system context and provider (null: none). */
 interface JobScope {
@@ -162,7 +161,7 @@ export class ProvisioningService {
 
   /**
    * Records a failed call and retries it (rethrows) or, when permanent or the last try, makes the
-   * operation FAILED. When the add-on no longer waits for this operation, the failure no longer
+   * operation FAILED (ProvisioningGaveUp: the job stops). When the add-on no longer waits for this operation, the failure no longer
    * matters and the job ends.
    */
   private async failed(ctx: RequestContext, addonId: string, operation: ProvisioningOperation, error: unknown, attempts: number, job: JobAttempt): Promise<void> {
@@ -180,7 +179,7 @@ export class ProvisioningService {
       return true
     })
     if (!waiting) return
-    if (giveUp) throw new PermanentJobError(message)
+    if (giveUp) throw new ProvisioningGaveUp(message)
     throw error
   }
 
