@@ -40,8 +40,13 @@ import { LicenseViews } from './services/licenses/license-view.js'
 import { LicenseService } from './services/licenses/license.service.js'
 import { TopupService } from './services/topups/topup.service.js'
 import { TimelineService } from './services/timeline.service.js'
+import { QueuedAddonProvisioner } from './services/provisioning/addon-provisioner.js'
+import { NetworkProviders } from './services/provisioning/network-providers.js'
+import { ProvisioningRetryService } from './services/provisioning/provisioning-retry.service.js'
+import { ProvisioningService } from './services/provisioning/provisioning.service.js'
 import { PartyService } from './services/party.service.js'
 import { SubscriberService } from './services/subscriber.service.js'
+import { TenantSettingsService } from './services/tenant-settings.service.js'
 import { TenantService } from './services/tenant.service.js'
 import { UnitOfWork } from './services/unit-of-work.js'
 import { UserService } from './services/user.service.js'
@@ -69,6 +74,7 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const apiKeys = new ApiKeyService(db, uow, clock, authCache)
   const idempotency = new IdempotencyService(db, clock)
   const events = new EventService(db, clock)
+  const tenantSettings = new TenantSettingsService(uow, tenants, events)
   const catalog = new CatalogService(db, uow, events)
   const customerUsers = new CustomerUserService(uow, events)
   const customers = new CustomerService(db, uow, events, customerUsers)
@@ -93,6 +99,11 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   subscriptionLifecycle.listen(addonLifecycle.subscriptionListener())
   const addons = new AddonService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addonViews)
   const addonChanges = new AddonChangeService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addons)
+  // Tenants with a network provider provision add-ons through jobs; the others activate at once.
+  const networkProviders = new NetworkProviders(clock)
+  addonLifecycle.useProvisioner(new QueuedAddonProvisioner(networkProviders, queue))
+  const provisioning = new ProvisioningService(db, clock, tenants, catalog, subscriptions, networkProviders, addonLifecycle, queue, timeline)
+  const provisioningRetry = new ProvisioningRetryService(uow, subscriptions, queue, timeline, addonViews)
   const topups = new TopupService(db, uow, catalog, subscriptions, events, timeline)
   const licenseViews = new LicenseViews(catalog, parties, subscriptions, scheduling)
   const licenseLifecycle = new LicenseLifecycle(catalog, scheduling, timeline, events, licenseViews)
@@ -114,12 +125,13 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const orders = new OrderService(db, uow, parties, users, orderChecks, orderPricer, orderViews, events, queue)
   const orderFulfilment = new OrderFulfilment({ db, clock, tenants, orders, catalog, parties, subscriptions, planChanges, addons, addonChanges, ports: orderPorts })
   const services: Services = {
-    ...{ database, db, clock, logger, uow, queue, tenants, apiKeys, idempotency, events, timeline, scheduling, testClock },
+    ...{ database, db, clock, logger, uow, queue, tenants, tenantSettings, apiKeys, idempotency, events, timeline, scheduling, testClock },
     ...{ catalog, customers, customerUsers, users, subscribers, parties },
     ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges },
     ...{ topups, licenseLifecycle, licenses },
     ...{ orderPorts, orders, orderFulfilment },
     ...{ numberPool, sims, esim },
+    ...{ networkProviders, provisioning, provisioningRetry },
   }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
   runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
@@ -134,6 +146,7 @@ export type Services = {
   uow: UnitOfWork
   queue: JobQueue
   tenants: TenantService
+  tenantSettings: TenantSettingsService
   apiKeys: ApiKeyService
   idempotency: IdempotencyService
   events: EventService
@@ -160,6 +173,9 @@ export type Services = {
   numberPool: NumberPoolService
   sims: SimService
   esim: EsimService
+  networkProviders: NetworkProviders
+  provisioning: ProvisioningService
+  provisioningRetry: ProvisioningRetryService
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService

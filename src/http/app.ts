@@ -10,6 +10,7 @@ import { installMetrics } from './plugins/metrics.js'
 import { installOpenApi } from './plugins/openapi.js'
 import { parseQueryString } from './querystring.js'
 import { addonRoutes } from './routes/addons/addons.routes.js'
+import { provisioningRoutes } from './routes/addons/provisioning.routes.js'
 import { apiKeyRoutes } from './routes/api-keys/api-keys.routes.js'
 import { catalogAdminRoutes } from './routes/catalog/catalog-admin.routes.js'
 import { catalogRoutes } from './routes/catalog/catalog.routes.js'
@@ -23,6 +24,7 @@ import { orderRoutes } from './routes/orders/orders.routes.js'
 import { subscriptionRoutes } from './routes/subscriptions/subscriptions.routes.js'
 import { licenseRoutes } from './routes/licenses/licenses.routes.js'
 import { topupRoutes } from './routes/topups/topups.routes.js'
+import { tenantRoutes } from './routes/tenant/tenant.routes.js'
 import { testClockRoutes } from './routes/test-clock/test-clock.routes.js'
 import { customerRoutes } from './routes/parties/customers.routes.js'
 import { subscriberRoutes } from './routes/parties/subscribers.routes.js'
@@ -93,12 +95,14 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys })
   await app.register(idempotencyKeyRoutes, { idempotency: services.idempotency })
   await app.register(eventRoutes, { events: services.events })
+  await app.register(tenantRoutes, { tenantSettings: services.tenantSettings })
   await app.register(testClockRoutes, { testClock: services.testClock })
   await app.register(subscriptionRoutes, { subscriptions: services.subscriptions, planChanges: services.planChanges })
   await app.register(addonRoutes, { addons: services.addons, changes: services.addonChanges })
   await app.register(orderRoutes, { orders: services.orders })
   await app.register(topupRoutes, { topups: services.topups })
   await app.register(licenseRoutes, { licenses: services.licenses })
+  await app.register(provisioningRoutes, { retry: services.provisioningRetry })
   await app.register(catalogRoutes, { catalog: services.catalog })
   await app.register(catalogAdminRoutes, { catalog: services.catalog })
   await app.register(customerRoutes, { customers: services.customers, customerUsers: services.customerUsers })

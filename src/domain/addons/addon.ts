@@ -9,18 +9,54 @@ export const ATTACHED: readonly AddonStatus[] = ['PENDING', 'ACTIVE']
 export const isAttached = (status: AddonStatus): boolean => ATTACHED.includes(status)
 
 /**
- * The network provider's side of an add-on, when the tenant has one. PENDING: a job is asking
- * the provider; PROVISIONED: done (the provider's package id became the add-on's reference);
- * FAILED: it gave up, an operator may retry.
+ * The network provider's side of an add-on, when the tenant has one (services/provisioning).
+ * `operation` is what the provider is asked to do and `state` how far that got: PENDING (a job is
+ * asking, `attempts` and `lastError` show its tries), PROVISIONED (done; the package id became the
+ * add-on's reference), DEPROVISIONED (the provider removed it), FAILED (given up; an operator may
+ * retry).
  */
 export interface Provisioning {
-  state: 'PENDING' | 'PROVISIONED' | 'FAILED'
-  /** What the provider is asked to do. */
-  operation: 'PROVISION' | 'DEPROVISION'
+  state: ProvisioningState
+  operation: ProvisioningOperation
   attempts: number
   lastError: string | null
   providerPackageId: string | null
   updatedAt: string
+  /** Internal: the offering a DEPROVISION removes (after an offering change, no longer the add-on's). */
+  productOfferingId?: string
+  /** Internal: this DEPROVISION is the first half of an offering change; PROVISION the new offering after it. */
+  reprovision?: boolean
+}
+
+export const PROVISIONING_STATES = ['PENDING', 'PROVISIONED', 'DEPROVISIONED', 'FAILED'] as const
+export type ProvisioningState = (typeof PROVISIONING_STATES)[number]
+export const PROVISIONING_OPERATIONS = ['PROVISION', 'DEPROVISION'] as const
+export type ProvisioningOperation = (typeof PROVISIONING_OPERATIONS)[number]
+
+/** What the wire and events show of it: the internal fields stay inside. */
+export type ProvisioningView = Pick<Provisioning, 'state' | 'operation' | 'attempts' | 'lastError' | 'providerPackageId'>
+
+export const provisioningView = (p: Provisioning): ProvisioningView => ({
+  state: p.state,
+  operation: p.operation,
+  attempts: p.attempts,
+  lastError: p.lastError,
+  providerPackageId: p.providerPackageId,
+})
+
+/** A fresh operation: nothing tried yet. */
+export function startOperation(operation: ProvisioningOperation, now: Date, from: Provisioning | null, extra: Pick<Provisioning, 'productOfferingId' | 'reprovision'> = {}): Provisioning {
+  return { state: 'PENDING', operation, attempts: 0, lastError: null, providerPackageId: from?.providerPackageId ?? null, updatedAt: now.toISOString(), ...extra }
+}
+
+/**
+ * Whether a job for `operation` still has work on this add-on: the operation is the current one
+ * and PENDING, and (to provision) the add-on is still attached. Jobs check it before calling the
+ * provider and again, under the row lock, before recording what it answered.
+ */
+export function awaits(addon: { status: AddonStatus; provisioning: Provisioning | null }, operation: ProvisioningOperation): boolean {
+  const p = addon.provisioning
+  return p !== null && p.state === 'PENDING' && p.operation === operation && (operation === 'DEPROVISION' || isAttached(addon.status))
 }
 
 export interface AddonCandidate {

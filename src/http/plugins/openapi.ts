@@ -48,6 +48,7 @@ export async function installOpenApi(app: App): Promise<void> {
       },
       security: [{ ApiKeyAuth: [] }],
       tags: [
+        { name: 'tenant', description: 'Your tenant: time zone and settings (changing them needs the admin scope).' },
         { name: 'api-keys', description: 'API keys of your tenant (admin scope).' },
         { name: 'idempotency', description: 'Inspect idempotency keys while debugging retries.' },
         { name: 'events', description: 'The outbox: every state change, with the resource snapshot.' },

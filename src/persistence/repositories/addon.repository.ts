@@ -22,6 +22,14 @@ export async function findAddon(ex: Executor, tenantId: string, subscriptionId: 
   return row
 }
 
+export async function findAddonById(ex: Executor, tenantId: string, id: string): Promise<AddonRow | undefined> {
+  const [row] = await ex
+    .select()
+    .from(subscriptionAddon)
+    .where(and(eq(subscriptionAddon.tenantId, tenantId), eq(subscriptionAddon.id, id)))
+  return row
+}
+
 export async function lockAddonById(ex: Executor, tenantId: string, id: string): Promise<AddonRow | undefined> {
   const [row] = await ex
     .select()

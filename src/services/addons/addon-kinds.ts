@@ -19,4 +19,6 @@ export const ADDON_EVENTS = {
   cancelled: 'subscription.addon.cancelled',
   expired: 'subscription.addon.expired',
   provisioningFailed: 'subscription.addon.provisioning_failed',
+  /** The network provider removed the add-on's package (after a cancel, an expiry or an offering change). */
+  deprovisioned: 'subscription.addon.deprovisioned',
 } as const

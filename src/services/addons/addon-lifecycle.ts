@@ -113,6 +113,7 @@ export class AddonLifecycle implements ChangeTarget {
     const withRef = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
       referenceId: row.referenceId ?? providerPackageId,
       provisioning: { ...(row.provisioning ?? { operation: 'PROVISION', attempts: 0, lastError: null }), state: 'PROVISIONED', providerPackageId, updatedAt: now.toISOString() },
+      updatedAt: now,
     })
     if (row.status !== 'PENDING') return withRef
     return this.markActive(tx, ctx, withRef, offering, now, { details: { providerPackageId } })

@@ -1,7 +1,8 @@
 import type { Offering } from '../../domain/catalog/offering.js'
 import type { EmbeddedOfferingView, GroupView } from '../../domain/catalog/views.js'
 import { embeddedOfferingView, groupView } from '../../domain/catalog/views.js'
-import type { AddonStatus, Provisioning } from '../../domain/addons/addon.js'
+import type { AddonStatus, ProvisioningView } from '../../domain/addons/addon.js'
+import { provisioningView } from '../../domain/addons/addon.js'
 import { toLocalDate } from '../../domain/scheduling/calendar.js'
 import type { Tenant } from '../../domain/access/tenant.js'
 import type { Executor } from '../../persistence/database.js'
@@ -34,7 +35,7 @@ export interface AddonView {
   expiredAt: Date | null
   updatedAt: Date
   referenceId: string | null
-  provisioning: Omit<Provisioning, 'updatedAt'> | null
+  provisioning: ProvisioningView | null
   metadata: Record<string, unknown>
 }
 
@@ -69,7 +70,6 @@ export class AddonViews {
         const mine = pending.filter((c) => c.targetId === row.id)
         const status = mine.find((c) => isAddonStatusKind(c.kind))
         const change = mine.find((c) => c.kind === 'change_product_offering')
-        const { updatedAt: _updatedAt, ...provisioning } = row.provisioning ?? { updatedAt: '' }
         return {
           subscriptionAddonId: row.id,
           subscriptionId: row.subscriptionId,
@@ -90,7 +90,7 @@ export class AddonViews {
           expiredAt: row.expiredAt,
           updatedAt: row.updatedAt,
           referenceId: row.referenceId,
-          provisioning: row.provisioning ? (provisioning as Omit<Provisioning, 'updatedAt'>) : null,
+          provisioning: row.provisioning ? provisioningView(row.provisioning) : null,
           metadata: row.metadata,
         }
       }),

@@ -1,5 +1,6 @@
 import type { Services } from '../../container.js'
 import type { JobHandler, RecurringJob } from '../runner.js'
+import { ADDON_DEPROVISION, ADDON_PROVISION, ADDON_PROVISION_CHECK, checkAddonProvisioning, deprovisionAddon, provisionAddon } from './addon-provisioning.job.js'
 import { APPLY_SCHEDULED_CHANGES, applyScheduledChanges } from './apply-scheduled-changes.job.js'
 import { EXPIRE_ORDER, FULFIL_ORDER, expireOrder, fulfilOrder } from './orders.job.js'
 import { END_QUARANTINE, EXPIRE_LEASE, endQuarantine, expireLease } from './inventory.job.js'
@@ -16,6 +17,9 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
     [EXPIRE_ORDER]: expireOrder(services.orderFulfilment),
     [EXPIRE_LEASE]: expireLease(services.numberPool),
     [END_QUARANTINE]: endQuarantine(services.numberPool),
+    [ADDON_PROVISION]: provisionAddon(services.provisioning),
+    [ADDON_PROVISION_CHECK]: checkAddonProvisioning(services.provisioning),
+    [ADDON_DEPROVISION]: deprovisionAddon(services.provisioning),
   }
 }
 

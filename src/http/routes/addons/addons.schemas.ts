@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { ADDON_STATUSES } from '../../../domain/addons/addon.js'
+import { ADDON_STATUSES, PROVISIONING_OPERATIONS, PROVISIONING_STATES } from '../../../domain/addons/addon.js'
 import { CalendarDate, DateTime, EntityId, FreeObject, Metadata, Nullable } from '../../schemas/common.js'
 import { EmbeddedGroup, EmbeddedProductOffering } from '../catalog/catalog.schemas.js'
 
@@ -32,13 +32,15 @@ export const SubscriptionAddon = Type.Object({
   provisioning: Nullable(
     Type.Object(
       {
-        state: Type.Enum(['PENDING', 'PROVISIONED', 'FAILED']),
-        operation: Type.Enum(['PROVISION', 'DEPROVISION']),
-        attempts: Type.Integer(),
-        lastError: Nullable(Type.String()),
-        providerPackageId: Nullable(Type.String()),
+        state: Type.Enum(PROVISIONING_STATES, {
+          description: 'PENDING: a job is asking the provider (see attempts and lastError); PROVISIONED / DEPROVISIONED: done; FAILED: given up, an operator may retry (POST …/provisioning/retry).',
+        }),
+        operation: Type.Enum(PROVISIONING_OPERATIONS, { description: 'What the provider is asked to do.' }),
+        attempts: Type.Integer({ description: 'Calls made to the provider for this operation.' }),
+        lastError: Nullable(Type.String({ description: "The provider's last error, if its last call failed." })),
+        providerPackageId: Nullable(Type.String({ description: "The provider's package id; it becomes the add-on's referenceId unless you set one." })),
       },
-      { description: "The network provider's side, for tenants with a provider." },
+      { description: "The network provider's side, for tenants with a provider (settings.networkProvider); null otherwise." },
     ),
   ),
   metadata: Metadata,

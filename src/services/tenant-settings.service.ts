@@ -1,0 +1,79 @@
+import type { Tenant } from '../domain/access/tenant.js'
+import { assertTimeZone } from '../domain/access/tenant.js'
+import type { TenantSettingsPatch } from '../domain/access/tenant-settings.js'
+import { mergeSettings } from '../domain/access/tenant-settings.js'
+import { DomainError, InvalidInputError, NotFoundError } from '../domain/shared/errors.js'
+import * as tenants from '../persistence/repositories/tenant.repository.js'
+import type { RequestContext } from './context.js'
+import type { EventService } from './event.service.js'
+import type { TenantService } from './tenant.service.js'
+import type { UnitOfWork } from './unit-of-work.js'
+
+/** The tenant as `GET /tenant` shows it (and `tenant.updated` snapshots it). */
+export interface TenantView {
+  tenantId: string
+  name: string
+  timeZone: string
+  sandbox: boolean
+  settings: Record<string, unknown>
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface UpdateTenantInput {
+  timeZone?: string
+  settings?: TenantSettingsPatch
+}
+
+export const TENANT_UPDATED = 'tenant.updated'
+
+/** The calling tenant's own settings: read with the read scope, change with the admin scope. */
+export class TenantSettingsService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly tenants: TenantService,
+    private readonly events: EventService,
+  ) {}
+
+  async get(ctx: RequestContext): Promise<TenantView> {
+    return tenantView(await this.tenants.getById(ctx.tenant.id))
+  }
+
+  /**
+   * Changes the time zone and merges the settings key by key (`null` removes a key). The tenant
+   * service drops cached copies of the tenant, so the next request runs on the new values.
+   */
+  async update(ctx: RequestContext, input: UpdateTenantInput): Promise<TenantView> {
+    if (input.timeZone !== undefined) assertZone(input.timeZone)
+    return this.uow.write(ctx, async (tx) => {
+      const current = await tenants.lockTenant(tx, ctx.tenant.id)
+      if (!current) throw new NotFoundError('tenant', ctx.tenant.id)
+      const updated = await this.tenants.update(tx, current.id, {
+        ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
+        ...(input.settings && { settings: mergeSettings(current.settings, input.settings) }),
+      })
+      const view = tenantView(updated)
+      await this.events.emit(tx, ctx, { type: TENANT_UPDATED, resource: { type: 'tenant', id: updated.id }, data: view })
+      return view
+    })
+  }
+}
+
+function assertZone(timeZone: string): void {
+  try {
+    assertTimeZone(timeZone)
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error
+    throw new InvalidInputError(error.code, error.message, { timeZone }, [{ path: '/body/timeZone', message: 'must be an IANA time zone' }])
+  }
+}
+
+export const tenantView = (tenant: Tenant): TenantView => ({
+  tenantId: tenant.id,
+  name: tenant.name,
+  timeZone: tenant.timeZone,
+  sandbox: tenant.sandbox,
+  settings: tenant.settings,
+  createdAt: tenant.createdAt,
+  updatedAt: tenant.updatedAt,
+})
