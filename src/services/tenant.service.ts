@@ -55,6 +55,11 @@ export class TenantService {
     return tenants.findTenantByName(this.db, name)
   }
 
+  /** The tenant a V2 API org names (`settings.v2Org`, else the tenant's name). */
+  findByV2Org(org: string): Promise<Tenant | undefined> {
+    return tenants.findTenantByV2Org(this.db, org)
+  }
+
   async getByName(name: string): Promise<Tenant> {
     return (await tenants.findTenantByName(this.db, name)) ?? throwNotFound(name)
   }
