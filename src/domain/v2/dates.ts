@@ -63,7 +63,7 @@ export function parseDateFilter(raw: unknown, name: string, timeZone: string): D
   let operands: unknown = raw
   if (typeof raw === 'string') {
     const text = raw.trim()
-    if (text.startsWith('{')) {
+    if (text.startsWith('{') || text.startsWith('[')) {
       try {
         operands = JSON.parse(text)
       } catch {

@@ -1,4 +1,5 @@
 import type { Scope } from '../access/scopes.js'
+import { NOT_AVAILABLE } from './add-on.js'
 
 /** The token scopes the V2 API knows: reading add-ons, and adding and deactivating them (which implies reading). */
 export const V2_SCOPES = { read: 'add_ons:read', write: 'add_ons:write' } as const
@@ -34,7 +35,7 @@ export function principalOf(claims: Record<string, unknown>, acceptedAudiences: 
   const write = granted.has(V2_SCOPES.write)
   const read = write || granted.has(V2_SCOPES.read)
   return {
-    system: system ?? 'N/A',
+    system: system ?? NOT_AVAILABLE,
     user: text(claims.sub) ?? text(claims.email),
     orgs: [...strings(claims.orgs), ...strings(claims.org)],
     scopes: [...(read ? (['read'] as const) : []), ...(write ? (['write'] as const) : [])],

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { DEFAULT_PAGE_LIMIT } from '../../../domain/shared/paging.js'
 import { parseDateFilter } from '../../../domain/v2/dates.js'
 import type { V2AddOn } from '../../../services/v2/v2-addon-view.js'
 import type { V2AddonService } from '../../../services/v2/v2-addon.service.js'
@@ -26,7 +27,7 @@ export async function v2AddonRoutes(app: App, { v2Addons }: { v2Addons: V2AddonS
     {
       config,
       schema: {
-        operationId: 'listV2AddOns',
+        operationId: 'listOrgSubscriptionAddOns',
         tags,
         security,
         summary: 'Add-ons associated to the subscription',
@@ -40,8 +41,8 @@ export async function v2AddonRoutes(app: App, { v2Addons }: { v2Addons: V2AddonS
       const { offset, limit, legacy_add_on_id, activation_date } = req.query
       const activationDate = parseDateFilter(activation_date, 'activation_date', req.ctx.tenant.timeZone)
       return v2Addons.list(req.ctx, ref(req.params.subscriptionId), {
-        offset,
-        limit,
+        offset: offset ?? 0,
+        limit: limit ?? DEFAULT_PAGE_LIMIT,
         ...(legacy_add_on_id !== undefined && { legacyAddOnId: legacy_add_on_id }),
         ...(activationDate && { activationDate }),
       })
@@ -53,7 +54,7 @@ export async function v2AddonRoutes(app: App, { v2Addons }: { v2Addons: V2AddonS
     {
       config,
       schema: {
-        operationId: 'addV2AddOn',
+        operationId: 'addOrgSubscriptionAddOn',
         tags,
         security,
         summary: 'Add AddOn to subscription',
@@ -73,7 +74,7 @@ export async function v2AddonRoutes(app: App, { v2Addons }: { v2Addons: V2AddonS
     {
       config,
       schema: {
-        operationId: 'getV2AddOn',
+        operationId: 'getOrgSubscriptionAddOn',
         tags,
         security,
         summary: 'Add-on associated to the subscription',
@@ -89,7 +90,7 @@ export async function v2AddonRoutes(app: App, { v2Addons }: { v2Addons: V2AddonS
     {
       config,
       schema: {
-        operationId: 'deactivateV2AddOn',
+        operationId: 'deactivateOrgSubscriptionAddOn',
         tags,
         security,
         summary: 'Deactivate subscription AddOn',

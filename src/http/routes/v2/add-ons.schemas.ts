@@ -2,7 +2,7 @@ import type { TSchema } from 'typebox'
 import { Type } from 'typebox'
 import { V2_ADDON_STATUSES, V2_DEACTIVATION_REASONS } from '../../../domain/v2/add-on.js'
 import { DATE_OPERATORS } from '../../../domain/v2/dates.js'
-import { MAX_PAGE_LIMIT } from '../../../domain/shared/paging.js'
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../../domain/shared/paging.js'
 
 /** The V2 add-ons API (seed 003): snake_case, as the original. */
 
@@ -103,8 +103,8 @@ export const AddOnParams = Type.Object({
 const operand = Type.String({ description: ISO_VALUE })
 
 export const AddOnsQuery = Type.Object({
-  offset: Type.Integer({ minimum: 0, default: 0, description: 'Pagination offset.' }),
-  limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: 100, description: 'Pagination limit (1-1000).' }),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Pagination offset.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT, description: 'Pagination limit (1-1000).' })),
   legacy_add_on_id: Type.Optional(Type.Integer({ description: 'Only the add-on with this `legacy_id`.' })),
   activation_date: Type.Optional(
     Type.Unsafe<unknown>({
