@@ -8,6 +8,7 @@ import { CustomerService } from './services/customer.service.js'
 import { AddonChangeService } from './services/addons/addon-change.service.js'
 import { ADDON_TARGET } from './services/addons/addon-kinds.js'
 import { AddonLifecycle } from './services/addons/addon-lifecycle.js'
+import { AddonRecords } from './services/addons/addon-records.js'
 import { AddonViews } from './services/addons/addon-view.js'
 import { AddonService } from './services/addons/addon.service.js'
 import { AuthCache } from './services/auth-cache.js'
@@ -50,12 +51,15 @@ import { TenantSettingsService } from './services/tenant-settings.service.js'
 import { TenantService } from './services/tenant.service.js'
 import { UnitOfWork } from './services/unit-of-work.js'
 import { UserService } from './services/user.service.js'
+import { V2TokenVerifier } from './services/v2/token-verifier.js'
+import { V2AddonService } from './services/v2/v2-addon.service.js'
 import { jobHandlers, recurringJobs } from './worker/jobs/index.js'
 import type { Logger } from './worker/runner.js'
 import { Worker } from './worker/runner.js'
 
 export interface ContainerInput {
-  config: Pick<Config, 'authCacheTtlMs' | 'worker'>
+  /** `v2` may be left out where no V2 bearer token is ever verified (tests, the OpenAPI export). */
+  config: Pick<Config, 'authCacheTtlMs' | 'worker'> & Partial<Pick<Config, 'v2'>>
   database: Database
   clock: Clock
   logger: Logger
@@ -124,14 +128,18 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const orderViews = new OrderViews(catalog, parties, users, orderChecks, orderPricer)
   const orders = new OrderService(db, uow, parties, users, orderChecks, orderPricer, orderViews, events, queue)
   const orderFulfilment = new OrderFulfilment({ db, clock, tenants, orders, catalog, parties, subscriptions, planChanges, addons, addonChanges, ports: orderPorts })
+  const addonRecords = new AddonRecords(db, subscriptions, addonViews, scheduling, catalog)
+  const v2Addons = new V2AddonService(addons, addonRecords)
+  const v2Tokens = new V2TokenVerifier(config.v2, clock)
   const services: Services = {
     ...{ database, db, clock, logger, uow, queue, tenants, tenantSettings, apiKeys, idempotency, events, timeline, scheduling, testClock },
     ...{ catalog, customers, customerUsers, users, subscribers, parties },
-    ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges },
+    ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges, addonRecords },
     ...{ topups, licenseLifecycle, licenses },
     ...{ orderPorts, orders, orderFulfilment },
     ...{ numberPool, sims, esim },
     ...{ networkProviders, provisioning, provisioningRetry },
+    ...{ v2Addons, v2Tokens },
   }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
   runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
@@ -176,6 +184,9 @@ export type Services = {
   networkProviders: NetworkProviders
   provisioning: ProvisioningService
   provisioningRetry: ProvisioningRetryService
+  addonRecords: AddonRecords
+  v2Addons: V2AddonService
+  v2Tokens: V2TokenVerifier
   timeline: TimelineService
   scheduling: SchedulingService
   testClock: TestClockService

@@ -29,6 +29,7 @@ import { testClockRoutes } from './routes/test-clock/test-clock.routes.js'
 import { customerRoutes } from './routes/parties/customers.routes.js'
 import { subscriberRoutes } from './routes/parties/subscribers.routes.js'
 import { userRoutes } from './routes/parties/users.routes.js'
+import { addV2Schemas, v2Routes } from './routes/v2/v2.plugin.js'
 import type { App } from './types.js'
 import { validatorCompiler } from './validation.js'
 
@@ -45,7 +46,8 @@ export interface AppOptions {
 /**
  * Builds the HTTP app without listening: `server.ts` listens, tests use `app.inject`. Hook order on a
  * request: request id → API key (401/403) → body parsing (400/413) → schema validation (400) →
- * idempotency claim (replay/409) → handler → stored response.
+ * idempotency claim (replay/409) → handler → stored response. The V2 facade under `/v2` has its
+ * own authentication (bearer token or API key) and error envelope.
  */
 export async function buildApp({ services, logger, extend }: AppOptions): Promise<App> {
   const app = Fastify({
@@ -88,6 +90,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   installErrorHandling(app)
   installMetrics(app)
   await installOpenApi(app)
+  addV2Schemas(app)
   installApiKeyAuth(app, { apiKeys: services.apiKeys, clock: services.clock })
   installIdempotency(app, services.idempotency)
 
@@ -111,6 +114,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(numberRoutes, { numberPool: services.numberPool })
   await app.register(simRoutes, { sims: services.sims })
   await app.register(esimRoutes, { esim: services.esim })
+  await app.register(v2Routes, { prefix: '/v2', v2Addons: services.v2Addons, tokens: services.v2Tokens, apiKeys: services.apiKeys, tenants: services.tenants, clock: services.clock })
   if (extend) await app.register(extend)
 
   await app.ready()

@@ -79,6 +79,7 @@ export class SchedulingService {
       actorType: ctx.actor.type,
       actorId: ctx.actor.id,
       actorLabel: ctx.actor.label,
+      actorUser: ctx.actor.user ?? null,
       requestId: ctx.requestId,
       outcome: null,
       createdAt: now,
@@ -141,7 +142,8 @@ export class SchedulingService {
         // A change may have been superseded by one applied just before it in this loop.
         const [current] = await changes.closeChanges(tx, tenantId, [change.id], 'APPLIED', null, this.clock.now())
         if (!current) continue
-        const actorCtx: RequestContext = { ...ctx, actor: { type: 'system', id: change.actorId, label: change.actorLabel, scopes: ctx.actor.scopes }, requestId: change.requestId ?? ctx.requestId }
+        const actor = { type: 'system' as const, id: change.actorId, label: change.actorLabel, ...(change.actorUser && { user: change.actorUser }), scopes: ctx.actor.scopes }
+        const actorCtx: RequestContext = { ...ctx, actor, requestId: change.requestId ?? ctx.requestId }
         try {
           await tx.transaction((savepoint) => handler.apply(savepoint, actorCtx, current))
           applied++

@@ -2,8 +2,9 @@ import type { Tenant } from '../domain/access/tenant.js'
 import { assertTimeZone } from '../domain/access/tenant.js'
 import type { TenantSettingsPatch } from '../domain/access/tenant-settings.js'
 import { mergeSettings } from '../domain/access/tenant-settings.js'
-import { DomainError, InvalidInputError, NotFoundError } from '../domain/shared/errors.js'
+import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../domain/shared/errors.js'
 import * as tenants from '../persistence/repositories/tenant.repository.js'
+import { isUniqueViolation } from '../persistence/errors.js'
 import type { RequestContext } from './context.js'
 import type { EventService } from './event.service.js'
 import type { TenantService } from './tenant.service.js'
@@ -48,10 +49,18 @@ export class TenantSettingsService {
     return this.uow.write(ctx, async (tx) => {
       const current = await tenants.lockTenant(tx, ctx.tenant.id)
       if (!current) throw new NotFoundError('tenant', ctx.tenant.id)
-      const updated = await this.tenants.update(tx, current.id, {
-        ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
-        ...(input.settings && { settings: mergeSettings(current.settings, input.settings) }),
-      })
+      const updated = await tx
+        .transaction((sp) =>
+          this.tenants.update(sp, current.id, {
+            ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
+            ...(input.settings && { settings: mergeSettings(current.settings, input.settings) }),
+          }),
+        )
+        .catch((error: unknown) => {
+          // The only unique key a settings change can break: two tenants answering to one V2 org.
+          if (isUniqueViolation(error)) throw new ConflictError('tenant.v2_org_taken', `Another tenant already answers to the V2 org '${String(input.settings?.v2Org)}'.`, { v2Org: input.settings?.v2Org })
+          throw error
+        })
       const view = tenantView(updated)
       await this.events.emit(tx, ctx, { type: TENANT_UPDATED, resource: { type: 'tenant', id: updated.id }, data: view })
       return view

@@ -41,6 +41,9 @@ export class TenantService {
     try {
       await tenants.insertTenant(this.db, tenant)
     } catch (error) {
+      if (isUniqueViolation(error, 'tenant_v2_org')) {
+        throw new ConflictError('tenant.v2_org_taken', `Another tenant already answers to the V2 org '${input.name}'; choose another name.`, { name: input.name })
+      }
       if (isUniqueViolation(error)) throw new ConflictError('tenant.name_taken', `A tenant named '${input.name}' already exists.`, { name: input.name })
       throw error
     }
@@ -53,6 +56,11 @@ export class TenantService {
 
   async findByName(name: string): Promise<Tenant | undefined> {
     return tenants.findTenantByName(this.db, name)
+  }
+
+  /** The tenant a V2 API org names (`settings.v2Org`, else the tenant's name). */
+  findByV2Org(org: string): Promise<Tenant | undefined> {
+    return tenants.findTenantByV2Org(this.db, org)
   }
 
   async getByName(name: string): Promise<Tenant> {

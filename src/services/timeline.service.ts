@@ -9,6 +9,8 @@ export interface TimelineActor {
   type: string
   id: string
   label: string
+  /** The end user behind the actor (a V2 token's subject), when known. */
+  user?: string | null
 }
 
 /** One line of a resource's story: done, or scheduled (and maybe withdrawn, superseded or failed). */

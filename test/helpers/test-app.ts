@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { Config } from '../../src/config.js'
 import { createServices, createWorker } from '../../src/container.js'
 import { FakeClock } from '../../src/domain/shared/clock.js'
 import { buildApp } from '../../src/http/app.js'
@@ -25,12 +26,13 @@ export interface TestApp {
 
 /** The real container and app on a fresh database, with a fake clock. One per test file. */
 export async function createTestApp(
-  options: { clock?: FakeClock; database?: Database; logger?: FastifyBaseLogger; extend?: (app: App) => Promise<void> } = {},
+  options: { clock?: FakeClock; database?: Database; logger?: FastifyBaseLogger; extend?: (app: App) => Promise<void>; v2?: Partial<Config['v2']> } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new FakeClock('2025-01-15T10:00:00Z')
   const database = options.database ?? (await createTestDatabase())
   const logger = options.logger ?? createLogger(process.env.TEST_LOG ? 'debug' : 'silent')
-  const services = createServices({ config: { authCacheTtlMs: 5_000, worker: { batchSize: 10, pollIntervalMs: 1000 } }, database, clock, logger })
+  const v2 = options.v2 && { jwtSecret: undefined, jwksUrl: undefined, jwtAudience: undefined, jwtIssuer: undefined, ...options.v2 }
+  const services = createServices({ config: { authCacheTtlMs: 5_000, worker: { batchSize: 10, pollIntervalMs: 1000 }, ...(v2 && { v2 }) }, database, clock, logger })
   const app = await buildApp({ services, logger, ...(options.extend && { extend: options.extend }) })
   const worker = createWorker(services, { workerId: 'test-worker' })
   return {

@@ -38,6 +38,8 @@ export interface TenantSettings {
   taxRates?: { name: string; rate: number; appliesTo?: string[] }[]
   /** Fees charged once per line item of the listed types, in decimal major units of `currency`. */
   fees?: { name: string; amount: number; currency: string; appliesTo: string[] }[]
+  /** The org name the V2 add-ons API knows the tenant by (`/v2/orgs/{org}/…`). Default: the tenant's name. */
+  v2Org?: string
   /** What an order needs before it can be submitted. Each defaults to NOT_REQUIRED. */
   orderRequirements?: { requiresPayment?: Requirement; requiresPaymentProfile?: Requirement; requiresSigning?: Requirement }
 }

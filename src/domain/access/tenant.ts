@@ -23,6 +23,15 @@ export function assertTenantName(name: string): void {
   }
 }
 
+/**
+ * The org a tenant is in V2 API paths (`/v2/orgs/{org}/…`): its `v2Org` setting, else its name.
+ * The database keeps it unique across tenants (migration 0010).
+ */
+export function v2OrgOf(tenant: Pick<Tenant, 'name' | 'settings'>): string {
+  const org = tenant.settings.v2Org
+  return typeof org === 'string' ? org : tenant.name
+}
+
 /** A valid IANA time zone, as the runtime's ICU knows it. */
 export function assertTimeZone(timeZone: string): void {
   try {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { canonicalJson } from '../idempotency/fingerprint.js'
 import { BusinessRuleError } from '../shared/errors.js'
 
 export const ADDON_STATUSES = ['PENDING', 'ACTIVE', 'CANCELLED', 'EXPIRED'] as const
@@ -57,6 +59,39 @@ export function startOperation(operation: ProvisioningOperation, now: Date, from
 export function awaits(addon: { status: AddonStatus; provisioning: Provisioning | null }, operation: ProvisioningOperation): boolean {
   const p = addon.provisioning
   return p !== null && p.state === 'PENDING' && p.operation === operation && (operation === 'DEPROVISION' || isAttached(addon.status))
+}
+
+/** Who added or ended an add-on: the actor of the request (or of the scheduled change) that did it. */
+export interface AuditActor {
+  type: string
+  id: string
+  /** The API key's label, a token's audience, or the system job. */
+  label: string
+  /** The end user behind a token (its subject or e-mail), when known. */
+  user: string | null
+}
+
+export const auditActor = (actor: { type: string; id: string; label: string; user?: string | null }): AuditActor => ({
+  type: actor.type,
+  id: actor.id,
+  label: actor.label,
+  user: actor.user ?? null,
+})
+
+/** Ids other systems know an add-on by (the V2 API's `legacy_id`, provider ids, …), as they sent them. */
+export type ExternalIds = Record<string, string | number>
+
+/**
+ * The fingerprint of an add request, kept on the add-on: adding again with the same client-chosen
+ * id must be the same request (same subscription and the same input as sent, key order aside).
+ */
+export function addRequestHash(
+  subscriptionId: string,
+  input: { productOfferingId: string; scheduledAt?: string; startAt?: Date; referenceId?: string; metadata?: Record<string, unknown>; externalIds?: ExternalIds },
+): string {
+  const { productOfferingId, scheduledAt, startAt, referenceId, metadata, externalIds } = input
+  const request = { subscriptionId, productOfferingId, scheduledAt, startAt: startAt?.toISOString(), referenceId, metadata, externalIds }
+  return createHash('sha256').update(canonicalJson(request)).digest('hex')
 }
 
 export interface AddonCandidate {

@@ -38,7 +38,8 @@ export function installErrorHandling(app: App): void {
   })
 }
 
-function toProblem(error: FastifyError, req: FastifyRequest): ProblemBody {
+/** Classifies any error as a problem (the V2 facade renders the same classification in its own envelope). */
+export function toProblem(error: FastifyError, req: FastifyRequest): ProblemBody {
   if (error instanceof DomainError) {
     const status = STATUS_BY_KIND[error.kind]
     const extensions = Object.fromEntries(Object.entries(error.details).filter(([key]) => !RESERVED.has(key)))

@@ -39,11 +39,21 @@ export async function installOpenApi(app: App): Promise<void> {
           '* **Ids**: a path id may be the entity UUID or your own reference prefixed with `rid_`.',
           '* **Lists** page with `limit` and `cursor` (`pagination.nextCursor`); `offset` is accepted too.',
           '* **Errors** are RFC 9457 `application/problem+json` bodies with a stable `code` and the `requestId`.',
+          '* **V2 add-ons API** (`/v2/orgs/{org}/…`, tag `v2-add-ons`): another operator’s API over the same add-ons, in snake_case, ' +
+            'authenticated by `Authorization: Bearer <JWT>` (or an `X-Api-Key` of the org’s tenant), with errors as `{code, message, requestId, errors?}`.',
         ].join('\n'),
       },
       components: {
         securitySchemes: {
           ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Your API key (`ol_live_…` or `ol_sandbox_…`).' },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              'V2 add-ons API only. A JWT signed HS256 with the shared secret, or RS256/ES256 with a key of the configured JWKS; `exp` required. ' +
+              '`aud` is the calling system, `sub` (or `email`) the user, `orgs` the orgs it may act on, and `scope` holds `add_ons:read` and/or `add_ons:write`.',
+          },
         },
       },
       security: [{ ApiKeyAuth: [] }],
@@ -64,6 +74,7 @@ export async function installOpenApi(app: App): Promise<void> {
         { name: 'subscribers', description: 'Subscribers: the people using subscriptions.' },
         { name: 'inventory', description: 'Phone numbers (import, lease) and SIM cards (import, details, PUK). Importing and listing need the admin scope; PUKs need `sims:puk`.' },
         { name: 'operations', description: 'Health, readiness and metrics.' },
+        { name: 'v2-add-ons', description: 'The V2 add-ons API (another operator’s): the same add-ons as the Connect API, org-scoped, in snake_case, with bearer tokens.' },
       ],
     },
     // Every write operation documents the idempotency header its route honours.

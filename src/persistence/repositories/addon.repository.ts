@@ -50,7 +50,8 @@ export async function addonsOfSubscription(ex: Executor, tenantId: string, subsc
         statuses?.length ? inArray(subscriptionAddon.status, [...statuses]) : undefined,
       ),
     )
-    .orderBy(asc(subscriptionAddon.id))
+    // Oldest first by when they were added: ids may be client-chosen, so they need not be time-ordered.
+    .orderBy(asc(subscriptionAddon.addedAt), asc(subscriptionAddon.id))
 }
 
 export async function updateAddon(ex: Executor, tenantId: string, id: string, patch: Partial<Omit<AddonRow, 'tenantId' | 'id'>>): Promise<AddonRow> {

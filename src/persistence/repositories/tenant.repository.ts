@@ -17,6 +17,15 @@ export async function findTenantByName(ex: Executor, name: string): Promise<Tena
   return row
 }
 
+/** The tenant whose V2 org is `org`: its `v2Org` setting, else its name (the unique index `tenant_v2_org`). */
+export async function findTenantByV2Org(ex: Executor, org: string): Promise<Tenant | undefined> {
+  const [row] = await ex
+    .select()
+    .from(tenant)
+    .where(sql`coalesce(${tenant.settings} ->> 'v2Org', ${tenant.name}) = ${org}`)
+  return row
+}
+
 export async function listTenants(ex: Executor): Promise<Tenant[]> {
   return ex.select().from(tenant).orderBy(asc(tenant.name))
 }

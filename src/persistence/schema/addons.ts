@@ -1,5 +1,5 @@
 import { jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
-import type { AddonStatus, Provisioning } from '../../domain/addons/addon.js'
+import type { AddonStatus, AuditActor, ExternalIds, Provisioning } from '../../domain/addons/addon.js'
 import { tenant } from './access.js'
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
@@ -27,6 +27,13 @@ export const subscriptionAddon = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),
+    /** Who added it, and who ended it (null while attached, or for rows older than migration 0010). */
+    createdBy: jsonb('created_by').$type<AuditActor>(),
+    endedBy: jsonb('ended_by').$type<AuditActor>(),
+    /** Ids other systems know the add-on by (the V2 API's legacy and provider ids). */
+    externalIds: jsonb('external_ids').$type<ExternalIds>().notNull().default({}),
+    /** Fingerprint of the add request: adding again with the same client-chosen id must match it. */
+    requestHash: text('request_hash'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
 )

@@ -22,6 +22,8 @@ export const scheduledChange = pgTable(
     actorType: text('actor_type').notNull(),
     actorId: text('actor_id').notNull(),
     actorLabel: text('actor_label').notNull(),
+    /** The end user behind the actor (a V2 token's subject), when known. */
+    actorUser: text('actor_user'),
     requestId: text('request_id'),
     /** Why it was withdrawn, superseded or failed. */
     outcome: text('outcome'),

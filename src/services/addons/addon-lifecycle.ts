@@ -1,7 +1,7 @@
 import type { Offering } from '../../domain/catalog/offering.js'
 import { addonFits, changeDirection } from '../../domain/catalog/offering.js'
 import type { AddonStatus } from '../../domain/addons/addon.js'
-import { isAttached } from '../../domain/addons/addon.js'
+import { auditActor, isAttached } from '../../domain/addons/addon.js'
 import { validityEnd } from '../../domain/scheduling/calendar.js'
 import { ConflictError } from '../../domain/shared/errors.js'
 import type { Executor } from '../../persistence/database.js'
@@ -71,7 +71,8 @@ export class AddonLifecycle implements ChangeTarget {
 
   async apply(tx: Executor, ctx: RequestContext, change: ScheduledChange): Promise<void> {
     const row = (await this.lock(tx, ctx.tenant.id, change.targetId)) as AddonRow
-    const meta: Meta = { reason: change.reason, scheduledChangeId: change.id, actor: { type: change.actorType, id: change.actorId, label: change.actorLabel }, details: change.payload }
+    const actor = { type: change.actorType, id: change.actorId, label: change.actorLabel, user: change.actorUser }
+    const meta: Meta = { reason: change.reason, scheduledChangeId: change.id, actor, details: change.payload }
     const at = change.effectiveAt
     let updated: AddonRow
     let type: string
@@ -142,12 +143,16 @@ export class AddonLifecycle implements ChangeTarget {
     return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
   }
 
-  /** Ends the add-on at `at` (CANCELLED or EXPIRED); a scheduled add that never started is withdrawn. */
+  /**
+   * Ends the add-on at `at` (CANCELLED or EXPIRED); a scheduled add that never started is withdrawn.
+   * A cancellation records who asked for it (for a scheduled one, who scheduled it); an expiry has
+   * no one behind it.
+   */
   async end(tx: Executor, ctx: RequestContext, row: AddonRow, status: Extract<AddonStatus, 'CANCELLED' | 'EXPIRED'>, at: Date, meta: Meta = {}): Promise<AddonRow> {
     if (!isAttached(row.status)) throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `The add-on is already ${row.status}.`, { status: row.status })
     const updated = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
       status,
-      ...(status === 'CANCELLED' ? { cancelledAt: at } : { expiredAt: at }),
+      ...(status === 'CANCELLED' ? { cancelledAt: at, endedBy: auditActor(meta.actor ?? ctx.actor) } : { expiredAt: at }),
       endReason: meta.reason ?? null,
       updatedAt: ctx.clock.now(),
     })

@@ -2,8 +2,8 @@ import type { Offering } from '../../domain/catalog/offering.js'
 import { addonFits, isTopUp } from '../../domain/catalog/offering.js'
 import type { EmbeddedOfferingView, GroupView } from '../../domain/catalog/views.js'
 import { embeddedOfferingView, groupView } from '../../domain/catalog/views.js'
-import type { AddonStatus } from '../../domain/addons/addon.js'
-import { ATTACHED, pickAddon } from '../../domain/addons/addon.js'
+import type { AddonStatus, ExternalIds } from '../../domain/addons/addon.js'
+import { ATTACHED, addRequestHash, auditActor, pickAddon } from '../../domain/addons/addon.js'
 import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
@@ -28,16 +28,28 @@ export interface AddAddonInput {
   productOfferingId: string
   /** The earliest day to add it (tenant time zone); none = now. */
   scheduledAt?: string
+  /** Or the earliest instant to add it (the V2 API's `activation_date`). */
+  startAt?: Date
   referenceId?: string
   metadata?: Record<string, unknown>
+  /**
+   * A client-chosen id (a UUID). Adding again with the same id and the same input answers that
+   * add-on as it is now; with a different input (or on another subscription), a 409.
+   */
+  id?: string
+  externalIds?: ExternalIds
 }
 
 export interface CancelAddonInput {
   subscriptionAddonId?: string
   productOfferingId?: string
   scheduledAt?: string
+  /** Or the instant to cancel it at (the V2 API's `deactivation_date`). */
+  at?: Date
   reason?: string
   metadata?: Record<string, unknown>
+  /** Leave even a cancellation due now to the worker (for APIs that answer 202 Accepted). */
+  deferred?: boolean
 }
 
 export interface AddonOption {
@@ -95,13 +107,18 @@ export class AddonService {
   /** Adds inside the caller's transaction (orders fulfil ADD_ON items with it). */
   async addIn(tx: Executor, ctx: RequestContext, subscriptionRef: EntityRef, input: AddAddonInput): Promise<AddonView> {
     const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
+    const requestHash = addRequestHash(subscription.id, input)
+    // Before any rule: the add-on added by the first request may itself be what a rule now refuses.
+    const existing = input.id ? await this.lifecycle.lock(tx, ctx.tenant.id, input.id) : undefined
+    if (existing) return this.addedBefore(tx, ctx, existing, requestHash)
     const now = ctx.clock.now()
-    const at = input.scheduledAt ? latest(now, startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone)) : now
+    const requested = input.startAt ?? (input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : now)
+    const at = latest(now, requested)
     await this.assertSubscriptionTakes(tx, ctx, subscription, at)
     const offering = await this.addableOffering(tx, ctx, subscription, input.productOfferingId)
     const row: AddonRow = {
       tenantId: ctx.tenant.id,
-      id: newId(),
+      id: input.id ?? newId(),
       subscriptionId: subscription.id,
       productOfferingId: offering.id,
       status: 'PENDING',
@@ -118,12 +135,18 @@ export class AddonService {
       metadata: input.metadata ?? {},
       createdAt: now,
       updatedAt: now,
+      createdBy: auditActor(ctx.actor),
+      endedBy: null,
+      externalIds: input.externalIds ?? {},
+      requestHash,
     }
     try {
       await tx.transaction((sp) => addons.insertAddon(sp, row))
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError('subscription_addon.reference_taken', `Another add-on already has the reference '${input.referenceId}'.`, { referenceId: input.referenceId })
-      throw error
+      if (!isUniqueViolation(error)) throw error
+      const raced = input.id ? await this.lifecycle.lock(tx, ctx.tenant.id, input.id) : undefined
+      if (raced) return this.addedBefore(tx, ctx, raced, requestHash)
+      throw new ConflictError('subscription_addon.reference_taken', `Another add-on already has the reference '${input.referenceId}'.`, { referenceId: input.referenceId })
     }
     let current = row
     if (at <= now) current = await this.lifecycle.activate(tx, ctx, row, now)
@@ -138,9 +161,11 @@ export class AddonService {
       const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
       const row = await this.pick(tx, ctx, subscription, { ...(input.subscriptionAddonId && { subscriptionAddonId: input.subscriptionAddonId }), ...(input.productOfferingId && { productOfferingId: input.productOfferingId }) })
       const now = ctx.clock.now()
-      const at = input.scheduledAt ? latest(now, startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone)) : now
+      const requested = input.at ?? (input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : now)
+      // A scheduled add that has not started is withdrawn at once, whatever the day asked for.
+      const at = row.status === 'PENDING' ? now : latest(now, requested)
       const details = { ...(input.metadata && { metadata: input.metadata }) }
-      if (at <= now || row.status === 'PENDING') {
+      if (at <= now && !input.deferred) {
         const ended = await this.lifecycle.end(tx, ctx, row, 'CANCELLED', now, { reason: input.reason ?? null, details })
         await this.lifecycle.publish(tx, ctx, ended, ADDON_EVENTS.cancelled, { withSubscription: false })
       } else {
@@ -149,6 +174,14 @@ export class AddonService {
       }
       return this.subscriptionLifecycle.publish(tx, ctx, subscription, ['subscription.updated'])
     })
+  }
+
+  /** A second add with a client-chosen id: the same request answers the add-on, another is a 409. */
+  private async addedBefore(tx: Executor, ctx: RequestContext, existing: AddonRow, requestHash: string): Promise<AddonView> {
+    if (existing.requestHash !== requestHash) {
+      throw new ConflictError('subscription_addon.id_taken', `An add-on with id '${existing.id}' already exists, added by a different request.`, { subscriptionAddonId: existing.id })
+    }
+    return this.views.one(tx, ctx.tenant, existing)
   }
 
   /** The attached add-on a change or cancel means, locked. */

@@ -65,6 +65,7 @@ const settingsProperties = {
     ),
     { maxItems: 20 },
   ),
+  v2Org: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'The org name of the V2 add-ons API (`/v2/orgs/{org}/…`). Default: the tenant’s name. Unique across tenants.' }),
   orderRequirements: Type.Object(
     { requiresPayment: Type.Optional(RequirementSchema), requiresPaymentProfile: Type.Optional(RequirementSchema), requiresSigning: Type.Optional(RequirementSchema) },
     { additionalProperties: false, description: 'What an order needs before it can be submitted; each defaults to NOT_REQUIRED. Payment is never required of an order that costs nothing.' },
