@@ -1,7 +1,6 @@
 import type { Offering } from '../catalog/offering.js'
-import { changeTiming } from '../catalog/offering.js'
 import type { ChangeTiming } from '../scheduling/calendar.js'
-import { effectiveInstant } from '../scheduling/calendar.js'
+import { offeringChangeInstant } from '../scheduling/offering-change.js'
 import { ConflictError } from '../shared/errors.js'
 
 /** The reference's license statuses (4.4). PAUSED and BLOCKED are kept for parity; no operation leads there yet. */
@@ -62,28 +61,10 @@ export function licenseChangeFits(from: Offering, to: Offering): boolean {
 }
 
 /**
- * When a license's offering change takes effect: the target's change policy for the direction
- * (by default upgrades and lateral moves now, downgrades at the next renewal), never before
- * `earliest`. A license without a cycle (not activated yet, or a one-time price) changes at once.
+ * When a license's offering change takes effect: the engine's rule for every offering change
+ * (`offeringChangeInstant`); a license not yet activated has no cycle and changes at once.
  */
-export function licenseChangeWhen(input: {
-  status: LicenseStatus
-  anchor: Date | null
-  from: Offering
-  to: Offering
-  now: Date
-  earliest?: Date
-  zone: string
-}): { timing: ChangeTiming; at: Date } {
-  const cycle = input.from.price.billingCycle
-  const timing: ChangeTiming = cycle && input.anchor && input.status !== 'PENDING' ? changeTiming(input.from, input.to) : 'IMMEDIATE'
-  const at = effectiveInstant({
-    now: input.now,
-    timing,
-    ...(input.earliest && { earliest: input.earliest }),
-    anchor: input.anchor ?? input.now,
-    cycle: cycle ?? { period: 'MONTH', interval: 1 },
-    zone: input.zone,
-  })
-  return { timing, at }
+export function licenseChangeWhen(input: { status: LicenseStatus; anchor: Date | null; from: Offering; to: Offering; now: Date; earliest?: Date; zone: string }): { timing: ChangeTiming; at: Date } {
+  const { status, ...rest } = input
+  return offeringChangeInstant({ ...rest, running: status !== 'PENDING' })
 }
