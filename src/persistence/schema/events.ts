@@ -1,7 +1,6 @@
-import { jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { timestamptz } from './columns.js'
 import { tenant } from './access.js'
-
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
 /** The outbox. `data` is the full snapshot of the resource in its API shape at the change. */
 export const event = pgTable(

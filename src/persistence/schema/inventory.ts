@@ -1,9 +1,8 @@
-import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { timestamptz } from './columns.js'
 import type { NumberStatus } from '../../domain/inventory/numbers.js'
 import type { SimStatus, SimType } from '../../domain/inventory/sims.js'
 import { tenant } from './access.js'
-
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
 /** What the database keeps of an eSIM profile: the domain's, with its instant as ISO text (JSON). */
 export interface StoredEsimProfile {

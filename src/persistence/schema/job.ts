@@ -1,6 +1,5 @@
-import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
-
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+import { integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { timestamptz } from './columns.js'
 
 /** The nil UUID stands for "no tenant" on system jobs (purges), so `tenant_id` can lead every key. */
 export const SYSTEM_TENANT_ID = '00000000-0000-0000-0000-000000000000'

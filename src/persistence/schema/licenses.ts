@@ -1,8 +1,7 @@
-import { jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { timestamptz } from './columns.js'
 import type { LicenseStatus } from '../../domain/licenses/license.js'
 import { tenant } from './access.js'
-
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
 export const license = pgTable(
   'license',

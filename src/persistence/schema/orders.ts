@@ -1,8 +1,8 @@
-import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { timestamptz } from './columns.js'
 import type { LineItem, OrderStatus } from '../../domain/orders/inputs.js'
 import { tenant } from './access.js'
 
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 type Json = Record<string, unknown>
 
 export const salesOrder = pgTable(

@@ -1,9 +1,8 @@
-import { boolean, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { boolean, jsonb, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core'
+import { timestamptz } from './columns.js'
 import type { Address, CustomerType, CustomerUserRole, Shipping } from '../../domain/parties/party.js'
 import type { BillingMethod } from '../../domain/parties/contact.js'
 import { tenant } from './access.js'
-
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
 /** A person associated with customers (not owned by them). `user` is reserved in SQL. */
 export const appUser = pgTable(

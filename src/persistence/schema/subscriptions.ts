@@ -1,8 +1,7 @@
-import { jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { timestamptz } from './columns.js'
 import type { SubscriptionStatus } from '../../domain/subscriptions/status.js'
 import { tenant } from './access.js'
-
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
 export interface SimDetails {
   esim: boolean
