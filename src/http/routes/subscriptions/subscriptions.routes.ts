@@ -108,6 +108,12 @@ export async function subscriptionRoutes(app: App, { subscriptions, planChanges 
           body: Type.Optional(StatusChangeBody),
           response: { 200: Subscription, ...problemResponses(403, 404, 409, 422) },
         },
+        // The body is optional: a POST without one means "now". Fastify would validate the absent
+        // body against the object schema and answer 400, so it is read as `{}`.
+        preValidation: (req, _reply, done) => {
+          req.body ??= {}
+          done()
+        },
       },
       (req, reply) => respond(req, reply, 200, same, () => subscriptions.changeStatus(req.ctx, ref(req.params.subscriptionId), route.action, req.body ?? {})),
     )
