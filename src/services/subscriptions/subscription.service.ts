@@ -8,7 +8,7 @@ import type { SubscriptionLifecycle } from './subscription-lifecycle.js'
 import type { SubscriptionView, SubscriptionViews } from './subscription-view.js'
 import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
-import { newId } from '../../domain/shared/ids.js'
+import { newId, parseEntityRef } from '../../domain/shared/ids.js'
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
 import type { Page, PageRequest } from '../../domain/shared/paging.js'
 import { readPage } from '../../domain/shared/paging.js'
@@ -108,12 +108,14 @@ export class SubscriptionService {
     if (ctx.tenant.settings[ALLOW_DIRECT_CREATION] === false) {
       throw new BusinessRuleError('subscription.direct_creation_disabled', 'This tenant creates subscriptions through orders only (POST /orders).')
     }
+    // A malformed id is a 400 here, not a query on the uuid column (which would fail as a 500).
+    const customerRef = parseEntityRef(input.customerId, 'customerId', 'body')
     return this.uow.write(ctx, async (tx) => {
       const offering = await this.catalog.getOffering(tx, ctx.tenant.id, input.productOfferingId)
       if (!offering) throw new BusinessRuleError('product_offering.not_found', `No product offering '${input.productOfferingId}'.`, { productOfferingId: input.productOfferingId }, [{ path: '/body/productOfferingId', message: 'unknown offering' }])
       if (offering.product.type !== 'SUBSCRIPTION') throw new BusinessRuleError('subscription.offering_not_a_plan', `'${offering.id}' is a ${offering.product.type} offering, not a subscription plan.`, { productOfferingId: offering.id, type: offering.product.type })
       if (offering.status !== 'AVAILABLE') throw new BusinessRuleError('product_offering.not_orderable', `'${offering.id}' is archived and can no longer be ordered.`, { productOfferingId: offering.id })
-      const customer = await this.parties.requireCustomer(tx, ctx.tenant.id, parseCustomerRef(input.customerId)).catch((error: unknown) => {
+      const customer = await this.parties.requireCustomer(tx, ctx.tenant.id, customerRef).catch((error: unknown) => {
         if (error instanceof NotFoundError) throw new BusinessRuleError('customer.not_found', `No customer '${input.customerId}'.`, { customerId: input.customerId }, [{ path: '/body/customerId', message: 'unknown customer' }])
         throw error
       })
@@ -253,6 +255,5 @@ export function assertNoCancelBy(pending: ScheduledChange[], at: Date, timeZone:
 }
 
 const latest = (a: Date, b: Date): Date => (a > b ? a : b)
-const parseCustomerRef = (value: string): EntityRef => (value.startsWith('rid_') ? { kind: 'reference', reference: value.slice(4) } : { kind: 'id', id: value })
 
 export type { SubscriptionStatus }

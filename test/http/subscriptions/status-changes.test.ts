@@ -122,6 +122,20 @@ describe('status changes', () => {
     expect((await timelineOf(t, world, dated)).find((i) => i.kind === 'activated')).toMatchObject({ reason: 'customer asked', actor: { type: 'api_key', label: 'test' } })
   })
 
+  it('records on the timeline when each change was asked for and done, on the tenant’s clock', async () => {
+    const world = await subscriptionWorld(t)
+    const id = (await makeSubscription(t, world)).subscriptionId as string
+    await advanceTo(t, world, '2025-01-25T10:00:00Z')
+    await act(t, world, id, 'POST', 'block')
+    await act(t, world, id, 'POST', 'unblock', { scheduledAt: '2025-02-01' })
+    const asked = await timelineOf(t, world, id)
+    expect(asked.find((i) => i.kind === 'blocked')).toMatchObject({ at: '2025-01-25T10:00:00.000Z', recordedAt: '2025-01-25T10:00:00.000Z' })
+    expect(asked.find((i) => i.kind === 'unblock')).toMatchObject({ state: 'SCHEDULED', at: '2025-02-01T00:00:00.000Z', recordedAt: '2025-01-25T10:00:00.000Z' })
+    await advanceTo(t, world, '2025-02-01T00:00:00Z')
+    const done = (await timelineOf(t, world, id)).find((i) => i.kind === 'unblocked')
+    expect(done).toMatchObject({ at: '2025-02-01T00:00:00.000Z', recordedAt: '2025-02-01T00:00:00.000Z' })
+  })
+
   it('takes a date already begun as now, and answers bad dates with 400 at /body/scheduledAt, writing nothing', async () => {
     const world = await subscriptionWorld(t)
     const id = (await makeSubscription(t, world)).subscriptionId as string
