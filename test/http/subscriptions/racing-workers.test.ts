@@ -33,7 +33,8 @@ const pendingSchedule = [
 ]
 
 describe('workers racing over due subscription changes', () => {
-  it('apply each change exactly once, in effective order', async () => {
+  // A heavy test (about 80 requests): give it room when the whole suite runs in parallel.
+  it('apply each change exactly once, in effective order', { timeout: 120_000 }, async () => {
     const world = await subscriptionWorld(t)
     const active: string[] = []
     const pending: string[] = []
