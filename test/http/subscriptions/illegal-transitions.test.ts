@@ -120,4 +120,22 @@ describe('illegal transitions', () => {
     const failed = (await timelineOf(t, world, id)).find((i) => i.kind === 'pause')
     expect(failed).toMatchObject({ state: 'FAILED', at: '2025-02-01T00:00:00.000Z', reason: 'holiday', details: { outcome: expect.stringContaining('BLOCKED') } })
   })
+
+  it('so does one that a change scheduled before it made illegal; the changes around it still apply', async () => {
+    const world = await subscriptionWorld(t)
+    const id = (await makeSubscription(t, world)).subscriptionId as string
+    await act(t, world, id, 'POST', 'pause', { scheduledAt: '2025-02-01' })
+    await act(t, world, id, 'POST', 'resume', { scheduledAt: '2025-02-10' })
+    await act(t, world, id, 'POST', 'block', { scheduledAt: '2025-02-05' }) // legal then: PAUSED → BLOCKED
+    await advanceTo(t, world, '2025-02-11T00:00:00Z')
+    expect(await getSubscription(t, world, id)).toMatchObject({ status: 'BLOCKED', pendingStatus: null })
+    const story = (await timelineOf(t, world, id)).filter((i) => i.scheduledChangeId).map((i) => [i.kind, i.state, i.at.slice(0, 10)])
+    expect(story).toEqual([
+      ['paused', 'DONE', '2025-02-01'],
+      ['blocked', 'DONE', '2025-02-05'],
+      ['resume', 'FAILED', '2025-02-10'],
+    ])
+    const updates = (await eventsAbout(t, world.tenant, id)).filter((e) => e.occurredAt >= '2025-02-01')
+    expect(updates.map((e) => e.data.status)).toEqual(['PAUSED', 'BLOCKED'])
+  })
 })
