@@ -85,7 +85,7 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const users = new UserService(db, uow, events)
   const subscribers = new SubscriberService(db, uow, events)
   const parties = new PartyService(customers, users, subscribers)
-  const timeline = new TimelineService(db, clock)
+  const timeline = new TimelineService(db)
   const scheduling = new SchedulingService(db, clock, queue, tenants)
   // Advancing a test clock runs the tenant's due jobs in-process; the worker that does it needs the
   // finished container, so it is bound once the container exists.

@@ -64,7 +64,8 @@ export class SchedulingService {
 
   /** Schedules a change inside the caller's transaction. Returns it and the change it replaced, if any. */
   async schedule(tx: Executor, ctx: Ctx, input: ScheduleInput): Promise<{ change: ScheduledChange; replaced: ScheduledChange | undefined }> {
-    const now = this.clock.now()
+    // When it was asked for, on the tenant's clock (the timeline shows it as `recordedAt`).
+    const now = ctx.clock.now()
     const target = { tenantId: ctx.tenant.id, targetType: input.targetType, targetId: input.targetId }
     const [previous] = await changes.pendingOfKinds(tx, target, [input.kind])
     const [replaced] = previous ? await changes.closeChanges(tx, ctx.tenant.id, [previous.id], 'SUPERSEDED', 'replaced by a newer change of the same kind', now) : []

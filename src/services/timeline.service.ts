@@ -1,4 +1,3 @@
-import type { Clock } from '../domain/shared/clock.js'
 import { newId } from '../domain/shared/ids.js'
 import type { Executor } from '../persistence/database.js'
 import * as changes from '../persistence/repositories/scheduled-change.repository.js'
@@ -46,13 +45,11 @@ export interface RecordInput {
  * change" want it.
  */
 export class TimelineService {
-  constructor(
-    private readonly db: Executor,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly db: Executor) {}
 
   async record(tx: Executor, ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>, ...inputs: RecordInput[]): Promise<void> {
-    const createdAt = this.clock.now()
+    // On the tenant's clock, like `at`: a sandbox tenant's change is recorded when its test clock says.
+    const createdAt = ctx.clock.now()
     await entries.insertTimelineEntries(
       tx,
       inputs.map((input) => {

@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import { DateTime } from 'luxon'
 import { seedDemoCatalog } from './catalog.js'
 import type { TestTenant } from './factories.js'
 import { makeCustomer } from './parties.js'
@@ -42,3 +43,28 @@ export async function getSubscription(t: TestApp, world: World, id: string): Pro
   expect(res.statusCode, res.body).toBe(200)
   return res.json()
 }
+
+/** Sends a write about one subscription (`POST …/pause`, `PUT …/product-offering-change`, …) and returns the raw response. */
+export function subscriptionRequest(t: TestApp, world: World, id: string, method: 'POST' | 'PUT' | 'DELETE', path: string, payload?: Record<string, unknown>) {
+  return t.request(world.tenant, { method, url: `/subscriptions/${id}/${path}`, ...(payload !== undefined && { payload }) })
+}
+
+/** Like `subscriptionRequest`, expecting 200, and returns the body. */
+export async function act(t: TestApp, world: World, id: string, method: 'POST' | 'PUT' | 'DELETE', path: string, payload?: Record<string, unknown>): Promise<Json> {
+  const res = await subscriptionRequest(t, world, id, method, path, payload)
+  expect(res.statusCode, `${method} ${path}: ${res.body}`).toBe(200)
+  return res.json()
+}
+
+/** The subscription's timeline items, in effective order. */
+export async function timelineOf(t: TestApp, world: World, id: string): Promise<Json[]> {
+  const res = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${id}/timeline` })
+  expect(res.statusCode, res.body).toBe(200)
+  return res.json().items
+}
+
+/** The instant a calendar date begins in `zone`, as the API renders it (computed with luxon, independently of the code under test). */
+export const localMidnight = (date: string, zone: string): string => DateTime.fromISO(date, { zone }).toUTC().toISO() as string
+
+/** One millisecond before an instant: "not yet". */
+export const justBefore = (instant: string): string => new Date(Date.parse(instant) - 1).toISOString()

@@ -26,9 +26,12 @@ export const TRANSITIONS: Record<StatusAction, { from: readonly SubscriptionStat
 
 export const canTransition = (status: SubscriptionStatus, action: StatusAction): boolean => TRANSITIONS[action].from.includes(status)
 
-/** A 409 whose code names the status that forbids the action: `subscription.is_cancelled`. */
+/**
+ * A 409 whose code names the status that forbids the action: `subscription.is_cancelled`. The
+ * status travels as `currentStatus`: `status` is the problem body's HTTP status member.
+ */
 export function statusConflict(status: SubscriptionStatus, action: string): ConflictError {
-  return new ConflictError(`subscription.is_${status.toLowerCase()}`, `A ${status} subscription cannot ${action.replaceAll('_', ' ')}.`, { status, action })
+  return new ConflictError(`subscription.is_${status.toLowerCase()}`, `A ${status} subscription cannot ${action.replaceAll('_', ' ')}.`, { currentStatus: status, action })
 }
 
 /** The status after `action`, or the 409 that names why not. */

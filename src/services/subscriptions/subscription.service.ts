@@ -8,7 +8,7 @@ import type { SubscriptionLifecycle } from './subscription-lifecycle.js'
 import type { SubscriptionView, SubscriptionViews } from './subscription-view.js'
 import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
-import { newId } from '../../domain/shared/ids.js'
+import { newId, parseEntityRef } from '../../domain/shared/ids.js'
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
 import type { Page, PageRequest } from '../../domain/shared/paging.js'
 import { readPage } from '../../domain/shared/paging.js'
@@ -124,7 +124,8 @@ export class SubscriptionService {
     if (!offering) throw new BusinessRuleError('product_offering.not_found', `No product offering '${input.productOfferingId}'.`, { productOfferingId: input.productOfferingId }, [{ path: `${path}/productOfferingId`, message: 'unknown offering' }])
     if (offering.product.type !== 'SUBSCRIPTION') throw new BusinessRuleError('subscription.offering_not_a_plan', `'${offering.id}' is a ${offering.product.type} offering, not a subscription plan.`, { productOfferingId: offering.id, type: offering.product.type })
     if (offering.status !== 'AVAILABLE') throw new BusinessRuleError('product_offering.not_orderable', `'${offering.id}' is archived and can no longer be ordered.`, { productOfferingId: offering.id })
-    const customer = await this.parties.requireCustomer(tx, ctx.tenant.id, parseCustomerRef(input.customerId)).catch((error: unknown) => {
+    // A malformed id is a 400, not a query on the uuid column (which would fail as a 500).
+    const customer = await this.parties.requireCustomer(tx, ctx.tenant.id, parseEntityRef(input.customerId, 'customerId', 'body')).catch((error: unknown) => {
       if (error instanceof NotFoundError) throw new BusinessRuleError('customer.not_found', `No customer '${input.customerId}'.`, { customerId: input.customerId }, [{ path: `${path}/customerId`, message: 'unknown customer' }])
       throw error
     })
@@ -263,6 +264,5 @@ export function assertNoCancelBy(pending: ScheduledChange[], at: Date, timeZone:
 }
 
 const latest = (a: Date, b: Date): Date => (a > b ? a : b)
-const parseCustomerRef = (value: string): EntityRef => (value.startsWith('rid_') ? { kind: 'reference', reference: value.slice(4) } : { kind: 'id', id: value })
 
 export type { SubscriptionStatus }
