@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Services } from '../container.js'
 import { readCatalogFile } from './catalog-import.js'
+import { withLuhnDigit } from '../domain/inventory/sims.js'
 import { systemContext } from './context.js'
 
 export const DEMO_TENANT = 'demo'
@@ -27,8 +28,14 @@ export async function ensureDemo(services: Services, dataDir: string): Promise<D
   let tenant = await services.tenants.findByName(DEMO_TENANT)
   const created = !tenant
   if (!tenant) tenant = await services.tenants.create({ name: DEMO_TENANT, sandbox: true, timeZone: 'UTC' })
+  const ctx = systemContext(tenant, services.clock, 'demo-seed')
   if ((await services.catalog.listOfferings(services.db, tenant.id, {})).length === 0) {
-    await services.catalog.importCatalog(systemContext(tenant, services.clock, 'demo-seed'), readCatalogFile(DEMO_CATALOG))
+    await services.catalog.importCatalog(ctx, readCatalogFile(DEMO_CATALOG))
+  }
+  // A small stock of numbers and SIMs, so an order placed on the demo tenant can be fulfilled.
+  if ((await services.numberPool.list(ctx, {}, { limit: 1 })).items.length === 0) {
+    await services.numberPool.importNumbers(ctx, demoNumbers())
+    await services.sims.importSims(ctx, demoSims())
   }
   if (!created && keyFile && existsSync(keyFile)) return { created, apiKey: readFileSync(keyFile, 'utf8').trim(), keyFile }
   const { key } = await services.apiKeys.create(undefined, tenant, { label: 'demo' })
@@ -38,3 +45,14 @@ export async function ensureDemo(services: Services, dataDir: string): Promise<D
   }
   return { created, apiKey: key, keyFile }
 }
+
+/** +1 202 555-0100 … 0149: the fictional 555-01XX range, safe to show in examples. */
+const demoNumbers = () => Array.from({ length: 50 }, (_, i) => ({ msisdn: `+1202555${String(100 + i).padStart(4, '0')}`, type: 'CELL', grade: i % 10 === 0 ? 5 : 1 }))
+
+/** Ten eSIMs and ten physical SIMs with Luhn-valid ICCIDs in a range no real issuer uses. */
+const demoSims = () =>
+  Array.from({ length: 20 }, (_, i) => {
+    const iccid = withLuhnDigit(`890155500${String(i + 1).padStart(9, '0')}`)
+    const esim = i < 10
+    return { iccid, type: esim ? 'ESIM' : 'PHYSICAL', imsi: `3100155500${String(i + 1).padStart(5, '0')}`, ...(esim && { lpa: `1$rsp.demo.openline.test$DEMO${String(i + 1).padStart(4, '0')}` }), puk1: `${12_345_600 + i}` }
+  })

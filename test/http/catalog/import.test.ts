@@ -171,4 +171,20 @@ describe('the demo catalog', () => {
     const after = await t.services.catalog.listOfferings(t.services.db, demo.id, { status: ['ARCHIVED'] })
     expect(after.map((o) => o.id)).toEqual(['accessory-sim-holder'])
   })
+
+  it('stocks the demo tenant with numbers and SIMs once, so demo orders can be fulfilled', async () => {
+    await ensureDemo(t.services, 'memory:')
+    const demo = await t.services.tenants.getByName(DEMO_TENANT)
+    const ctx = systemContext(demo, t.clock, 'test')
+    const count = async () => ({
+      numbers: (await t.services.numberPool.list(ctx, {}, { limit: 100 })).items.length,
+      sims: (await t.services.sims.list(ctx, {}, { limit: 100 })).items.map((s) => s.type),
+    })
+    const stocked = await count()
+    expect(stocked.numbers).toBe(50)
+    expect(stocked.sims.filter((type) => type === 'ESIM')).toHaveLength(10)
+    expect(stocked.sims.filter((type) => type === 'PHYSICAL')).toHaveLength(10)
+    await ensureDemo(t.services, 'memory:')
+    expect(await count()).toEqual(stocked)
+  })
 })
