@@ -63,6 +63,15 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   app.setValidatorCompiler(validatorCompiler)
   // JSON is the only body the API takes: anything else is a 400 naming the content type.
   app.removeContentTypeParser('text/plain')
+  // Many clients send `Content-Type: application/json` on every POST, body or not: an empty body
+  // is no body (the hook below makes it `{}`), anything else goes through Fastify's own parser,
+  // with its prototype-poisoning guards.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') done(null, undefined)
+    else parseJson(req, body as string, done)
+  })
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id)

@@ -44,6 +44,14 @@ describe('error responses (RFC 9457)', () => {
     expect(list.json().items).toHaveLength(1)
   })
 
+  it('takes an empty body sent as application/json as no body, and still refuses whitespace', async () => {
+    const res = await t.request(tenant, { method: 'POST', url: '/customers', headers: { 'content-type': 'application/json' }, payload: '' })
+    expectProblem(res, 400, 'request.validation_failed')
+    expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(['/body/customerType', '/body/name'])
+    const blank = await t.request(tenant, { method: 'POST', url: '/customers', headers: { 'content-type': 'application/json' }, payload: '  ' })
+    expectProblem(blank, 400, 'request.malformed_json')
+  })
+
   it('answers a wrong content type with 400 request.unsupported_media_type', async () => {
     const res = await t.request(tenant, { method: 'POST', url: '/api-keys', headers: { 'content-type': 'text/plain' }, payload: 'label=x' })
     expectProblem(res, 400, 'request.unsupported_media_type')
