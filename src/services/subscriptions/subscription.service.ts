@@ -146,7 +146,6 @@ export class SubscriptionService {
       productOfferingId: offering.id,
       sim: input.sim ?? { esim: false },
       extensions: input.extensions ?? {},
-      porting: null,
       billingAnchorAt: activeNow ? now : null,
       activatedAt: activeNow ? now : null,
       cancelledAt: null,
