@@ -1,6 +1,7 @@
 import type { Offering } from '../../domain/catalog/offering.js'
 import { changeDirection } from '../../domain/catalog/offering.js'
 import type { StatusAction } from '../../domain/subscriptions/status.js'
+import { displayMsisdn } from '../../domain/subscriptions/subscription.js'
 import { transition } from '../../domain/subscriptions/status.js'
 import type { Executor } from '../../persistence/database.js'
 import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
@@ -121,6 +122,24 @@ export class SubscriptionLifecycle implements ChangeTarget {
       ...(meta.actor && { actor: meta.actor }),
     })
     for (const listener of this.listeners) await listener.offeringChanged?.(tx, ctx, updated, from, to, at)
+    return updated
+  }
+
+  /**
+   * Puts the subscription on another number (a port-in completing), effective at `at`. A `display`
+   * that was the default rendering of the old number follows the new one; a client's own stays.
+   */
+  async changeNumber(tx: Executor, ctx: RequestContext, row: SubscriptionRow, msisdn: string, at: Date, meta: ChangeMeta = {}): Promise<SubscriptionRow> {
+    const defaultDisplay = row.display === null || (row.msisdn !== null && row.display === displayMsisdn(row.msisdn))
+    const updated = await subscriptions.updateSubscription(tx, ctx.tenant.id, row.id, { msisdn, ...(defaultDisplay && { display: displayMsisdn(msisdn) }), updatedAt: ctx.clock.now() })
+    await this.timeline.record(tx, ctx, {
+      subjectType: SUBSCRIPTION_TARGET,
+      subjectId: row.id,
+      kind: 'msisdn_changed',
+      effectiveAt: at,
+      reason: meta.reason ?? null,
+      details: { from: row.msisdn, to: msisdn, ...(meta.details ?? {}) },
+    })
     return updated
   }
 

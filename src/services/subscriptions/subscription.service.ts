@@ -231,6 +231,12 @@ export class SubscriptionService {
     return row
   }
 
+  /** Whether a subscription of the tenant that has not ended uses this number. */
+  async numberInUse(ex: Executor, tenantId: string, msisdn: string): Promise<boolean> {
+    const live = await subscriptions.listSubscriptions(ex, tenantId, { msisdns: [msisdn], statuses: ['PENDING', 'ACTIVATED', 'BLOCKED', 'PAUSED'] }, { limit: 1 })
+    return live.length > 0
+  }
+
   pendingOf(ex: Executor, ctx: RequestContext, row: SubscriptionRow): Promise<ScheduledChange[]> {
     return this.scheduling.pending(ex, ctx.tenant.id, SUBSCRIPTION_TARGET, [row.id])
   }
