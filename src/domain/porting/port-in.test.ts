@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { PortInState } from './port-in.js'
-import { PORT_IN_STATUSES, applyAnswer, assertEditable, awaitsCorrection, canMove, isEditable, isLive } from './port-in.js'
+import { PORT_IN_STATUSES, applyAnswer, freshState, assertEditable, awaitsCorrection, canMove, isEditable, isLive } from './port-in.js'
 
 const NOW = new Date('2025-01-15T10:00:00Z')
-const state = (overrides: Partial<PortInState> = {}): PortInState => ({
-  status: 'PENDING',
-  providerReference: null,
-  scheduledAt: null,
-  rejectionReason: null,
-  rejectedAt: null,
-  failureReason: null,
-  completedAt: null,
-  failedAt: null,
-  ...overrides,
-})
+const state = (overrides: Partial<PortInState> = {}): PortInState => ({ ...freshState(), ...overrides })
 
 describe('port-in statuses', () => {
   it('move forward, back to PENDING only from IN_PROGRESS, and never out of COMPLETED or FAILED', () => {

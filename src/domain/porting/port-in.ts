@@ -62,6 +62,18 @@ export interface PortInState {
   failedAt: Date | null
 }
 
+/** A port-in not yet sent anywhere: PENDING, nothing answered. */
+export const freshState = (): PortInState => ({
+  status: 'PENDING',
+  providerReference: null,
+  scheduledAt: null,
+  rejectionReason: null,
+  rejectedAt: null,
+  failureReason: null,
+  completedAt: null,
+  failedAt: null,
+})
+
 export type PortInEvent = 'updated' | 'completed' | 'failed'
 
 export interface AnswerOutcome {

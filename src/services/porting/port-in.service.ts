@@ -2,7 +2,7 @@ import type { Tenant } from '../../domain/access/tenant.js'
 import type { DetailsCheck, DetailsProblem, PortingCountry } from '../../domain/porting/details.js'
 import { SUPPORTED_PREFIXES, checkDetails, correctedDetails, knownDetails, portingCountry } from '../../domain/porting/details.js'
 import type { PortingSummary } from '../../domain/porting/port-in.js'
-import { assertEditable, isLive } from '../../domain/porting/port-in.js'
+import { assertEditable, freshState, isLive } from '../../domain/porting/port-in.js'
 import { BusinessRuleError, ConflictError, InvalidInputError, NotFoundError } from '../../domain/shared/errors.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
 import { newId } from '../../domain/shared/ids.js'
@@ -95,20 +95,13 @@ export class PortInService {
       id: newId(),
       subscriptionId: input.subscriptionId,
       direction: 'INBOUND',
-      status: 'PENDING',
+      ...freshState(),
       msisdn: input.msisdn,
       country,
       temporaryMsisdn: input.temporaryMsisdn,
       details: knownDetails(country, input.details),
       revision: 1,
       providerType: settings.type,
-      providerReference: null,
-      scheduledAt: null,
-      rejectionReason: null,
-      rejectedAt: null,
-      failureReason: null,
-      completedAt: null,
-      failedAt: null,
       createdAt: now,
       updatedAt: now,
     }
