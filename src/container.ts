@@ -14,7 +14,7 @@ import { AddonService } from './services/addons/addon.service.js'
 import { AuthCache } from './services/auth-cache.js'
 import { LineItemChecks } from './services/orders/line-item-checks.js'
 import { OrderFulfilment } from './services/orders/order-fulfilment.js'
-import { inventoryPort, licensePort, topupPort } from './services/orders/order-port-adapters.js'
+import { inventoryPort, licensePort, portingPort, topupPort } from './services/orders/order-port-adapters.js'
 import type { OrderPorts } from './services/orders/order-ports.js'
 import { OrderPricer } from './services/orders/order-pricing.js'
 import { OrderViews } from './services/orders/order-view.js'
@@ -45,6 +45,10 @@ import { QueuedAddonProvisioner } from './services/provisioning/addon-provisione
 import { NetworkProviders } from './services/provisioning/network-providers.js'
 import { ProvisioningRetryService } from './services/provisioning/provisioning-retry.service.js'
 import { ProvisioningService } from './services/provisioning/provisioning.service.js'
+import { PortInProgress } from './services/porting/port-in-progress.js'
+import { PortInRecords } from './services/porting/port-in-records.js'
+import { PortInService } from './services/porting/port-in.service.js'
+import { PortingProviders } from './services/porting/porting-providers.js'
 import { PartyService } from './services/party.service.js'
 import { SubscriberService } from './services/subscriber.service.js'
 import { TenantSettingsService } from './services/tenant-settings.service.js'
@@ -122,7 +126,14 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   // A subscription that ends gives its pool number back (into quarantine) and uses up its SIM.
   subscriptionLifecycle.listen(numberPool.subscriptionListener())
   subscriptionLifecycle.listen(sims.subscriptionListener())
-  const orderPorts: OrderPorts = { inventory: inventoryPort(numberPool, sims), licenses: licensePort(licenses), topups: topupPort(topups) }
+  // Port-ins: the simulated provider by default for sandbox tenants; they show on their subscription and end with it.
+  const portingProviders = new PortingProviders(clock)
+  const portInRecords = new PortInRecords(events, timeline, subscriptionLifecycle)
+  const portIns = new PortInService(db, uow, subscriptions, numberPool, portingProviders, queue, portInRecords)
+  const portInProgress = new PortInProgress(db, clock, tenants, subscriptions, subscriptionLifecycle, numberPool, portingProviders, queue, portInRecords)
+  subscriptionViews.usePorting(portIns.summaries)
+  subscriptionLifecycle.listen(portIns.subscriptionListener())
+  const orderPorts: OrderPorts = { inventory: inventoryPort(numberPool, sims), porting: portingPort(portIns), licenses: licensePort(licenses), topups: topupPort(topups) }
   const orderChecks = new LineItemChecks(catalog, subscriptions, orderPorts)
   const orderPricer = new OrderPricer(catalog)
   const orderViews = new OrderViews(catalog, parties, users, orderChecks, orderPricer)
@@ -139,6 +150,7 @@ export function createServices({ config, database, clock, logger }: ContainerInp
     ...{ orderPorts, orders, orderFulfilment },
     ...{ numberPool, sims, esim },
     ...{ networkProviders, provisioning, provisioningRetry },
+    ...{ portingProviders, portIns, portInProgress },
     ...{ v2Addons, v2Tokens },
   }
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
@@ -184,6 +196,9 @@ export type Services = {
   networkProviders: NetworkProviders
   provisioning: ProvisioningService
   provisioningRetry: ProvisioningRetryService
+  portingProviders: PortingProviders
+  portIns: PortInService
+  portInProgress: PortInProgress
   addonRecords: AddonRecords
   v2Addons: V2AddonService
   v2Tokens: V2TokenVerifier

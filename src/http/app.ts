@@ -21,6 +21,7 @@ import { numberRoutes } from './routes/inventory/numbers.routes.js'
 import { simRoutes } from './routes/inventory/sims.routes.js'
 import { healthRoutes } from './routes/operations/health.routes.js'
 import { orderRoutes } from './routes/orders/orders.routes.js'
+import { inPortingRoutes } from './routes/subscriptions/in-porting.routes.js'
 import { subscriptionRoutes } from './routes/subscriptions/subscriptions.routes.js'
 import { licenseRoutes } from './routes/licenses/licenses.routes.js'
 import { topupRoutes } from './routes/topups/topups.routes.js'
@@ -110,6 +111,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(tenantRoutes, { tenantSettings: services.tenantSettings })
   await app.register(testClockRoutes, { testClock: services.testClock })
   await app.register(subscriptionRoutes, { subscriptions: services.subscriptions, planChanges: services.planChanges })
+  await app.register(inPortingRoutes, { portIns: services.portIns })
   await app.register(addonRoutes, { addons: services.addons, changes: services.addonChanges })
   await app.register(orderRoutes, { orders: services.orders })
   await app.register(topupRoutes, { topups: services.topups })

@@ -19,6 +19,18 @@ export interface SimulatedProviderSettings {
 export type NetworkProviderSettings = SimulatedProviderSettings
 
 /**
+ * The built-in simulated porting provider (services/porting): the ported number's last digits
+ * choose what the donor operator does (see docs/compatibility.md, Port-in).
+ */
+export interface SimulatedPortingSettings {
+  type: 'simulated'
+  /** Days from the donor's confirmation to the port, for numbers without a magic ending. Default 1. */
+  completeAfterDays?: number
+}
+
+export type PortingProviderSettings = SimulatedPortingSettings
+
+/**
  * Every setting a tenant knows (`GET/PATCH /tenant`). The HTTP schema `TenantSettings`
  * (http/routes/tenant/tenant.schemas.ts) lists the same keys, with their descriptions; a key added
  * here must be added there (a compile-time check compares the two).
@@ -32,6 +44,8 @@ export interface TenantSettings {
   currency?: string
   /** The network provider add-ons are provisioned with; none: add-ons are active at once. */
   networkProvider?: NetworkProviderSettings
+  /** Who ports numbers in. Default: the simulated provider for sandbox tenants, none (port-in refused) for live ones. */
+  portingProvider?: PortingProviderSettings
   /** Days a number released from an ended subscription rests before it can be leased again. Default 90. */
   numberQuarantineDays?: number
   /** Tax rates applied to order line items (percent), each to the line item types listed (none: all). */

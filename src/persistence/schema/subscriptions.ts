@@ -26,7 +26,6 @@ export const subscription = pgTable(
     productOfferingId: text('product_offering_id').notNull(),
     sim: jsonb('sim').$type<SimDetails>().notNull().default({ esim: false }),
     extensions: jsonb('extensions').$type<Record<string, unknown>>().notNull().default({}),
-    porting: jsonb('porting').$type<Record<string, unknown>>(),
     billingAnchorAt: timestamptz('billing_anchor_at'),
     activatedAt: timestamptz('activated_at'),
     cancelledAt: timestamptz('cancelled_at'),

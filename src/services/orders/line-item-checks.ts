@@ -110,7 +110,12 @@ export class LineItemChecks {
     if (item.porting) {
       if (!item.msisdn) result.missing.push('msisdn')
       if (!porting) error('porting', 'Port-in is not available on this server.')
-      else result.missing.push(...porting.missingFields(item.porting).map((f) => `porting.${f}`))
+      else {
+        const checked = await porting.check(scope.ex, scope.ctx, { msisdn: item.msisdn, details: item.porting })
+        result.missing.push(...checked.missing)
+        for (const problem of checked.errors) error(problem.property, problem.message)
+      }
+      if (item.tempNumber && !inventory) error('tempNumber', 'The number pool is not available on this server.')
     } else {
       if (item.tempNumber) error('tempNumber', 'A temporary number is only for a port-in (send porting details with the number).')
       if (item.msisdn && item.leaseToken) {

@@ -225,9 +225,10 @@ export class OrderFulfilment {
       const details = item.porting
       // With a temporary number the line works at once; without one it waits for the port.
       if (item.tempNumber) msisdn = await this.required(inventory, 'the number pool').assignFromPool(tx, ctx, { type: subscriptionType(offering.product.category), subscriptionId: id })
-      const view = await this.createSubscription(tx, ctx, item, customerId, path, origin, id, msisdn, await this.sim(tx, ctx, item, path), !msisdn)
+      const sim = await this.sim(tx, ctx, item, path)
+      // The port-in first, so the subscription's first snapshot (subscription.created) shows it.
       await this.required(porting, 'port-in').start(tx, ctx, { subscriptionId: id, msisdn: item.msisdn as string, details, temporaryMsisdn: msisdn })
-      return view
+      return this.createSubscription(tx, ctx, item, customerId, path, origin, id, msisdn, sim, !msisdn)
     }
     if (item.msisdn && item.leaseToken) {
       await this.required(inventory, 'the number pool').assignLeased(tx, ctx, { msisdn: item.msisdn, leaseToken: item.leaseToken, subscriptionId: id })

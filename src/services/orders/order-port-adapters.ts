@@ -1,9 +1,10 @@
 import { parseEntityRef } from '../../domain/shared/ids.js'
 import type { NumberPoolService } from '../inventory/number-pool.service.js'
 import type { SimService } from '../inventory/sim.service.js'
+import type { PortInService } from '../porting/port-in.service.js'
 import type { LicenseService } from '../licenses/license.service.js'
 import type { TopupService } from '../topups/topup.service.js'
-import type { OrderInventory, OrderLicenses, OrderTopups } from './order-ports.js'
+import type { OrderInventory, OrderLicenses, OrderPorting, OrderTopups } from './order-ports.js'
 
 /** Orders create and change licenses through the licenses area's transaction-taking methods. */
 export function licensePort(licenses: LicenseService): OrderLicenses {
@@ -43,6 +44,16 @@ export function inventoryPort(numbers: NumberPoolService, sims: SimService): Ord
     reserveSim: async (tx, ctx, which, path) => ({ iccid: (await sims.reserveSim(tx, ctx, which, path)).iccid }),
     consumeSim: async (tx, ctx, iccid, subscriptionId) => {
       await sims.consumeSim(tx, ctx, iccid, subscriptionId)
+    },
+  }
+}
+
+/** Port-ins for SUBSCRIPTION line items with porting details, from the porting area. */
+export function portingPort(portIns: PortInService): OrderPorting {
+  return {
+    check: (ex, ctx, input) => portIns.check(ex, ctx, input),
+    start: async (tx, ctx, input) => {
+      await portIns.start(tx, ctx, input)
     },
   }
 }

@@ -17,9 +17,15 @@ export interface OrderInventory {
 }
 
 export interface OrderPorting {
-  /** Missing fields of porting details, as dotted paths under `porting.` (empty: complete). */
-  missingFields(details: Record<string, unknown>): string[]
-  /** Starts a port-in for a subscription just created (in the fulfilment transaction). */
+  /**
+   * What a port-in line item lacks, as dotted paths on the line item (`porting.address.zip`; empty:
+   * complete), and what is wrong with it (the tenant cannot port, the number cannot be ported in).
+   */
+  check(ex: Executor, ctx: RequestContext, input: { msisdn: string | undefined; details: Record<string, unknown> }): Promise<{ missing: string[]; errors: { property: string; message: string }[] }>
+  /**
+   * Starts a port-in for the subscription fulfilment is about to create (in its transaction, before
+   * the subscription row, so the subscription's first snapshot shows the port-in).
+   */
   start(tx: Executor, ctx: RequestContext, input: { subscriptionId: string; msisdn: string; details: Record<string, unknown>; temporaryMsisdn: string | null }): Promise<void>
 }
 

@@ -1,6 +1,7 @@
 import type { Offering } from '../../domain/catalog/offering.js'
 import { changeDirection } from '../../domain/catalog/offering.js'
 import type { StatusAction } from '../../domain/subscriptions/status.js'
+import { displayMsisdn } from '../../domain/subscriptions/subscription.js'
 import { transition } from '../../domain/subscriptions/status.js'
 import type { Executor } from '../../persistence/database.js'
 import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
@@ -93,16 +94,7 @@ export class SubscriptionLifecycle implements ChangeTarget {
       await this.scheduling.supersedeAfter(tx, ctx, { targetType: SUBSCRIPTION_TARGET, targetId: row.id }, new Date(0), 'the subscription was cancelled')
       for (const listener of this.listeners) await listener.ended?.(tx, ctx, updated, at)
     }
-    await this.timeline.record(tx, ctx, {
-      subjectType: SUBSCRIPTION_TARGET,
-      subjectId: row.id,
-      kind: TIMELINE_KIND[action],
-      effectiveAt: at,
-      reason: meta.reason ?? null,
-      details: { from: row.status, to: status, ...(meta.details ?? {}) },
-      ...(meta.scheduledChangeId && { scheduledChangeId: meta.scheduledChangeId }),
-      ...(meta.actor && { actor: meta.actor }),
-    })
+    await this.record(tx, ctx, row, TIMELINE_KIND[action], at, meta, { from: row.status, to: status, ...(meta.details ?? {}) })
     return updated
   }
 
@@ -110,18 +102,34 @@ export class SubscriptionLifecycle implements ChangeTarget {
   async applyOfferingChange(tx: Executor, ctx: RequestContext, row: SubscriptionRow, toId: string, at: Date, meta: ChangeMeta = {}): Promise<SubscriptionRow> {
     const [from, to] = await Promise.all([this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId), this.catalog.requireOffering(tx, ctx.tenant.id, toId)])
     const updated = await subscriptions.updateSubscription(tx, ctx.tenant.id, row.id, { productOfferingId: to.id, updatedAt: ctx.clock.now() })
-    await this.timeline.record(tx, ctx, {
+    await this.record(tx, ctx, row, 'product_offering_changed', at, meta, { from: from.id, to: to.id, direction: changeDirection(from, to) })
+    for (const listener of this.listeners) await listener.offeringChanged?.(tx, ctx, updated, from, to, at)
+    return updated
+  }
+
+  /**
+   * Puts the subscription on another number (a port-in completing), effective at `at`. A `display`
+   * that was the default rendering of the old number follows the new one; a client's own stays.
+   */
+  async changeNumber(tx: Executor, ctx: RequestContext, row: SubscriptionRow, msisdn: string, at: Date, meta: ChangeMeta = {}): Promise<SubscriptionRow> {
+    const defaultDisplay = row.display === null || (row.msisdn !== null && row.display === displayMsisdn(row.msisdn))
+    const updated = await subscriptions.updateSubscription(tx, ctx.tenant.id, row.id, { msisdn, ...(defaultDisplay && { display: displayMsisdn(msisdn) }), updatedAt: ctx.clock.now() })
+    await this.record(tx, ctx, row, 'msisdn_changed', at, meta, { from: row.msisdn, to: msisdn, ...(meta.details ?? {}) })
+    return updated
+  }
+
+  /** A change on the subscription's timeline, effective at `at`, with who asked and why. */
+  private record(tx: Executor, ctx: RequestContext, row: SubscriptionRow, kind: string, at: Date, meta: ChangeMeta, details: Record<string, unknown>): Promise<void> {
+    return this.timeline.record(tx, ctx, {
       subjectType: SUBSCRIPTION_TARGET,
       subjectId: row.id,
-      kind: 'product_offering_changed',
+      kind,
       effectiveAt: at,
       reason: meta.reason ?? null,
-      details: { from: from.id, to: to.id, direction: changeDirection(from, to) },
+      details,
       ...(meta.scheduledChangeId && { scheduledChangeId: meta.scheduledChangeId }),
       ...(meta.actor && { actor: meta.actor }),
     })
-    for (const listener of this.listeners) await listener.offeringChanged?.(tx, ctx, updated, from, to, at)
-    return updated
   }
 
   /** Renders the subscription as it now is and writes its events; the view is what the request answers. */

@@ -2,6 +2,8 @@ import type { Offering } from '../../domain/catalog/offering.js'
 import type { EmbeddedOfferingView } from '../../domain/catalog/views.js'
 import { embeddedOfferingView } from '../../domain/catalog/views.js'
 import { currentPeriod, toLocalDate } from '../../domain/scheduling/calendar.js'
+import type { PortingSummary } from '../../domain/porting/port-in.js'
+import { isLive } from '../../domain/porting/port-in.js'
 import type { SubscriptionStatus } from '../../domain/subscriptions/status.js'
 import type { Tenant } from '../../domain/access/tenant.js'
 import type { Executor } from '../../persistence/database.js'
@@ -33,8 +35,9 @@ export interface SubscriptionView {
   extensions: Record<string, unknown>
   pendingStatus: { status: SubscriptionStatus; scheduledAt: string } | null
   pendingProductOffering: PendingProductOfferingView | null
-  pendingMsisdn: { msisdn: string; scheduledAt: string } | null
-  porting: Record<string, unknown> | null
+  /** A number change to come: a scheduled one, or the number a live port-in brings (its date null until the donor agrees one). */
+  pendingMsisdn: { msisdn: string; scheduledAt: string | null } | null
+  porting: PortingSummary | null
   /** Openline's addition: the cycle renewals and NEXT_RENEWAL changes follow. */
   billingCycle: { anchorDate: string; currentPeriodStart: Date; nextRenewalAt: Date } | null
   cancellation: { reason: string; comment: string | null } | null
@@ -46,16 +49,26 @@ export interface SubscriptionView {
   metadata: Record<string, unknown>
 }
 
+/** The port-in summaries of these subscriptions, by subscription id (the porting area registers it). */
+export type PortingLookup = (ex: Executor, tenant: Tenant, subscriptionIds: string[]) => Promise<Map<string, PortingSummary>>
+
 /**
  * Renders subscription rows with what other areas own (offering, customer, subscriber) and the
  * pending changes, batched: one lookup per distinct offering, customer and subscriber on a page.
  */
 export class SubscriptionViews {
+  private porting: PortingLookup = async () => new Map()
+
   constructor(
     private readonly catalog: CatalogService,
     private readonly parties: PartyService,
     private readonly scheduling: SchedulingService,
   ) {}
+
+  /** Port-ins live in their own area; until it registers, no subscription shows one. */
+  usePorting(lookup: PortingLookup): void {
+    this.porting = lookup
+  }
 
   async one(ex: Executor, tenant: Tenant, row: SubscriptionRow, now: Date): Promise<SubscriptionView> {
     const [view] = await this.many(ex, tenant, [row], now)
@@ -77,8 +90,10 @@ export class SubscriptionViews {
     for (const id of new Set(rows.map((r) => r.subscriberId).filter((s): s is string => s !== null))) {
       subscribers.set(id, this.parties.embedSubscriber(await this.parties.requireSubscriber(ex, tenant.id, id)))
     }
+    const porting = await this.porting(ex, tenant, rows.map((r) => r.id))
     return rows.map((row) =>
       render(row, {
+        porting: porting.get(row.id) ?? null,
         tenant,
         now,
         offering: offerings.get(row.productOfferingId) as Offering,
@@ -92,6 +107,7 @@ export class SubscriptionViews {
 }
 
 interface RenderInput {
+  porting: PortingSummary | null
   tenant: Tenant
   now: Date
   offering: Offering
@@ -107,6 +123,7 @@ function render(row: SubscriptionRow, input: RenderInput): SubscriptionView {
   const status = input.pending.find((c) => c.kind in STATUS_AFTER)
   const plan = input.pending.find((c) => c.kind === 'change_product_offering')
   const msisdn = input.pending.find((c) => c.kind === 'change_msisdn')
+  const porting = input.porting
   const cycle = input.offering.price.billingCycle
   const anchor = row.billingAnchorAt
   const period = cycle && anchor && row.status !== 'CANCELLED' && input.now >= anchor ? currentPeriod(anchor, cycle, input.now, zone) : null
@@ -128,8 +145,12 @@ function render(row: SubscriptionRow, input: RenderInput): SubscriptionView {
     pendingProductOffering: plan
       ? { scheduledAt: date(plan.effectiveAt), ...embeddedOfferingView(input.offerings.get(String(plan.payload.productOfferingId)) as Offering) }
       : null,
-    pendingMsisdn: msisdn ? { msisdn: String(msisdn.payload.msisdn), scheduledAt: date(msisdn.effectiveAt) } : null,
-    porting: row.porting,
+    pendingMsisdn: msisdn
+      ? { msisdn: String(msisdn.payload.msisdn), scheduledAt: date(msisdn.effectiveAt) }
+      : porting && isLive(porting.status)
+        ? { msisdn: porting.msisdn, scheduledAt: porting.scheduledAt }
+        : null,
+    porting,
     billingCycle: period && anchor ? { anchorDate: date(anchor), currentPeriodStart: period.start, nextRenewalAt: period.end } : null,
     cancellation: row.cancellation,
     activatedAt: row.activatedAt,

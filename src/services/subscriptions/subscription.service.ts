@@ -146,7 +146,6 @@ export class SubscriptionService {
       productOfferingId: offering.id,
       sim: input.sim ?? { esim: false },
       extensions: input.extensions ?? {},
-      porting: null,
       billingAnchorAt: activeNow ? now : null,
       activatedAt: activeNow ? now : null,
       cancelledAt: null,
@@ -230,6 +229,12 @@ export class SubscriptionService {
     const row = forUpdate ? await subscriptions.lockSubscription(ex, ctx.tenant.id, ref) : await subscriptions.findSubscription(ex, ctx.tenant.id, ref)
     if (!row) throw new NotFoundError('subscription', ref.kind === 'id' ? ref.id : `rid_${ref.reference}`)
     return row
+  }
+
+  /** Whether a subscription of the tenant that has not ended uses this number. */
+  async numberInUse(ex: Executor, tenantId: string, msisdn: string): Promise<boolean> {
+    const live = await subscriptions.listSubscriptions(ex, tenantId, { msisdns: [msisdn], statuses: ['PENDING', 'ACTIVATED', 'BLOCKED', 'PAUSED'] }, { limit: 1 })
+    return live.length > 0
   }
 
   pendingOf(ex: Executor, ctx: RequestContext, row: SubscriptionRow): Promise<ScheduledChange[]> {

@@ -4,6 +4,7 @@ import { ADDON_DEPROVISION, ADDON_PROVISION, ADDON_PROVISION_CHECK, checkAddonPr
 import { APPLY_SCHEDULED_CHANGES, applyScheduledChanges } from './apply-scheduled-changes.job.js'
 import { EXPIRE_ORDER, FULFIL_ORDER, expireOrder, fulfilOrder } from './orders.job.js'
 import { END_QUARANTINE, EXPIRE_LEASE, endQuarantine, expireLease } from './inventory.job.js'
+import { PORT_IN_CANCEL, PORT_IN_CHECK, PORT_IN_SUBMIT, cancelPortIn, checkPortIn, submitPortIn } from './porting.job.js'
 import { PURGE_FINISHED_JOBS, purgeFinishedJobs } from './purge-finished-jobs.job.js'
 import { PURGE_IDEMPOTENCY_KEYS, purgeIdempotencyKeys } from './purge-idempotency-keys.job.js'
 
@@ -20,6 +21,9 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
     [ADDON_PROVISION]: provisionAddon(services.provisioning),
     [ADDON_PROVISION_CHECK]: checkAddonProvisioning(services.provisioning),
     [ADDON_DEPROVISION]: deprovisionAddon(services.provisioning),
+    [PORT_IN_SUBMIT]: submitPortIn(services.portInProgress),
+    [PORT_IN_CHECK]: checkPortIn(services.portInProgress),
+    [PORT_IN_CANCEL]: cancelPortIn(services.portInProgress),
   }
 }
 

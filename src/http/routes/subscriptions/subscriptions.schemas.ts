@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { CANCEL_REASONS } from '../../../domain/subscriptions/cancellation.js'
+import { PORT_IN_STATUSES } from '../../../domain/porting/port-in.js'
 import { SUBSCRIPTION_STATUSES } from '../../../domain/subscriptions/status.js'
 import { E164 } from '../../../domain/subscriptions/subscription.js'
 import { CalendarDate, DateTime, EntityId, FreeObject, Metadata, Nullable, PageOf, PageQuery } from '../../schemas/common.js'
@@ -16,6 +17,20 @@ export const Sim = Type.Object(
     imei: Type.Optional(Type.String({ pattern: '^[0-9]{14,16}$' })),
   },
   { description: 'SIM card information. Sensitive details such as the PUK need the dedicated SIM endpoints.' },
+)
+
+export const PortInStatusSchema = Type.Enum(PORT_IN_STATUSES)
+
+const PortingSummary = Type.Object(
+  {
+    msisdn: Type.String({ description: 'The number being ported in (E.164).' }),
+    status: PortInStatusSchema,
+    direction: Type.Enum(['INBOUND', 'OUTBOUND']),
+    scheduledAt: Nullable(CalendarDate({ description: 'The port day once the donor operator agreed one.' })),
+    createdAt: DateTime(),
+    updatedAt: DateTime(),
+  },
+  { description: 'The port-in summary; details at /subscriptions/{subscriptionId}/in-porting.' },
 )
 
 const PendingStatus = Type.Object({ status: SubscriptionStatusSchema, scheduledAt: CalendarDate({ description: 'The day it takes effect (tenant time zone).' }) })
@@ -37,8 +52,13 @@ export const Subscription = Type.Object({
   extensions: FreeObject({ description: 'Fields of custom subscription types.' }),
   pendingStatus: Nullable(PendingStatus),
   pendingProductOffering: Nullable(PendingProductOffering),
-  pendingMsisdn: Nullable(Type.Object({ msisdn: Type.String(), scheduledAt: CalendarDate() })),
-  porting: Nullable(FreeObject({ description: 'Port-in summary; details at /subscriptions/{id}/in-porting.' })),
+  pendingMsisdn: Nullable(
+    Type.Object(
+      { msisdn: Type.String(), scheduledAt: Nullable(CalendarDate({ description: 'The day it changes; null while a port-in has no date yet.' })) },
+      { description: 'The number to come: while a port-in is live, the number being ported in.' },
+    ),
+  ),
+  porting: Nullable(PortingSummary),
   billingCycle: Nullable(
     Type.Object(
       { anchorDate: CalendarDate({ description: 'Renewals fall on this day of the period (clamped to month ends).' }), currentPeriodStart: DateTime(), nextRenewalAt: DateTime() },

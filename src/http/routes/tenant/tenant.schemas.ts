@@ -31,6 +31,20 @@ export const SimulatedProvider = Type.Object(
   },
 )
 
+export const SimulatedPortingProvider = Type.Object(
+  {
+    type: Type.Literal('simulated', { description: 'The built-in simulated porting provider.' }),
+    completeAfterDays: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 60, description: 'Days from the donor’s confirmation (an hour after submission) to the port, for numbers without a magic ending. Default 1.' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Who ports numbers in. Default: this simulated provider for sandbox tenants; none for live tenants, whose port-in line items are refused until one is set. The ported number’s ending chooses what the simulated donor does: `…0001` rejects the details until they are corrected once, `…0002` refuses the port (FAILED), `…0003` cancels it on the port day (FAILED), `…0007` ports after 7 days; any other number ports after `completeAfterDays`.',
+  },
+)
+
 /**
  * Every known setting, with its type and what it does. One list: it validates PATCH /tenant
  * (unknown keys are a 400 naming them), renders GET /tenant and documents both. Areas add their keys
@@ -41,6 +55,7 @@ const settingsProperties = {
   licensesManagedByBilling: Type.Boolean({ description: 'Default false. True: the billing system manages licenses; `POST /licenses` is refused and licenses come through orders.' }),
   currency: Currency('ISO 4217. The default billing currency of new customers. Default USD.'),
   networkProvider: SimulatedProvider,
+  portingProvider: SimulatedPortingProvider,
   numberQuarantineDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'Days a number released from an ended subscription rests before it can be leased again. Default 90.' }),
   taxRates: Type.Array(
     Type.Object(
