@@ -182,7 +182,7 @@ export class OrderFulfilment {
       }
       case 'TOP_UP': {
         const topup = await this.required(this.deps.ports.topups, 'top-ups').apply(tx, ctx, item.subscriptionId, { productOfferingId: item.productOfferingId, metadata: { ...item.metadata, ...origin } }, path)
-        created.topups.push({ topupId: topup.topupId, subscriptionId: item.subscriptionId, createdByLineItem: item.lineItemId })
+        created.topups.push({ topupId: topup.topupId, subscriptionId: topup.subscriptionId, createdByLineItem: item.lineItemId })
         return
       }
       case 'EXTERNAL_PRODUCT':
