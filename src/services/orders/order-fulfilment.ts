@@ -73,7 +73,9 @@ export class OrderFulfilment {
     const ctx: RequestContext = { ...system, actor: { ...system.actor, ...(submitter && { id: submitter.id, label: submitter.label }) }, requestId: `order:${orderId}` }
     try {
       await db.transaction(async (tx) => {
-        const order = (await orders.lockOrder(tx, tenantId, orderId)) as OrderRow
+        // Another run (a second worker, a job whose lease ran out) may have finished it meanwhile.
+        const order = await this.stillProcessing(tx, tenantId, orderId)
+        if (!order) return
         const items = (await orders.lineItemsOf(tx, tenantId, [orderId])).map((r) => r.item)
         const created = await this.execute(tx, ctx, order, items)
         const now = ctx.clock.now()
@@ -83,6 +85,7 @@ export class OrderFulfilment {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error
       await db.transaction(async (tx) => {
+        if (!(await this.stillProcessing(tx, tenantId, orderId))) return
         const now = ctx.clock.now()
         const failure = { lineItemId: error.details.lineItemId ?? null, code: error.details.cause ?? error.code, message: error.message, errors: error.fieldErrors, failedAt: now.toISOString() }
         const failed = await orders.updateOrder(tx, tenantId, orderId, { status: 'FAILED', failure, updatedAt: now })
@@ -278,6 +281,12 @@ export class OrderFulfilment {
     )
     if (sim.iccid) await this.deps.ports.inventory?.consumeSim(tx, ctx, sim.iccid, id)
     return view
+  }
+
+  /** The order, locked, if it is still PROCESSING: only then may this run complete or fail it. */
+  private async stillProcessing(tx: Executor, tenantId: string, orderId: string): Promise<OrderRow | undefined> {
+    const order = await orders.lockOrder(tx, tenantId, orderId)
+    return order?.status === 'PROCESSING' ? order : undefined
   }
 
   private required<T>(port: T | undefined, what: string): T {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createWorker } from '../../../src/container.js'
 import { lease, poolOf } from '../../helpers/inventory.js'
 import { SUITE } from '../../helpers/licenses.js'
 import { SALES_TAX_AND_ACTIVATION_FEE, expectProblem, getOrder, makeOrder, orderAct, orderEventTypes, orderRequest, orderWorld, submitAndFulfil, subscriptionItem } from '../../helpers/orders.js'
@@ -144,6 +145,38 @@ describe('an order from cart to fulfilment', () => {
     expect(done.createdEntities.topups).toEqual([{ topupId: expect.any(String), subscriptionId: existing.subscriptionId, createdByLineItem: 'line-item-1' }])
     // The line item itself keeps the reference as the client sent it.
     expect(done.lineItems[0].subscriptionId).toBe('rid_crm-topped')
+  })
+})
+
+describe('fulfilling exactly once', () => {
+  it('answers a second submit with 409 and fulfils once, with two workers racing and the job run again by hand', async () => {
+    const world = await orderWorld(t)
+    const existing = await makeSubscription(t, world, { msisdn: '+15550001111' })
+    const order = await makeOrder(t, world, {
+      lineItems: [subscriptionItem(), { type: 'LICENSE', productOfferingId: SUITE }, { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: existing.subscriptionId }],
+    })
+    const id = order.orderId as string
+    await orderAct(t, world, id, 'POST', 'submit', {})
+    expectProblem(await orderRequest(t, world, id, 'POST', 'submit', {}), 409, 'order.is_submitted')
+
+    const tenantId = world.tenant.tenant.id
+    const workers = [1, 2].map((n) => createWorker(t.services, { workerId: `order-racer-${n}`, batchSize: 1 }))
+    await Promise.all([...workers.map((w) => w.drain({ tenantId })), t.services.orderFulfilment.fulfil(tenantId, id), t.services.orderFulfilment.fulfil(tenantId, id)])
+    const done = await getOrder(t, world, id)
+    expect(done.status, JSON.stringify(done.failure)).toBe('COMPLETED')
+    expect(done.createdEntities.subscriptions).toHaveLength(1)
+
+    // Run again once it is complete: nothing more happens.
+    await t.services.orderFulfilment.fulfil(tenantId, id)
+    expect(await getOrder(t, world, id)).toEqual(done)
+    expectProblem(await orderRequest(t, world, id, 'POST', 'submit', {}), 409, 'order.is_completed')
+
+    const subscriptions = (await t.request(world.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })).json().items
+    expect(subscriptions.map((s: { subscriptionId: string }) => s.subscriptionId).sort()).toEqual([existing.subscriptionId, done.createdEntities.subscriptions[0].subscriptionId].sort())
+    expect((await t.request(world.tenant, { method: 'GET', url: `/licenses?customerId=${world.customer.customerId}` })).json().items).toHaveLength(1)
+    expect((await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${existing.subscriptionId}/topups` })).json().items).toHaveLength(1)
+    const types = await orderEventTypes(t, world, id)
+    expect(types.slice(types.indexOf('order.submitted'))).toEqual(['order.submitted', 'order.updated', 'order.updated', 'order.updated', 'order.completed'])
   })
 })
 
