@@ -52,12 +52,14 @@ export interface FulfilmentDeps {
  * the other areas' services in ONE transaction, so a line item that fails leaves nothing
  * half-made; the order then ends COMPLETED with its created entities, or FAILED naming the line
  * item and why (a FAILED order can be submitted again). A crash or a transient error rolls the
- * transaction back and the job retries.
+ * transaction back and the job retries; when its last attempt fails too, the order is FAILED
+ * (`order.fulfilment_error`).
  */
 export class OrderFulfilment {
   constructor(private readonly deps: FulfilmentDeps) {}
 
-  async fulfil(tenantId: string, orderId: string): Promise<void> {
+  /** `job`: the attempt of the fulfilment job running this, when a job does. */
+  async fulfil(tenantId: string, orderId: string, job?: { attempt: number; maxAttempts: number }): Promise<void> {
     const { db, orders: orderService } = this.deps
     const tenant = await this.deps.tenants.getById(tenantId)
     const system = systemContext(tenant, this.deps.clock, 'order-fulfilment')
@@ -83,14 +85,15 @@ export class OrderFulfilment {
         await orderService.publish(tx, ctx, done, ['order.updated', 'order.completed'])
       })
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error
-      await db.transaction(async (tx) => {
-        if (!(await this.stillProcessing(tx, tenantId, orderId))) return
-        const now = ctx.clock.now()
-        const failure = { lineItemId: error.details.lineItemId ?? null, code: error.details.cause ?? error.code, message: error.message, errors: error.fieldErrors, failedAt: now.toISOString() }
-        const failed = await orders.updateOrder(tx, tenantId, orderId, { status: 'FAILED', failure, updatedAt: now })
-        await orderService.publish(tx, ctx, failed, ['order.updated', 'order.failed'])
-      })
+      if (error instanceof DomainError) {
+        await this.fail(ctx, orderId, { lineItemId: error.details.lineItemId ?? null, code: error.details.cause ?? error.code, message: error.message, errors: error.fieldErrors })
+        return
+      }
+      // Not the order's fault (a crash, a lost connection): the job retries; after its last attempt the order fails, so it can be submitted again.
+      if (job && job.attempt >= job.maxAttempts) {
+        await this.fail(ctx, orderId, { lineItemId: null, code: 'order.fulfilment_error', message: `Fulfilment failed ${job.attempt} times on an error that is not the order's; nothing was created. Submit the order again to retry.`, errors: [] })
+      }
+      throw error
     }
   }
 
@@ -281,6 +284,16 @@ export class OrderFulfilment {
     )
     if (sim.iccid) await this.deps.ports.inventory?.consumeSim(tx, ctx, sim.iccid, id)
     return view
+  }
+
+  /** Marks the order FAILED, if this run still holds it PROCESSING. */
+  private async fail(ctx: RequestContext, orderId: string, failure: { lineItemId: unknown; code: unknown; message: string; errors: unknown[] }): Promise<void> {
+    await this.deps.db.transaction(async (tx) => {
+      if (!(await this.stillProcessing(tx, ctx.tenant.id, orderId))) return
+      const now = ctx.clock.now()
+      const failed = await orders.updateOrder(tx, ctx.tenant.id, orderId, { status: 'FAILED', failure: { ...failure, failedAt: now.toISOString() }, updatedAt: now })
+      await this.deps.orders.publish(tx, ctx, failed, ['order.updated', 'order.failed'])
+    })
   }
 
   /** The order, locked, if it is still PROCESSING: only then may this run complete or fail it. */

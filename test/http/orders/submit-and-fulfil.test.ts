@@ -180,6 +180,112 @@ describe('fulfilling exactly once', () => {
   })
 })
 
+describe('fulfilment that fails', () => {
+  it('leaves nothing behind when a line item fails half-way, and completes when submitted again', async () => {
+    const world = await orderWorld(t)
+    const existing = await makeSubscription(t, world, { msisdn: '+15550002222' })
+    const leased = await lease(t, world.tenant, ['CELL'], 1)
+    const number = leased.numbers[0].msisdn as string
+    const iccid = world.stock.iccids.at(-1) as string // a physical SIM
+    const order = await makeOrder(t, world, {
+      lineItems: [
+        subscriptionItem({ lineItemId: 'new-line', msisdn: number, leaseToken: leased.leaseToken, sim: { esim: false, iccid } }),
+        { type: 'LICENSE', lineItemId: 'license', productOfferingId: SUITE, assignedTo: { type: 'SUBSCRIPTION', subscriptionLineItemId: 'new-line' } },
+        { type: 'TOP_UP', lineItemId: 'topup', productOfferingId: 'topup-data-2gb', subscriptionId: existing.subscriptionId },
+      ],
+    })
+    const id = order.orderId as string
+    expect(order.validation.isValid, JSON.stringify(order.validation)).toBe(true)
+    await orderAct(t, world, id, 'POST', 'submit', {})
+    // Between submission and fulfilment the line to top up is paused: the top-up, executed after the
+    // new subscription and its license, fails.
+    await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${existing.subscriptionId}/pause`, payload: {} })
+    const eventCount = (await t.request(world.tenant, { method: 'GET', url: '/events?limit=1000' })).json().items.length
+    await t.worker.drain({ tenantId: world.tenant.tenant.id })
+
+    const failed = await getOrder(t, world, id)
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      createdEntities: null,
+      completedAt: null,
+      failure: { lineItemId: 'topup', code: 'topup.subscription_not_active', message: expect.stringContaining("Line item 'topup' (TOP_UP) failed"), failedAt: '2025-01-15T10:00:00.000Z' },
+    })
+    // A FAILED order's validation is current again: it says why.
+    expect(failed.validation.lineItemValidation.find((v: { lineItemId: string }) => v.lineItemId === 'topup')).toMatchObject({ isValid: false, errors: [{ property: 'subscriptionId' }] })
+    // Nothing half-made: no subscription, license, subscriber or customer; the number still leased, the SIM still free.
+    const subscriptions = (await t.request(world.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })).json().items
+    expect(subscriptions.map((s: { subscriptionId: string }) => s.subscriptionId)).toEqual([existing.subscriptionId])
+    expect((await t.request(world.tenant, { method: 'GET', url: `/licenses?customerId=${world.customer.customerId}` })).json().items).toEqual([])
+    expect((await poolOf(t, world.tenant)).get(number)).toMatchObject({ status: 'LEASED', subscriptionId: null })
+    expect((await t.request(world.tenant, { method: 'GET', url: `/inventory/sims/${iccid}` })).json()).toMatchObject({ status: 'AVAILABLE', subscriptionId: null })
+    const newEvents = (await t.request(world.tenant, { method: 'GET', url: '/events?limit=1000' })).json().items.slice(eventCount)
+    expect(newEvents.map((e: { type: string; resource: { type: string } }) => `${e.resource.type}:${e.type}`)).toEqual(['order:order.updated', 'order:order.updated', 'order:order.failed'])
+
+    // Fix the cause and submit again: a retry, fulfilled in full.
+    await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${existing.subscriptionId}/resume`, payload: {} })
+    const done = await submitAndFulfil(t, world, id)
+    expect(done).toMatchObject({ status: 'COMPLETED', failure: null })
+    const created = done.createdEntities.subscriptions[0].subscriptionId
+    expect((await poolOf(t, world.tenant)).get(number)).toMatchObject({ status: 'ASSIGNED', subscriptionId: created })
+    expect((await t.request(world.tenant, { method: 'GET', url: `/inventory/sims/${iccid}` })).json()).toMatchObject({ status: 'IN_USE', subscriptionId: created })
+    const license = (await t.request(world.tenant, { method: 'GET', url: `/licenses/${done.createdEntities.licenses[0].licenseId}` })).json()
+    expect(license.assignedTo).toMatchObject({ type: 'SUBSCRIPTION', subscriptionId: created })
+  })
+
+  it('retries on an error that is not the order’s fault, leaving nothing behind in between', async () => {
+    const world = await orderWorld(t)
+    const existing = await makeSubscription(t, world, { msisdn: '+15550003333' })
+    const order = await makeOrder(t, world, { lineItems: [subscriptionItem(), { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: existing.subscriptionId }] })
+    const id = order.orderId as string
+    const topups = t.services.orderPorts.topups as NonNullable<typeof t.services.orderPorts.topups>
+    const apply = topups.apply
+    topups.apply = async () => {
+      throw new Error('connection reset by peer')
+    }
+    try {
+      await orderAct(t, world, id, 'POST', 'submit', {})
+      await t.worker.drain({ tenantId: world.tenant.tenant.id })
+    } finally {
+      topups.apply = apply
+    }
+    expect(await getOrder(t, world, id)).toMatchObject({ status: 'PROCESSING', failure: null, createdEntities: null })
+    expect((await t.request(world.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })).json().items).toHaveLength(1)
+    // The job runs again after its backoff (5 s) and completes the order.
+    await advanceTo(t, world, '2025-01-15T10:00:10Z')
+    const done = await getOrder(t, world, id)
+    expect(done.status, JSON.stringify(done.failure)).toBe('COMPLETED')
+    expect(done.createdEntities.subscriptions).toHaveLength(1)
+    expect(done.createdEntities.topups).toHaveLength(1)
+  })
+
+  it('fails the order when the job’s last attempt fails too, so it can be submitted again', async () => {
+    const world = await orderWorld(t)
+    const existing = await makeSubscription(t, world, { msisdn: '+15550004444' })
+    const order = await makeOrder(t, world, { lineItems: [subscriptionItem(), { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: existing.subscriptionId }] })
+    const id = order.orderId as string
+    const topups = t.services.orderPorts.topups as NonNullable<typeof t.services.orderPorts.topups>
+    const apply = topups.apply
+    topups.apply = async () => {
+      throw new Error('connection reset by peer')
+    }
+    try {
+      await orderAct(t, world, id, 'POST', 'submit', {})
+      // Five attempts, 5 + 10 + 20 + 40 s apart.
+      await t.worker.drain({ tenantId: world.tenant.tenant.id })
+      await advanceTo(t, world, '2025-01-15T10:05:00Z')
+    } finally {
+      topups.apply = apply
+    }
+    const failed = await getOrder(t, world, id)
+    expect(failed).toMatchObject({ status: 'FAILED', createdEntities: null, failure: { lineItemId: null, code: 'order.fulfilment_error', message: expect.stringContaining('nothing was created') } })
+    expect(failed.failure.message).not.toContain('connection reset')
+    expect((await t.request(world.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })).json().items).toHaveLength(1)
+    expect((await orderEventTypes(t, world, id)).slice(-2)).toEqual(['order.updated', 'order.failed'])
+    const done = await submitAndFulfil(t, world, id)
+    expect(done).toMatchObject({ status: 'COMPLETED', failure: null })
+  })
+})
+
 /** A priced line with one tax rate (Sales Tax 8.25 %), no discounts, and no fees unless given. */
 function line(lineItemId: string, description: string, p: { subtotal: number; total: number; taxAmount: number; tax: number; fees?: { name: string; amount: number }[]; totalFees?: number; recurringAmount: number | null }) {
   return {
