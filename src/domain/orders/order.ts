@@ -56,12 +56,14 @@ export function requirementsFor(configured: Partial<Requirements> | undefined, t
   }
 }
 
+export type UnmetRequirement = 'payment' | 'paymentProfile' | 'signing'
+
 /** Which REQUIRED requirements a submission leaves unmet (each satisfied by its reference). */
 export function unmetRequirements(
   requirements: Requirements,
   submission: { paymentSessionId?: string; externalPayment?: unknown; paymentProfileSessionId?: string; signingSessionId?: string },
-): string[] {
-  const unmet: string[] = []
+): UnmetRequirement[] {
+  const unmet: UnmetRequirement[] = []
   if (requirements.requiresPayment === 'REQUIRED' && !submission.paymentSessionId && !submission.externalPayment) unmet.push('payment')
   if (requirements.requiresPaymentProfile === 'REQUIRED' && !submission.paymentProfileSessionId) unmet.push('paymentProfile')
   if (requirements.requiresSigning === 'REQUIRED' && !submission.signingSessionId) unmet.push('signing')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { CreateOrderInput, LineItem, LineItemInput, SubmitOrderInput, UpdateOrderInput } from '../../domain/orders/inputs.js'
 import { CANCELLABLE, EDITABLE, ORDER_TTL_MS, SUBMITTABLE, assertOrderStatus, requirementsFor, unmetRequirements } from '../../domain/orders/order.js'
-import type { Requirements } from '../../domain/orders/order.js'
+import type { Requirements, UnmetRequirement } from '../../domain/orders/order.js'
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
 import { newId, parseEntityRef } from '../../domain/shared/ids.js'
 import type { Page, PageRequest } from '../../domain/shared/paging.js'
@@ -22,6 +22,13 @@ import type { OrderSummaryView, OrderView, OrderViews } from './order-view.js'
 
 export const FULFIL_ORDER = 'order.fulfil'
 export const EXPIRE_ORDER = 'order.expire'
+
+/** Where a submission satisfies each requirement: the reference the client sends. */
+const REQUIREMENT_FIELDS: Record<UnmetRequirement, { path: string; message: string }> = {
+  payment: { path: '/body/paymentSessionId', message: 'Payment is REQUIRED: send a completed payment session id, or externalPayment for a payment taken elsewhere.' },
+  paymentProfile: { path: '/body/paymentProfileSessionId', message: 'A payment profile is REQUIRED: send a completed payment-profile session id.' },
+  signing: { path: '/body/signingSessionId', message: 'Signing is REQUIRED: send a completed signing session id.' },
+}
 
 export interface ListOrdersInput {
   statuses?: OrderFilter['statuses']
@@ -189,7 +196,12 @@ export class OrderService {
       const requirements = requirementsFor(ctx.tenant.settings.orderRequirements as Partial<Requirements> | undefined, toMinor(pricing.total, pricing.currency))
       const unmet = unmetRequirements(requirements, input)
       if (unmet.length > 0) {
-        throw new BusinessRuleError('order.requirements_not_met', `The order needs ${unmet.join(', ')} before it can be submitted (see requirements).`, { unmet, requirements })
+        throw new BusinessRuleError(
+          'order.requirements_not_met',
+          `The order needs ${unmet.join(', ')} before it can be submitted (see requirements).`,
+          { unmet, requirements },
+          unmet.map((u) => REQUIREMENT_FIELDS[u]),
+        )
       }
       const now = ctx.clock.now()
       const submission = { ...input, submittedBy: { type: ctx.actor.type, id: ctx.actor.id, label: ctx.actor.label } }
