@@ -244,9 +244,12 @@ export class OrderService {
 
   private async insertItem(tx: Executor, ctx: RequestContext, order: OrderRow, input: LineItemInput, path: string): Promise<{ order: OrderRow; item: LineItem }> {
     const existing = await orders.lineItemsOf(tx, ctx.tenant.id, [order.id])
-    const seq = order.lineItemSeq + 1
+    const taken = new Set(existing.map((i) => i.lineItemId))
+    // A generated id skips ids the client chose (`line-item-2` sent earlier) and never reuses a removed one.
+    let seq = order.lineItemSeq + 1
+    while (!input.lineItemId && taken.has(`line-item-${seq}`)) seq++
     const item = { ...input, lineItemId: input.lineItemId ?? `line-item-${seq}` } as LineItem
-    if (existing.some((i) => i.lineItemId === item.lineItemId)) {
+    if (taken.has(item.lineItemId)) {
       throw new ConflictError('order.line_item_exists', `The order already has a line item '${item.lineItemId}'.`, { lineItemId: item.lineItemId })
     }
     await this.assertItem(tx, ctx, order, item, [...existing.map((i) => i.item), item], path)
