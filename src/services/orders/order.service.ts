@@ -261,6 +261,8 @@ export class OrderService {
 
   /** Line items that reference things are checked at once: an error refuses the item (missing fields do not). */
   private async assertItem(tx: Executor, ctx: RequestContext, order: OrderRow, item: LineItem, items: LineItem[], path: string): Promise<void> {
+    // Ids it refers to are UUIDs or rid_ references; anything else is a 400 naming the field, as for ids everywhere.
+    for (const [field, value] of referencesOf(item)) parseEntityRef(value, field.split('/').at(-1), 'body', `${path}/${field}`)
     const check = await this.checks.check({ ex: tx, ctx, customerId: order.customerId, items }, item)
     if (check.errors.length > 0) {
       throw new BusinessRuleError(
@@ -279,7 +281,7 @@ export class OrderService {
       patch.customerId = null
       patch.newCustomer = null
       if (input.customer && 'customerId' in input.customer) {
-        const ref = parseEntityRef(input.customer.customerId, 'customerId', 'body')
+        const ref = parseEntityRef(input.customer.customerId, 'customerId', 'body', '/body/customer/customerId')
         const customer = await this.parties.requireCustomer(tx, ctx.tenant.id, ref).catch((error: unknown) => {
           if (error instanceof NotFoundError) throw new BusinessRuleError('customer.not_found', `No customer '${input.customer && 'customerId' in input.customer ? input.customer.customerId : ''}'.`, {}, [{ path: '/body/customer/customerId', message: 'unknown customer' }])
           throw error
@@ -291,7 +293,7 @@ export class OrderService {
       patch.userId = null
       patch.newUser = null
       if (input.user && 'userId' in input.user) {
-        const user = await this.users.requireUser(tx, ctx.tenant.id, parseEntityRef(input.user.userId, 'userId', 'body')).catch((error: unknown) => {
+        const user = await this.users.requireUser(tx, ctx.tenant.id, parseEntityRef(input.user.userId, 'userId', 'body', '/body/user/userId')).catch((error: unknown) => {
           if (error instanceof NotFoundError) throw new BusinessRuleError('user.not_found', 'No such user.', {}, [{ path: '/body/user/userId', message: 'unknown user' }])
           throw error
         })
@@ -305,4 +307,14 @@ export class OrderService {
     if (input.metadata !== undefined) patch.metadata = input.metadata
     return patch
   }
+}
+
+/** The ids of other resources a line item names, by their JSON pointer within the item. */
+function referencesOf(item: LineItem): [string, string][] {
+  const refs: [string, string | undefined][] = [
+    ['subscriptionId', 'subscriptionId' in item ? item.subscriptionId : undefined],
+    ['assignedTo/subscriptionId', item.type === 'LICENSE' ? item.assignedTo?.subscriptionId : undefined],
+    ['licenseId', item.type === 'LICENSE_CHANGE' ? item.licenseId : undefined],
+  ]
+  return refs.filter((r): r is [string, string] => r[1] !== undefined)
 }
