@@ -173,12 +173,17 @@ export class OrderService {
     })
   }
 
-  /** Prices a valid order ("invalid orders cannot be priced") and keeps the result on it. */
+  /**
+   * Prices a valid order ("invalid orders cannot be priced") and keeps the result on it: a change
+   * of the order like any other (it keeps the cart alive, `order.updated`). Only an order that can
+   * still be submitted is priced; a submitted one keeps the pricing it was submitted with.
+   */
   async calculatePrice(ctx: RequestContext, id: string): Promise<{ pricing: PricingView }> {
     return this.uow.write(ctx, async (tx) => {
       const order = await this.require(tx, ctx, id, true)
+      assertOrderStatus(order.status, SUBMITTABLE, 'be priced')
       const pricing = await this.priceValid(tx, ctx, order)
-      await orders.updateOrder(tx, ctx.tenant.id, order.id, { pricing: pricing as unknown as Record<string, unknown> })
+      await this.touched(tx, ctx, await orders.updateOrder(tx, ctx.tenant.id, order.id, { pricing: pricing as unknown as Record<string, unknown> }), ['order.updated'])
       return { pricing }
     })
   }

@@ -128,6 +128,7 @@ describe('an order from cart to fulfilment', () => {
     expect(await orderEventTypes(t, world, id)).toEqual([
       'order.created',
       ...Array(6).fill('order.updated'), // four line items added, one replaced, the customer set
+      'order.updated', // priced
       'order.submitted',
       'order.updated', // SUBMITTED
       'order.updated', // PROCESSING
