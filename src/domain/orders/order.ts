@@ -16,9 +16,12 @@ export const EDITABLE: readonly OrderStatus[] = ['PENDING']
 export const SUBMITTABLE: readonly OrderStatus[] = ['PENDING', 'FAILED']
 export const CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'FAILED']
 
-/** A 409 whose code names the status that forbids the action: `order.is_submitted`. */
+/**
+ * A 409 whose code names the status that forbids the action: `order.is_submitted`. The order's
+ * status travels as `currentStatus`: `status` is the problem body's HTTP status member.
+ */
 export function orderStatusConflict(status: OrderStatus, action: string): ConflictError {
-  return new ConflictError(`order.is_${status.toLowerCase()}`, `A ${status} order cannot ${action}.`, { status, action })
+  return new ConflictError(`order.is_${status.toLowerCase()}`, `A ${status} order cannot ${action}.`, { currentStatus: status, action })
 }
 
 export function assertOrderStatus(status: OrderStatus, allowed: readonly OrderStatus[], action: string): void {
