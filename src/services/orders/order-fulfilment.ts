@@ -111,17 +111,20 @@ export class OrderFulfilment {
 
   private async execute(tx: Executor, ctx: RequestContext, order: OrderRow, items: LineItem[]): Promise<CreatedEntities> {
     const created: CreatedEntities = { subscriptions: [], licenses: [], addons: [], topups: [], changes: [], externalItems: [] }
+    let userId = order.userId
+    if (!userId && order.newUser) {
+      userId = (await this.deps.parties.createUser(tx, ctx, order.newUser as never, '/user')).userId
+      await orders.updateOrder(tx, ctx.tenant.id, order.id, { userId })
+    }
     let customerId = order.customerId
     if (!customerId) {
       if (!order.newCustomer) throw new BusinessRuleError('order.customer_missing', 'The order has no customer.')
-      const customer = await this.deps.parties.createCustomer(tx, ctx, order.newCustomer as never, '/customer')
+      // The order's user signed the new customer up: they get to act for it (ADMIN).
+      const input = { ...order.newCustomer, ...(userId && { users: [{ userId, role: 'ADMIN' }] }) }
+      const customer = await this.deps.parties.createCustomer(tx, ctx, input as never, '/customer')
       customerId = customer.customerId
       created.customer = { customerId, createdByOrder: true }
       await orders.updateOrder(tx, ctx.tenant.id, order.id, { customerId })
-    }
-    if (!order.userId && order.newUser) {
-      const user = await this.deps.parties.createUser(tx, ctx, order.newUser as never, '/user')
-      await orders.updateOrder(tx, ctx.tenant.id, order.id, { userId: user.userId })
     }
     const subscriptionsByItem = new Map<string, string>()
     for (const item of inFulfilmentOrder(items)) {

@@ -99,8 +99,21 @@ describe('POST /orders and GET /orders/{id}', () => {
     expect(done).toMatchObject({ customerId: done.createdEntities.customer.customerId, customer: { name: 'Acme Widgets', new: false }, user: { name: 'Ada Admin', new: false } })
     const customer = (await t.request(world.tenant, { method: 'GET', url: `/customers/${done.customerId}` })).json()
     expect(customer).toMatchObject({ customerType: 'BUSINESS', name: 'Acme Widgets', contact: { email: 'ops@acme.example' } })
-    expect((await t.request(world.tenant, { method: 'GET', url: `/users/${done.userId}` })).json()).toMatchObject({ name: 'Ada Admin', email: 'ada@acme.example' })
+    // The user who signed the customer up may act for it.
+    expect(customer.users).toEqual([expect.objectContaining({ userId: done.userId, role: 'ADMIN' })])
+    expect((await t.request(world.tenant, { method: 'GET', url: `/users/${done.userId}` })).json()).toMatchObject({ name: 'Ada Admin', email: 'ada@acme.example', customerIds: [done.customerId] })
     expect(done.createdEntities.subscriptions[0].customerId).toBe(done.customerId)
+  })
+
+  it('gives an existing user of the order access to the new customer it creates, and leaves an existing customer’s access alone', async () => {
+    const user = await makeUser(t, world.tenant)
+    const signUp = await makeOrder(t, world, { customer: { customerType: 'CONSUMER', name: 'Kim Signup' }, user: { userId: user.userId }, lineItems: [subscriptionItem()] })
+    const done = await submitAndFulfil(t, world, signUp.orderId)
+    expect((await t.request(world.tenant, { method: 'GET', url: `/customers/${done.customerId}` })).json().users).toEqual([expect.objectContaining({ userId: user.userId, role: 'ADMIN' })])
+    const staff = await makeUser(t, world.tenant)
+    const forExisting = await makeOrder(t, world, { user: { userId: staff.userId }, lineItems: [subscriptionItem()] })
+    await submitAndFulfil(t, world, forExisting.orderId)
+    expect((await t.request(world.tenant, { method: 'GET', url: `/users/${staff.userId}` })).json().customerIds).toEqual([])
   })
 
   it('answers an unknown customer or user with 422 naming the field, creating nothing', async () => {
