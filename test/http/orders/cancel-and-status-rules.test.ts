@@ -44,13 +44,23 @@ async function orderIn(world: OrderWorld, status: string): Promise<string> {
     await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${target.subscriptionId}/pause`, payload: {} })
     await t.worker.drain({ tenantId: world.tenant.tenant.id })
   }
+  if (status === 'PROCESSING') {
+    // Fulfilment hits an error that is not the order's: PROCESSING until the job's retry.
+    const target = await makeSubscription(t, world, { msisdn: '+15557770002' })
+    await orderAct(t, world, id, 'POST', 'line-items', { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: target.subscriptionId }, 201)
+    await orderAct(t, world, id, 'POST', 'submit', {})
+    const topups = t.services.orderPorts.topups as NonNullable<typeof t.services.orderPorts.topups>
+    const apply = topups.apply
+    topups.apply = () => Promise.reject(new Error('connection reset'))
+    await t.worker.drain({ tenantId: world.tenant.tenant.id }).finally(() => (topups.apply = apply))
+  }
   if (status === 'EXPIRED') await advanceTo(t, world, '2025-01-22T10:00:00Z')
   expect((await getOrder(t, world, id)).status).toBe(status)
   return id
 }
 
 describe('what each status allows', () => {
-  it.each(['SUBMITTED', 'COMPLETED', 'CANCELLED', 'EXPIRED', 'FAILED'])('answers 409 order.is_<status> to every write a %s order no longer takes, writing nothing', async (status) => {
+  it.each(['SUBMITTED', 'PROCESSING', 'COMPLETED', 'CANCELLED', 'EXPIRED', 'FAILED'])('answers 409 order.is_<status> to every write a %s order no longer takes, writing nothing', async (status) => {
     const world = await orderWorld(t)
     const id = await orderIn(world, status)
     const before = await orderState(t, world, id)
