@@ -79,6 +79,52 @@ export function nineItems(h: Holdings): Json[] {
   ]
 }
 
+/** Runs `work` while every top-up fails on an error that is not the order's (a lost connection), as fulfilment would meet one. */
+export async function whileTopupsFail<T>(t: TestApp, work: () => Promise<T>): Promise<T> {
+  const topups = t.services.orderPorts.topups as NonNullable<typeof t.services.orderPorts.topups>
+  const apply = topups.apply
+  topups.apply = () => Promise.reject(new Error('connection reset by peer'))
+  try {
+    return await work()
+  } finally {
+    topups.apply = apply
+  }
+}
+
+/** A PENDING order for a new line and a top-up of an existing subscription of the world's customer (made here, on `msisdn`). */
+export async function orderWithTopup(t: TestApp, world: World, msisdn: string, lineItemId = 'topup'): Promise<{ orderId: string; subscription: Json }> {
+  const subscription = await makeSubscription(t, world, { msisdn })
+  const order = await makeOrder(t, world, { lineItems: [subscriptionItem(), { type: 'TOP_UP', lineItemId, productOfferingId: 'topup-data-2gb', subscriptionId: subscription.subscriptionId }] })
+  return { orderId: order.orderId as string, subscription }
+}
+
+/**
+ * A line of a calculate-price answer, as the reference shapes it: the amounts given, everything else
+ * empty or zero (one unit, no fees, no discounts, tax on top).
+ */
+export function pricedLine(
+  lineItemId: string,
+  description: string,
+  p: { subtotal: number; total: number; taxAmount: number; taxes?: { description: string; amount: number; rate: number }[]; fees?: { name: string; amount: number }[]; discounts?: { name: string; amount: number }[]; quantity?: number; recurringAmount: number | null },
+): Json {
+  const sum = (items: { amount: number }[]) => Math.round(items.reduce((s, i) => s + i.amount * 100, 0)) / 100
+  return {
+    lineItemId,
+    description,
+    quantity: p.quantity ?? 1,
+    subtotal: p.subtotal,
+    total: p.total,
+    taxAmount: p.taxAmount,
+    taxIncluded: false,
+    taxBreakdown: p.taxes ?? [],
+    fees: p.fees ?? [],
+    totalFees: sum(p.fees ?? []),
+    discounts: p.discounts ?? [],
+    totalDiscounts: sum(p.discounts ?? []),
+    recurringAmount: p.recurringAmount,
+  }
+}
+
 /** Where the order's EXTERNAL_PRODUCT and physical SIMs go. */
 export const SHIPPING = { name: 'Kim Ordered', address: { street1: '1 Main St', city: 'Springfield', zip: '12345', country: 'US' } }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OrderWorld } from '../../helpers/orders.js'
-import { expectProblem, getOrder, makeOrder, orderAct, orderEventTypes, orderRequest, orderState, orderWorld, subscriptionItem } from '../../helpers/orders.js'
+import { expectProblem, getOrder, makeOrder, orderAct, orderEventTypes, orderRequest, orderState, orderWorld, subscriptionItem, whileTopupsFail } from '../../helpers/orders.js'
 import { advanceTo, makeSubscription } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
@@ -49,10 +49,7 @@ async function orderIn(world: OrderWorld, status: string): Promise<string> {
     const target = await makeSubscription(t, world, { msisdn: '+15557770002' })
     await orderAct(t, world, id, 'POST', 'line-items', { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: target.subscriptionId }, 201)
     await orderAct(t, world, id, 'POST', 'submit', {})
-    const topups = t.services.orderPorts.topups as NonNullable<typeof t.services.orderPorts.topups>
-    const apply = topups.apply
-    topups.apply = () => Promise.reject(new Error('connection reset'))
-    await t.worker.drain({ tenantId: world.tenant.tenant.id }).finally(() => (topups.apply = apply))
+    await whileTopupsFail(t, () => t.worker.drain({ tenantId: world.tenant.tenant.id }))
   }
   if (status === 'EXPIRED') await advanceTo(t, world, '2025-01-22T10:00:00Z')
   expect((await getOrder(t, world, id)).status).toBe(status)

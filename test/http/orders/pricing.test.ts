@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PREMIUM } from '../../helpers/licenses.js'
 import type { Holdings, OrderWorld } from '../../helpers/orders.js'
-import { SHIPPING, expectProblem, getOrder, holdingsOf, makeOrder, orderAct, orderEventTypes, orderRequest, orderState, orderWorld, submitAndFulfil, subscriptionItem } from '../../helpers/orders.js'
+import { SHIPPING, expectProblem, getOrder, holdingsOf, makeOrder, orderAct, orderEventTypes, orderRequest, orderState, orderWorld, pricedLine, submitAndFulfil, subscriptionItem } from '../../helpers/orders.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
 
@@ -52,39 +52,19 @@ describe('calculate-price', () => {
       recurringCosts: { subtotal: 26.99, taxAmount: 2.16, total: 29.15, taxIncluded: false, billingCycle: { period: 'MONTHLY', interval: 1 } },
       initialInvoice: { subtotal: 47.46, taxAmount: 3.59, total: 51.05, taxIncluded: false, period: { start: '2025-01-15', end: '2025-02-14' } },
       lineItems: [
-        {
-          lineItemId: 'plan',
-          description: 'Plus 20GB',
-          quantity: 1,
+        pricedLine('plan', 'Plus 20GB', {
           subtotal: 29.99,
           total: 39.95,
           taxAmount: 2.96,
-          taxIncluded: false,
-          taxBreakdown: [
+          taxes: [
             { description: 'State tax', amount: 2.22, rate: 6 },
             { description: 'City tax', amount: 0.74, rate: 2 },
           ],
           fees: [{ name: 'Activation fee', amount: 10 }],
-          totalFees: 10,
           discounts: [{ name: 'Welcome 10 % off', amount: 3 }],
-          totalDiscounts: 3,
           recurringAmount: 29.15,
-        },
-        {
-          lineItemId: 'holder',
-          description: 'SIM holder',
-          quantity: 3,
-          subtotal: 8.97,
-          total: 11.1,
-          taxAmount: 0.63,
-          taxIncluded: false,
-          taxBreakdown: [{ description: 'State tax', amount: 0.63, rate: 6 }],
-          fees: [{ name: 'Handling', amount: 1.5 }],
-          totalFees: 1.5,
-          discounts: [],
-          totalDiscounts: 0,
-          recurringAmount: null,
-        },
+        }),
+        pricedLine('holder', 'SIM holder', { quantity: 3, subtotal: 8.97, total: 11.1, taxAmount: 0.63, taxes: [{ description: 'State tax', amount: 0.63, rate: 6 }], fees: [{ name: 'Handling', amount: 1.5 }], recurringAmount: null }),
       ],
       promoCode: 'WELCOME10',
       calculatedAt: '2025-01-15T10:00:00.000Z',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWorker } from '../../../src/container.js'
 import { lease, poolOf } from '../../helpers/inventory.js'
 import { SUITE } from '../../helpers/licenses.js'
-import { SALES_TAX_AND_ACTIVATION_FEE, expectProblem, getOrder, makeOrder, orderAct, orderEventTypes, orderRequest, orderWorld, submitAndFulfil, subscriptionItem } from '../../helpers/orders.js'
+import { SALES_TAX_AND_ACTIVATION_FEE, expectProblem, getOrder, makeOrder, orderAct, orderEventTypes, orderRequest, orderWithTopup, orderWorld, pricedLine, submitAndFulfil, subscriptionItem, whileTopupsFail } from '../../helpers/orders.js'
 import { advanceTo, getSubscription, makeSubscription } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
@@ -77,10 +77,10 @@ describe('an order from cart to fulfilment', () => {
       recurringCosts: { subtotal: 49.98, taxAmount: 4.12, total: 54.1, taxIncluded: false, billingCycle: { period: 'MONTHLY', interval: 1 } },
       initialInvoice: { subtotal: 69.98, taxAmount: 5.78, total: 75.76, taxIncluded: false, period: { start: '2025-01-15', end: '2025-02-14' } },
       lineItems: [
-        line('new-line', 'Plus 20GB', { subtotal: 29.99, total: 43.29, taxAmount: 3.3, tax: 3.3, fees: [{ name: 'Activation fee', amount: 10 }], totalFees: 10, recurringAmount: 32.46 }),
-        line('addon', 'Extra 5GB', { subtotal: 15, total: 16.24, taxAmount: 1.24, tax: 1.24, recurringAmount: 16.24 }),
-        line('topup', 'Top-up 2GB', { subtotal: 10, total: 10.83, taxAmount: 0.83, tax: 0.83, recurringAmount: null }),
-        line('license', 'Security Suite', { subtotal: 4.99, total: 5.4, taxAmount: 0.41, tax: 0.41, recurringAmount: 5.4 }),
+        pricedLine('new-line', 'Plus 20GB', { subtotal: 29.99, total: 43.29, taxAmount: 3.3, taxes: [salesTax(3.3)], fees: [{ name: 'Activation fee', amount: 10 }], recurringAmount: 32.46 }),
+        pricedLine('addon', 'Extra 5GB', { subtotal: 15, total: 16.24, taxAmount: 1.24, taxes: [salesTax(1.24)], recurringAmount: 16.24 }),
+        pricedLine('topup', 'Top-up 2GB', { subtotal: 10, total: 10.83, taxAmount: 0.83, taxes: [salesTax(0.83)], recurringAmount: null }),
+        pricedLine('license', 'Security Suite', { subtotal: 4.99, total: 5.4, taxAmount: 0.41, taxes: [salesTax(0.41)], recurringAmount: 5.4 }),
       ],
       promoCode: null,
       calculatedAt: '2025-01-15T10:00:00.000Z',
@@ -235,20 +235,11 @@ describe('fulfilment that fails', () => {
 
   it('retries on an error that is not the order’s fault, leaving nothing behind in between', async () => {
     const world = await orderWorld(t)
-    const existing = await makeSubscription(t, world, { msisdn: '+15550003333' })
-    const order = await makeOrder(t, world, { lineItems: [subscriptionItem(), { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: existing.subscriptionId }] })
-    const id = order.orderId as string
-    const topups = t.services.orderPorts.topups as NonNullable<typeof t.services.orderPorts.topups>
-    const apply = topups.apply
-    topups.apply = async () => {
-      throw new Error('connection reset by peer')
-    }
-    try {
+    const { orderId: id } = await orderWithTopup(t, world, '+15550003333')
+    await whileTopupsFail(t, async () => {
       await orderAct(t, world, id, 'POST', 'submit', {})
       await t.worker.drain({ tenantId: world.tenant.tenant.id })
-    } finally {
-      topups.apply = apply
-    }
+    })
     expect(await getOrder(t, world, id)).toMatchObject({ status: 'PROCESSING', failure: null, createdEntities: null })
     expect((await t.request(world.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })).json().items).toHaveLength(1)
     // The job runs again after its backoff (5 s) and completes the order.
@@ -261,22 +252,13 @@ describe('fulfilment that fails', () => {
 
   it('fails the order when the job’s last attempt fails too, so it can be submitted again', async () => {
     const world = await orderWorld(t)
-    const existing = await makeSubscription(t, world, { msisdn: '+15550004444' })
-    const order = await makeOrder(t, world, { lineItems: [subscriptionItem(), { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: existing.subscriptionId }] })
-    const id = order.orderId as string
-    const topups = t.services.orderPorts.topups as NonNullable<typeof t.services.orderPorts.topups>
-    const apply = topups.apply
-    topups.apply = async () => {
-      throw new Error('connection reset by peer')
-    }
-    try {
+    const { orderId: id } = await orderWithTopup(t, world, '+15550004444')
+    await whileTopupsFail(t, async () => {
       await orderAct(t, world, id, 'POST', 'submit', {})
       // Five attempts, 5 + 10 + 20 + 40 s apart.
       await t.worker.drain({ tenantId: world.tenant.tenant.id })
       await advanceTo(t, world, '2025-01-15T10:05:00Z')
-    } finally {
-      topups.apply = apply
-    }
+    })
     const failed = await getOrder(t, world, id)
     expect(failed).toMatchObject({ status: 'FAILED', createdEntities: null, failure: { lineItemId: null, code: 'order.fulfilment_error', message: expect.stringContaining('nothing was created') } })
     expect(failed.failure.message).not.toContain('connection reset')
@@ -287,21 +269,5 @@ describe('fulfilment that fails', () => {
   })
 })
 
-/** A priced line with one tax rate (Sales Tax 8.25 %), no discounts, and no fees unless given. */
-function line(lineItemId: string, description: string, p: { subtotal: number; total: number; taxAmount: number; tax: number; fees?: { name: string; amount: number }[]; totalFees?: number; recurringAmount: number | null }) {
-  return {
-    lineItemId,
-    description,
-    quantity: 1,
-    subtotal: p.subtotal,
-    total: p.total,
-    taxAmount: p.taxAmount,
-    taxIncluded: false,
-    taxBreakdown: [{ description: 'Sales Tax', amount: p.tax, rate: 8.25 }],
-    fees: p.fees ?? [],
-    totalFees: p.totalFees ?? 0,
-    discounts: [],
-    totalDiscounts: 0,
-    recurringAmount: p.recurringAmount,
-  }
-}
+/** The demo's 8.25 % sales tax, as a tax breakdown line. */
+const salesTax = (amount: number) => ({ description: 'Sales Tax', amount, rate: 8.25 })
