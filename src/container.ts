@@ -134,7 +134,7 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   subscriptionViews.usePorting(portIns.summaries)
   subscriptionLifecycle.listen(portIns.subscriptionListener())
   const orderPorts: OrderPorts = { inventory: inventoryPort(numberPool, sims), porting: portingPort(portIns), licenses: licensePort(licenses), topups: topupPort(topups) }
-  const orderChecks = new LineItemChecks(catalog, subscriptions, orderPorts)
+  const orderChecks = new LineItemChecks(catalog, subscriptions, orderPorts, parties)
   const orderPricer = new OrderPricer(catalog)
   const orderViews = new OrderViews(catalog, parties, users, orderChecks, orderPricer)
   const orders = new OrderService(db, uow, parties, users, orderChecks, orderPricer, orderViews, events, queue)

@@ -6,12 +6,13 @@ import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
-const shared: Options = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false }
+const shared: Options = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false, discriminator: true }
 
 /**
  * Two validators. Query strings, path params and headers arrive as text, so they are coerced
  * (`limit=5` is a number, one `status=A` is an array). JSON bodies are not: `{"label": 7}` is a
- * 400, never quietly the string "7". Every error is reported, not only the first.
+ * 400, never quietly the string "7". Every error is reported, not only the first. A `oneOf` with
+ * a `discriminator` (order line items by `type`) is checked against the shape its tag names only.
  */
 const byPart = {
   body: addFormats(new Ajv({ ...shared, coerceTypes: false })),

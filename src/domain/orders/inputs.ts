@@ -140,10 +140,22 @@ const AddonChangeLine = Type.Object(
   { description: 'Change an attached add-on (as PUT /subscriptions/{id}/addons/product-offering-change).' },
 )
 
-export const LineItemInput = Type.Union([SubscriptionLine, LicenseLine, AddonLine, TopupLine, ExternalProductLine, ExternalItemLine, SubscriptionChangeLine, LicenseChangeLine, AddonChangeLine], {
+const LineItemUnion = Type.Union([SubscriptionLine, LicenseLine, AddonLine, TopupLine, ExternalProductLine, ExternalItemLine, SubscriptionChangeLine, LicenseChangeLine, AddonChangeLine])
+
+/**
+ * A line item: `oneOf` with a `discriminator` on `type` (OpenAPI's, and ajv's with its
+ * `discriminator` option), so a bad item is checked against the shape its `type` names only and its
+ * errors are that shape's, not every shape's.
+ */
+export const LineItemInput = Type.Unsafe<Static<typeof LineItemUnion>>({
+  // ajv's discriminator applies to objects only and stands in for oneOf: anything else must fail here.
+  type: 'object',
+  required: ['type'],
+  oneOf: LineItemUnion.anyOf,
+  discriminator: { propertyName: 'type' },
   description: 'A line item: a billable action or service. `type` says which.',
 })
-export type LineItemInput = Static<typeof LineItemInput>
+export type LineItemInput = Static<typeof LineItemUnion>
 export type LineItem = LineItemInput & { lineItemId: string }
 export type LineItemOf<T extends LineItemType> = Extract<LineItem, { type: T }>
 

@@ -16,9 +16,12 @@ export const EDITABLE: readonly OrderStatus[] = ['PENDING']
 export const SUBMITTABLE: readonly OrderStatus[] = ['PENDING', 'FAILED']
 export const CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'FAILED']
 
-/** A 409 whose code names the status that forbids the action: `order.is_submitted`. */
+/**
+ * A 409 whose code names the status that forbids the action: `order.is_submitted`. The order's
+ * status travels as `currentStatus`: `status` is the problem body's HTTP status member.
+ */
 export function orderStatusConflict(status: OrderStatus, action: string): ConflictError {
-  return new ConflictError(`order.is_${status.toLowerCase()}`, `A ${status} order cannot ${action}.`, { status, action })
+  return new ConflictError(`order.is_${status.toLowerCase()}`, `A ${status} order cannot ${action}.`, { currentStatus: status, action })
 }
 
 export function assertOrderStatus(status: OrderStatus, allowed: readonly OrderStatus[], action: string): void {
@@ -56,12 +59,14 @@ export function requirementsFor(configured: Partial<Requirements> | undefined, t
   }
 }
 
+export type UnmetRequirement = 'payment' | 'paymentProfile' | 'signing'
+
 /** Which REQUIRED requirements a submission leaves unmet (each satisfied by its reference). */
 export function unmetRequirements(
   requirements: Requirements,
   submission: { paymentSessionId?: string; externalPayment?: unknown; paymentProfileSessionId?: string; signingSessionId?: string },
-): string[] {
-  const unmet: string[] = []
+): UnmetRequirement[] {
+  const unmet: UnmetRequirement[] = []
   if (requirements.requiresPayment === 'REQUIRED' && !submission.paymentSessionId && !submission.externalPayment) unmet.push('payment')
   if (requirements.requiresPaymentProfile === 'REQUIRED' && !submission.paymentProfileSessionId) unmet.push('paymentProfile')
   if (requirements.requiresSigning === 'REQUIRED' && !submission.signingSessionId) unmet.push('signing')

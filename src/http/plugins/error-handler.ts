@@ -47,11 +47,13 @@ export function toProblem(error: FastifyError, req: FastifyRequest): ProblemBody
   }
   if (error.validation) {
     const location = LOCATIONS[error.validationContext ?? 'body'] ?? 'body'
-    const errors = error.validation.map((issue) => {
+    const all = error.validation.map((issue) => {
       const params = issue.params as Record<string, unknown>
-      const leaf = (params.missingProperty ?? params.additionalProperty) as string | undefined
-      return { path: `/${location}${issue.instancePath}${leaf ? `/${leaf}` : ''}`, message: issue.message ?? 'is invalid' }
+      const leaf = (params.missingProperty ?? params.additionalProperty ?? params.tag) as string | undefined
+      return { path: `/${location}${issue.instancePath}${leaf ? `/${leaf}` : ''}`, message: issue.keyword === 'discriminator' ? discriminatorMessage(params) : (issue.message ?? 'is invalid') }
     })
+    // A missing tag is reported by `required` and by the discriminator alike: say it once.
+    const errors = all.filter((e, i) => all.findIndex((o) => o.path === e.path && o.message === e.message) === i)
     const detail = `The request ${location} is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`
     return problem(400, 'request.validation_failed', detail, req.id, { errors })
   }
@@ -73,6 +75,13 @@ export function toProblem(error: FastifyError, req: FastifyRequest): ProblemBody
   }
   req.log.error({ err: error }, 'unhandled error')
   return problem(500, 'internal.error', 'Something went wrong on our side. It has been logged; quote the requestId if you contact support.', req.id)
+}
+
+/** A union's tag (a line item's `type`) that is missing, not a string, or names no shape of the union. */
+function discriminatorMessage(params: Record<string, unknown>): string {
+  if (params.tagValue === undefined) return `must have required property '${String(params.tag)}'`
+  if (params.error === 'mapping') return `must be one of the known values (got ${JSON.stringify(params.tagValue)})`
+  return 'must be a string'
 }
 
 /** The route's body limit in MiB, for the 413 message (most routes: 1; imports: 4). */

@@ -10,6 +10,7 @@ import * as addons from '../../persistence/repositories/addon.repository.js'
 import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
 import type { CatalogService } from '../catalog.service.js'
 import type { RequestContext } from '../context.js'
+import type { PartyService } from '../party.service.js'
 import type { SubscriptionService } from '../subscriptions/subscription.service.js'
 import type { OrderPorts } from './order-ports.js'
 
@@ -42,6 +43,7 @@ export class LineItemChecks {
     private readonly catalog: CatalogService,
     private readonly subscriptions: SubscriptionService,
     private readonly ports: OrderPorts,
+    private readonly parties: PartyService,
   ) {}
 
   async check(scope: CheckScope, item: LineItem): Promise<ItemCheck> {
@@ -133,9 +135,21 @@ export class LineItemChecks {
       if (!inventory) error('sim.iccid', 'SIM inventory is not available on this server.')
       else await this.expectFine(() => inventory.assertSimAvailable(scope.ex, scope.ctx, item.sim?.iccid as string), 'sim.iccid', error)
     }
-    if (item.subscriber?.subscriberId && scope.customerId) {
-      // The subscriber must be the customer's; the subscriptions area checks it again at fulfilment.
+    const subscriberId = item.subscriber?.subscriberId
+    if (subscriberId) {
+      // An existing subscriber must be the order's customer's (the subscriptions area checks it again at fulfilment).
+      const subscriber = await this.parties.requireSubscriber(scope.ex, scope.ctx.tenant.id, subscriberId).catch(() => undefined)
+      if (!subscriber) error('subscriber.subscriberId', `No subscriber '${subscriberId}'.`)
+      else if (!scope.customerId) error('subscriber.subscriberId', "The order has no existing customer: an existing subscriber must be the order's customer's.")
+      else if (subscriber.customerId !== scope.customerId) error('subscriber.subscriberId', 'The subscriber belongs to another customer.')
     }
+    // One number and one SIM card per line: another SUBSCRIPTION item of the order must not use them too.
+    const others = scope.items.filter((i): i is LineItemOf<'SUBSCRIPTION'> => i.type === 'SUBSCRIPTION' && i.lineItemId !== item.lineItemId)
+    const sharing = (same: (other: LineItemOf<'SUBSCRIPTION'>) => boolean) => others.find(same)?.lineItemId
+    const numberTwice = item.msisdn ? sharing((o) => o.msisdn === item.msisdn) : undefined
+    if (numberTwice) error('msisdn', `Line item '${numberTwice}' of this order uses ${item.msisdn} too.`)
+    const simTwice = item.sim?.iccid ? sharing((o) => o.sim?.iccid === item.sim?.iccid) : undefined
+    if (simTwice) error('sim.iccid', `Line item '${simTwice}' of this order uses this SIM too.`)
   }
 
   private async addon(scope: CheckScope, item: LineItemOf<'ADD_ON'>, error: (p: string, m: string) => void): Promise<void> {

@@ -52,12 +52,14 @@ export interface FulfilmentDeps {
  * the other areas' services in ONE transaction, so a line item that fails leaves nothing
  * half-made; the order then ends COMPLETED with its created entities, or FAILED naming the line
  * item and why (a FAILED order can be submitted again). A crash or a transient error rolls the
- * transaction back and the job retries.
+ * transaction back and the job retries; when its last attempt fails too, the order is FAILED
+ * (`order.fulfilment_error`).
  */
 export class OrderFulfilment {
   constructor(private readonly deps: FulfilmentDeps) {}
 
-  async fulfil(tenantId: string, orderId: string): Promise<void> {
+  /** `job`: the attempt of the fulfilment job running this, when a job does. */
+  async fulfil(tenantId: string, orderId: string, job?: { attempt: number; maxAttempts: number }): Promise<void> {
     const { db, orders: orderService } = this.deps
     const tenant = await this.deps.tenants.getById(tenantId)
     const system = systemContext(tenant, this.deps.clock, 'order-fulfilment')
@@ -73,7 +75,9 @@ export class OrderFulfilment {
     const ctx: RequestContext = { ...system, actor: { ...system.actor, ...(submitter && { id: submitter.id, label: submitter.label }) }, requestId: `order:${orderId}` }
     try {
       await db.transaction(async (tx) => {
-        const order = (await orders.lockOrder(tx, tenantId, orderId)) as OrderRow
+        // Another run (a second worker, a job whose lease ran out) may have finished it meanwhile.
+        const order = await this.stillProcessing(tx, tenantId, orderId)
+        if (!order) return
         const items = (await orders.lineItemsOf(tx, tenantId, [orderId])).map((r) => r.item)
         const created = await this.execute(tx, ctx, order, items)
         const now = ctx.clock.now()
@@ -81,13 +85,15 @@ export class OrderFulfilment {
         await orderService.publish(tx, ctx, done, ['order.updated', 'order.completed'])
       })
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error
-      await db.transaction(async (tx) => {
-        const now = ctx.clock.now()
-        const failure = { lineItemId: error.details.lineItemId ?? null, code: error.details.cause ?? error.code, message: error.message, errors: error.fieldErrors, failedAt: now.toISOString() }
-        const failed = await orders.updateOrder(tx, tenantId, orderId, { status: 'FAILED', failure, updatedAt: now })
-        await orderService.publish(tx, ctx, failed, ['order.updated', 'order.failed'])
-      })
+      if (error instanceof DomainError) {
+        await this.fail(ctx, orderId, { lineItemId: error.details.lineItemId ?? null, code: error.details.cause ?? error.code, message: error.message, errors: error.fieldErrors })
+        return
+      }
+      // Not the order's fault (a crash, a lost connection): the job retries; after its last attempt the order fails, so it can be submitted again.
+      if (job && job.attempt >= job.maxAttempts) {
+        await this.fail(ctx, orderId, { lineItemId: null, code: 'order.fulfilment_error', message: `Fulfilment failed ${job.attempt} times on an error that is not the order's; nothing was created. Submit the order again to retry.`, errors: [] })
+      }
+      throw error
     }
   }
 
@@ -105,17 +111,20 @@ export class OrderFulfilment {
 
   private async execute(tx: Executor, ctx: RequestContext, order: OrderRow, items: LineItem[]): Promise<CreatedEntities> {
     const created: CreatedEntities = { subscriptions: [], licenses: [], addons: [], topups: [], changes: [], externalItems: [] }
+    let userId = order.userId
+    if (!userId && order.newUser) {
+      userId = (await this.deps.parties.createUser(tx, ctx, order.newUser as never, '/user')).userId
+      await orders.updateOrder(tx, ctx.tenant.id, order.id, { userId })
+    }
     let customerId = order.customerId
     if (!customerId) {
       if (!order.newCustomer) throw new BusinessRuleError('order.customer_missing', 'The order has no customer.')
-      const customer = await this.deps.parties.createCustomer(tx, ctx, order.newCustomer as never, '/customer')
+      // The order's user signed the new customer up: they get to act for it (ADMIN).
+      const input = { ...order.newCustomer, ...(userId && { users: [{ userId, role: 'ADMIN' }] }) }
+      const customer = await this.deps.parties.createCustomer(tx, ctx, input as never, '/customer')
       customerId = customer.customerId
       created.customer = { customerId, createdByOrder: true }
       await orders.updateOrder(tx, ctx.tenant.id, order.id, { customerId })
-    }
-    if (!order.userId && order.newUser) {
-      const user = await this.deps.parties.createUser(tx, ctx, order.newUser as never, '/user')
-      await orders.updateOrder(tx, ctx.tenant.id, order.id, { userId: user.userId })
     }
     const subscriptionsByItem = new Map<string, string>()
     for (const item of inFulfilmentOrder(items)) {
@@ -182,7 +191,7 @@ export class OrderFulfilment {
       }
       case 'TOP_UP': {
         const topup = await this.required(this.deps.ports.topups, 'top-ups').apply(tx, ctx, item.subscriptionId, { productOfferingId: item.productOfferingId, metadata: { ...item.metadata, ...origin } }, path)
-        created.topups.push({ topupId: topup.topupId, subscriptionId: item.subscriptionId, createdByLineItem: item.lineItemId })
+        created.topups.push({ topupId: topup.topupId, subscriptionId: topup.subscriptionId, createdByLineItem: item.lineItemId })
         return
       }
       case 'EXTERNAL_PRODUCT':
@@ -279,6 +288,22 @@ export class OrderFulfilment {
     )
     if (sim.iccid) await this.deps.ports.inventory?.consumeSim(tx, ctx, sim.iccid, id)
     return view
+  }
+
+  /** Marks the order FAILED, if this run still holds it PROCESSING. */
+  private async fail(ctx: RequestContext, orderId: string, failure: { lineItemId: unknown; code: unknown; message: string; errors: unknown[] }): Promise<void> {
+    await this.deps.db.transaction(async (tx) => {
+      if (!(await this.stillProcessing(tx, ctx.tenant.id, orderId))) return
+      const now = ctx.clock.now()
+      const failed = await orders.updateOrder(tx, ctx.tenant.id, orderId, { status: 'FAILED', failure: { ...failure, failedAt: now.toISOString() }, updatedAt: now })
+      await this.deps.orders.publish(tx, ctx, failed, ['order.updated', 'order.failed'])
+    })
+  }
+
+  /** The order, locked, if it is still PROCESSING: only then may this run complete or fail it. */
+  private async stillProcessing(tx: Executor, tenantId: string, orderId: string): Promise<OrderRow | undefined> {
+    const order = await orders.lockOrder(tx, tenantId, orderId)
+    return order?.status === 'PROCESSING' ? order : undefined
   }
 
   private required<T>(port: T | undefined, what: string): T {

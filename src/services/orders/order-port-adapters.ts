@@ -28,7 +28,7 @@ export function topupPort(topups: TopupService): OrderTopups {
   return {
     async apply(tx, ctx, subscriptionRef, input) {
       const view = await topups.applyIn(tx, ctx, parseEntityRef(subscriptionRef, 'subscriptionId', 'body'), input)
-      return { topupId: view.topupId }
+      return { topupId: view.topupId, subscriptionId: view.subscriptionId }
     },
   }
 }

@@ -38,7 +38,8 @@ export interface OrderLicenses {
 }
 
 export interface OrderTopups {
-  apply(tx: Executor, ctx: RequestContext, subscriptionRef: string, input: { productOfferingId: string; metadata?: Record<string, unknown> }, path: string): Promise<{ topupId: string }>
+  /** Applies a top-up in the fulfilment transaction; answers its id and the subscription's canonical id (the reference may be `rid_…`). */
+  apply(tx: Executor, ctx: RequestContext, subscriptionRef: string, input: { productOfferingId: string; metadata?: Record<string, unknown> }, path: string): Promise<{ topupId: string; subscriptionId: string }>
 }
 
 export interface OrderPorts {

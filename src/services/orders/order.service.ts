@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { CreateOrderInput, LineItem, LineItemInput, SubmitOrderInput, UpdateOrderInput } from '../../domain/orders/inputs.js'
 import { CANCELLABLE, EDITABLE, ORDER_TTL_MS, SUBMITTABLE, assertOrderStatus, requirementsFor, unmetRequirements } from '../../domain/orders/order.js'
-import type { Requirements } from '../../domain/orders/order.js'
+import type { Requirements, UnmetRequirement } from '../../domain/orders/order.js'
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
 import { newId, parseEntityRef } from '../../domain/shared/ids.js'
 import type { Page, PageRequest } from '../../domain/shared/paging.js'
@@ -22,6 +22,13 @@ import type { OrderSummaryView, OrderView, OrderViews } from './order-view.js'
 
 export const FULFIL_ORDER = 'order.fulfil'
 export const EXPIRE_ORDER = 'order.expire'
+
+/** Where a submission satisfies each requirement: the reference the client sends. */
+const REQUIREMENT_FIELDS: Record<UnmetRequirement, { path: string; message: string }> = {
+  payment: { path: '/body/paymentSessionId', message: 'Payment is REQUIRED: send a completed payment session id, or externalPayment for a payment taken elsewhere.' },
+  paymentProfile: { path: '/body/paymentProfileSessionId', message: 'A payment profile is REQUIRED: send a completed payment-profile session id.' },
+  signing: { path: '/body/signingSessionId', message: 'Signing is REQUIRED: send a completed signing session id.' },
+}
 
 export interface ListOrdersInput {
   statuses?: OrderFilter['statuses']
@@ -166,12 +173,17 @@ export class OrderService {
     })
   }
 
-  /** Prices a valid order ("invalid orders cannot be priced") and keeps the result on it. */
+  /**
+   * Prices a valid order ("invalid orders cannot be priced") and keeps the result on it: a change
+   * of the order like any other (it keeps the cart alive, `order.updated`). Only an order that can
+   * still be submitted is priced; a submitted one keeps the pricing it was submitted with.
+   */
   async calculatePrice(ctx: RequestContext, id: string): Promise<{ pricing: PricingView }> {
     return this.uow.write(ctx, async (tx) => {
       const order = await this.require(tx, ctx, id, true)
+      assertOrderStatus(order.status, SUBMITTABLE, 'be priced')
       const pricing = await this.priceValid(tx, ctx, order)
-      await orders.updateOrder(tx, ctx.tenant.id, order.id, { pricing: pricing as unknown as Record<string, unknown> })
+      await this.touched(tx, ctx, await orders.updateOrder(tx, ctx.tenant.id, order.id, { pricing: pricing as unknown as Record<string, unknown> }), ['order.updated'])
       return { pricing }
     })
   }
@@ -189,7 +201,12 @@ export class OrderService {
       const requirements = requirementsFor(ctx.tenant.settings.orderRequirements as Partial<Requirements> | undefined, toMinor(pricing.total, pricing.currency))
       const unmet = unmetRequirements(requirements, input)
       if (unmet.length > 0) {
-        throw new BusinessRuleError('order.requirements_not_met', `The order needs ${unmet.join(', ')} before it can be submitted (see requirements).`, { unmet, requirements })
+        throw new BusinessRuleError(
+          'order.requirements_not_met',
+          `The order needs ${unmet.join(', ')} before it can be submitted (see requirements).`,
+          { unmet, requirements },
+          unmet.map((u) => REQUIREMENT_FIELDS[u]),
+        )
       }
       const now = ctx.clock.now()
       const submission = { ...input, submittedBy: { type: ctx.actor.type, id: ctx.actor.id, label: ctx.actor.label } }
@@ -232,9 +249,12 @@ export class OrderService {
 
   private async insertItem(tx: Executor, ctx: RequestContext, order: OrderRow, input: LineItemInput, path: string): Promise<{ order: OrderRow; item: LineItem }> {
     const existing = await orders.lineItemsOf(tx, ctx.tenant.id, [order.id])
-    const seq = order.lineItemSeq + 1
+    const taken = new Set(existing.map((i) => i.lineItemId))
+    // A generated id skips ids the client chose (`line-item-2` sent earlier) and never reuses a removed one.
+    let seq = order.lineItemSeq + 1
+    while (!input.lineItemId && taken.has(`line-item-${seq}`)) seq++
     const item = { ...input, lineItemId: input.lineItemId ?? `line-item-${seq}` } as LineItem
-    if (existing.some((i) => i.lineItemId === item.lineItemId)) {
+    if (taken.has(item.lineItemId)) {
       throw new ConflictError('order.line_item_exists', `The order already has a line item '${item.lineItemId}'.`, { lineItemId: item.lineItemId })
     }
     await this.assertItem(tx, ctx, order, item, [...existing.map((i) => i.item), item], path)
@@ -246,6 +266,8 @@ export class OrderService {
 
   /** Line items that reference things are checked at once: an error refuses the item (missing fields do not). */
   private async assertItem(tx: Executor, ctx: RequestContext, order: OrderRow, item: LineItem, items: LineItem[], path: string): Promise<void> {
+    // Ids it refers to are UUIDs or rid_ references; anything else is a 400 naming the field, as for ids everywhere.
+    for (const [field, value] of referencesOf(item)) parseEntityRef(value, field.split('/').at(-1), 'body', `${path}/${field}`)
     const check = await this.checks.check({ ex: tx, ctx, customerId: order.customerId, items }, item)
     if (check.errors.length > 0) {
       throw new BusinessRuleError(
@@ -264,7 +286,7 @@ export class OrderService {
       patch.customerId = null
       patch.newCustomer = null
       if (input.customer && 'customerId' in input.customer) {
-        const ref = parseEntityRef(input.customer.customerId, 'customerId', 'body')
+        const ref = parseEntityRef(input.customer.customerId, 'customerId', 'body', '/body/customer/customerId')
         const customer = await this.parties.requireCustomer(tx, ctx.tenant.id, ref).catch((error: unknown) => {
           if (error instanceof NotFoundError) throw new BusinessRuleError('customer.not_found', `No customer '${input.customer && 'customerId' in input.customer ? input.customer.customerId : ''}'.`, {}, [{ path: '/body/customer/customerId', message: 'unknown customer' }])
           throw error
@@ -276,7 +298,7 @@ export class OrderService {
       patch.userId = null
       patch.newUser = null
       if (input.user && 'userId' in input.user) {
-        const user = await this.users.requireUser(tx, ctx.tenant.id, parseEntityRef(input.user.userId, 'userId', 'body')).catch((error: unknown) => {
+        const user = await this.users.requireUser(tx, ctx.tenant.id, parseEntityRef(input.user.userId, 'userId', 'body', '/body/user/userId')).catch((error: unknown) => {
           if (error instanceof NotFoundError) throw new BusinessRuleError('user.not_found', 'No such user.', {}, [{ path: '/body/user/userId', message: 'unknown user' }])
           throw error
         })
@@ -290,4 +312,14 @@ export class OrderService {
     if (input.metadata !== undefined) patch.metadata = input.metadata
     return patch
   }
+}
+
+/** The ids of other resources a line item names, by their JSON pointer within the item. */
+function referencesOf(item: LineItem): [string, string][] {
+  const refs: [string, string | undefined][] = [
+    ['subscriptionId', 'subscriptionId' in item ? item.subscriptionId : undefined],
+    ['assignedTo/subscriptionId', item.type === 'LICENSE' ? item.assignedTo?.subscriptionId : undefined],
+    ['licenseId', item.type === 'LICENSE_CHANGE' ? item.licenseId : undefined],
+  ]
+  return refs.filter((r): r is [string, string] => r[1] !== undefined)
 }

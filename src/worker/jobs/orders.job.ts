@@ -3,11 +3,11 @@ import type { JobHandler } from '../runner.js'
 
 export { EXPIRE_ORDER, FULFIL_ORDER } from '../../services/orders/order.service.js'
 
-/** Fulfils a submitted order (OrderFulfilment.fulfil is safe to run twice). */
+/** Fulfils a submitted order (OrderFulfilment.fulfil is safe to run twice; it fails the order when the last attempt fails). */
 export const fulfilOrder =
   (fulfilment: OrderFulfilment): JobHandler =>
   async (job) => {
-    await fulfilment.fulfil(job.tenantId, String(job.payload.orderId))
+    await fulfilment.fulfil(job.tenantId, String(job.payload.orderId), { attempt: job.attempts, maxAttempts: job.maxAttempts })
   }
 
 /** Expires an order left untouched for 7 days. */

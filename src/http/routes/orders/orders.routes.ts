@@ -120,9 +120,10 @@ export async function orderRoutes(app: App, { orders }: { orders: OrderService }
         operationId: 'calculateOrderPrice',
         tags,
         summary: 'Price an order',
-        description: 'Subtotals, tax breakdown, fees, discounts, recurring costs and the first invoice. Invalid orders cannot be priced (422 `order.invalid`).',
+        description:
+          'Subtotals, tax breakdown, fees, discounts, recurring costs and the first invoice, kept on the order. Invalid orders cannot be priced (422 `order.invalid`); only a PENDING or FAILED order is priced (else 409).',
         params: OrderParams,
-        response: { 200: Type.Object({ pricing: Pricing }), ...problemResponses(403, 404, 422) },
+        response: { 200: Type.Object({ pricing: Pricing }), ...problemResponses(403, 404, 409, 422) },
       },
     },
     (req, reply) => respond(req, reply, 200, (r: { pricing: PricingView }) => r, () => orders.calculatePrice(req.ctx, req.params.orderId)),
