@@ -3,6 +3,7 @@ import { assertTimeZone } from '../domain/access/tenant.js'
 import type { TenantSettingsPatch } from '../domain/access/tenant-settings.js'
 import { mergeSettings } from '../domain/access/tenant-settings.js'
 import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../domain/shared/errors.js'
+import { isCurrency, toMinor } from '../domain/shared/money.js'
 import * as tenants from '../persistence/repositories/tenant.repository.js'
 import { isUniqueViolation } from '../persistence/errors.js'
 import type { RequestContext } from './context.js'
@@ -46,6 +47,7 @@ export class TenantSettingsService {
    */
   async update(ctx: RequestContext, input: UpdateTenantInput): Promise<TenantView> {
     if (input.timeZone !== undefined) assertZone(input.timeZone)
+    if (input.settings) assertMoney(input.settings)
     return this.uow.write(ctx, async (tx) => {
       const current = await tenants.lockTenant(tx, ctx.tenant.id)
       if (!current) throw new NotFoundError('tenant', ctx.tenant.id)
@@ -75,6 +77,28 @@ function assertZone(timeZone: string): void {
     if (!(error instanceof DomainError)) throw error
     throw new InvalidInputError(error.code, error.message, { timeZone }, [{ path: '/body/timeZone', message: 'must be an IANA time zone' }])
   }
+}
+
+/** Currencies ISO 4217 knows, and fee amounts their currency can hold: wrong ones would only show when an order is priced. */
+function assertMoney(settings: TenantSettingsPatch): void {
+  const errors: { path: string; message: string }[] = []
+  const currency = (code: string, path: string) => {
+    if (isCurrency(code)) return true
+    errors.push({ path, message: `'${code}' is not an ISO 4217 currency code` })
+    return false
+  }
+  if (typeof settings.currency === 'string') currency(settings.currency, '/body/settings/currency')
+  settings.fees?.forEach((fee, i) => {
+    const at = `/body/settings/fees/${i}`
+    if (!currency(fee.currency, `${at}/currency`)) return
+    try {
+      toMinor(fee.amount, fee.currency, `${at}/amount`)
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error
+      errors.push(...error.fieldErrors)
+    }
+  })
+  if (errors.length > 0) throw new InvalidInputError('tenant.invalid_settings', `The settings are invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, {}, errors)
 }
 
 export const tenantView = (tenant: Tenant): TenantView => ({

@@ -1,7 +1,7 @@
 import { normalisePeriod } from '../scheduling/calendar.js'
 import type { FieldError } from '../shared/errors.js'
 import { DomainError } from '../shared/errors.js'
-import { minorUnitExponent, toMinor } from '../shared/money.js'
+import { isCurrency, minorUnitExponent, toMinor } from '../shared/money.js'
 import type { GroupUpdateInput, OfferingUpdateInput, PromotionUpdateInput } from './inputs.js'
 import type { Offering, OfferingGroup, OfferingPrice, ProductFeatures } from './offering.js'
 import { DEFAULT_CHANGE_POLICY, TOP_UP_CATEGORY } from './offering.js'
@@ -178,11 +178,8 @@ function buildDiscount(discount: PromotionUpdateInput['discount'], at: string, i
   return { type: 'AMOUNT', amountMinor, currency }
 }
 
-/** The runtime's ICU list of ISO 4217 codes: `Intl.NumberFormat` alone accepts any three letters. */
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
-
 function knownCurrency(code: string, path: string, issues: Issues): boolean {
-  if (CURRENCIES.has(code)) return issues.attempt(path, false, () => minorUnitExponent(code) >= 0)
+  if (isCurrency(code)) return issues.attempt(path, false, () => minorUnitExponent(code) >= 0)
   issues.add(path, `'${code}' is not an ISO 4217 currency code`)
   return false
 }

@@ -12,17 +12,18 @@ export interface Money {
 
 const exponents = new Map<string, number>()
 
+/** The runtime's ICU list of ISO 4217 codes: `Intl.NumberFormat` alone accepts any three letters. */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
+
+export const isCurrency = (code: string): boolean => CURRENCIES.has(code)
+
 /** Digits after the decimal point for an ISO 4217 currency (2 for USD, 0 for JPY, 3 for KWD). */
 export function minorUnitExponent(currency: string): number {
   const code = currency.toUpperCase()
   let exponent = exponents.get(code)
   if (exponent === undefined) {
-    if (!/^[A-Z]{3}$/.test(code)) throw new InvalidInputError('money.invalid_currency', `'${currency}' is not an ISO 4217 currency code.`, { currency })
-    try {
-      exponent = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2
-    } catch {
-      throw new InvalidInputError('money.invalid_currency', `'${currency}' is not an ISO 4217 currency code.`, { currency })
-    }
+    if (!isCurrency(code)) throw new InvalidInputError('money.invalid_currency', `'${currency}' is not an ISO 4217 currency code.`, { currency })
+    exponent = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2
     exponents.set(code, exponent)
   }
   return exponent

@@ -4,7 +4,7 @@ import { ATTACHED } from '../../domain/addons/addon.js'
 import { DomainError } from '../../domain/shared/errors.js'
 import { isUuid, parseEntityRef, REFERENCE_PREFIX } from '../../domain/shared/ids.js'
 import type { LineItem, LineItemOf } from '../../domain/orders/inputs.js'
-import { minorUnitExponent, toMinor } from '../../domain/shared/money.js'
+import { isCurrency, toMinor } from '../../domain/shared/money.js'
 import type { Executor } from '../../persistence/database.js'
 import * as addons from '../../persistence/repositories/addon.repository.js'
 import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
@@ -73,13 +73,14 @@ export class LineItemChecks {
           await this.offering(scope, item.productOfferingId, 'EXTERNAL_PRODUCT', error)
           break
         case 'EXTERNAL_ITEM':
-          try {
-            minorUnitExponent(item.currency)
-            toMinor(item.amount, item.currency)
-          } catch (e) {
-            if (!(e instanceof DomainError)) throw e
-            error('amount', e.message)
-          }
+          if (!isCurrency(item.currency)) error('currency', `'${item.currency}' is not an ISO 4217 currency code.`)
+          else
+            try {
+              toMinor(item.amount, item.currency)
+            } catch (e) {
+              if (!(e instanceof DomainError)) throw e
+              error('amount', e.message)
+            }
           break
         case 'SUBSCRIPTION_CHANGE':
           await this.subscriptionChange(scope, item, error)

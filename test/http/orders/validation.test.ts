@@ -81,6 +81,7 @@ const refused: Case[] = [
   ['an EXTERNAL_PRODUCT of a plan', () => ({ type: 'EXTERNAL_PRODUCT', productOfferingId: 'mobile-plan-basic' }), '/productOfferingId'],
   ['an EXTERNAL_ITEM with a fraction of a cent', () => ({ type: 'EXTERNAL_ITEM', name: 'Case', amount: 9.999, currency: 'USD' }), '/amount'],
   ['an EXTERNAL_ITEM with a fraction of a yen', () => ({ type: 'EXTERNAL_ITEM', name: 'Case', amount: 1.5, currency: 'JPY' }), '/amount'],
+  ['an EXTERNAL_ITEM in a currency ISO 4217 does not know', () => ({ type: 'EXTERNAL_ITEM', name: 'Case', amount: 1, currency: 'ABC' }), '/currency'],
   ['a SUBSCRIPTION_CHANGE to the plan it has', () => ({ type: 'SUBSCRIPTION_CHANGE', subscriptionId: sub(), productOfferingId: 'mobile-plan-plus' }), '/productOfferingId'],
   ['a SUBSCRIPTION_CHANGE to a plan of another category', () => ({ type: 'SUBSCRIPTION_CHANGE', subscriptionId: sub(), productOfferingId: 'plan-data' }), '/productOfferingId'],
   ['a SUBSCRIPTION_CHANGE of a cancelled subscription', () => ({ type: 'SUBSCRIPTION_CHANGE', subscriptionId: cancelled.subscriptionId, productOfferingId: 'mobile-plan-max' }), '/subscriptionId'],

@@ -76,6 +76,9 @@ describe('PATCH /tenant', () => {
       [{ settings: { networkProvider: { type: 'simulated', retries: 3 } } }, 'request.validation_failed', '/body/settings/networkProvider/retries'],
       [{ name: 'renamed' }, 'request.validation_failed', '/body/name'],
       [{ timeZone: 'Mars/Olympus' }, 'tenant.invalid_time_zone', '/body/timeZone'],
+      [{ settings: { currency: 'ABC' } }, 'tenant.invalid_settings', '/body/settings/currency'],
+      [{ settings: { fees: [{ name: 'Activation', amount: 10, currency: 'XYZ', appliesTo: ['SUBSCRIPTION'] }] } }, 'tenant.invalid_settings', '/body/settings/fees/0/currency'],
+      [{ settings: { fees: [{ name: 'Activation', amount: 10.5, currency: 'JPY', appliesTo: ['SUBSCRIPTION'] }] } }, 'tenant.invalid_settings', '/body/settings/fees/0/amount'],
     ]
     for (const [payload, code, path] of cases) {
       const res = await patch(tenant, payload)
