@@ -50,7 +50,7 @@ export function toProblem(error: FastifyError, req: FastifyRequest): ProblemBody
     const all = error.validation.map((issue) => {
       const params = issue.params as Record<string, unknown>
       const leaf = (params.missingProperty ?? params.additionalProperty ?? params.tag) as string | undefined
-      return { path: `/${location}${issue.instancePath}${leaf ? `/${leaf}` : ''}`, message: issue.keyword === 'discriminator' ? discriminatorMessage(params) : (issue.message ?? 'is invalid') }
+      return { path: `/${location}${issue.instancePath}${leaf ? `/${leaf}` : ''}`, message: issue.keyword === 'discriminator' ? discriminatorMessage(params, tagsAt(req.routeOptions.schema?.[error.validationContext ?? 'body'], issue.schemaPath)) : (issue.message ?? 'is invalid') }
     })
     // A missing tag is reported by `required` and by the discriminator alike: say it once.
     const errors = all.filter((e, i) => all.findIndex((o) => o.path === e.path && o.message === e.message) === i)
@@ -78,10 +78,19 @@ export function toProblem(error: FastifyError, req: FastifyRequest): ProblemBody
 }
 
 /** A union's tag (a line item's `type`) that is missing, not a string, or names no shape of the union. */
-function discriminatorMessage(params: Record<string, unknown>): string {
+function discriminatorMessage(params: Record<string, unknown>, tags: string[]): string {
   if (params.tagValue === undefined) return `must have required property '${String(params.tag)}'`
-  if (params.error === 'mapping') return `must be one of the known values (got ${JSON.stringify(params.tagValue)})`
+  if (params.error === 'mapping') return `must be one of ${tags.length > 0 ? tags.join(', ') : 'the known values'} (got ${JSON.stringify(params.tagValue)})`
   return 'must be a string'
+}
+
+/** The tags a discriminated union takes, read from the route's schema at the error's schema path (`#/properties/lineItems/items/discriminator`). */
+function tagsAt(schema: unknown, schemaPath: string): string[] {
+  let node = schema as Record<string, unknown> | undefined
+  for (const segment of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) node = node?.[decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~')] as Record<string, unknown> | undefined
+  const tag = (node?.discriminator as { propertyName?: string } | undefined)?.propertyName
+  const shapes = Array.isArray(node?.oneOf) ? (node.oneOf as { properties?: Record<string, { const?: unknown }> }[]) : []
+  return tag ? shapes.flatMap((shape) => (typeof shape.properties?.[tag]?.const === 'string' ? [shape.properties[tag].const as string] : [])) : []
 }
 
 /** The route's body limit in MiB, for the 413 message (most routes: 1; imports: 4). */

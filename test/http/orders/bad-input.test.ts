@@ -103,7 +103,10 @@ describe('bad line items', () => {
     const res = await t.request(world.tenant, orderRoute(order.orderId, 'POST', 'line-items', { ...ITEM, amount: -1 }))
     expect(res.json().errors).toEqual([{ path: '/body/amount', message: 'must be >= 0' }])
     const unknown = await t.request(world.tenant, orderRoute(order.orderId, 'POST', 'line-items', { type: 'BUNDLE' }))
-    expect(unknown.json().errors).toEqual([{ path: '/body/type', message: 'must be one of the known values (got "BUNDLE")' }])
+    expect(unknown.json().errors).toEqual([{ path: '/body/type', message: 'must be one of SUBSCRIPTION, LICENSE, ADD_ON, TOP_UP, EXTERNAL_PRODUCT, EXTERNAL_ITEM, SUBSCRIPTION_CHANGE, LICENSE_CHANGE, ADD_ON_CHANGE (got "BUNDLE")' }])
+    // Inside an order's body, the same message at the item's own path.
+    const created = await t.request(world.tenant, { method: 'POST', url: '/orders', payload: { lineItems: [{ type: 'BUNDLE' }] } })
+    expect(created.json().errors).toEqual([{ path: '/body/lineItems/0/type', message: expect.stringMatching(/^must be one of SUBSCRIPTION, .*ADD_ON_CHANGE \(got "BUNDLE"\)$/) }])
   })
 })
 
