@@ -1,4 +1,5 @@
 import { ConflictError } from '../shared/errors.js'
+import { correctedDetails, maskedDetails, withoutSecrets } from '../porting/details.js'
 import type { LineItem, LineItemType, OrderStatus } from './inputs.js'
 
 /** An order untouched this long expires (reference 4.1: updatedAt + 7 days in its example). */
@@ -71,4 +72,20 @@ export function unmetRequirements(
   if (requirements.requiresPaymentProfile === 'REQUIRED' && !submission.paymentProfileSessionId) unmet.push('paymentProfile')
   if (requirements.requiresSigning === 'REQUIRED' && !submission.signingSessionId) unmet.push('signing')
   return unmet
+}
+
+/** A line item as clients see it: a port-in's passcode masked, as the port-in itself shows it. */
+export function maskedLineItem(item: LineItem): LineItem {
+  return item.type === 'SUBSCRIPTION' && item.porting ? { ...item, porting: maskedDetails(item.porting) } : item
+}
+
+/** A replacement that sends the masked passcode back keeps the one stored. */
+export function withStoredPasscode(item: LineItem, stored: LineItem): LineItem {
+  if (item.type !== 'SUBSCRIPTION' || !item.porting || stored.type !== 'SUBSCRIPTION' || !stored.porting) return item
+  return { ...item, porting: correctedDetails(stored.porting, item.porting) }
+}
+
+/** Once an order is fulfilled its line items no longer need a port-in's passcode: the port-in holds it. */
+export function withoutPasscode(item: LineItem): LineItem {
+  return item.type === 'SUBSCRIPTION' && item.porting ? { ...item, porting: withoutSecrets(item.porting) } : item
 }

@@ -1,5 +1,5 @@
 import type { LineItem, LineItemOf } from '../../domain/orders/inputs.js'
-import { inFulfilmentOrder } from '../../domain/orders/order.js'
+import { inFulfilmentOrder, withoutPasscode } from '../../domain/orders/order.js'
 import { subscriptionType } from '../../domain/subscriptions/subscription.js'
 import type { Clock } from '../../domain/shared/clock.js'
 import { BusinessRuleError, DomainError } from '../../domain/shared/errors.js'
@@ -78,9 +78,10 @@ export class OrderFulfilment {
         // Another run (a second worker, a job whose lease ran out) may have finished it meanwhile.
         const order = await this.stillProcessing(tx, tenantId, orderId)
         if (!order) return
-        const items = (await orders.lineItemsOf(tx, tenantId, [orderId])).map((r) => r.item)
-        const created = await this.execute(tx, ctx, order, items)
+        const rows = await orders.lineItemsOf(tx, tenantId, [orderId])
+        const created = await this.execute(tx, ctx, order, rows.map((r) => r.item))
         const now = ctx.clock.now()
+        for (const row of rows) if (withoutPasscode(row.item) !== row.item) await orders.replaceLineItem(tx, { ...row, item: withoutPasscode(row.item), updatedAt: now })
         const done = await orders.updateOrder(tx, tenantId, orderId, { status: 'COMPLETED', createdEntities: created as unknown as Record<string, unknown>, completedAt: now, updatedAt: now })
         await orderService.publish(tx, ctx, done, ['order.updated', 'order.completed'])
       })

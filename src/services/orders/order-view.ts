@@ -1,6 +1,6 @@
 import type { LineItem, OrderStatus } from '../../domain/orders/inputs.js'
 import type { Requirements } from '../../domain/orders/order.js'
-import { requirementsFor } from '../../domain/orders/order.js'
+import { maskedLineItem, requirementsFor } from '../../domain/orders/order.js'
 import { promotionRejection } from '../../domain/catalog/promotion.js'
 import { toMinor } from '../../domain/shared/money.js'
 import type { Executor } from '../../persistence/database.js'
@@ -94,7 +94,7 @@ export class OrderViews {
       shipping: order.shipping,
       promoCode: order.promoCode,
       consents: order.consents,
-      lineItems: items,
+      lineItems: items.map(maskedLineItem),
       validation,
       requirements: requirementsFor(ctx.tenant.settings.orderRequirements as Partial<Requirements> | undefined, pricing ? toMinor(pricing.total, pricing.currency) : null),
       pricing,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { CreateOrderInput, LineItem, LineItemInput, SubmitOrderInput, UpdateOrderInput } from '../../domain/orders/inputs.js'
-import { CANCELLABLE, EDITABLE, ORDER_TTL_MS, SUBMITTABLE, assertOrderStatus, requirementsFor, unmetRequirements } from '../../domain/orders/order.js'
+import { CANCELLABLE, EDITABLE, ORDER_TTL_MS, SUBMITTABLE, assertOrderStatus, requirementsFor, unmetRequirements, withStoredPasscode } from '../../domain/orders/order.js'
 import type { Requirements, UnmetRequirement } from '../../domain/orders/order.js'
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
 import { newId, parseEntityRef } from '../../domain/shared/ids.js'
@@ -156,7 +156,7 @@ export class OrderService {
       const items = await orders.lineItemsOf(tx, ctx.tenant.id, [order.id])
       const existing = items.find((i) => i.lineItemId === lineItemId)
       if (!existing) throw new NotFoundError('order_line_item', lineItemId)
-      const item = { ...input, lineItemId } as LineItem
+      const item = withStoredPasscode({ ...input, lineItemId } as LineItem, existing.item)
       await this.assertItem(tx, ctx, order, item, items.filter((i) => i.lineItemId !== lineItemId).map((i) => i.item).concat(item), '/body')
       await orders.replaceLineItem(tx, { ...existing, type: item.type, item, updatedAt: ctx.clock.now() })
       await this.touched(tx, ctx, await orders.updateOrder(tx, ctx.tenant.id, order.id, { pricing: null }), ['order.updated'])

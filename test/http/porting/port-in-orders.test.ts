@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { orderLineItem } from '../../../src/persistence/schema/orders.js'
+import { portIn } from '../../../src/persistence/schema/porting.js'
 import { FULFIL_ORDER } from '../../../src/services/orders/order.service.js'
 import { stockInventory } from '../../helpers/inventory.js'
-import { orderPortIn, portInItem, portableNumber, usDetails } from '../../helpers/porting.js'
+import { eventsOfType, orderPortIn, portInItem, portableNumber, usDetails } from '../../helpers/porting.js'
 import type { World } from '../../helpers/subscriptions.js'
 import { makeSubscription, subscriptionWorld } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
@@ -97,5 +100,33 @@ describe('port-in line items', () => {
     expect((await validationOf(world, item)).isValid).toBe(true)
     const { subscription } = await orderPortIn(t, world, item)
     expect(subscription.porting).toMatchObject({ status: 'PENDING' })
+  })
+
+  it('keep the passcode out of every answer, keep it through a masked replacement, and erase it from the order once fulfilled', async () => {
+    const world = await subscriptionWorld(t)
+    await stockInventory(t, world.tenant)
+    const secret = '8642'
+    const created = await createOrder(world, portInItem(portableNumber(), { tempNumber: true }))
+    expect(created.statusCode, created.body).toBe(201)
+    const order = created.json()
+    expect(order.lineItems[0].porting.passcode).toBe('****')
+    // A shop edits the item it was shown, masked passcode and all: the stored passcode stays.
+    const shown = { ...order.lineItems[0], porting: { ...order.lineItems[0].porting, firstName: 'Augusta' } }
+    const replaced = await t.request(world.tenant, { method: 'PUT', url: `/orders/${order.orderId}/line-items/line-item-1`, payload: shown })
+    expect(replaced.statusCode, replaced.body).toBe(200)
+    expect(replaced.json().porting).toMatchObject({ firstName: 'Augusta', passcode: '****' })
+    const stored = async () => (await t.services.db.select().from(orderLineItem).where(eq(orderLineItem.orderId, order.orderId)))[0]?.item as { porting: Record<string, unknown> }
+    expect((await stored()).porting.passcode).toBe(secret)
+    const read = await t.request(world.tenant, { method: 'GET', url: `/orders/${order.orderId}` })
+    expect(read.body).not.toContain(secret)
+
+    expect((await t.request(world.tenant, { method: 'POST', url: `/orders/${order.orderId}/submit` })).statusCode).toBe(200)
+    await t.worker.drain({ tenantId: world.tenant.tenant.id, kinds: [FULFIL_ORDER] })
+    const [port] = await t.services.db.select().from(portIn).where(eq(portIn.tenantId, world.tenant.tenant.id))
+    expect(port?.details).toMatchObject({ firstName: 'Augusta', passcode: secret })
+    expect((await stored()).porting).not.toHaveProperty('passcode')
+    const events = await eventsOfType(t, world, 'order.created', 'order.updated', 'order.completed')
+    expect(events.length).toBeGreaterThan(2)
+    expect(JSON.stringify(events)).not.toContain(secret)
   })
 })

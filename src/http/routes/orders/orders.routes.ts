@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import { CreateOrderInput, LineItemInput, SubmitOrderInput, UpdateOrderInput } from '../../../domain/orders/inputs.js'
-import type { LineItem } from '../../../domain/orders/inputs.js'
+import { maskedLineItem } from '../../../domain/orders/order.js'
 import { pageRequest } from '../../../domain/shared/paging.js'
 import type { OrderView } from '../../../services/orders/order-view.js'
 import type { OrderService } from '../../../services/orders/order.service.js'
@@ -12,7 +12,7 @@ import { LineItemParams, Order, OrderListQuery, OrderPage, OrderParams, Pricing 
 
 const tags = ['orders']
 const asOrder = (o: OrderView) => o
-const asItem = (i: LineItem) => i
+const asItem = maskedLineItem
 
 /** Orders: carts of line items, validated, priced, submitted and fulfilled (reference 2.1, 3.1-3.3, 4.1; seed 004). */
 export async function orderRoutes(app: App, { orders }: { orders: OrderService }): Promise<void> {
