@@ -32,8 +32,9 @@ describe('US details', () => {
     expect(checkDetails('US', [1]).errors).toEqual([{ property: '', message: 'must be an object' }])
   })
 
-  it('accept the masked passcode (a correction that keeps the stored one)', () => {
-    expect(checkDetails('US', { ...US, passcode: PASSCODE_MASK }).errors).toEqual([])
+  it('take the masked passcode as "keep the stored one", never as a passcode', () => {
+    expect(checkDetails('US', { ...US, passcode: PASSCODE_MASK }).errors.map((e) => e.property)).toEqual(['passcode'])
+    expect(correctedDetails({ ...US, passcode: undefined }, { ...US, passcode: PASSCODE_MASK }).passcode).toBe(PASSCODE_MASK)
     expect(correctedDetails(US, { ...US, firstName: 'Ada M.', passcode: PASSCODE_MASK })).toEqual({ ...US, firstName: 'Ada M.', passcode: '1234' })
     expect(correctedDetails(US, { ...US, passcode: '9999' }).passcode).toBe('9999')
   })

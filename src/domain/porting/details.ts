@@ -43,6 +43,7 @@ export interface DetailsCheck {
  * to port the number away again, so it never leaves Openline once given. Sending the mask back
  * keeps the stored passcode.
  */
+/** How a stored passcode is shown; sent back, it means "keep the stored one" (never a passcode itself). */
 export const PASSCODE_MASK = '****'
 
 type Rule = { path: string; required: boolean; check?: (value: string) => string | null }
@@ -59,7 +60,7 @@ const US_RULES: Rule[] = [
   { path: 'address.zip', required: true, check: (v) => (/^[0-9]{5}(-[0-9]{4})?$/.test(v) ? null : 'must be a ZIP code (94105 or 94105-1234)') },
   { path: 'address.country', required: false, check: (v) => (v === 'US' ? null : 'must be US for a +1 number') },
   { path: 'accountNumber', required: true, check: text(50) },
-  { path: 'passcode', required: true, check: (v) => (v === PASSCODE_MASK || /^[A-Za-z0-9]{4,20}$/.test(v) ? null : 'must be 4-20 letters or digits (the PIN the current operator gave for porting)') },
+  { path: 'passcode', required: true, check: (v) => (/^[A-Za-z0-9]{4,20}$/.test(v) ? null : 'must be 4-20 letters or digits (the PIN the current operator gave for porting)') },
 ]
 
 const SE_RULES: Rule[] = [

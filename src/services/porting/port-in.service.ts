@@ -134,11 +134,12 @@ export class PortInService {
       const subscription = await this.subscriptions.require(tx, ctx, ref, true)
       const row = await this.require(tx, ctx, subscription.id, true)
       assertEditable(row.status)
-      const check = checkDetails(row.country, details)
+      const merged = correctedDetails(row.details, details)
+      const check = checkDetails(row.country, merged)
       if (check.missing.length > 0 || check.errors.length > 0) throw invalidDetails(InvalidInputError, check, '/body/details')
       const corrected = await this.records.save(tx, ctx, row, {
         status: 'PENDING',
-        details: correctedDetails(row.details, knownDetails(row.country, details)),
+        details: knownDetails(row.country, merged),
         revision: row.revision + 1,
         scheduledAt: null,
         rejectionReason: null,

@@ -52,6 +52,8 @@ describe('port-in line items', () => {
       { path: '/body/lineItems/0/porting/address/state', message: 'must be a two-letter state code (CA)' },
     ])
     expect((await refusalOf(world, portInItem(portableNumber('1234', 'SE'), { porting: { identityNumber: '123', currentOperator: 'Telia' } }))).map((e) => e.path)).toEqual(['/body/lineItems/0/porting/identityNumber'])
+    // The mask stands for a stored passcode; a new line item has none to keep.
+    expect((await refusalOf(world, portInItem(portableNumber(), { porting: usDetails({ passcode: '****' }) }))).map((e) => e.path)).toEqual(['/body/lineItems/0/porting/passcode'])
   })
 
   it('refuse numbers Openline cannot port in: other countries, the tenant’s own pool and lines, a port already under way', async () => {
