@@ -17,7 +17,8 @@ import type { SimPukView, SimView } from './sim-views.js'
 import { profileAfter, toSimView } from './sim-views.js'
 
 /** What fulfilment asks for: a named SIM, or any free eSIM. */
-export type SimSelection = { iccid: string } | { esim: true }
+/** A SIM by ICCID (`esim`, when given, must match its type), or any AVAILABLE eSIM. */
+export type SimSelection = { iccid: string; esim?: boolean } | { esim: true }
 
 /**
  * The tenant's SIM cards. Operators import them; fulfilment reserves one for a subscription line
@@ -92,6 +93,7 @@ export class SimService {
     const row = 'iccid' in selection ? await this.requireForUse(tx, ctx, selection.iccid, path) : await sims.pickAvailable(tx, ctx.tenant.id, 'ESIM')
     if (!row) throw new BusinessRuleError('inventory.sim_unavailable', 'No eSIM is available in the inventory.', { type: 'ESIM' }, fieldAt(path, 'esim', 'no eSIM available'))
     if (row.status !== 'AVAILABLE') throw unavailable(row, path)
+    if ('iccid' in selection) assertType(row, selection.esim, path)
     return this.move(tx, ctx, row, { status: 'RESERVED', subscriptionId: null }, 'ALLOCATED')
   }
 
@@ -112,10 +114,11 @@ export class SimService {
   }
 
   /** Whether an order may name this SIM: it exists and is AVAILABLE (checked again, locked, at fulfilment). */
-  async assertAvailable(ex: Executor, ctx: RequestContext, iccid: string, path?: string): Promise<void> {
+  async assertAvailable(ex: Executor, ctx: RequestContext, iccid: string, path?: string, esim?: boolean): Promise<void> {
     const row = await sims.findSim(ex, ctx.tenant.id, iccid)
     if (!row) throw new BusinessRuleError('inventory.sim_not_found', `No SIM with ICCID ${iccid} in the inventory.`, { iccid }, fieldAt(path, 'iccid', 'unknown ICCID'))
     if (row.status !== 'AVAILABLE') throw unavailable(row, path)
+    assertType(row, esim, path)
   }
 
   /** The eSIM a subscription uses, if the inventory has one for it. */
@@ -157,3 +160,10 @@ const fieldAt = (path: string | undefined, field: string, message: string): Fiel
 
 const unavailable = (row: SimRow, path?: string): BusinessRuleError =>
   new BusinessRuleError('inventory.sim_unavailable', `SIM ${row.iccid} is ${row.status}, not available.`, { iccid: row.iccid, status: row.status }, fieldAt(path, 'iccid', `the SIM is ${row.status}`))
+
+/** A line asking for an eSIM gets an eSIM, one asking for a physical SIM a physical one. */
+function assertType(row: SimRow, esim: boolean | undefined, path?: string): void {
+  if (esim === undefined || (row.type === 'ESIM') === esim) return
+  const is = row.type === 'ESIM' ? 'an eSIM' : 'a physical SIM'
+  throw new BusinessRuleError('inventory.sim_type_mismatch', `SIM ${row.iccid} is ${is}, but the line asks for ${esim ? 'an eSIM' : 'a physical SIM'} (sim.esim: ${esim}).`, { iccid: row.iccid, type: row.type }, fieldAt(path, 'iccid', `is ${is}`))
+}

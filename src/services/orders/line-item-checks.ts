@@ -134,7 +134,7 @@ export class LineItemChecks {
     }
     if (item.sim?.iccid) {
       if (!inventory) error('sim.iccid', 'SIM inventory is not available on this server.')
-      else await this.expectFine(() => inventory.assertSimAvailable(scope.ex, scope.ctx, item.sim?.iccid as string), 'sim.iccid', error)
+      else await this.expectFine(() => inventory.assertSimAvailable(scope.ex, scope.ctx, item.sim?.iccid as string, undefined, item.sim?.esim), 'sim.iccid', error)
     }
     const subscriberId = item.subscriber?.subscriberId
     if (subscriberId) {

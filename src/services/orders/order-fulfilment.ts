@@ -251,7 +251,7 @@ export class OrderFulfilment {
     const wanted = item.sim ?? { esim: false }
     const inventory = this.deps.ports.inventory
     if (!inventory || (!wanted.esim && !wanted.iccid)) return { esim: wanted.esim }
-    const sim = await inventory.reserveSim(tx, ctx, wanted.iccid ? { iccid: wanted.iccid } : { esim: true }, `${path}/sim`)
+    const sim = await inventory.reserveSim(tx, ctx, wanted.iccid ? { iccid: wanted.iccid, esim: wanted.esim } : { esim: true }, `${path}/sim`)
     return { esim: wanted.esim, iccid: sim.iccid }
   }
 

@@ -40,7 +40,7 @@ export function inventoryPort(numbers: NumberPoolService, sims: SimService): Ord
     assertLeased: (ex, ctx, msisdn, leaseToken, path) => numbers.assertLeased(ex, ctx, msisdn, leaseToken, path),
     assignLeased: (tx, ctx, input) => numbers.assignLeased(tx, ctx, input),
     assignFromPool: (tx, ctx, input) => numbers.assignFromPool(tx, ctx, input),
-    assertSimAvailable: (ex, ctx, iccid, path) => sims.assertAvailable(ex, ctx, iccid, path),
+    assertSimAvailable: (ex, ctx, iccid, path, esim) => sims.assertAvailable(ex, ctx, iccid, path, esim),
     reserveSim: async (tx, ctx, which, path) => ({ iccid: (await sims.reserveSim(tx, ctx, which, path)).iccid }),
     consumeSim: async (tx, ctx, iccid, subscriptionId) => {
       await sims.consumeSim(tx, ctx, iccid, subscriptionId)

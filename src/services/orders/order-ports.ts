@@ -11,8 +11,8 @@ export interface OrderInventory {
   assertLeased(ex: Executor, ctx: RequestContext, msisdn: string, leaseToken: string, path?: string): Promise<void>
   assignLeased(tx: Executor, ctx: RequestContext, input: { msisdn: string; leaseToken: string; subscriptionId: string }): Promise<void>
   assignFromPool(tx: Executor, ctx: RequestContext, input: { type: string; subscriptionId: string }): Promise<string>
-  assertSimAvailable(ex: Executor, ctx: RequestContext, iccid: string, path?: string): Promise<void>
-  reserveSim(tx: Executor, ctx: RequestContext, which: { iccid: string } | { esim: true }, path?: string): Promise<{ iccid: string }>
+  assertSimAvailable(ex: Executor, ctx: RequestContext, iccid: string, path?: string, esim?: boolean): Promise<void>
+  reserveSim(tx: Executor, ctx: RequestContext, which: { iccid: string; esim?: boolean } | { esim: true }, path?: string): Promise<{ iccid: string }>
   consumeSim(tx: Executor, ctx: RequestContext, iccid: string, subscriptionId: string): Promise<void>
 }
 

@@ -126,6 +126,18 @@ describe('line items checked at once', () => {
     // Replacing the item that holds them is fine.
     await orderAct(t, world, order.orderId, 'PUT', 'line-items/first', subscriptionItem({ msisdn: number, leaseToken: leased.leaseToken, sim: { esim: true, iccid } }))
   })
+
+  it('refuses a SIM of the other kind than the line asks for: an eSIM line gets an eSIM, a physical line a card', async () => {
+    const [esim, physical] = [world.stock.iccids[1] as string, world.stock.iccids[3] as string]
+    const order = await makeOrder(t, world)
+    const before = await orderState(t, world, order.orderId)
+    const asEsim = expectProblem(await orderRequest(t, world, order.orderId, 'POST', 'line-items', subscriptionItem({ sim: { esim: true, iccid: physical } })), 422, 'order.line_item_invalid', '/body/sim/iccid')
+    expect(asEsim.errors[0].message).toMatch(/is a physical SIM, but the line asks for an eSIM/)
+    const asCard = expectProblem(await orderRequest(t, world, order.orderId, 'POST', 'line-items', subscriptionItem({ sim: { esim: false, iccid: esim } })), 422, 'order.line_item_invalid', '/body/sim/iccid')
+    expect(asCard.errors[0].message).toMatch(/is an eSIM, but the line asks for a physical SIM/)
+    expect(await orderState(t, world, order.orderId)).toEqual(before)
+    await orderAct(t, world, order.orderId, 'POST', 'line-items', subscriptionItem({ sim: { esim: false, iccid: physical } }), 201)
+  })
 })
 
 describe('validation', () => {
