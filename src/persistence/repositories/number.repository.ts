@@ -96,7 +96,7 @@ export async function numbersOfSubscription(ex: Executor, tenantId: string, subs
 export async function releaseLeased(ex: Executor, tenantId: string, leaseId: string, now: Date): Promise<NumberRow[]> {
   return ex
     .update(phoneNumber)
-    .set({ status: 'AVAILABLE', leaseId: null, leasedAt: null, leaseExpiresAt: null, updatedAt: now })
+    .set({ status: 'AVAILABLE', availableAt: now, leaseId: null, leasedAt: null, leaseExpiresAt: null, updatedAt: now })
     .where(and(eq(phoneNumber.tenantId, tenantId), eq(phoneNumber.leaseId, leaseId), eq(phoneNumber.status, 'LEASED')))
     .returning()
 }

@@ -71,10 +71,11 @@ describe('POST /inventory/lease-numbers', () => {
     const advanced = await advanceTo(t, world, '2025-01-15T11:00:00Z')
     expect(advanced.jobsRun).toBeGreaterThanOrEqual(1)
     const pool = await poolOf(t, world.tenant)
-    expect([...pool.values()].map((n) => [n.status, n.leasedAt, n.expiresAt])).toEqual([
-      ['AVAILABLE', null, null],
-      ['AVAILABLE', null, null],
-      ['AVAILABLE', null, null],
+    // availableAt says when each last became free: the released ones at the lease's end.
+    expect([...pool.values()].map((n) => [n.status, n.leasedAt, n.expiresAt, n.availableAt])).toEqual([
+      ['AVAILABLE', null, null, '2025-01-15T11:00:00.000Z'],
+      ['AVAILABLE', null, null, '2025-01-15T11:00:00.000Z'],
+      ['AVAILABLE', null, null, '2025-01-15T10:00:00.000Z'],
     ])
     // Free again: a new lease may take them.
     expect((await lease(t, world.tenant, ['CELL'], 3)).numbers.map((n: { msisdn: string }) => n.msisdn)).toEqual(numbers)
