@@ -32,6 +32,7 @@ import { SUBSCRIPTION_TARGET } from './services/subscriptions/subscription-kinds
 import { SubscriptionLifecycle } from './services/subscriptions/subscription-lifecycle.js'
 import { subscriptionLookup } from './services/subscriptions/subscription-lookup.js'
 import { SubscriptionViews } from './services/subscriptions/subscription-view.js'
+import { directLineInventory } from './services/subscriptions/direct-line-inventory.js'
 import { SubscriptionService } from './services/subscriptions/subscription.service.js'
 import { TestClockService } from './services/test-clock.service.js'
 import { LICENSE_TARGET } from './domain/licenses/license.js'
@@ -122,6 +123,7 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const licenses = new LicenseService(db, uow, clock, catalog, parties, subscriptions, scheduling, licenseLifecycle, licenseViews, timeline, licenseChanges)
   const numberPool = new NumberPoolService(db, uow, clock, queue, tenants)
   const sims = new SimService(db, uow, events)
+  subscriptions.useInventory(directLineInventory(numberPool, sims, (ex, tenantId, msisdn) => subscriptions.numberInUse(ex, tenantId, msisdn)))
   const esim = new EsimService(uow, subscriptions, sims, events)
   // A subscription that ends gives its pool number back (into quarantine) and uses up its SIM.
   subscriptionLifecycle.listen(numberPool.subscriptionListener())

@@ -20,12 +20,17 @@ export async function subscriptionWorld(t: TestApp, options: { timeZone?: string
   return { tenant, customer }
 }
 
-/** Creates a subscription through POST /subscriptions and returns its body. */
+let lines = 0
+
+/** A number outside any test pool that no other line of this test process has. */
+export const lineNumber = (): string => `+1777${String(++lines).padStart(7, '0')}`
+
+/** Creates a subscription through POST /subscriptions (on a number of its own) and returns its body. */
 export async function makeSubscription(t: TestApp, world: World, body: Record<string, unknown> = {}): Promise<Json> {
   const res = await t.request(world.tenant, {
     method: 'POST',
     url: '/subscriptions',
-    payload: { productOfferingId: 'mobile-plan-plus', customerId: world.customer.customerId, subscriber: { name: 'Sam Subscriber' }, msisdn: '+15551234567', ...body },
+    payload: { productOfferingId: 'mobile-plan-plus', customerId: world.customer.customerId, subscriber: { name: 'Sam Subscriber' }, msisdn: lineNumber(), ...body },
   })
   expect(res.statusCode, res.body).toBe(201)
   return res.json()

@@ -121,6 +121,11 @@ export class SimService {
     assertType(row, esim, path)
   }
 
+  /** Whether the inventory holds this SIM (a line may use SIMs it does not). */
+  async isInventorySim(ex: Executor, tenantId: string, iccid: string): Promise<boolean> {
+    return (await sims.findSim(ex, tenantId, iccid)) !== undefined
+  }
+
   /** The eSIM a subscription uses, if the inventory has one for it. */
   async esimOf(ex: Executor, ctx: RequestContext, subscriptionId: string): Promise<SimRow | undefined> {
     return (await sims.simsOfSubscription(ex, ctx.tenant.id, subscriptionId, ['IN_USE'])).find((row) => row.type === 'ESIM')

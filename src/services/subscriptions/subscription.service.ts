@@ -1,3 +1,4 @@
+import type { DirectLineInventory } from './direct-line-inventory.js'
 import type { CatalogService } from '../catalog.service.js'
 import type { RequestContext } from '../context.js'
 import type { PartyService } from '../party.service.js'
@@ -32,6 +33,8 @@ export interface CreateSubscriptionInput {
   subscriberId?: string
   subscriber?: { name: string; email?: string; address?: Record<string, unknown>; metadata?: Record<string, unknown> }
   msisdn?: string
+  /** With a number of the pool: the lease holding it (direct creation; orders check theirs). */
+  leaseToken?: string
   display?: string
   sim?: SimDetails
   extensions?: Record<string, unknown>
@@ -79,6 +82,8 @@ export class SubscriptionService {
     private readonly timeline: TimelineService,
   ) {}
 
+  private inventory?: DirectLineInventory
+
   async get(ctx: RequestContext, ref: EntityRef): Promise<SubscriptionView> {
     const row = await this.require(this.db, ctx, ref)
     return this.views.one(this.db, ctx.tenant, row, ctx.clock.now())
@@ -112,7 +117,18 @@ export class SubscriptionService {
     if (ctx.tenant.settings[ALLOW_DIRECT_CREATION] === false) {
       throw new BusinessRuleError('subscription.direct_creation_disabled', 'This tenant creates subscriptions through orders only (POST /orders).')
     }
-    return this.uow.write(ctx, (tx) => this.createIn(tx, ctx, input))
+    return this.uow.write(ctx, async (tx) => {
+      const line = { subscriptionId: input.id ?? newId(), msisdn: input.msisdn, leaseToken: input.leaseToken, sim: input.sim }
+      await this.inventory?.claim(tx, ctx, line)
+      const view = await this.createIn(tx, ctx, { ...input, id: line.subscriptionId })
+      await this.inventory?.settle(tx, ctx, line)
+      return view
+    })
+  }
+
+  /** The inventory is built beside subscriptions; once it registers, direct creation takes numbers and SIMs by its rules. */
+  useInventory(inventory: DirectLineInventory): void {
+    this.inventory = inventory
   }
 
   /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApiKey } from '../../helpers/factories.js'
-import { iccid, importSims, inTransaction } from '../../helpers/inventory.js'
+import { iccid, importSims } from '../../helpers/inventory.js'
 import { eventsAbout } from '../../helpers/parties.js'
 import { expectHiddenFrom, expectUnauthenticated } from '../../helpers/security.js'
 import type { World } from '../../helpers/subscriptions.js'
@@ -16,15 +16,11 @@ afterAll(() => t.close())
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
-/** A subscription using an eSIM from the inventory, the way fulfilment sets it up. */
+/** A subscription using an eSIM from the inventory (creating it puts the SIM IN_USE). */
 async function esimSubscription(world: World, referenceId?: string): Promise<{ subscriptionId: string; iccid: string }> {
   const sim = { iccid: iccid(), type: 'ESIM', lpa: '1$rsp.example.com$QR-4711' }
   await importSims(t, world.tenant, [sim])
   const sub = await makeSubscription(t, world, { sim: { esim: true, iccid: sim.iccid }, ...(referenceId && { referenceId }) })
-  await inTransaction(t, world.tenant, async (tx, ctx) => {
-    await t.services.sims.reserveSim(tx, ctx, { iccid: sim.iccid })
-    await t.services.sims.consumeSim(tx, ctx, sim.iccid, sub.subscriptionId)
-  })
   return { subscriptionId: sub.subscriptionId, iccid: sim.iccid }
 }
 

@@ -55,7 +55,7 @@ describe('the number pool inside the orders area\'s transaction', () => {
   it('assigns a leased number to a subscription, which ends its lease for that number', async () => {
     const { world, numbers } = await withPool(2)
     const leased = await lease(t, world.tenant, ['CELL'], 2)
-    const sub = await makeSubscription(t, world, { msisdn: numbers[0] })
+    const sub = await makeSubscription(t, world) // the number comes from the pool below, as fulfilment assigns it
     await inTransaction(t, world.tenant, (tx, ctx) => pool().assignLeased(tx, ctx, { msisdn: numbers[0] as string, leaseToken: leased.leaseToken, subscriptionId: sub.subscriptionId }))
     const after = await poolOf(t, world.tenant)
     expect(after.get(numbers[0] as string)).toMatchObject({ status: 'ASSIGNED', subscriptionId: sub.subscriptionId, leasedAt: null, expiresAt: null })
@@ -107,7 +107,7 @@ describe('a subscription that ends', () => {
     const { world, numbers } = await withPool(1)
     const msisdn = numbers[0] as string
     const leased = await lease(t, world.tenant, ['CELL'], 1)
-    const sub = await makeSubscription(t, world, { msisdn })
+    const sub = await makeSubscription(t, world) // the number comes from the pool below, as fulfilment assigns it
     await inTransaction(t, world.tenant, (tx, ctx) => pool().assignLeased(tx, ctx, { msisdn, leaseToken: leased.leaseToken, subscriptionId: sub.subscriptionId }))
     await advanceTo(t, world, '2025-02-01T00:00:00Z')
     const cancel = await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${sub.subscriptionId}/cancel`, payload: { schedule: { type: 'CancelNow' }, reason: 'NO_NEED' } })

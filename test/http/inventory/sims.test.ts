@@ -165,7 +165,7 @@ describe('SIMs in fulfilment (the service, inside a transaction)', () => {
       fieldErrors: [{ path: '/body/sim/esim' }],
     })
 
-    const sub = await makeSubscription(t, world, { sim: { esim: true, iccid: esim.iccid } })
+    const sub = await makeSubscription(t, world) // the SIM is consumed for it below, as fulfilment does
     const used = await inTransaction(t, world.tenant, (tx, ctx) => sims.consumeSim(tx, ctx, esim.iccid, sub.subscriptionId))
     expect(used).toMatchObject({ status: 'IN_USE', subscriptionId: sub.subscriptionId, esimProfile: { status: 'RELEASED', lastOperationAt: new Date('2025-01-15T10:00:00.000Z') } })
     expect(await inTransaction(t, world.tenant, (tx, ctx) => sims.consumeSim(tx, ctx, esim.iccid, sub.subscriptionId))).toEqual(used)

@@ -34,7 +34,7 @@ describe('POST /licenses', () => {
       customer: { customerId: world.customer.customerId, name: world.customer.name },
       productOfferingId: SUITE,
       productOffering: expect.objectContaining({ productOfferingId: SUITE, name: 'Security Suite', price: expect.objectContaining({ grossPrice: 4.99 }), productOfferingGroupId: 'licenses' }),
-      assignedTo: { type: 'SUBSCRIPTION', subscriptionId: sub.subscriptionId, subscriptionDisplay: '+1 555 123 4567' },
+      assignedTo: { type: 'SUBSCRIPTION', subscriptionId: sub.subscriptionId, subscriptionDisplay: sub.display },
       details: { seats: 5 },
       pendingStatus: null,
       pendingProductOffering: null,

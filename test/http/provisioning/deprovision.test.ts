@@ -43,7 +43,7 @@ describe('deprovisioning add-ons', () => {
       'deprovision:addon-data-5gb:3',
     ])
     const deprovision = calls.find((c) => c.subscriptionAddonId === id && c.call === 'deprovision')?.request
-    expect(deprovision).toMatchObject({ tenantId: world.tenant.tenant.id, subscriptionId: world.subscription.subscriptionId, msisdn: '+15551234567', providerPackageId: packageOf(id) })
+    expect(deprovision).toMatchObject({ tenantId: world.tenant.tenant.id, subscriptionId: world.subscription.subscriptionId, msisdn: world.subscription.msisdn, providerPackageId: packageOf(id) })
     const types = (await eventsAbout(t, world.tenant, id)).map((e) => e.type)
     expect(types).toEqual(['subscription.addon.added', 'subscription.addon.activated', 'subscription.addon.cancelled', 'subscription.addon.deprovisioned'])
   })

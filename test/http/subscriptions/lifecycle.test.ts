@@ -13,7 +13,7 @@ afterAll(() => t.close())
 describe('subscription lifecycle', () => {
   it('creates an active subscription now, with its customer, subscriber, plan and billing cycle', async () => {
     const world = await subscriptionWorld(t)
-    const sub = await makeSubscription(t, world, { referenceId: 'crm-sub-1' })
+    const sub = await makeSubscription(t, world, { referenceId: 'crm-sub-1', msisdn: '+15551234567' })
     expect(sub).toMatchObject({
       status: 'ACTIVATED',
       type: 'CELL',

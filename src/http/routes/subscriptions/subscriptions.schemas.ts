@@ -93,7 +93,8 @@ export const CreateSubscriptionBody = Type.Object({
   subscriber: Type.Optional(
     Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), email: Type.Optional(Type.String({ format: 'email' })), address: Type.Optional(Address), metadata: Type.Optional(Metadata) }, { description: 'Or a new subscriber.' }),
   ),
-  msisdn: Type.Optional(Type.String({ pattern: E164, examples: ['+15551234567'] })),
+  msisdn: Type.Optional(Type.String({ pattern: E164, examples: ['+15551234567'], description: 'A number of the pool needs its leaseToken; any other number must not be on a line that has not ended. None: the line has no number yet.' })),
+  leaseToken: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The lease holding msisdn, when it is a number of the pool (POST /inventory/lease-numbers).' })),
   display: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   sim: Type.Optional(Sim),
   extensions: Type.Optional(FreeObject({ description: 'Fields of custom subscription types.' })),
