@@ -89,9 +89,10 @@ export class LineItemChecks {
           await this.offering(scope, item.productOfferingId, 'LICENSE', error)
           if (!this.ports.licenses) error('type', 'Licenses are not available on this server.')
           else {
-            const owner = await this.ports.licenses.customerOf(scope.ex, scope.ctx.tenant.id, item.licenseId)
-            if (owner === undefined) error('licenseId', `No license '${item.licenseId}'.`)
-            else if (scope.customerId && owner !== scope.customerId) error('licenseId', "The license belongs to another customer.")
+            const license = await this.ports.licenses.find(scope.ex, scope.ctx.tenant.id, item.licenseId)
+            if (license === undefined) error('licenseId', `No license '${item.licenseId}'.`)
+            else if (scope.customerId && license.customerId !== scope.customerId) error('licenseId', 'The license belongs to another customer.')
+            else if (license.productOfferingId === item.productOfferingId) error('productOfferingId', `The license is already on '${item.productOfferingId}'.`)
           }
           break
         case 'ADD_ON_CHANGE':
@@ -180,7 +181,10 @@ export class LineItemChecks {
       : item.currentProductOfferingId
         ? attached.filter((a) => a.productOfferingId === item.currentProductOfferingId)
         : attached
-    if (candidates.length === 0) error(item.subscriptionAddonId ? 'subscriptionAddonId' : 'currentProductOfferingId', 'No attached add-on of the subscription matches.')
+    const selector = item.subscriptionAddonId ? 'subscriptionAddonId' : 'currentProductOfferingId'
+    if (candidates.length === 0) return error(selector, 'No attached add-on of the subscription matches.')
+    if (candidates.length > 1) return error(selector, `The subscription has ${candidates.length} such add-ons attached: name one with subscriptionAddonId.`)
+    if (candidates[0]?.productOfferingId === to.id) error('productOfferingId', `The add-on is already on '${to.id}'.`)
   }
 
   /** The offering, if it exists, is AVAILABLE and of the type the item needs; else an error on `productOfferingId`. */

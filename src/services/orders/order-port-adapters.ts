@@ -13,9 +13,9 @@ export function licensePort(licenses: LicenseService): OrderLicenses {
       const view = await licenses.createLicense(tx, ctx, input as unknown as Parameters<LicenseService['createLicense']>[2], path)
       return { licenseId: view.licenseId }
     },
-    async customerOf(ex, tenantId, licenseRef) {
+    async find(ex, tenantId, licenseRef) {
       const view = await licenses.requireLicense(ex, tenantId, parseEntityRef(licenseRef, 'licenseId', 'body')).catch(() => undefined)
-      return view?.customerId ?? undefined
+      return view && { customerId: view.customerId, productOfferingId: view.productOfferingId }
     },
     async change(tx, ctx, licenseRef, input) {
       const view = await licenses.changeLicenseOffering(tx, ctx, parseEntityRef(licenseRef, 'licenseId', 'body'), input as unknown as Parameters<LicenseService['changeLicenseOffering']>[3])

@@ -32,8 +32,8 @@ export interface OrderPorting {
 export interface OrderLicenses {
   /** Creates a license in the fulfilment transaction; answers its id. */
   create(tx: Executor, ctx: RequestContext, input: Record<string, unknown>, path: string): Promise<{ licenseId: string }>
-  /** The license's customer, or undefined when there is no such license. */
-  customerOf(ex: Executor, tenantId: string, licenseRef: string): Promise<string | undefined>
+  /** The license's customer and offering, or undefined when there is no such license. */
+  find(ex: Executor, tenantId: string, licenseRef: string): Promise<{ customerId: string; productOfferingId: string } | undefined>
   change(tx: Executor, ctx: RequestContext, licenseRef: string, input: Record<string, unknown>, path: string): Promise<{ licenseId: string }>
 }
 

@@ -88,6 +88,8 @@ const refused: Case[] = [
   ['a LICENSE_CHANGE of an unknown license', () => ({ type: 'LICENSE_CHANGE', licenseId: UNKNOWN, productOfferingId: PREMIUM }), '/licenseId'],
   ['a LICENSE_CHANGE of another customer’s license', () => ({ type: 'LICENSE_CHANGE', licenseId: other.license.licenseId, productOfferingId: PREMIUM }), '/licenseId'],
   ['a LICENSE_CHANGE to a plan', () => ({ type: 'LICENSE_CHANGE', licenseId: holdings.license.licenseId, productOfferingId: 'mobile-plan-max' }), '/productOfferingId'],
+  ['a LICENSE_CHANGE to the offering it is on', () => ({ type: 'LICENSE_CHANGE', licenseId: holdings.license.licenseId, productOfferingId: holdings.license.productOfferingId }), '/productOfferingId'],
+  ['an ADD_ON_CHANGE to the offering it is on', () => ({ type: 'ADD_ON_CHANGE', subscriptionId: sub(), currentProductOfferingId: 'addon-data-1gb', productOfferingId: 'addon-data-1gb' }), '/productOfferingId'],
   ['an ADD_ON_CHANGE of an add-on the subscription does not have', () => ({ type: 'ADD_ON_CHANGE', subscriptionId: sub(), currentProductOfferingId: 'addon-data-5gb', productOfferingId: 'addon-data-10gb' }), '/currentProductOfferingId'],
   ['an ADD_ON_CHANGE of an unknown subscription add-on', () => ({ type: 'ADD_ON_CHANGE', subscriptionId: sub(), subscriptionAddonId: UNKNOWN, productOfferingId: 'addon-data-10gb' }), '/subscriptionAddonId'],
 ]
@@ -125,6 +127,18 @@ describe('line items checked at once', () => {
     expect(await orderState(t, world, order.orderId)).toEqual(before)
     // Replacing the item that holds them is fine.
     await orderAct(t, world, order.orderId, 'PUT', 'line-items/first', subscriptionItem({ msisdn: number, leaseToken: leased.leaseToken, sim: { esim: true, iccid } }))
+  })
+
+  it('refuses an ADD_ON_CHANGE that does not say which of several attached add-ons it changes', async () => {
+    const line = await makeSubscription(t, world)
+    for (const productOfferingId of ['addon-data-1gb', 'addon-data-5gb']) {
+      const added = await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${line.subscriptionId}/addons`, payload: { productOfferingId } })
+      expect(added.statusCode, added.body).toBe(201)
+    }
+    const order = await makeOrder(t, world)
+    const vague = expectProblem(await orderRequest(t, world, order.orderId, 'POST', 'line-items', { type: 'ADD_ON_CHANGE', subscriptionId: line.subscriptionId, productOfferingId: 'addon-data-10gb' }), 422, 'order.line_item_invalid', '/body/currentProductOfferingId')
+    expect(vague.errors[0].message).toMatch(/2 such add-ons attached/)
+    await orderAct(t, world, order.orderId, 'POST', 'line-items', { type: 'ADD_ON_CHANGE', subscriptionId: line.subscriptionId, currentProductOfferingId: 'addon-data-5gb', productOfferingId: 'addon-data-10gb' }, 201)
   })
 
   it('refuses a SIM of the other kind than the line asks for: an eSIM line gets an eSIM, a physical line a card', async () => {
