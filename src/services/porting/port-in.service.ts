@@ -184,9 +184,10 @@ export class PortInService {
 
   /** Why the tenant cannot port this number in (it has it already, or is porting it), or null. */
   private async numberTaken(ex: Executor, tenantId: string, msisdn: string): Promise<BusinessRuleError | ConflictError | null> {
+    // In use first: a pool number on a live line cannot be leased either, so "lease it" would mislead.
+    if (await this.subscriptions.numberInUse(ex, tenantId, msisdn)) return new BusinessRuleError('porting.number_in_use', `${msisdn} is already the number of one of this tenant's subscriptions.`, { msisdn })
     if (await this.numbers.isPoolNumber(ex, tenantId, msisdn)) return new BusinessRuleError('porting.number_in_pool', `${msisdn} is in this tenant's number pool: lease it instead of porting it in.`, { msisdn })
     if (await ports.findLivePortInOf(ex, tenantId, msisdn)) return numberInProgress(msisdn)
-    if (await this.subscriptions.numberInUse(ex, tenantId, msisdn)) return new BusinessRuleError('porting.number_in_use', `${msisdn} is already the number of one of this tenant's subscriptions.`, { msisdn })
     return null
   }
 }

@@ -66,8 +66,11 @@ describe('port-in line items', () => {
     const line = await makeSubscription(t, world, { msisdn: '+15550001111' })
     expect(await errorOn(line.msisdn)).toEqual([{ path: at, message: expect.stringMatching(/already the number/) }])
     const ported = portableNumber()
-    await orderPortIn(t, world, portInItem(ported, { tempNumber: true }))
+    const { subscription } = await orderPortIn(t, world, portInItem(ported, { tempNumber: true }))
     expect(await errorOn(ported)).toEqual([{ path: at, message: `${ported} is already being ported in.` }])
+    // A pool number on a live line (here the temporary one) is in use, not something to lease.
+    expect(stock.msisdns).toContain(subscription.msisdn)
+    expect(await errorOn(subscription.msisdn)).toEqual([{ path: at, message: expect.stringMatching(/already the number/) }])
   })
 
   it('fail at fulfilment when another order started porting the number since validation', async () => {
