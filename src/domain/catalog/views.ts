@@ -1,6 +1,8 @@
-import type { CyclePeriod } from '../scheduling/calendar.js'
+import type { ChangeTiming, CyclePeriod } from '../scheduling/calendar.js'
+import { toLocalDate } from '../scheduling/calendar.js'
 import { toMajor } from '../shared/money.js'
-import type { ChangePolicy, Compatibility, CustomerType, Offering, OfferingGroup, OfferingPrice, OfferingStatus, PriceType, ProductFeatures, ProductType } from './offering.js'
+import { changeDirection } from './offering.js'
+import type { ChangeDirection, ChangePolicy, Compatibility, CustomerType, Offering, OfferingGroup, OfferingPrice, OfferingStatus, PriceType, ProductFeatures, ProductType } from './offering.js'
 import type { Promotion, PromotionStatus } from './promotion.js'
 import { applyPromotion } from './promotion.js'
 
@@ -255,5 +257,26 @@ export function catalogView(input: { tenantName: string; tenantCreatedAt: Date; 
     metadata: {},
     createdAt: input.tenantCreatedAt,
     updatedAt: new Date(Math.max(...changes.map((d) => d.getTime()))),
+  }
+}
+
+/** An offering an item (plan, add-on, license) could change to, and when that would take effect. */
+export interface ChangeOption {
+  productOfferingId: string
+  productOffering: EmbeddedOfferingView
+  /** INSTANT, or NEXT_RENEWAL (at the end of the item's current billing period). */
+  changeSchedule: 'INSTANT' | 'NEXT_RENEWAL'
+  /** The day it would take effect if asked for now, in the tenant's calendar. */
+  changeScheduleDate: string
+  direction: ChangeDirection
+}
+
+export function changeOption(from: Offering, to: Offering, when: { timing: ChangeTiming; at: Date }, zone: string): ChangeOption {
+  return {
+    productOfferingId: to.id,
+    productOffering: embeddedOfferingView(to),
+    changeSchedule: when.timing === 'IMMEDIATE' ? 'INSTANT' : 'NEXT_RENEWAL',
+    changeScheduleDate: toLocalDate(when.at, zone),
+    direction: changeDirection(from, to),
   }
 }

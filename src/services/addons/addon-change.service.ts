@@ -1,9 +1,9 @@
-import type { ChangeDirection, Offering } from '../../domain/catalog/offering.js'
+import type { Offering } from '../../domain/catalog/offering.js'
 import { addonFits, changeDirection, isTopUp } from '../../domain/catalog/offering.js'
-import type { EmbeddedOfferingView } from '../../domain/catalog/views.js'
-import { embeddedOfferingView } from '../../domain/catalog/views.js'
+import type { ChangeOption } from '../../domain/catalog/views.js'
+import { changeOption } from '../../domain/catalog/views.js'
 import { ATTACHED } from '../../domain/addons/addon.js'
-import { startOfLocalDate, toLocalDate } from '../../domain/scheduling/calendar.js'
+import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
 import { offeringChangeInstant } from '../../domain/scheduling/offering-change.js'
 import { BusinessRuleError } from '../../domain/shared/errors.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
@@ -31,14 +31,6 @@ export interface ChangeAddonInput {
   metadata?: Record<string, unknown>
 }
 
-export interface AddonChangeOption {
-  productOfferingId: string
-  productOffering: EmbeddedOfferingView
-  changeSchedule: 'INSTANT' | 'NEXT_RENEWAL'
-  changeScheduleDate: string
-  direction: ChangeDirection
-}
-
 /**
  * Changing an attached add-on to another offering of its group (seed 001). Upgrades and lateral
  * moves apply now, downgrades at the next renewal of the add-on's own cycle (anchored at its
@@ -57,7 +49,7 @@ export class AddonChangeService {
   ) {}
 
   /** What the add-on on `currentProductOfferingId` (or `subscriptionAddonId`) may change to, and when. */
-  async options(ctx: RequestContext, subscriptionRef: EntityRef, by: { currentProductOfferingId?: string; subscriptionAddonId?: string }): Promise<AddonChangeOption[]> {
+  async options(ctx: RequestContext, subscriptionRef: EntityRef, by: { currentProductOfferingId?: string; subscriptionAddonId?: string }): Promise<ChangeOption[]> {
     const subscription = await this.subscriptions.require(this.db, ctx, subscriptionRef)
     const attached = await addons.addonsOfSubscription(this.db, ctx.tenant.id, subscription.id, ATTACHED)
     const row = attached.find((a) => (by.subscriptionAddonId ? a.id === by.subscriptionAddonId : a.productOfferingId === by.currentProductOfferingId))
@@ -70,13 +62,7 @@ export class AddonChangeService {
       .filter((o) => o.id !== current.id && !isTopUp(o) && addonFits(o, plan) && !atLimit(o, attached, row.id))
       .map((to) => {
         const { timing, at } = when(ctx, row, current, to, now, undefined)
-        return {
-          productOfferingId: to.id,
-          productOffering: embeddedOfferingView(to),
-          changeSchedule: timing === 'IMMEDIATE' ? ('INSTANT' as const) : ('NEXT_RENEWAL' as const),
-          changeScheduleDate: toLocalDate(at, ctx.tenant.timeZone),
-          direction: changeDirection(current, to),
-        }
+        return changeOption(current, to, { timing, at }, ctx.tenant.timeZone)
       })
   }
 

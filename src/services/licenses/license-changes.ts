@@ -1,8 +1,9 @@
 import type { Offering } from '../../domain/catalog/offering.js'
 import { changeDirection } from '../../domain/catalog/offering.js'
-import { embeddedOfferingView } from '../../domain/catalog/views.js'
+import type { ChangeOption } from '../../domain/catalog/views.js'
+import { changeOption } from '../../domain/catalog/views.js'
 import { LICENSE_TARGET, licenseChangeFits, licenseChangeWhen, licenseStatusConflict } from '../../domain/licenses/license.js'
-import { startOfLocalDate, toLocalDate } from '../../domain/scheduling/calendar.js'
+import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
 import { formatEntityRef } from '../../domain/shared/ids.js'
@@ -12,7 +13,6 @@ import * as licenses from '../../persistence/repositories/license.repository.js'
 import type { CatalogService } from '../catalog.service.js'
 import type { RequestContext } from '../context.js'
 import type { ScheduledChange, SchedulingService } from '../scheduling.service.js'
-import type { ChangeOption } from '../subscriptions/plan-change.service.js'
 import type { LicenseLifecycle } from './license-lifecycle.js'
 import { LICENSE_EVENTS } from './license-lifecycle.js'
 import type { LicenseView } from './license-view.js'
@@ -95,13 +95,7 @@ export class LicenseChanges {
       .filter((o) => o.id !== current.id && licenseChangeFits(current, o))
       .map((to) => {
         const { timing, at } = licenseChangeWhen({ status: row.status, anchor: row.billingAnchorAt, from: current, to, now, zone: ctx.tenant.timeZone })
-        return {
-          productOfferingId: to.id,
-          productOffering: embeddedOfferingView(to),
-          changeSchedule: timing === 'IMMEDIATE' ? ('INSTANT' as const) : ('NEXT_RENEWAL' as const),
-          changeScheduleDate: toLocalDate(at, ctx.tenant.timeZone),
-          direction: changeDirection(current, to),
-        }
+        return changeOption(current, to, { timing, at }, ctx.tenant.timeZone)
       })
   }
 

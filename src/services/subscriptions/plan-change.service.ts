@@ -1,8 +1,8 @@
-import type { ChangeDirection, Offering } from '../../domain/catalog/offering.js'
+import type { Offering } from '../../domain/catalog/offering.js'
 import { changeDirection } from '../../domain/catalog/offering.js'
-import type { EmbeddedOfferingView } from '../../domain/catalog/views.js'
-import { embeddedOfferingView } from '../../domain/catalog/views.js'
-import { startOfLocalDate, toLocalDate } from '../../domain/scheduling/calendar.js'
+import type { ChangeOption } from '../../domain/catalog/views.js'
+import { changeOption } from '../../domain/catalog/views.js'
+import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
 import { offeringChangeInstant } from '../../domain/scheduling/offering-change.js'
 import { BusinessRuleError } from '../../domain/shared/errors.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
@@ -18,16 +18,6 @@ import { SUBSCRIPTION_TARGET } from './subscription-kinds.js'
 import type { SubscriptionView } from './subscription-view.js'
 import type { SubscriptionService } from './subscription.service.js'
 import { assertNoCancelBy } from './subscription.service.js'
-
-export interface ChangeOption {
-  productOfferingId: string
-  productOffering: EmbeddedOfferingView
-  /** INSTANT, or NEXT_RENEWAL (at the end of the current billing period). */
-  changeSchedule: 'INSTANT' | 'NEXT_RENEWAL'
-  /** The day it would take effect if asked for now, in the tenant's calendar. */
-  changeScheduleDate: string
-  direction: ChangeDirection
-}
 
 export interface PlanChangeInput {
   productOfferingId: string
@@ -63,13 +53,7 @@ export class PlanChangeService {
       .filter((o) => o.id !== current.id && o.customerType === current.customerType)
       .map((to) => {
         const { timing, at } = this.when(ctx, row, current, to, now, undefined)
-        return {
-          productOfferingId: to.id,
-          productOffering: embeddedOfferingView(to),
-          changeSchedule: timing === 'IMMEDIATE' ? ('INSTANT' as const) : ('NEXT_RENEWAL' as const),
-          changeScheduleDate: toLocalDate(at, ctx.tenant.timeZone),
-          direction: changeDirection(current, to),
-        }
+        return changeOption(current, to, { timing, at }, ctx.tenant.timeZone)
       })
   }
 

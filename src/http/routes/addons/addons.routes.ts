@@ -8,10 +8,9 @@ import type { SubscriptionView } from '../../../services/subscriptions/subscript
 import { problemResponses } from '../../problem.js'
 import { respond } from '../../respond.js'
 import type { App } from '../../types.js'
-import { Subscription, SubscriptionParams } from '../subscriptions/subscriptions.schemas.js'
+import { ChangeOption, Subscription, SubscriptionParams } from '../subscriptions/subscriptions.schemas.js'
 import {
   AddAddonBody,
-  AddonChangeOption,
   AddonChangeOptionsQuery,
   AddonListQuery,
   AddonOption,
@@ -85,7 +84,7 @@ export async function addonRoutes(app: App, { addons, changes }: { addons: Addon
         summary: 'What an attached add-on may change to, and when',
         params: SubscriptionParams,
         querystring: AddonChangeOptionsQuery,
-        response: { 200: Type.Object({ items: Type.Array(AddonChangeOption) }), ...problemResponses(403, 404, 422) },
+        response: { 200: Type.Object({ items: Type.Array(ChangeOption) }), ...problemResponses(403, 404, 422) },
       },
     },
     async (req) => {

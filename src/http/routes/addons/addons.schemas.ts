@@ -83,14 +83,6 @@ export const AddonOption = Type.Object({
   group: Nullable(EmbeddedGroup),
 })
 
-export const AddonChangeOption = Type.Object({
-  productOfferingId: Type.String(),
-  productOffering: EmbeddedProductOffering,
-  changeSchedule: Type.Enum(['INSTANT', 'NEXT_RENEWAL']),
-  changeScheduleDate: CalendarDate(),
-  direction: Type.Enum(['UPGRADE', 'LATERAL', 'DOWNGRADE']),
-})
-
 export const AddonChangeOptionsQuery = Type.Object({
   currentProductOfferingId: Type.Optional(Type.String({ minLength: 1, description: 'The offering of the attached add-on (required unless subscriptionAddonId is given).' })),
   subscriptionAddonId: Type.Optional(Type.String({ format: 'uuid' })),
