@@ -7,3 +7,33 @@ export function invalidImport(what: 'numbers' | 'SIMs', errors: FieldError[]): I
   const more = errors.length > shown.length ? ` (and ${errors.length - shown.length} more)` : ''
   return new InvalidInputError('inventory.invalid_import', `Nothing was imported; the ${what} have problems: ${shown.join('; ')}${more}.`, { count: errors.length }, errors)
 }
+
+type Bad = (field: string, message: string) => void
+
+/**
+ * The frame both inventory imports check rows in: each row an object; its key (`keyOf` answers it
+ * when valid, after reporting what is wrong with it) listed once; then the row's other fields
+ * (`checkRest`) and its `metadata`. Every problem gets its path: `pathOf(3)` is where row 3 lives
+ * (`/body/numbers/3` over HTTP, `/line/5` in a CSV file).
+ */
+export function checkImportRows(
+  rows: readonly unknown[],
+  pathOf: (index: number) => string,
+  key: { field: string; valid: (row: Record<string, unknown>, bad: Bad) => string | undefined },
+  checkRest: (row: Record<string, unknown>, bad: Bad) => void,
+): FieldError[] {
+  const errors: FieldError[] = []
+  const seen = new Map<string, number>()
+  rows.forEach((raw, index) => {
+    const at = pathOf(index)
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return void errors.push({ path: at, message: 'must be an object' })
+    const row = raw as Record<string, unknown>
+    const bad: Bad = (field, message) => errors.push({ path: `${at}/${field}`, message })
+    const value = key.valid(row, bad)
+    if (value !== undefined && seen.has(value)) bad(key.field, `appears more than once (first at ${pathOf(seen.get(value) as number)})`)
+    else if (value !== undefined) seen.set(value, index)
+    checkRest(row, bad)
+    if (row.metadata !== undefined && (typeof row.metadata !== 'object' || row.metadata === null || Array.isArray(row.metadata))) bad('metadata', 'must be an object')
+  })
+  return errors
+}

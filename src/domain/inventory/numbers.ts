@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { FieldError } from '../shared/errors.js'
+import { checkImportRows } from './import.js'
 import { E164 } from '../subscriptions/subscription.js'
 
 export type NumberStatus = 'AVAILABLE' | 'LEASED' | 'ASSIGNED' | 'QUARANTINED'
@@ -37,24 +38,14 @@ export interface NumberImportRow {
  * HTTP, `/line/5` in a CSV file). The HTTP schema checks the same rules; the CLI has only this.
  */
 export function checkNumberRows(rows: readonly unknown[], pathOf: (index: number) => string): FieldError[] {
-  const errors: FieldError[] = []
-  const seen = new Map<string, number>()
-  rows.forEach((raw, index) => {
-    const at = pathOf(index)
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return void errors.push({ path: at, message: 'must be an object' })
-    const row = raw as Record<string, unknown>
-    if (typeof row.msisdn !== 'string' || !e164.test(row.msisdn)) errors.push({ path: `${at}/msisdn`, message: 'must be an E.164 number (+ then 8-15 digits)' })
-    else if (seen.has(row.msisdn)) errors.push({ path: `${at}/msisdn`, message: `appears more than once (first at ${pathOf(seen.get(row.msisdn) as number)})` })
-    else seen.set(row.msisdn, index)
-    if (typeof row.type !== 'string' || !numberType.test(row.type)) errors.push({ path: `${at}/type`, message: 'must be 2-20 upper-case letters, digits or underscores, starting with a letter (CELL, DATA, M2M …)' })
-    if (row.grade !== undefined && !(Number.isInteger(row.grade) && (row.grade as number) >= 0 && (row.grade as number) <= MAX_GRADE)) {
-      errors.push({ path: `${at}/grade`, message: `must be an integer from 0 to ${MAX_GRADE}` })
-    }
-    if (row.metadata !== undefined && (typeof row.metadata !== 'object' || row.metadata === null || Array.isArray(row.metadata))) {
-      errors.push({ path: `${at}/metadata`, message: 'must be an object' })
-    }
+  const msisdn = (row: Record<string, unknown>, bad: (field: string, message: string) => void) => {
+    if (typeof row.msisdn === 'string' && e164.test(row.msisdn)) return row.msisdn
+    bad('msisdn', 'must be an E.164 number (+ then 8-15 digits)')
+  }
+  return checkImportRows(rows, pathOf, { field: 'msisdn', valid: msisdn }, (row, bad) => {
+    if (typeof row.type !== 'string' || !numberType.test(row.type)) bad('type', 'must be 2-20 upper-case letters, digits or underscores, starting with a letter (CELL, DATA, M2M …)')
+    if (row.grade !== undefined && !(Number.isInteger(row.grade) && (row.grade as number) >= 0 && (row.grade as number) <= MAX_GRADE)) bad('grade', `must be an integer from 0 to ${MAX_GRADE}`)
   })
-  return errors
 }
 
 /** The tenant's quarantine length in days: its setting when it is a whole number ≥ 0, else 90. */

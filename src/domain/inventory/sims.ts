@@ -1,4 +1,5 @@
 import type { FieldError } from '../shared/errors.js'
+import { checkImportRows } from './import.js'
 
 export type SimType = 'PHYSICAL' | 'ESIM'
 export const SIM_TYPES: readonly SimType[] = ['PHYSICAL', 'ESIM']
@@ -77,17 +78,12 @@ export interface SimImportRow {
  * `checkNumberRows`). Messages never repeat a PUK or PIN value.
  */
 export function checkSimRows(rows: readonly unknown[], pathOf: (index: number) => string): FieldError[] {
-  const errors: FieldError[] = []
-  const seen = new Map<string, number>()
-  rows.forEach((raw, index) => {
-    const at = pathOf(index)
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return void errors.push({ path: at, message: 'must be an object' })
-    const row = raw as Record<string, unknown>
-    const bad = (field: string, message: string) => errors.push({ path: `${at}/${field}`, message })
+  const iccidOf = (row: Record<string, unknown>, bad: (field: string, message: string) => void) => {
     if (typeof row.iccid !== 'string' || !iccid.test(row.iccid)) bad('iccid', 'must be 18-22 digits')
     else if (!luhnValid(row.iccid)) bad('iccid', 'fails its Luhn check digit')
-    else if (seen.has(row.iccid)) bad('iccid', `appears more than once (first at ${pathOf(seen.get(row.iccid) as number)})`)
-    else seen.set(row.iccid, index)
+    else return row.iccid
+  }
+  return checkImportRows(rows, pathOf, { field: 'iccid', valid: iccidOf }, (row, bad) => {
     if (!SIM_TYPES.includes(row.type as SimType)) bad('type', 'must be PHYSICAL or ESIM')
     if (row.status !== undefined && !IMPORT_STATUSES.includes(row.status as SimStatus)) bad('status', 'must be AVAILABLE or BRAND_RESERVED')
     if (row.imsi !== undefined && (typeof row.imsi !== 'string' || !imsi.test(row.imsi))) bad('imsi', 'must be 6-15 digits')
@@ -96,7 +92,5 @@ export function checkSimRows(rows: readonly unknown[], pathOf: (index: number) =
     else if (row.lpa !== undefined && (typeof row.lpa !== 'string' || !lpa.test(row.lpa))) bad('lpa', 'must be an activation code: 1$<SM-DP+ address>$<matching id>')
     for (const field of ['puk1', 'puk2'] as const) if (row[field] !== undefined && (typeof row[field] !== 'string' || !puk.test(row[field]))) bad(field, 'must be 8 digits')
     if (row.pin !== undefined && (typeof row.pin !== 'string' || !pin.test(row.pin))) bad('pin', 'must be 4-8 digits')
-    if (row.metadata !== undefined && (typeof row.metadata !== 'object' || row.metadata === null || Array.isArray(row.metadata))) bad('metadata', 'must be an object')
   })
-  return errors
 }
