@@ -109,8 +109,8 @@ export class NumberPoolService {
   }
 
   /** Assigns a leased number to a subscription (ASSIGNED); the lease no longer holds it. Same 422s as `assertLeased`. */
-  async assignLeased(tx: Executor, ctx: RequestContext, input: { msisdn: string; leaseToken: string; subscriptionId: string }): Promise<void> {
-    await this.leasedNumber(tx, ctx, input.msisdn, input.leaseToken, undefined, true)
+  async assignLeased(tx: Executor, ctx: RequestContext, input: { msisdn: string; leaseToken: string; subscriptionId: string }, path?: string): Promise<void> {
+    await this.leasedNumber(tx, ctx, input.msisdn, input.leaseToken, path, true)
     await this.assign(tx, ctx, input.msisdn, input.subscriptionId)
   }
 

@@ -119,9 +119,9 @@ export class SubscriptionService {
     }
     return this.uow.write(ctx, async (tx) => {
       const line = { subscriptionId: input.id ?? newId(), msisdn: input.msisdn, leaseToken: input.leaseToken, sim: input.sim }
-      await this.inventory?.claim(tx, ctx, line)
+      const claimed = await this.inventory?.claim(tx, ctx, line)
       const view = await this.createIn(tx, ctx, { ...input, id: line.subscriptionId })
-      await this.inventory?.settle(tx, ctx, line)
+      if (claimed) await this.inventory?.settle(tx, ctx, line, claimed)
       return view
     })
   }
