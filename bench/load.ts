@@ -15,7 +15,12 @@ export interface Measurement {
 }
 
 /** Drives `request` at `url` from `connections` keep-alive connections for `seconds`. */
-export async function measure(url: string, request: Request, seconds: number, connections: number): Promise<Measurement> {
+export async function measure(
+  url: string,
+  request: Request,
+  seconds: number,
+  connections: number,
+): Promise<Measurement> {
   const loadAvg = loadavg()[0] ?? 0
   const result = await autocannon({ url, connections, duration: seconds, requests: [request] })
   return {
@@ -31,7 +36,9 @@ export async function measure(url: string, request: Request, seconds: number, co
 
 /** Sends one request (after its `setupRequest`) with fetch: the status and body, for checks and traces. */
 export async function sendOnce(url: string, request: Request): Promise<{ status: number; body: string }> {
-  const prepared = request.setupRequest ? request.setupRequest({ ...request, headers: { ...request.headers } }, {}) : request
+  const prepared = request.setupRequest
+    ? request.setupRequest({ ...request, headers: { ...request.headers } }, {})
+    : request
   const response = await fetch(`${url}${prepared.path ?? '/'}`, {
     method: prepared.method ?? 'GET',
     headers: prepared.headers ?? {},

@@ -5,7 +5,10 @@ import ts from 'typescript'
 import { ROOT } from './processes.js'
 
 /** Creates an empty database on the server of `adminUrl`; answers its URL and how to drop it. */
-export async function createDatabase(adminUrl: string, name: string): Promise<{ url: string; serverVersion: string; drop(): Promise<void> }> {
+export async function createDatabase(
+  adminUrl: string,
+  name: string,
+): Promise<{ url: string; serverVersion: string; drop(): Promise<void> }> {
   const onAdmin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: adminUrl })
     await client.connect()
@@ -35,7 +38,9 @@ export async function createDatabase(adminUrl: string, name: string): Promise<{ 
  */
 export function compileBench(outDir: string): void {
   const benchDir = join(ROOT, 'bench')
-  const sources = (readdirSync(benchDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('results'))
+  const sources = (readdirSync(benchDir, { recursive: true }) as string[]).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('results'),
+  )
   for (const file of sources) {
     const { outputText } = ts.transpileModule(readFileSync(join(benchDir, file), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },

@@ -23,7 +23,12 @@ export interface Server {
  * Starts `node <args>` as a server of its own on a free port, its stdout (the logs) going to
  * `logFile`, and waits until GET /healthz answers.
  */
-export async function startServer(name: string, args: string[], env: Record<string, string>, logFile: string): Promise<Server> {
+export async function startServer(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  logFile: string,
+): Promise<Server> {
   const port = await freePort()
   const log = openSync(logFile, 'w')
   const child = spawn(process.execPath, args, {
@@ -70,8 +75,12 @@ export async function startServer(name: string, args: string[], env: Record<stri
     },
   }
   for (const started = performance.now(); performance.now() - started < 60_000; await sleep(200)) {
-    if (exitCode !== undefined) throw new Error(`${name} exited (code ${exitCode}) before it was ready:\n${stderr.slice(-4000)}`)
-    const ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false)
+    if (exitCode !== undefined)
+      throw new Error(`${name} exited (code ${exitCode}) before it was ready:\n${stderr.slice(-4000)}`)
+    const ready = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (ready) return server
   }
   await server.stop()
@@ -80,7 +89,10 @@ export async function startServer(name: string, args: string[], env: Record<stri
 
 /** Runs the built Openline CLI as an operator would and parses its `--json` output. */
 export async function openlineCli<T>(args: string[], env: Record<string, string>): Promise<T> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['dist/cli/main.js', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } })
+  const { stdout } = await promisify(execFile)(process.execPath, ['dist/cli/main.js', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  })
   return JSON.parse(stdout) as T
 }
 

@@ -49,7 +49,11 @@ export function summarise(scenarios: { name: string; roundTrips: string }[], run
         cpuUsPerRequest: Math.round(mean(of.map((r) => r.cpuUsPerRequest))),
       }
     }
-    const figures = { openline: figuresOf('openline'), baseline: figuresOf('baseline'), 'openline-info': figuresOf('openline-info') }
+    const figures = {
+      openline: figuresOf('openline'),
+      baseline: figuresOf('baseline'),
+      'openline-info': figuresOf('openline-info'),
+    }
     return {
       scenario: name,
       roundTrips,
@@ -68,22 +72,51 @@ const table = (header: string[], rows: (string | number)[][]): string =>
   [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n')
 const percent = (fraction: number): string => `${Math.round(fraction * 100)}%`
 
-export function markdown(summaries: ScenarioSummary[], memory: Record<TargetName, { rssMb: number; peakRssMb: number }>, setting: string): string {
+export function markdown(
+  summaries: ScenarioSummary[],
+  memory: Record<TargetName, { rssMb: number; peakRssMb: number }>,
+  setting: string,
+): string {
   const ratios = table(
     ['Scenario', 'Throughput, Openline / bare', 'p99, Openline / bare', 'CPU per request, Openline / bare'],
     summaries.map((s) => [s.scenario, s.throughputRatio.toFixed(2), s.p99Ratio.toFixed(2), s.cpuRatio.toFixed(2)]),
   )
   const absolute = table(
-    ['Scenario', 'Openline req/s', 'bare req/s', 'Openline p50 / p99 (ms)', 'bare p50 / p99 (ms)', 'CPU µs per request, Openline / bare'],
+    [
+      'Scenario',
+      'Openline req/s',
+      'bare req/s',
+      'Openline p50 / p99 (ms)',
+      'bare p50 / p99 (ms)',
+      'CPU µs per request, Openline / bare',
+    ],
     summaries.map(({ scenario, figures: { openline: o, baseline: b } }) => [
-      scenario, o.reqPerSec, b.reqPerSec, `${o.p50Ms} / ${o.p99Ms}`, `${b.p50Ms} / ${b.p99Ms}`, `${o.cpuUsPerRequest} / ${b.cpuUsPerRequest}`,
+      scenario,
+      o.reqPerSec,
+      b.reqPerSec,
+      `${o.p50Ms} / ${o.p99Ms}`,
+      `${b.p50Ms} / ${b.p99Ms}`,
+      `${o.cpuUsPerRequest} / ${b.cpuUsPerRequest}`,
     ]),
   )
   const logging = table(
-    ['Scenario', 'LOG_LEVEL=warn req/s', 'LOG_LEVEL=info req/s', 'throughput lost', 'p99 warn / info (ms)', 'CPU µs per request warn / info', 'CPU added'],
+    [
+      'Scenario',
+      'LOG_LEVEL=warn req/s',
+      'LOG_LEVEL=info req/s',
+      'throughput lost',
+      'p99 warn / info (ms)',
+      'CPU µs per request warn / info',
+      'CPU added',
+    ],
     summaries.map(({ scenario, figures: f, loggingCost, loggingCpuCost }) => [
-      scenario, f.openline.reqPerSec, f['openline-info'].reqPerSec, percent(loggingCost), `${f.openline.p99Ms} / ${f['openline-info'].p99Ms}`,
-      `${f.openline.cpuUsPerRequest} / ${f['openline-info'].cpuUsPerRequest}`, percent(loggingCpuCost),
+      scenario,
+      f.openline.reqPerSec,
+      f['openline-info'].reqPerSec,
+      percent(loggingCost),
+      `${f.openline.p99Ms} / ${f['openline-info'].p99Ms}`,
+      `${f.openline.cpuUsPerRequest} / ${f['openline-info'].cpuUsPerRequest}`,
+      percent(loggingCpuCost),
     ]),
   )
   const rss = table(
@@ -91,6 +124,9 @@ export function markdown(summaries: ScenarioSummary[], memory: Record<TargetName
     TARGETS.map((t) => [t, memory[t].rssMb, memory[t].peakRssMb]),
   )
   const failed = summaries.filter((s) => s.failures > 0)
-  const warning = failed.length > 0 ? `\n**Warning**: runs with non-2xx answers or errors in ${failed.map((s) => s.scenario).join(', ')}.\n` : ''
+  const warning =
+    failed.length > 0
+      ? `\n**Warning**: runs with non-2xx answers or errors in ${failed.map((s) => s.scenario).join(', ')}.\n`
+      : ''
   return [`${setting}\n`, ratios, '', absolute, '', logging, '', rss, warning].join('\n')
 }

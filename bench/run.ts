@@ -47,9 +47,11 @@ const cleanups: (() => Promise<unknown>)[] = []
 let cleaning: Promise<void> | undefined
 const cleanup = (): Promise<void> =>
   (cleaning ??= (async () => {
-    for (const step of cleanups.reverse()) await step().catch((error: unknown) => log(`cleanup failed: ${String(error)}`))
+    for (const step of cleanups.reverse())
+      await step().catch((error: unknown) => log(`cleanup failed: ${String(error)}`))
   })())
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)))
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanup().finally(() => process.exit(130)))
 
 async function main(): Promise<void> {
   const startedAt = new Date()
@@ -67,10 +69,21 @@ async function main(): Promise<void> {
 
   const trace = settings.trace ? ['--import', join(work, 'js', 'sql-trace.js')] : []
   const profile = (name: TargetName) =>
-    settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles')}`, `--cpu-prof-name=${name}-${process.pid}.cpuprofile`] : []
+    settings.profile
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles')}`,
+          `--cpu-prof-name=${name}-${process.pid}.cpuprofile`,
+        ]
+      : []
   const openline = ['dist/cli/main.js', 'serve', ...(settings.trace ? ['--no-worker'] : [])]
   const start = async (name: TargetName, args: string[], extra: Record<string, string>) => {
-    const server = await startServer(name, [...trace, ...profile(name), ...args], { ...env, ...extra }, join(work, `${name}.log`))
+    const server = await startServer(
+      name,
+      [...trace, ...profile(name), ...args],
+      { ...env, ...extra },
+      join(work, `${name}.log`),
+    )
     cleanups.push(() => server.stop())
     return server
   }
@@ -84,7 +97,8 @@ async function main(): Promise<void> {
 
   const runs: Run[] = []
   for (const scenario of selected) {
-    for (const target of TARGETS) await measure(servers[target].url, scenario.request(fixture), settings.warmup, settings.connections)
+    for (const target of TARGETS)
+      await measure(servers[target].url, scenario.request(fixture), settings.warmup, settings.connections)
     for (let round = 1; round <= settings.rounds; round++) {
       for (const target of round % 2 === 1 ? TARGETS : [...TARGETS].reverse()) {
         const server = servers[target]
@@ -93,15 +107,26 @@ async function main(): Promise<void> {
         const cpuUsPerRequest = Math.round(((server.cpuMs() - cpuBefore) * 1000) / Math.max(measured.requests, 1))
         const run = { scenario: scenario.name, target, round, ...measured, cpuUsPerRequest }
         runs.push(run)
-        log(`${scenario.name}  round ${round}  ${target.padEnd(13)} ${run.reqPerSec} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms` +
-          `  CPU ${cpuUsPerRequest} µs/req  non-2xx ${run.non2xx}  errors ${run.errors}  (load ${run.loadAvg})`)
+        log(
+          `${scenario.name}  round ${round}  ${target.padEnd(13)} ${run.reqPerSec} req/s  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms` +
+            `  CPU ${cpuUsPerRequest} µs/req  non-2xx ${run.non2xx}  errors ${run.errors}  (load ${run.loadAvg})`,
+        )
       }
     }
   }
 
-  const memory = Object.fromEntries(TARGETS.map((t) => [t, servers[t].memory()])) as Record<TargetName, { rssMb: number; peakRssMb: number }>
+  const memory = Object.fromEntries(TARGETS.map((t) => [t, servers[t].memory()])) as Record<
+    TargetName,
+    { rssMb: number; peakRssMb: number }
+  >
   const summaries = summarise(selected, runs)
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, postgres: database.serverVersion, loadAvgAtEnd: loadavg()[0] ?? 0 }
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    postgres: database.serverVersion,
+    loadAvgAtEnd: loadavg()[0] ?? 0,
+  }
   const setting =
     `${settings.duration} s per run after a ${settings.warmup} s warm-up, ${settings.connections} connections, ${settings.rounds} rounds in alternating order; ` +
     `${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${runs[0]?.loadAvg ?? '?'} at the start, ${machine.loadAvgAtEnd.toFixed(2)} at the end.`
@@ -113,7 +138,10 @@ async function main(): Promise<void> {
   const adminUrl = new URL(settings.adminUrl)
   adminUrl.password = ''
   const recorded = { ...settings, adminUrl: adminUrl.toString() }
-  writeFileSync(file, `${JSON.stringify({ startedAt, finishedAt: new Date(), machine, settings: recorded, summaries, memory, runs }, null, 2)}\n`)
+  writeFileSync(
+    file,
+    `${JSON.stringify({ startedAt, finishedAt: new Date(), machine, settings: recorded, summaries, memory, runs }, null, 2)}\n`,
+  )
   log(`\nResults written to ${file}`)
 }
 
@@ -121,7 +149,8 @@ async function main(): Promise<void> {
 async function check(scenario: Scenario, fixture: Fixture, servers: Record<TargetName, Server>): Promise<void> {
   for (const target of TARGETS) {
     const { status, body } = await sendOnce(servers[target].url, scenario.request(fixture))
-    if (status !== scenario.expectedStatus) throw new Error(`${target} answered ${status} to ${scenario.name} (expected ${scenario.expectedStatus}): ${body}`)
+    if (status !== scenario.expectedStatus)
+      throw new Error(`${target} answered ${status} to ${scenario.name} (expected ${scenario.expectedStatus}): ${body}`)
   }
 }
 
@@ -133,7 +162,10 @@ async function traceSql(fixture: Fixture, servers: Record<TargetName, Server>): 
       servers[target].takeStderr()
       await sendOnce(servers[target].url, scenario.request(fixture))
       await sleep(200)
-      const statements = servers[target].takeStderr().split('\n').filter((line) => line.startsWith('[sql] '))
+      const statements = servers[target]
+        .takeStderr()
+        .split('\n')
+        .filter((line) => line.startsWith('[sql] '))
       process.stdout.write(`\n${scenario.name} on ${target}:\n${statements.map((s) => `  ${s.slice(6)}`).join('\n')}\n`)
     }
   }

@@ -20,13 +20,20 @@ describe('loadConfig', () => {
   it('lists every bad variable in one error', () => {
     let error: unknown
     try {
-      loadConfig({ PORT: '99999', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', OPENLINE_WORKER_POLL_MS: 'soon', OPENLINE_V2_JWT_SECRET: 'short' })
+      loadConfig({
+        PORT: '99999',
+        DATABASE_URL: 'mysql://x',
+        LOG_LEVEL: 'loud',
+        OPENLINE_WORKER_POLL_MS: 'soon',
+        OPENLINE_V2_JWT_SECRET: 'short',
+      })
     } catch (e) {
       error = e
     }
     expect(error).toBeInstanceOf(ConfigError)
     const problems = (error as ConfigError).problems.join('\n')
-    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'OPENLINE_WORKER_POLL_MS', 'OPENLINE_V2_JWT_SECRET']) expect(problems).toContain(name)
+    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'OPENLINE_WORKER_POLL_MS', 'OPENLINE_V2_JWT_SECRET'])
+      expect(problems).toContain(name)
     expect((error as ConfigError).problems).toHaveLength(5)
   })
 })

@@ -3,8 +3,7 @@
  * variable, so an operator fixes them all in one go. It is pure: tests pass their own env.
  */
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize: number }
-  | { kind: 'pglite'; dataDir: string | 'memory:' }
+  { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string | 'memory:' }
 
 export interface Config {
   database: DatabaseConfig
@@ -71,12 +70,14 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:'])
   const poolSize = int('DATABASE_POOL_SIZE', 10, 1, 1000)
   const logLevel = (read('LOG_LEVEL') ?? 'info') as LogLevel
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`)
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`)
   const host = read('HOST') ?? '127.0.0.1'
   const port = int('PORT', 8080, 0, 65535)
   const publicUrl = url('OPENLINE_PUBLIC_URL', ['http:', 'https:'])
   const jwtSecret = read('OPENLINE_V2_JWT_SECRET')
-  if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push('OPENLINE_V2_JWT_SECRET must be at least 32 characters')
+  if (jwtSecret !== undefined && jwtSecret.length < 32)
+    problems.push('OPENLINE_V2_JWT_SECRET must be at least 32 characters')
   const jwksUrl = url('OPENLINE_V2_JWKS_URL', ['http:', 'https:'])
   const audience = read('OPENLINE_V2_JWT_AUDIENCE')
 
@@ -97,7 +98,12 @@ export function loadConfig(env: Env = process.env): Config {
     v2: {
       jwtSecret,
       jwksUrl,
-      jwtAudience: audience ? audience.split(',').map((a) => a.trim()).filter(Boolean) : undefined,
+      jwtAudience: audience
+        ? audience
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean)
+        : undefined,
       jwtIssuer: read('OPENLINE_V2_JWT_ISSUER'),
     },
   }

@@ -100,30 +100,83 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const subscriptionLifecycle = new SubscriptionLifecycle(catalog, scheduling, timeline, events, subscriptionViews)
   scheduling.register(SUBSCRIPTION_TARGET, subscriptionLifecycle)
   parties.useSubscriptionLookup(subscriptionLookup)
-  const subscriptions = new SubscriptionService(db, uow, catalog, parties, scheduling, subscriptionLifecycle, subscriptionViews, timeline)
+  const subscriptions = new SubscriptionService(
+    db,
+    uow,
+    catalog,
+    parties,
+    scheduling,
+    subscriptionLifecycle,
+    subscriptionViews,
+    timeline,
+  )
   const planChanges = new PlanChangeService(uow, catalog, scheduling, subscriptionLifecycle, subscriptions, db)
   const addonViews = new AddonViews(catalog, scheduling)
   const addonLifecycle = new AddonLifecycle(catalog, scheduling, timeline, events, addonViews, subscriptionLifecycle)
   scheduling.register(ADDON_TARGET, addonLifecycle)
   subscriptionLifecycle.listen(addonLifecycle.subscriptionListener())
-  const addons = new AddonService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addonViews)
-  const addonChanges = new AddonChangeService(db, uow, catalog, scheduling, subscriptions, subscriptionLifecycle, addonLifecycle, addons)
+  const addons = new AddonService(
+    db,
+    uow,
+    catalog,
+    scheduling,
+    subscriptions,
+    subscriptionLifecycle,
+    addonLifecycle,
+    addonViews,
+  )
+  const addonChanges = new AddonChangeService(
+    db,
+    uow,
+    catalog,
+    scheduling,
+    subscriptions,
+    subscriptionLifecycle,
+    addonLifecycle,
+    addons,
+  )
   // Tenants with a network provider provision add-ons through jobs; the others activate at once.
   const networkProviders = new NetworkProviders(clock)
   addonLifecycle.useProvisioner(new QueuedAddonProvisioner(networkProviders, queue))
-  const provisioning = new ProvisioningService(db, clock, tenants, catalog, subscriptions, networkProviders, addonLifecycle, queue, timeline)
+  const provisioning = new ProvisioningService(
+    db,
+    clock,
+    tenants,
+    catalog,
+    subscriptions,
+    networkProviders,
+    addonLifecycle,
+    queue,
+    timeline,
+  )
   const provisioningRetry = new ProvisioningRetryService(uow, subscriptions, queue, timeline, addonViews)
   const topups = new TopupService(db, uow, catalog, subscriptions, events, timeline)
   const licenseViews = new LicenseViews(catalog, parties, subscriptions, scheduling)
   const licenseLifecycle = new LicenseLifecycle(catalog, scheduling, timeline, events, licenseViews)
   scheduling.register(LICENSE_TARGET, licenseLifecycle)
   // A license assigned to a subscription ends with it.
-  subscriptionLifecycle.listen({ ended: (tx, ctx, subscription, at) => licenseLifecycle.subscriptionEnded(tx, ctx, subscription, at) })
+  subscriptionLifecycle.listen({
+    ended: (tx, ctx, subscription, at) => licenseLifecycle.subscriptionEnded(tx, ctx, subscription, at),
+  })
   const licenseChanges = new LicenseChanges(db, catalog, scheduling, licenseLifecycle)
-  const licenses = new LicenseService(db, uow, clock, catalog, parties, subscriptions, scheduling, licenseLifecycle, licenseViews, timeline, licenseChanges)
+  const licenses = new LicenseService(
+    db,
+    uow,
+    clock,
+    catalog,
+    parties,
+    subscriptions,
+    scheduling,
+    licenseLifecycle,
+    licenseViews,
+    timeline,
+    licenseChanges,
+  )
   const numberPool = new NumberPoolService(db, uow, clock, queue, tenants)
   const sims = new SimService(db, uow, events)
-  subscriptions.useInventory(directLineInventory(numberPool, sims, (ex, tenantId, msisdn) => subscriptions.numberInUse(ex, tenantId, msisdn)))
+  subscriptions.useInventory(
+    directLineInventory(numberPool, sims, (ex, tenantId, msisdn) => subscriptions.numberInUse(ex, tenantId, msisdn)),
+  )
   const esim = new EsimService(uow, subscriptions, sims, events)
   // A subscription that ends gives its pool number back (into quarantine) and uses up its SIM.
   subscriptionLifecycle.listen(numberPool.subscriptionListener())
@@ -132,22 +185,73 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const portingProviders = new PortingProviders(clock)
   const portInRecords = new PortInRecords(events, timeline, subscriptionLifecycle)
   const portIns = new PortInService(db, uow, subscriptions, numberPool, portingProviders, queue, portInRecords)
-  const portInProgress = new PortInProgress(db, clock, tenants, subscriptions, subscriptionLifecycle, numberPool, portingProviders, queue, portInRecords)
+  const portInProgress = new PortInProgress(
+    db,
+    clock,
+    tenants,
+    subscriptions,
+    subscriptionLifecycle,
+    numberPool,
+    portingProviders,
+    queue,
+    portInRecords,
+  )
   subscriptionViews.usePorting(portIns.summaries)
   subscriptionLifecycle.listen(portIns.subscriptionListener())
-  const orderPorts: OrderPorts = { inventory: inventoryPort(numberPool, sims), porting: portingPort(portIns), licenses: licensePort(licenses), topups: topupPort(topups) }
+  const orderPorts: OrderPorts = {
+    inventory: inventoryPort(numberPool, sims),
+    porting: portingPort(portIns),
+    licenses: licensePort(licenses),
+    topups: topupPort(topups),
+  }
   const orderChecks = new LineItemChecks(catalog, subscriptions, orderPorts, parties)
   const orderPricer = new OrderPricer(catalog)
   const orderViews = new OrderViews(catalog, parties, users, orderChecks, orderPricer)
   const orders = new OrderService(db, uow, parties, users, orderChecks, orderPricer, orderViews, events, queue)
-  const orderFulfilment = new OrderFulfilment({ db, clock, tenants, orders, catalog, parties, subscriptions, planChanges, addons, addonChanges, ports: orderPorts })
+  const orderFulfilment = new OrderFulfilment({
+    db,
+    clock,
+    tenants,
+    orders,
+    catalog,
+    parties,
+    subscriptions,
+    planChanges,
+    addons,
+    addonChanges,
+    ports: orderPorts,
+  })
   const addonRecords = new AddonRecords(db, subscriptions, addonViews, scheduling, catalog)
   const v2Addons = new V2AddonService(addons, addonRecords)
   const v2Tokens = new V2TokenVerifier(config.v2, clock)
   const services: Services = {
-    ...{ database, db, clock, logger, uow, queue, tenants, tenantSettings, apiKeys, idempotency, events, timeline, scheduling, testClock },
+    ...{
+      database,
+      db,
+      clock,
+      logger,
+      uow,
+      queue,
+      tenants,
+      tenantSettings,
+      apiKeys,
+      idempotency,
+      events,
+      timeline,
+      scheduling,
+      testClock,
+    },
     ...{ catalog, customers, customerUsers, users, subscribers, parties },
-    ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges, addonRecords },
+    ...{
+      subscriptionLifecycle,
+      subscriptions,
+      planChanges,
+      addonViews,
+      addonLifecycle,
+      addons,
+      addonChanges,
+      addonRecords,
+    },
     ...{ topups, licenseLifecycle, licenses },
     ...{ orderPorts, orders, orderFulfilment },
     ...{ numberPool, sims, esim },
@@ -211,7 +315,10 @@ export type Services = {
 
 let workerSeq = 0
 
-export function createWorker(services: Services, options: { batchSize?: number; pollIntervalMs?: number; workerId?: string } = {}): Worker {
+export function createWorker(
+  services: Services,
+  options: { batchSize?: number; pollIntervalMs?: number; workerId?: string } = {},
+): Worker {
   return new Worker({
     db: services.db,
     clock: services.clock,

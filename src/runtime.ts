@@ -19,7 +19,11 @@ export interface Runtime {
  * The one path every entry point takes: config → database (migrated unless told not to) → services.
  * `serve`, `worker` and each CLI command open the database through it.
  */
-export async function openRuntime(config: Config, logger: Logger, options: { migrate?: boolean; clock?: Clock } = {}): Promise<Runtime> {
+export async function openRuntime(
+  config: Config,
+  logger: Logger,
+  options: { migrate?: boolean; clock?: Clock } = {},
+): Promise<Runtime> {
   const database = await createDatabase(config.database)
   try {
     if (options.migrate ?? true) {

@@ -32,7 +32,9 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
   const vacuum =
     database.kind === 'pglite'
       ? setInterval(() => {
-          database.scripts.exec('VACUUM (ANALYZE)').catch((error: unknown) => logger.warn({ err: error }, 'vacuum failed'))
+          database.scripts
+            .exec('VACUUM (ANALYZE)')
+            .catch((error: unknown) => logger.warn({ err: error }, 'vacuum failed'))
         }, config.vacuumIntervalMs)
       : undefined
   vacuum?.unref()
@@ -67,17 +69,30 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
   process.once('SIGINT', () => void shutdown('SIGINT'))
 }
 
-function printBanner(input: { base: string; embedded: boolean; dataDir: string; demo: Awaited<ReturnType<typeof ensureDemo>> | undefined }): void {
+function printBanner(input: {
+  base: string
+  embedded: boolean
+  dataDir: string
+  demo: Awaited<ReturnType<typeof ensureDemo>> | undefined
+}): void {
   const lines = [
     '',
     `Openline is running on ${input.embedded ? `its embedded database (${input.dataDir})` : 'PostgreSQL'}.`,
-    ...(input.embedded ? ['  Embedded mode is for trying and developing. Use PostgreSQL (DATABASE_URL) in production.'] : []),
+    ...(input.embedded
+      ? ['  Embedded mode is for trying and developing. Use PostgreSQL (DATABASE_URL) in production.']
+      : []),
     `  API:   ${input.base}`,
     `  Docs:  ${input.base}/docs`,
   ]
   if (input.demo?.apiKey) {
-    lines.push(`  Demo API key (sandbox tenant 'demo'${input.demo.created ? ', just created' : ''}): ${input.demo.apiKey}`)
-    if (input.demo.keyFile) lines.push(`  Saved in ${input.demo.keyFile}. Try:`, `    curl -H "X-Api-Key: $(cat ${input.demo.keyFile})" ${input.base}/api-keys`)
+    lines.push(
+      `  Demo API key (sandbox tenant 'demo'${input.demo.created ? ', just created' : ''}): ${input.demo.apiKey}`,
+    )
+    if (input.demo.keyFile)
+      lines.push(
+        `  Saved in ${input.demo.keyFile}. Try:`,
+        `    curl -H "X-Api-Key: $(cat ${input.demo.keyFile})" ${input.base}/api-keys`,
+      )
   }
   process.stderr.write(`${lines.join('\n')}\n\n`)
 }

@@ -28,7 +28,8 @@ const SCOPES = ['read', 'write', 'admin']
  */
 export const createApiKey: Scenario = {
   name: 'POST /api-keys (idempotent)',
-  roundTrips: 'claim transaction (BEGIN, INSERT … ON CONFLICT DO NOTHING, COMMIT) + write transaction (BEGIN, INSERT, UPDATE, COMMIT)',
+  roundTrips:
+    'claim transaction (BEGIN, INSERT … ON CONFLICT DO NOTHING, COMMIT) + write transaction (BEGIN, INSERT, UPDATE, COMMIT)',
   expectedStatus: 201,
   request(fixture) {
     const run = randomUUID().slice(0, 8)
@@ -52,9 +53,27 @@ export const createApiKey: Scenario = {
       if (typeof key !== 'string') return reply.code(400).send({ error: 'X-Idempotency-Key is required' })
       const now = new Date()
       const claimToken = uuidv7()
-      const claim = [tenantId, key, 'in_progress', 'POST', '/api-keys', EMPTY_PARAMS_HASH, sha256(JSON.stringify(req.body ?? null)), claimToken]
+      const claim = [
+        tenantId,
+        key,
+        'in_progress',
+        'POST',
+        '/api-keys',
+        EMPTY_PARAMS_HASH,
+        sha256(JSON.stringify(req.body ?? null)),
+        claimToken,
+      ]
       const claimed = await transaction(pool, async (client) => {
-        const { rowCount } = await client.query(INSERT_CLAIM, [...claim, new Date(now.getTime() + 60_000), null, null, null, now, null, new Date(now.getTime() + 86_400_000)])
+        const { rowCount } = await client.query(INSERT_CLAIM, [
+          ...claim,
+          new Date(now.getTime() + 60_000),
+          null,
+          null,
+          null,
+          now,
+          null,
+          new Date(now.getTime() + 86_400_000),
+        ])
         return rowCount === 1
       })
       if (!claimed) return reply.code(409).send({ error: 'idempotency key in use' })
@@ -62,12 +81,40 @@ export const createApiKey: Scenario = {
       const id = uuidv7()
       const secret = randomBytes(32)
       const secretKey = `ol_live_${secret.toString('base64url')}`
-      const apiKey = { id, label: req.body?.label ?? 'default', prefix: 'ol_live_', hint: secretKey.slice(-4), scopes: SCOPES, createdAt: now, lastUsedAt: null, revokedAt: null }
+      const apiKey = {
+        id,
+        label: req.body?.label ?? 'default',
+        prefix: 'ol_live_',
+        hint: secretKey.slice(-4),
+        scopes: SCOPES,
+        createdAt: now,
+        lastUsedAt: null,
+        revokedAt: null,
+      }
       const stored = JSON.stringify({ apiKey, key: `ol_live_…${apiKey.hint}` })
       await transaction(pool, async (client) => {
-        await client.query(INSERT_API_KEY, [tenantId, id, apiKey.label, sha256(secret), apiKey.hint, SCOPES, now, null, null])
+        await client.query(INSERT_API_KEY, [
+          tenantId,
+          id,
+          apiKey.label,
+          sha256(secret),
+          apiKey.hint,
+          SCOPES,
+          now,
+          null,
+          null,
+        ])
         const { rowCount } = await client.query(COMPLETE_CLAIM, [
-          'completed', null, 201, JSON.stringify({ 'content-type': 'application/json; charset=utf-8' }), stored, now, tenantId, key, claimToken, 'in_progress',
+          'completed',
+          null,
+          201,
+          JSON.stringify({ 'content-type': 'application/json; charset=utf-8' }),
+          stored,
+          now,
+          tenantId,
+          key,
+          claimToken,
+          'in_progress',
         ])
         if (rowCount !== 1) throw new Error('the idempotency claim was lost')
       })

@@ -24,7 +24,11 @@ export const getApiKey: Scenario = {
   name: 'GET /api-keys/{id}',
   roundTrips: 'one primary-key SELECT on api_key',
   expectedStatus: 200,
-  request: (fixture) => ({ method: 'GET', path: `/api-keys/${fixture.apiKeyId}`, headers: { 'x-api-key': fixture.apiKey } }),
+  request: (fixture) => ({
+    method: 'GET',
+    path: `/api-keys/${fixture.apiKeyId}`,
+    headers: { 'x-api-key': fixture.apiKey },
+  }),
   baselineRoute(app, { pool, tenantId }) {
     app.get<{ Params: { apiKeyId: string } }>('/api-keys/:apiKeyId', async (req, reply) => {
       const { rows } = await pool.query<ApiKeyRow>(SELECT_API_KEY, [tenantId, req.params.apiKeyId])

@@ -18,7 +18,9 @@ import { readNumbersFile, readSimsFile } from '../services/inventory/inventory-f
 import { DomainError } from '../domain/shared/errors.js'
 import { exportOpenApi } from './openapi.js'
 
-const program = new Command('openline').description('Openline: an open-source Connect API for mobile operators.').showHelpAfterError()
+const program = new Command('openline')
+  .description('Openline: an open-source Connect API for mobile operators.')
+  .showHelpAfterError()
 
 const config = (): Config => loadConfig()
 const quietLogger = () => createLogger(process.env.LOG_LEVEL === undefined ? 'warn' : config().logLevel)
@@ -74,10 +76,15 @@ program
     const database = await createDatabase(config().database)
     try {
       if (action === 'status') {
-        for (const m of await migrationStatus(database.scripts)) print(`${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`)
+        for (const m of await migrationStatus(database.scripts))
+          print(
+            `${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`,
+          )
       } else if (action === 'up') {
         const applied = await migrate(database.scripts)
-        print(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.map((m) => m.name).join(', ')}`)
+        print(
+          applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.map((m) => m.name).join(', ')}`,
+        )
       } else throw new Error(`Unknown migrate action '${action}': use 'up' or 'status'.`)
     } finally {
       await database.close()
@@ -92,8 +99,14 @@ tenants
   .option('--sandbox', 'a sandbox tenant (test clocks, sandbox keys)', false)
   .option('--json', 'print JSON')
   .action(async (name: string, options: { timeZone: string; sandbox: boolean; json?: boolean }) => {
-    const tenant = await withRuntime(({ services }) => services.tenants.create({ name, timeZone: options.timeZone, sandbox: options.sandbox }))
-    print(options.json ? tenant : `Created ${tenant.sandbox ? 'sandbox' : 'live'} tenant '${tenant.name}' (${tenant.id}, ${tenant.timeZone}).`)
+    const tenant = await withRuntime(({ services }) =>
+      services.tenants.create({ name, timeZone: options.timeZone, sandbox: options.sandbox }),
+    )
+    print(
+      options.json
+        ? tenant
+        : `Created ${tenant.sandbox ? 'sandbox' : 'live'} tenant '${tenant.name}' (${tenant.id}, ${tenant.timeZone}).`,
+    )
   })
 tenants
   .command('list')
@@ -109,25 +122,41 @@ apiKeys
   .command('create')
   .requiredOption('--tenant <name>', 'the tenant the key belongs to')
   .option('--name <label>', 'a label to tell keys apart')
-  .addOption(new Option('--scopes <scopes>', 'comma-separated scopes (default: all)').argParser((v) => v.split(',').map((s) => s.trim()).filter(Boolean)))
+  .addOption(
+    new Option('--scopes <scopes>', 'comma-separated scopes (default: all)').argParser((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  )
   .option('--json', 'print one JSON object {id, tenant, key}')
   .action(async (options: { tenant: string; name?: string; scopes?: string[]; json?: boolean }) => {
     const created = await withRuntime(async ({ services }) => {
       const tenant = await services.tenants.getByName(options.tenant)
-      return services.apiKeys.create(undefined, tenant, { ...(options.name && { label: options.name }), ...(options.scopes && { scopes: options.scopes }) })
+      return services.apiKeys.create(undefined, tenant, {
+        ...(options.name && { label: options.name }),
+        ...(options.scopes && { scopes: options.scopes }),
+      })
     })
     if (options.json) return print({ id: created.apiKey.id, tenant: options.tenant, key: created.key })
-    print(`Created key ${created.apiKey.id} for '${options.tenant}' (scopes: ${created.apiKey.scopes.join(', ')}). It is shown only now:\n${created.key}`)
+    print(
+      `Created key ${created.apiKey.id} for '${options.tenant}' (scopes: ${created.apiKey.scopes.join(', ')}). It is shown only now:\n${created.key}`,
+    )
   })
 apiKeys
   .command('list')
   .option('--tenant <name>', 'only this tenant')
   .option('--json', 'print JSON')
   .action(async (options: { tenant?: string; json?: boolean }) => {
-    const all = (await withRuntime(({ services }) => services.apiKeys.listAll())).filter((k) => !options.tenant || k.tenant === options.tenant)
+    const all = (await withRuntime(({ services }) => services.apiKeys.listAll())).filter(
+      (k) => !options.tenant || k.tenant === options.tenant,
+    )
     if (options.json) return print(all)
     for (const k of all) {
-      print(`${k.id}\t${k.tenant}\t${k.label}\t${k.prefix}…${k.hint}\t${k.scopes.join(',')}\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}`)
+      print(
+        `${k.id}\t${k.tenant}\t${k.label}\t${k.prefix}…${k.hint}\t${k.scopes.join(',')}\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}`,
+      )
     }
   })
 apiKeys
@@ -138,11 +167,14 @@ apiKeys
     print(`Revoked key ${revoked.id} of '${revoked.tenant}'.`)
   })
 
-const catalog = program.command('catalog').description('Manage a tenant\'s product catalog.')
+const catalog = program.command('catalog').description("Manage a tenant's product catalog.")
 catalog
   .command('import')
   .description('Create or update groups, offerings and promotions from a JSON or YAML file, in one transaction.')
-  .argument('<file>', '`{ groups, offerings, promotions }`, each item shaped as its admin API body (.yaml/.yml read as YAML, anything else as JSON)')
+  .argument(
+    '<file>',
+    '`{ groups, offerings, promotions }`, each item shaped as its admin API body (.yaml/.yml read as YAML, anything else as JSON)',
+  )
   .requiredOption('--tenant <name>', 'the tenant whose catalog it is')
   .option('--json', 'print the counts as JSON')
   .action(async (file: string, options: { tenant: string; json?: boolean }) => {
@@ -152,7 +184,9 @@ catalog
       return services.catalog.importCatalog(systemContext(tenant, services.clock, 'cli:catalog-import'), document)
     })
     if (options.json) return print(counts)
-    print(`Imported into '${options.tenant}': ${counts.groups} group(s), ${counts.offerings} offering(s), ${counts.promotions} promotion(s).`)
+    print(
+      `Imported into '${options.tenant}': ${counts.groups} group(s), ${counts.offerings} offering(s), ${counts.promotions} promotion(s).`,
+    )
   })
 
 /** `numbers import` and `sims import`: one transaction per file; a file with any bad row writes nothing. */
@@ -162,17 +196,30 @@ function inventoryImport(noun: 'numbers' | 'sims', read: (file: string) => Impor
     .description(`Manage a tenant's ${what}.`)
     .command('import')
     .description(`Add ${what} from a CSV (.csv, with a header line) or JSON file; ones the tenant has are skipped.`)
-    .argument('<file>', noun === 'numbers' ? 'CSV with columns msisdn,type[,grade] (other columns become metadata), or JSON' : 'CSV with columns iccid,type[,status,imsi,lpa,puk1,puk2,pin] (other columns become metadata), or JSON')
+    .argument(
+      '<file>',
+      noun === 'numbers'
+        ? 'CSV with columns msisdn,type[,grade] (other columns become metadata), or JSON'
+        : 'CSV with columns iccid,type[,status,imsi,lpa,puk1,puk2,pin] (other columns become metadata), or JSON',
+    )
     .requiredOption('--tenant <name>', 'the tenant they belong to')
     .option('--json', 'print the counts as JSON')
     .action(async (file: string, options: { tenant: string; json?: boolean }) => {
       const { rows, pathOf } = read(file)
       const counts = await withRuntime(async ({ services }) => {
-        const ctx = systemContext(await services.tenants.getByName(options.tenant), services.clock, `cli:${noun}-import`)
-        return noun === 'numbers' ? services.numberPool.importNumbers(ctx, rows, pathOf) : services.sims.importSims(ctx, rows, pathOf)
+        const ctx = systemContext(
+          await services.tenants.getByName(options.tenant),
+          services.clock,
+          `cli:${noun}-import`,
+        )
+        return noun === 'numbers'
+          ? services.numberPool.importNumbers(ctx, rows, pathOf)
+          : services.sims.importSims(ctx, rows, pathOf)
       })
       if (options.json) return print(counts)
-      print(`Imported into '${options.tenant}': ${counts.imported} new ${what}, ${counts.skipped} already there (skipped).`)
+      print(
+        `Imported into '${options.tenant}': ${counts.imported} new ${what}, ${counts.skipped} already there (skipped).`,
+      )
     })
 }
 inventoryImport('numbers', readNumbersFile, 'phone numbers')
@@ -190,9 +237,16 @@ program
   })
 
 program.parseAsync().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof DataDirInUseError || error instanceof MigrationError || error instanceof DomainError
-  process.stderr.write(`openline: ${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  const known =
+    error instanceof ConfigError ||
+    error instanceof DataDirInUseError ||
+    error instanceof MigrationError ||
+    error instanceof DomainError
+  process.stderr.write(
+    `openline: ${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  )
   // Every bad field, one per line, so a whole file's mistakes can be fixed in one go.
-  if (error instanceof DomainError) for (const field of error.fieldErrors) process.stderr.write(`  ${field.path}: ${field.message}\n`)
+  if (error instanceof DomainError)
+    for (const field of error.fieldErrors) process.stderr.write(`  ${field.path}: ${field.message}\n`)
   process.exit(1)
 })

@@ -16,7 +16,12 @@ function offlineDatabase(): Database {
 /** The OpenAPI document of the current code, as `openapi/openapi.json` holds it. */
 export async function exportOpenApi(): Promise<string> {
   const logger = createLogger('silent')
-  const services = createServices({ config: { authCacheTtlMs: 0, worker: { batchSize: 1, pollIntervalMs: 1000 } }, database: offlineDatabase(), clock: systemClock, logger })
+  const services = createServices({
+    config: { authCacheTtlMs: 0, worker: { batchSize: 1, pollIntervalMs: 1000 } },
+    database: offlineDatabase(),
+    clock: systemClock,
+    logger,
+  })
   const app = await buildApp({ services, logger })
   try {
     return `${JSON.stringify(app.swagger(), null, 2)}\n`

@@ -125,7 +125,14 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(numberRoutes, { numberPool: services.numberPool })
   await app.register(simRoutes, { sims: services.sims })
   await app.register(esimRoutes, { esim: services.esim })
-  await app.register(v2Routes, { prefix: '/v2', v2Addons: services.v2Addons, tokens: services.v2Tokens, apiKeys: services.apiKeys, tenants: services.tenants, clock: services.clock })
+  await app.register(v2Routes, {
+    prefix: '/v2',
+    v2Addons: services.v2Addons,
+    tokens: services.v2Tokens,
+    apiKeys: services.apiKeys,
+    tenants: services.tenants,
+    clock: services.clock,
+  })
   if (extend) await app.register(extend)
 
   await app.ready()

@@ -6,7 +6,14 @@ export function createLogger(level: LogLevel) {
   return pino({
     level,
     redact: {
-      paths: ['req.headers["x-api-key"]', 'req.headers.authorization', 'headers["x-api-key"]', 'headers.authorization', 'key', 'secret'],
+      paths: [
+        'req.headers["x-api-key"]',
+        'req.headers.authorization',
+        'headers["x-api-key"]',
+        'headers.authorization',
+        'key',
+        'secret',
+      ],
       censor: '[redacted]',
     },
   })

@@ -12,17 +12,25 @@ export const Problem = Type.Object(
     status: Type.Integer({ description: 'The HTTP status code.' }),
     detail: Type.String({ description: 'What went wrong with this request, in words.' }),
     code: Type.String({ description: 'Stable, dotted error code, e.g. `idempotency.key_reused`.' }),
-    requestId: Type.String({ description: 'The request id (also in the X-Request-Id header); quote it when asking for support.' }),
+    requestId: Type.String({
+      description: 'The request id (also in the X-Request-Id header); quote it when asking for support.',
+    }),
     errors: Type.Optional(
       Type.Array(
         Type.Object({
-          path: Type.String({ description: 'JSON pointer to the field, prefixed by where it was: /body, /query, /params or /headers.' }),
+          path: Type.String({
+            description: 'JSON pointer to the field, prefixed by where it was: /body, /query, /params or /headers.',
+          }),
           message: Type.String(),
         }),
       ),
     ),
   },
-  { $id: 'Problem', additionalProperties: true, description: 'An RFC 9457 problem details body (application/problem+json).' },
+  {
+    $id: 'Problem',
+    additionalProperties: true,
+    description: 'An RFC 9457 problem details body (application/problem+json).',
+  },
 )
 
 export const ProblemRef = Type.Ref('Problem')
@@ -72,6 +80,20 @@ export interface ProblemBody {
   [extra: string]: unknown
 }
 
-export function problem(status: number, code: string, detail: string, requestId: string, extra: Partial<ProblemBody> = {}): ProblemBody {
-  return { type: `urn:openline:problem:${code}`, title: TITLES[status] ?? 'Error', status, detail, code, requestId, ...extra }
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  requestId: string,
+  extra: Partial<ProblemBody> = {},
+): ProblemBody {
+  return {
+    type: `urn:openline:problem:${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    requestId,
+    ...extra,
+  }
 }

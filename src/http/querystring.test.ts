@@ -3,7 +3,11 @@ import { parseQueryString } from './querystring.js'
 
 describe('parseQueryString', () => {
   it('reads repeated keys and key[] as arrays, key[op] as objects', () => {
-    expect(parseQueryString('types[]=A&types[]=B&status=X&status=Y&limit=5')).toEqual({ types: ['A', 'B'], status: ['X', 'Y'], limit: '5' })
+    expect(parseQueryString('types[]=A&types[]=B&status=X&status=Y&limit=5')).toEqual({
+      types: ['A', 'B'],
+      status: ['X', 'Y'],
+      limit: '5',
+    })
     expect(parseQueryString('types[]=A')).toEqual({ types: ['A'] })
     expect(parseQueryString('activation_date[gte]=2024-01-01T00:00:00Z&activation_date[lt]=2024-02-01')).toEqual({
       activation_date: { gte: '2024-01-01T00:00:00Z', lt: '2024-02-01' },

@@ -14,7 +14,10 @@ export function parseQueryString(query: string): Record<string, unknown> {
     const existing = out[key]
     if (match && match[2] !== '') {
       if (UNSAFE.has(match[2] as string)) continue
-      const object = existing && typeof existing === 'object' && !Array.isArray(existing) ? (existing as Record<string, unknown>) : {}
+      const object =
+        existing && typeof existing === 'object' && !Array.isArray(existing)
+          ? (existing as Record<string, unknown>)
+          : {}
       object[match[2] as string] = value
       out[key] = object
     } else if (match) {

@@ -24,13 +24,15 @@ export async function respond<T>(
 ): Promise<void> {
   const state = req.idempotency
   if (state) {
-    const serialize = (reply.getSerializationFunction(String(status)) as ((payload: unknown) => string) | undefined) ?? JSON.stringify
+    const serialize =
+      (reply.getSerializationFunction(String(status)) as ((payload: unknown) => string) | undefined) ?? JSON.stringify
     const stored = options.replayAs ?? toWire
     state.render = { status, toBody: (result) => serialize(stored(result as T)) }
   }
   const result = await run()
   reply.code(status)
   // Awaiting the reply waits until it is sent, so the handler never resolves before its response.
-  if (state?.payload !== undefined && !options.replayAs) await reply.type('application/json; charset=utf-8').send(state.payload)
+  if (state?.payload !== undefined && !options.replayAs)
+    await reply.type('application/json; charset=utf-8').send(state.payload)
   else await reply.send(toWire(result))
 }

@@ -6,7 +6,13 @@ import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
-const shared: Options = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false, discriminator: true }
+const shared: Options = {
+  allErrors: true,
+  useDefaults: true,
+  removeAdditional: false,
+  strict: false,
+  discriminator: true,
+}
 
 /**
  * Two validators. Query strings, path params and headers arrive as text, so they are coerced
@@ -20,4 +26,6 @@ const byPart = {
 }
 
 export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? byPart.body : byPart.coerced).compile(schema as object) as ReturnType<FastifySchemaCompiler<FastifySchema>>
+  (httpPart === 'body' ? byPart.body : byPart.coerced).compile(schema as object) as ReturnType<
+    FastifySchemaCompiler<FastifySchema>
+  >

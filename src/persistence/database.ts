@@ -16,7 +16,12 @@ export type Executor = PgDatabase<PgQueryResultHKT, Schema>
 /** Runs raw multi-statement SQL; only migrations and maintenance use it. */
 export interface ScriptRunner {
   /** Runs `fn` in one transaction on one connection; `exec` accepts several statements. */
-  transaction<T>(fn: (exec: (sql: string) => Promise<void>, query: <R>(sql: string, params?: unknown[]) => Promise<R[]>) => Promise<T>): Promise<T>
+  transaction<T>(
+    fn: (
+      exec: (sql: string) => Promise<void>,
+      query: <R>(sql: string, params?: unknown[]) => Promise<R[]>,
+    ) => Promise<T>,
+  ): Promise<T>
   /** Runs a statement outside any transaction (VACUUM cannot run inside one). */
   exec(sql: string): Promise<void>
 }

@@ -28,4 +28,5 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 export const isForeignKeyViolation = (error: unknown): boolean => sqlState(error) === '23503'
 
 /** Serialization failure or deadlock: the transaction may simply be retried. */
-export const isRetryableTransactionError = (error: unknown): boolean => ['40001', '40P01'].includes(sqlState(error) ?? '')
+export const isRetryableTransactionError = (error: unknown): boolean =>
+  ['40001', '40P01'].includes(sqlState(error) ?? '')

@@ -36,7 +36,8 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
       return { id: Number(id), name: `${id}_${name}`, sql, checksum: createHash('sha256').update(sql).digest('hex') }
     })
   migrations.forEach((m, index) => {
-    if (m.id !== index + 1) throw new MigrationError(`Migrations must be numbered 0001, 0002, … without gaps; found ${m.name}.`)
+    if (m.id !== index + 1)
+      throw new MigrationError(`Migrations must be numbered 0001, 0002, … without gaps; found ${m.name}.`)
   })
   return migrations
 }
@@ -61,7 +62,11 @@ export async function migrate(scripts: ScriptRunner, migrations = loadMigrations
       verify(rows, migrations)
       if (rows.some((row) => row.id === migration.id)) return false
       await exec(migration.sql)
-      await query('INSERT INTO schema_migration (id, name, checksum) VALUES ($1, $2, $3)', [migration.id, migration.name, migration.checksum])
+      await query('INSERT INTO schema_migration (id, name, checksum) VALUES ($1, $2, $3)', [
+        migration.id,
+        migration.name,
+        migration.checksum,
+      ])
       return true
     })
     if (done) applied.push(migration)
@@ -69,23 +74,34 @@ export async function migrate(scripts: ScriptRunner, migrations = loadMigrations
   return applied
 }
 
-export async function migrationStatus(scripts: ScriptRunner, migrations = loadMigrations()): Promise<MigrationStatus[]> {
+export async function migrationStatus(
+  scripts: ScriptRunner,
+  migrations = loadMigrations(),
+): Promise<MigrationStatus[]> {
   const rows = await scripts.transaction(async (exec, query) => {
     await exec(ENSURE_TABLE)
     return query<Applied>('SELECT id, name, checksum, applied_at FROM schema_migration ORDER BY id')
   })
   verify(rows, migrations)
-  return migrations.map((m) => ({ id: m.id, name: m.name, appliedAt: rows.find((r) => r.id === m.id)?.applied_at ?? null }))
+  return migrations.map((m) => ({
+    id: m.id,
+    name: m.name,
+    appliedAt: rows.find((r) => r.id === m.id)?.applied_at ?? null,
+  }))
 }
 
 function verify(rows: Applied[], migrations: Migration[]): void {
   for (const row of rows) {
     const known = migrations.find((m) => m.id === row.id)
     if (!known) {
-      throw new MigrationError(`The database has migration ${row.name}, which this version of Openline does not know: it was migrated by a newer version.`)
+      throw new MigrationError(
+        `The database has migration ${row.name}, which this version of Openline does not know: it was migrated by a newer version.`,
+      )
     }
     if (known.checksum !== row.checksum) {
-      throw new MigrationError(`Migration ${row.name} was changed after it was applied. Migrations are forward-only: add a new one instead.`)
+      throw new MigrationError(
+        `Migration ${row.name} was changed after it was applied. Migrations are forward-only: add a new one instead.`,
+      )
     }
   }
 }

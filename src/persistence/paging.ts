@@ -10,6 +10,7 @@ export interface Window {
 }
 
 /** Keyset condition: rows after the cursor's key. Pair with `orderBy(asc(column))` and an index on it. */
-export const afterKey = (column: PgColumn, window: Window): SQL | undefined => (window.after !== undefined ? gt(column, window.after) : undefined)
+export const afterKey = (column: PgColumn, window: Window): SQL | undefined =>
+  window.after !== undefined ? gt(column, window.after) : undefined
 
 export const countAll = () => ({ n: count() })

@@ -47,7 +47,11 @@ export class ApiKeyService {
   ) {}
 
   /** Creates a key for a tenant. Without scopes it holds every scope. */
-  async create(ctx: Pick<RequestContext, 'idempotency'> | undefined, tenant: Tenant, input: { label?: string; scopes?: string[] }): Promise<CreatedApiKey> {
+  async create(
+    ctx: Pick<RequestContext, 'idempotency'> | undefined,
+    tenant: Tenant,
+    input: { label?: string; scopes?: string[] },
+  ): Promise<CreatedApiKey> {
     const scopes = normaliseScopes(input.scopes)
     const id = newId()
     const secret = generateApiKey({ sandbox: tenant.sandbox, tenantId: tenant.id, keyId: id })
@@ -126,7 +130,12 @@ export class ApiKeyService {
       if (!entry) throw invalidKey()
       this.cache.set(parsed.keyId, entry)
     }
-    if (entry.key.revokedAt || entry.tenant.sandbox !== parsed.sandbox || !secretMatches(parsed.secret, entry.key.secretHash)) throw invalidKey()
+    if (
+      entry.key.revokedAt ||
+      entry.tenant.sandbox !== parsed.sandbox ||
+      !secretMatches(parsed.secret, entry.key.secretHash)
+    )
+      throw invalidKey()
     await this.touch(entry)
     return entry
   }
@@ -141,13 +150,18 @@ export class ApiKeyService {
 }
 
 /** Built only when a check fails: an error captures a stack trace, too dear for every request. */
-const invalidKey = () => new UnauthenticatedError('auth.invalid_api_key', 'The API key is not valid (unknown, malformed or revoked).')
+const invalidKey = () =>
+  new UnauthenticatedError('auth.invalid_api_key', 'The API key is not valid (unknown, malformed or revoked).')
 
 export function normaliseScopes(scopes: string[] | undefined): Scope[] {
   if (!scopes || scopes.length === 0) return [...SCOPES]
   const unknown = scopes.filter((s) => !isScope(s))
   if (unknown.length > 0) {
-    throw new BusinessRuleError('api_key.unknown_scope', `Unknown scope(s): ${unknown.join(', ')}. Known scopes: ${SCOPES.join(', ')}.`, { unknown, known: SCOPES })
+    throw new BusinessRuleError(
+      'api_key.unknown_scope',
+      `Unknown scope(s): ${unknown.join(', ')}. Known scopes: ${SCOPES.join(', ')}.`,
+      { unknown, known: SCOPES },
+    )
   }
   return SCOPES.filter((s) => scopes.includes(s))
 }

@@ -27,7 +27,11 @@ export function readCatalogFile(path: string | URL): CatalogDocument {
   try {
     parsed = yaml ? parseYaml(text) : JSON.parse(text)
   } catch (error) {
-    throw new InvalidInputError('catalog.unreadable_document', `${name} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(error as Error).message}`, { file: name })
+    throw new InvalidInputError(
+      'catalog.unreadable_document',
+      `${name} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+      { file: name },
+    )
   }
   return parseCatalogDocument(parsed)
 }
@@ -67,7 +71,10 @@ export async function importDocument(
     if (offerings.has(id)) issues.add(`${at}/productOfferingId`, `'${id}' appears more than once`)
     const existing = await catalog.findOffering(tx, tenantId, id, { lock: true })
     if (existing && existing.product.type !== input.product.type) {
-      issues.add(`${at}/product/type`, `cannot change from ${existing.product.type} to ${input.product.type}; create a new offering instead`)
+      issues.add(
+        `${at}/product/type`,
+        `cannot change from ${existing.product.type} to ${input.product.type}; create a new offering instead`,
+      )
     }
     let group: OfferingGroup | null = null
     if (input.productOfferingGroupId) {

@@ -27,26 +27,52 @@ function sameState<T extends { createdAt: Date; updatedAt: Date }>(a: T, b: T, o
   return strip(a) === strip(b)
 }
 
-export async function saveGroup(tx: Executor, events: EventService, ctx: Ctx, existing: OfferingGroup | undefined, next: OfferingGroup): Promise<SaveOutcome> {
+export async function saveGroup(
+  tx: Executor,
+  events: EventService,
+  ctx: Ctx,
+  existing: OfferingGroup | undefined,
+  next: OfferingGroup,
+): Promise<SaveOutcome> {
   if (existing && sameState(existing, next)) return 'unchanged'
   if (existing) await catalog.updateGroup(tx, next)
   else await catalog.insertGroup(tx, next)
   const type = existing ? 'product_offering_group.updated' : 'product_offering_group.created'
-  await events.emit(tx, ctx, { type, resource: { type: 'product_offering_group', id: next.id }, data: productOfferingGroupView(next) })
+  await events.emit(tx, ctx, {
+    type,
+    resource: { type: 'product_offering_group', id: next.id },
+    data: productOfferingGroupView(next),
+  })
   return existing ? 'updated' : 'created'
 }
 
 /** Archiving (AVAILABLE → ARCHIVED) emits `product_offering.archived`; any other change `…updated`. */
-export async function saveOffering(tx: Executor, events: EventService, ctx: Ctx, existing: Offering | undefined, next: Offering): Promise<SaveOutcome> {
+export async function saveOffering(
+  tx: Executor,
+  events: EventService,
+  ctx: Ctx,
+  existing: Offering | undefined,
+  next: Offering,
+): Promise<SaveOutcome> {
   if (existing && sameState(existing, next, ['group'])) return 'unchanged'
   if (existing) await catalog.updateOffering(tx, next)
   else await catalog.insertOffering(tx, next)
-  const type = !existing ? 'product_offering.created' : existing.status !== 'ARCHIVED' && next.status === 'ARCHIVED' ? 'product_offering.archived' : 'product_offering.updated'
+  const type = !existing
+    ? 'product_offering.created'
+    : existing.status !== 'ARCHIVED' && next.status === 'ARCHIVED'
+      ? 'product_offering.archived'
+      : 'product_offering.updated'
   await events.emit(tx, ctx, { type, resource: { type: 'product_offering', id: next.id }, data: offeringView(next) })
   return existing ? 'updated' : 'created'
 }
 
-export async function savePromotion(tx: Executor, events: EventService, ctx: Ctx, existing: Promotion | undefined, next: Promotion): Promise<SaveOutcome> {
+export async function savePromotion(
+  tx: Executor,
+  events: EventService,
+  ctx: Ctx,
+  existing: Promotion | undefined,
+  next: Promotion,
+): Promise<SaveOutcome> {
   if (existing && sameState(existing, next)) return 'unchanged'
   if (existing) await promotions.updatePromotion(tx, next)
   else await promotions.insertPromotion(tx, next)

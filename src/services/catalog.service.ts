@@ -1,9 +1,22 @@
 import { Issues, buildGroup, buildOffering, buildPromotion } from '../domain/catalog/build.js'
-import type { CatalogDocument, GroupInput, GroupUpdateInput, OfferingInput, OfferingUpdateInput, PromotionInput, PromotionUpdateInput } from '../domain/catalog/inputs.js'
+import type {
+  CatalogDocument,
+  GroupInput,
+  GroupUpdateInput,
+  OfferingInput,
+  OfferingUpdateInput,
+  PromotionInput,
+  PromotionUpdateInput,
+} from '../domain/catalog/inputs.js'
 import type { CustomerType, Offering, OfferingGroup, OfferingStatus, ProductType } from '../domain/catalog/offering.js'
 import type { Promotion } from '../domain/catalog/promotion.js'
 import { normaliseCode, promotionRejection } from '../domain/catalog/promotion.js'
-import type { CatalogView, ProductOfferingGroupView, ProductOfferingView, PromotionView } from '../domain/catalog/views.js'
+import type {
+  CatalogView,
+  ProductOfferingGroupView,
+  ProductOfferingView,
+  PromotionView,
+} from '../domain/catalog/views.js'
 import { catalogView, offeringView, productOfferingGroupView, promotionView } from '../domain/catalog/views.js'
 import { BusinessRuleError, ConflictError, InvalidInputError, NotFoundError } from '../domain/shared/errors.js'
 import type { Page, PageRequest } from '../domain/shared/paging.js'
@@ -50,7 +63,11 @@ export class CatalogService {
    * Every matching offering, in list order (group, rank, id), unpaged: for option lists. Without a
    * `status` filter, offerings of every status are returned; pass `['AVAILABLE']` for what can be sold.
    */
-  listOfferings(ex: Executor, tenantId: string, filter: { types?: ProductType[]; categories?: string[]; status?: OfferingStatus[]; groupId?: string }): Promise<Offering[]> {
+  listOfferings(
+    ex: Executor,
+    tenantId: string,
+    filter: { types?: ProductType[]; categories?: string[]; status?: OfferingStatus[]; groupId?: string },
+  ): Promise<Offering[]> {
     return catalog.listOfferings(ex, tenantId, filter)
   }
 
@@ -64,15 +81,23 @@ export class CatalogService {
    * `promotion.not_applicable` with a `reason`: unknown_code, archived, not_yet_valid, expired,
    * not_for_offering or currency_mismatch.
    */
-  async applicablePromotion(ctx: Pick<RequestContext, 'tenant' | 'clock'>, offering: Offering, code: string): Promise<Promotion> {
+  async applicablePromotion(
+    ctx: Pick<RequestContext, 'tenant' | 'clock'>,
+    offering: Offering,
+    code: string,
+  ): Promise<Promotion> {
     const promotion = await this.findPromotion(this.db, ctx.tenant.id, code)
     const reason = promotion ? promotionRejection(promotion, offering, ctx.clock.now()) : 'unknown_code'
     if (!promotion || reason) {
-      throw new BusinessRuleError('promotion.not_applicable', `Promotion code '${code}' cannot be applied to '${offering.id}': ${(reason ?? 'unknown_code').replaceAll('_', ' ')}.`, {
-        promoCode: code,
-        productOfferingId: offering.id,
-        reason,
-      })
+      throw new BusinessRuleError(
+        'promotion.not_applicable',
+        `Promotion code '${code}' cannot be applied to '${offering.id}': ${(reason ?? 'unknown_code').replaceAll('_', ' ')}.`,
+        {
+          promoCode: code,
+          productOfferingId: offering.id,
+          reason,
+        },
+      )
     }
     return promotion
   }
@@ -82,8 +107,15 @@ export class CatalogService {
    * groups, then offerings, then promotions, each created or updated by its id. Every problem of
    * every item is reported together (400 `catalog.invalid_document`) and then nothing is written.
    */
-  importCatalog(ctx: RequestContext, document: CatalogDocument): Promise<{ groups: number; offerings: number; promotions: number }> {
-    const concurrent = () => new ConflictError('catalog.concurrent_write', 'Another write created some of these items at the same moment; nothing was imported. Import again.')
+  importCatalog(
+    ctx: RequestContext,
+    document: CatalogDocument,
+  ): Promise<{ groups: number; offerings: number; promotions: number }> {
+    const concurrent = () =>
+      new ConflictError(
+        'catalog.concurrent_write',
+        'Another write created some of these items at the same moment; nothing was imported. Import again.',
+      )
     return this.uow.write(ctx, (tx) => orConflict(importDocument(tx, this.events, ctx, document), concurrent))
   }
 
@@ -92,21 +124,40 @@ export class CatalogService {
   async offeringPage(tenantId: string, filter: OfferingFilter, page: PageRequest): Promise<Page<ProductOfferingView>> {
     const result = await readPage(
       page,
-      (window) => catalog.listOfferings(this.db, tenantId, filter, { ...window, after: window.after === undefined ? undefined : parseOfferingKey(window.after) }),
+      (window) =>
+        catalog.listOfferings(this.db, tenantId, filter, {
+          ...window,
+          after: window.after === undefined ? undefined : parseOfferingKey(window.after),
+        }),
       (offering) => JSON.stringify([offering.groupId ?? '', offering.rank, offering.id]),
       () => catalog.countOfferings(this.db, tenantId, filter),
     )
     return mapPage(result, (offering) => offeringView(offering))
   }
 
-  async offeringView(ctx: Pick<RequestContext, 'tenant' | 'clock'>, id: string, promoCode?: string): Promise<ProductOfferingView> {
+  async offeringView(
+    ctx: Pick<RequestContext, 'tenant' | 'clock'>,
+    id: string,
+    promoCode?: string,
+  ): Promise<ProductOfferingView> {
     const offering = await this.requireOffering(this.db, ctx.tenant.id, id)
-    return offeringView(offering, promoCode === undefined ? undefined : await this.applicablePromotion(ctx, offering, promoCode))
+    return offeringView(
+      offering,
+      promoCode === undefined ? undefined : await this.applicablePromotion(ctx, offering, promoCode),
+    )
   }
 
   async defaultCatalog(ctx: Pick<RequestContext, 'tenant'>, customerType?: CustomerType): Promise<CatalogView> {
-    const offerings = await catalog.listOfferings(this.db, ctx.tenant.id, { status: ['AVAILABLE'], ...(customerType && { customerType }) })
-    return catalogView({ tenantName: ctx.tenant.name, tenantCreatedAt: ctx.tenant.createdAt, customerType: customerType ?? null, offerings })
+    const offerings = await catalog.listOfferings(this.db, ctx.tenant.id, {
+      status: ['AVAILABLE'],
+      ...(customerType && { customerType }),
+    })
+    return catalogView({
+      tenantName: ctx.tenant.name,
+      tenantCreatedAt: ctx.tenant.createdAt,
+      customerType: customerType ?? null,
+      offerings,
+    })
   }
 
   async groupPage(tenantId: string, page: PageRequest): Promise<Page<ProductOfferingGroupView>> {
@@ -153,7 +204,8 @@ export class CatalogService {
     return this.uow.write(ctx, async (tx) => {
       const existing = await catalog.findOffering(tx, ctx.tenant.id, id, { lock: true })
       if (!existing) throw new NotFoundError('product_offering', id)
-      const next: Offering = existing.status === 'ARCHIVED' ? existing : { ...existing, status: 'ARCHIVED', updatedAt: ctx.clock.now() }
+      const next: Offering =
+        existing.status === 'ARCHIVED' ? existing : { ...existing, status: 'ARCHIVED', updatedAt: ctx.clock.now() }
       await saveOffering(tx, this.events, ctx, existing, next)
       return offeringView(next)
     })
@@ -167,10 +219,20 @@ export class CatalogService {
     return this.writePromotion(ctx, code, input, 'update')
   }
 
-  private writeGroup(ctx: RequestContext, id: string, input: GroupUpdateInput, mode: 'create' | 'update'): Promise<ProductOfferingGroupView> {
+  private writeGroup(
+    ctx: RequestContext,
+    id: string,
+    input: GroupUpdateInput,
+    mode: 'create' | 'update',
+  ): Promise<ProductOfferingGroupView> {
     return this.uow.write(ctx, async (tx) => {
       const existing = await catalog.findGroup(tx, ctx.tenant.id, id, { lock: true })
-      const taken = () => new ConflictError('product_offering_group.already_exists', `A product offering group with id '${id}' already exists.`, { productOfferingGroupId: id })
+      const taken = () =>
+        new ConflictError(
+          'product_offering_group.already_exists',
+          `A product offering group with id '${id}' already exists.`,
+          { productOfferingGroupId: id },
+        )
       if (mode === 'create' && existing) throw taken()
       if (mode === 'update' && !existing) throw new NotFoundError('product_offering_group', id)
       const next = buildGroup(input, { tenantId: ctx.tenant.id, id, now: ctx.clock.now(), existing })
@@ -179,37 +241,69 @@ export class CatalogService {
     })
   }
 
-  private writeOffering(ctx: RequestContext, id: string, input: OfferingUpdateInput, mode: 'create' | 'update'): Promise<ProductOfferingView> {
+  private writeOffering(
+    ctx: RequestContext,
+    id: string,
+    input: OfferingUpdateInput,
+    mode: 'create' | 'update',
+  ): Promise<ProductOfferingView> {
     return this.uow.write(ctx, async (tx) => {
       const existing = await catalog.findOffering(tx, ctx.tenant.id, id, { lock: true })
-      const taken = () => new ConflictError('product_offering.already_exists', `A product offering with id '${id}' already exists.`, { productOfferingId: id })
+      const taken = () =>
+        new ConflictError('product_offering.already_exists', `A product offering with id '${id}' already exists.`, {
+          productOfferingId: id,
+        })
       if (mode === 'create' && existing) throw taken()
       if (mode === 'update' && !existing) throw new NotFoundError('product_offering', id)
       if (existing && existing.product.type !== input.product.type) {
-        throw new ConflictError('product_offering.type_immutable', `The product type of '${id}' is ${existing.product.type} and cannot change; create a new offering instead.`, {
-          productOfferingId: id,
-          currentType: existing.product.type,
-          requestedType: input.product.type,
-        })
+        throw new ConflictError(
+          'product_offering.type_immutable',
+          `The product type of '${id}' is ${existing.product.type} and cannot change; create a new offering instead.`,
+          {
+            productOfferingId: id,
+            currentType: existing.product.type,
+            requestedType: input.product.type,
+          },
+        )
       }
-      const group = input.productOfferingGroupId ? await findGroupOr422(tx, ctx.tenant.id, input.productOfferingGroupId) : null
+      const group = input.productOfferingGroupId
+        ? await findGroupOr422(tx, ctx.tenant.id, input.productOfferingGroupId)
+        : null
       const issues = new Issues()
-      const next = buildOffering(input, { tenantId: ctx.tenant.id, id, now: ctx.clock.now(), existing, group }, '/body', issues)
+      const next = buildOffering(
+        input,
+        { tenantId: ctx.tenant.id, id, now: ctx.clock.now(), existing, group },
+        '/body',
+        issues,
+      )
       if (issues.list.length > 0) throw invalid('product_offering', issues)
       const outcome = await orConflict(saveOffering(tx, this.events, ctx, existing, next), taken)
       return offeringView(outcome === 'unchanged' && existing ? existing : next)
     })
   }
 
-  private writePromotion(ctx: RequestContext, rawCode: string, input: PromotionUpdateInput, mode: 'create' | 'update'): Promise<PromotionView> {
+  private writePromotion(
+    ctx: RequestContext,
+    rawCode: string,
+    input: PromotionUpdateInput,
+    mode: 'create' | 'update',
+  ): Promise<PromotionView> {
     const code = normaliseCode(rawCode)
     return this.uow.write(ctx, async (tx) => {
       const existing = await promotions.findPromotion(tx, ctx.tenant.id, code, { lock: true })
-      const taken = () => new ConflictError('promotion.already_exists', `A promotion with code '${code}' already exists.`, { promoCode: code })
+      const taken = () =>
+        new ConflictError('promotion.already_exists', `A promotion with code '${code}' already exists.`, {
+          promoCode: code,
+        })
       if (mode === 'create' && existing) throw taken()
       if (mode === 'update' && !existing) throw new NotFoundError('promotion', code)
       const issues = new Issues()
-      const next = buildPromotion(input, { tenantId: ctx.tenant.id, id: code, now: ctx.clock.now(), existing }, '/body', issues)
+      const next = buildPromotion(
+        input,
+        { tenantId: ctx.tenant.id, id: code, now: ctx.clock.now(), existing },
+        '/body',
+        issues,
+      )
       if (issues.list.length > 0) throw invalid('promotion', issues)
       const outcome = await orConflict(savePromotion(tx, this.events, ctx, existing, next), taken)
       return promotionView(outcome === 'unchanged' && existing ? existing : next)
@@ -227,9 +321,12 @@ async function requireGroup(ex: Executor, tenantId: string, id: string): Promise
 async function findGroupOr422(ex: Executor, tenantId: string, id: string): Promise<OfferingGroup> {
   const group = await catalog.findGroup(ex, tenantId, id)
   if (!group) {
-    throw new BusinessRuleError('product_offering_group.not_found', `No product offering group with id '${id}'. Create it first.`, { productOfferingGroupId: id }, [
-      { path: '/body/productOfferingGroupId', message: 'no such group' },
-    ])
+    throw new BusinessRuleError(
+      'product_offering_group.not_found',
+      `No product offering group with id '${id}'. Create it first.`,
+      { productOfferingGroupId: id },
+      [{ path: '/body/productOfferingGroupId', message: 'no such group' }],
+    )
   }
   return group
 }
@@ -245,18 +342,27 @@ async function orConflict<T>(write: Promise<T>, conflict: () => ConflictError): 
 }
 
 function invalid(area: string, issues: Issues): InvalidInputError {
-  return new InvalidInputError(`${area}.invalid`, `The request body is invalid: ${issues.list.map((e) => `${e.path} ${e.message}`).join('; ')}.`, {}, issues.list)
+  return new InvalidInputError(
+    `${area}.invalid`,
+    `The request body is invalid: ${issues.list.map((e) => `${e.path} ${e.message}`).join('; ')}.`,
+    {},
+    issues.list,
+  )
 }
 
 /** The list cursor's key, as `offeringPage` wrote it; anything else is a cursor this API did not issue. */
 function parseOfferingKey(text: string): OfferingKey {
   try {
     const [group, rank, id] = JSON.parse(text) as unknown[]
-    if (typeof group === 'string' && Number.isSafeInteger(rank) && typeof id === 'string') return { group, rank: rank as number, id }
+    if (typeof group === 'string' && Number.isSafeInteger(rank) && typeof id === 'string')
+      return { group, rank: rank as number, id }
   } catch {
     // fall through to the 400
   }
-  throw new InvalidInputError('pagination.invalid_cursor', 'The cursor is not one this API issued. Pass nextCursor from a previous page unchanged.', {}, [
-    { path: '/query/cursor', message: 'invalid cursor' },
-  ])
+  throw new InvalidInputError(
+    'pagination.invalid_cursor',
+    'The cursor is not one this API issued. Pass nextCursor from a previous page unchanged.',
+    {},
+    [{ path: '/query/cursor', message: 'invalid cursor' }],
+  )
 }

@@ -38,7 +38,12 @@ export function tenantClock(base: Clock, tenant: Pick<Tenant, 'clockOffsetMs'>):
 }
 
 /** A context for work the system does on a tenant's behalf (jobs, CLI commands). */
-export function systemContext(tenant: Tenant, base: Clock, label: string, requestId = `system:${label}`): RequestContext {
+export function systemContext(
+  tenant: Tenant,
+  base: Clock,
+  label: string,
+  requestId = `system:${label}`,
+): RequestContext {
   return {
     tenant,
     actor: { type: 'system', id: 'system', label, scopes: ['read', 'write', 'admin'] },

@@ -28,7 +28,11 @@ export class CustomerUserService {
    * Grants the user access with `role`, or changes the role of a user who has access already.
    * Granting the role a user already has changes nothing and emits nothing. Answers the customer.
    */
-  addUser(ctx: RequestContext, customerRef: EntityRef, input: { userId: string; role: CustomerUserRole }): Promise<CustomerView> {
+  addUser(
+    ctx: RequestContext,
+    customerRef: EntityRef,
+    input: { userId: string; role: CustomerUserRole },
+  ): Promise<CustomerView> {
     return this.uow.write(ctx, async (tx) => {
       const customer = await requireCustomerRow(tx, ctx.tenant.id, customerRef, { lock: true })
       const [user] = await requireUsersAt(tx, ctx.tenant.id, [{ value: input.userId, path: '/body/userId' }])
@@ -36,7 +40,14 @@ export class CustomerUserService {
       const existing = await members.findMember(tx, ctx.tenant.id, customer.id, userId)
       if (existing?.role === input.role) return this.view(tx, customer)
       const now = ctx.clock.now()
-      await members.upsertMember(tx, { tenantId: ctx.tenant.id, customerId: customer.id, userId, role: input.role, createdAt: now, updatedAt: now })
+      await members.upsertMember(tx, {
+        tenantId: ctx.tenant.id,
+        customerId: customer.id,
+        userId,
+        role: input.role,
+        createdAt: now,
+        updatedAt: now,
+      })
       return this.changed(tx, ctx, customer, userId)
     })
   }
@@ -58,13 +69,28 @@ export class CustomerUserService {
     const rows = await users.touchUsers(tx, ctx.tenant.id, userIds, ctx.clock.now())
     const views = await loadUserViews(tx, ctx.tenant.id, rows)
     if (views.length === 0) return
-    await this.events.emit(tx, ctx, ...views.map((view) => ({ type: 'user.updated', resource: { type: 'user', id: view.userId }, data: view })))
+    await this.events.emit(
+      tx,
+      ctx,
+      ...views.map((view) => ({ type: 'user.updated', resource: { type: 'user', id: view.userId }, data: view })),
+    )
   }
 
-  private async changed(tx: Executor, ctx: RequestContext, customer: CustomerRow, userId: string): Promise<CustomerView> {
-    const row = (await customers.updateCustomer(tx, ctx.tenant.id, customer.id, { updatedAt: ctx.clock.now() })) as CustomerRow
+  private async changed(
+    tx: Executor,
+    ctx: RequestContext,
+    customer: CustomerRow,
+    userId: string,
+  ): Promise<CustomerView> {
+    const row = (await customers.updateCustomer(tx, ctx.tenant.id, customer.id, {
+      updatedAt: ctx.clock.now(),
+    })) as CustomerRow
     const view = await this.view(tx, row)
-    await this.events.emit(tx, ctx, { type: 'customer.updated', resource: { type: 'customer', id: row.id }, data: view })
+    await this.events.emit(tx, ctx, {
+      type: 'customer.updated',
+      resource: { type: 'customer', id: row.id },
+      data: view,
+    })
     await this.usersChanged(tx, ctx, [userId])
     return view
   }

@@ -1,6 +1,12 @@
 import { randomInt } from 'node:crypto'
 import type { BillingMethodInput, ValueCheck } from '../domain/parties/contact.js'
-import { DEFAULT_BILLING_METHOD, addressCheck, assertValues, canonicalBillingMethod, canonicalLocale } from '../domain/parties/contact.js'
+import {
+  DEFAULT_BILLING_METHOD,
+  addressCheck,
+  assertValues,
+  canonicalBillingMethod,
+  canonicalLocale,
+} from '../domain/parties/contact.js'
 import { generateHumanReadableId } from '../domain/parties/human-readable-id.js'
 import type { Address, CustomerType, CustomerUserRole, Shipping } from '../domain/parties/party.js'
 import { DEFAULT_CUSTOMER_USER_ROLE, compact, patched } from '../domain/parties/party.js'
@@ -16,7 +22,15 @@ import type { CustomerPatch, CustomerRow } from '../persistence/repositories/cus
 import * as customers from '../persistence/repositories/customer.repository.js'
 import type { RequestContext } from './context.js'
 import type { EventService } from './event.service.js'
-import { emptyPage, findUserByRef, loadCustomerViews, mapPageAsync, parseRefAt, requireCustomerRow, requireUsersAt } from './party-loaders.js'
+import {
+  emptyPage,
+  findUserByRef,
+  loadCustomerViews,
+  mapPageAsync,
+  parseRefAt,
+  requireCustomerRow,
+  requireUsersAt,
+} from './party-loaders.js'
 import type { CustomerView } from './party-views.js'
 import type { CustomerUserService } from './customer-user.service.js'
 import type { UnitOfWork } from './unit-of-work.js'
@@ -61,7 +75,8 @@ export interface UpdateCustomerInput {
   identity?: string | null
   preferredLocale?: string | null
   contact?: Nullable<CustomerContactInput>
-  billing?: Nullable<Omit<CustomerBillingInput, 'method' | 'currency' | 'autoPay'>> & Pick<CustomerBillingInput, 'method' | 'currency' | 'autoPay'>
+  billing?: Nullable<Omit<CustomerBillingInput, 'method' | 'currency' | 'autoPay'>> &
+    Pick<CustomerBillingInput, 'method' | 'currency' | 'autoPay'>
   contactPersonUserId?: string | null
   shipping?: Shipping | null
   referenceId?: string | null
@@ -98,7 +113,12 @@ export class CustomerService {
    * its own) and emits `customer.created`, plus `user.updated` for each user granted access.
    * `path` is where the input sits in the caller's body, for error paths (default `/body`).
    */
-  async createCustomer(tx: Executor, ctx: RequestContext, input: CreateCustomerInput, path = '/body'): Promise<CustomerView> {
+  async createCustomer(
+    tx: Executor,
+    ctx: RequestContext,
+    input: CreateCustomerInput,
+    path = '/body',
+  ): Promise<CustomerView> {
     assertValues(customerChecks(input, path))
     const grants = (input.users ?? []).map((u, i) =>
       typeof u === 'string'
@@ -109,7 +129,9 @@ export class CustomerService {
     const duplicate = users.findIndex((u, i) => users.findIndex((other) => other.id === u.id) !== i)
     if (duplicate >= 0) {
       const at = grants[duplicate]?.path as string
-      throw new InvalidInputError('request.validation_failed', `${at} names a user already in the list.`, {}, [{ path: at, message: 'names a user already in the list' }])
+      throw new InvalidInputError('request.validation_failed', `${at} names a user already in the list.`, {}, [
+        { path: at, message: 'names a user already in the list' },
+      ])
     }
     const contactPerson = await this.contactPerson(tx, ctx.tenant.id, input.contactPersonUserId, path)
     const now = ctx.clock.now()
@@ -140,11 +162,26 @@ export class CustomerService {
     await this.insertWithFreshId(tx, row)
     await members.insertMembers(
       tx,
-      users.map((u, i) => ({ tenantId: ctx.tenant.id, customerId: row.id, userId: u.id, role: grants[i]?.role as CustomerUserRole, createdAt: now, updatedAt: now })),
+      users.map((u, i) => ({
+        tenantId: ctx.tenant.id,
+        customerId: row.id,
+        userId: u.id,
+        role: grants[i]?.role as CustomerUserRole,
+        createdAt: now,
+        updatedAt: now,
+      })),
     )
     const [view] = await loadCustomerViews(tx, ctx.tenant.id, [row])
-    await this.events.emit(tx, ctx, { type: 'customer.created', resource: { type: 'customer', id: row.id }, data: view })
-    await this.customerUsers.usersChanged(tx, ctx, users.map((u) => u.id))
+    await this.events.emit(tx, ctx, {
+      type: 'customer.created',
+      resource: { type: 'customer', id: row.id },
+      data: view,
+    })
+    await this.customerUsers.usersChanged(
+      tx,
+      ctx,
+      users.map((u) => u.id),
+    )
     return view as CustomerView
   }
 
@@ -190,7 +227,9 @@ export class CustomerService {
         customerType: input.customerType ?? current.customerType,
         name: input.name ?? current.name,
         identity: patched(opt(current.identity), input.identity) ?? null,
-        preferredLocale: patched(opt(current.preferredLocale), input.preferredLocale && canonicalLocale(input.preferredLocale)) ?? null,
+        preferredLocale:
+          patched(opt(current.preferredLocale), input.preferredLocale && canonicalLocale(input.preferredLocale)) ??
+          null,
         contactEmail: patched(opt(current.contactEmail), contact.email) ?? null,
         contactMsisdn: patched(opt(current.contactMsisdn), contact.msisdn) ?? null,
         billingMethod: billing.method ? canonicalBillingMethod(billing.method) : current.billingMethod,
@@ -205,14 +244,25 @@ export class CustomerService {
         metadata: input.metadata ?? current.metadata,
         updatedAt: ctx.clock.now(),
       }
-      const row = await this.referenceGuard(input.referenceId, () => customers.updateCustomer(tx, ctx.tenant.id, current.id, patch))
+      const row = await this.referenceGuard(input.referenceId, () =>
+        customers.updateCustomer(tx, ctx.tenant.id, current.id, patch),
+      )
       const [view] = await loadCustomerViews(tx, ctx.tenant.id, [row as CustomerRow])
-      await this.events.emit(tx, ctx, { type: 'customer.updated', resource: { type: 'customer', id: current.id }, data: view })
+      await this.events.emit(tx, ctx, {
+        type: 'customer.updated',
+        resource: { type: 'customer', id: current.id },
+        data: view,
+      })
       return view as CustomerView
     })
   }
 
-  private async contactPerson(ex: Executor, tenantId: string, value: string | undefined, path: string): Promise<string | undefined> {
+  private async contactPerson(
+    ex: Executor,
+    tenantId: string,
+    value: string | undefined,
+    path: string,
+  ): Promise<string | undefined> {
     if (value === undefined) return undefined
     const [user] = await requireUsersAt(ex, tenantId, [{ value, path: `${path}/contactPersonUserId` }])
     return user?.id
@@ -235,7 +285,11 @@ export class CustomerService {
       return await write()
     } catch (error) {
       if (referenceId && isUniqueViolation(error, customers.CUSTOMER_REFERENCE_KEY)) {
-        throw new ConflictError('customer.reference_taken', `Another customer already has the reference '${referenceId}'.`, { referenceId })
+        throw new ConflictError(
+          'customer.reference_taken',
+          `Another customer already has the reference '${referenceId}'.`,
+          { referenceId },
+        )
       }
       throw error
     }

@@ -37,7 +37,8 @@ export async function ensureDemo(services: Services, dataDir: string): Promise<D
     await services.numberPool.importNumbers(ctx, demoNumbers())
     await services.sims.importSims(ctx, demoSims())
   }
-  if (!created && keyFile && existsSync(keyFile)) return { created, apiKey: readFileSync(keyFile, 'utf8').trim(), keyFile }
+  if (!created && keyFile && existsSync(keyFile))
+    return { created, apiKey: readFileSync(keyFile, 'utf8').trim(), keyFile }
   const { key } = await services.apiKeys.create(undefined, tenant, { label: 'demo' })
   if (keyFile) {
     mkdirSync(dataDir, { recursive: true })
@@ -47,12 +48,23 @@ export async function ensureDemo(services: Services, dataDir: string): Promise<D
 }
 
 /** +1 202 555-0100 … 0149: the fictional 555-01XX range, safe to show in examples. */
-const demoNumbers = () => Array.from({ length: 50 }, (_, i) => ({ msisdn: `+1202555${String(100 + i).padStart(4, '0')}`, type: 'CELL', grade: i % 10 === 0 ? 5 : 1 }))
+const demoNumbers = () =>
+  Array.from({ length: 50 }, (_, i) => ({
+    msisdn: `+1202555${String(100 + i).padStart(4, '0')}`,
+    type: 'CELL',
+    grade: i % 10 === 0 ? 5 : 1,
+  }))
 
 /** Ten eSIMs and ten physical SIMs with Luhn-valid ICCIDs in a range no real issuer uses. */
 const demoSims = () =>
   Array.from({ length: 20 }, (_, i) => {
     const iccid = withLuhnDigit(`890155500${String(i + 1).padStart(9, '0')}`)
     const esim = i < 10
-    return { iccid, type: esim ? 'ESIM' : 'PHYSICAL', imsi: `3100155500${String(i + 1).padStart(5, '0')}`, ...(esim && { lpa: `1$rsp.demo.openline.test$DEMO${String(i + 1).padStart(4, '0')}` }), puk1: `${12_345_600 + i}` }
+    return {
+      iccid,
+      type: esim ? 'ESIM' : 'PHYSICAL',
+      imsi: `3100155500${String(i + 1).padStart(5, '0')}`,
+      ...(esim && { lpa: `1$rsp.demo.openline.test$DEMO${String(i + 1).padStart(4, '0')}` }),
+      puk1: `${12_345_600 + i}`,
+    }
   })

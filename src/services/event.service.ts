@@ -37,7 +37,11 @@ export class EventService {
     private readonly clock: Clock,
   ) {}
 
-  async emit(tx: Executor, ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>, ...inputs: EmitInput[]): Promise<void> {
+  async emit(
+    tx: Executor,
+    ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>,
+    ...inputs: EmitInput[]
+  ): Promise<void> {
     const createdAt = this.clock.now()
     await events.insertEvents(
       tx,

@@ -27,7 +27,16 @@ export type ClaimOutcome =
 export type KeyStatus =
   | { key: string; state: 'unknown' }
   | { key: string; state: 'in_progress'; createdAt: Date; method: string; route: string }
-  | { key: string; state: 'completed'; createdAt: Date; completedAt: Date; expiresAt: Date; method: string; route: string; responseStatus: number }
+  | {
+      key: string
+      state: 'completed'
+      createdAt: Date
+      completedAt: Date
+      expiresAt: Date
+      method: string
+      route: string
+      responseStatus: number
+    }
   | { key: string; state: 'expired'; createdAt: Date; expiredAt: Date; method: string; route: string }
 
 /**
@@ -83,7 +92,12 @@ export class IdempotencyService {
       const differences = fingerprintDifferences(existing, request)
       if (differences.length > 0) return { type: 'key_reused', differences }
       if (existing.state === 'completed') {
-        return { type: 'replay', status: existing.responseStatus ?? 200, headers: existing.responseHeaders ?? {}, body: existing.responseBody ?? '' }
+        return {
+          type: 'replay',
+          status: existing.responseStatus ?? 200,
+          headers: existing.responseHeaders ?? {},
+          body: existing.responseBody ?? '',
+        }
       }
       if (existing.lockedUntil && existing.lockedUntil > now) return { type: 'in_progress', retryAfterSeconds: 1 }
       // The request that held the key died without finishing (its lock lapsed): take the key over.
@@ -94,12 +108,19 @@ export class IdempotencyService {
   }
 
   /** Stores the response in the caller's transaction. False when the claim was lost (taken over). */
-  complete(tx: Executor, claim: Claim, response: { status: number; headers: Record<string, string>; body: string }): Promise<boolean> {
+  complete(
+    tx: Executor,
+    claim: Claim,
+    response: { status: number; headers: Record<string, string>; body: string },
+  ): Promise<boolean> {
     return records.complete(tx, claim, { ...response, now: this.clock.now() })
   }
 
   /** Stores the response of a request that wrote nothing in a transaction of its own. */
-  completeAlone(claim: Claim, response: { status: number; headers: Record<string, string>; body: string }): Promise<boolean> {
+  completeAlone(
+    claim: Claim,
+    response: { status: number; headers: Record<string, string>; body: string },
+  ): Promise<boolean> {
     return records.complete(this.db, claim, { ...response, now: this.clock.now() })
   }
 
@@ -115,7 +136,13 @@ export class IdempotencyService {
     const base = { key, createdAt: row.createdAt, method: row.method, route: row.route }
     if (row.state === 'expired' || row.expiresAt <= now) return { ...base, state: 'expired', expiredAt: row.expiresAt }
     if (row.state === 'in_progress') return { ...base, state: 'in_progress' }
-    return { ...base, state: 'completed', completedAt: row.completedAt ?? row.createdAt, expiresAt: row.expiresAt, responseStatus: row.responseStatus ?? 200 }
+    return {
+      ...base,
+      state: 'completed',
+      completedAt: row.completedAt ?? row.createdAt,
+      expiresAt: row.expiresAt,
+      responseStatus: row.responseStatus ?? 200,
+    }
   }
 
   /** The purge job: expired keys lose their stored response, and their tombstones go after a week. */

@@ -6,7 +6,12 @@ import type { Page, PageRequest } from '../domain/shared/paging.js'
 import type { Executor } from '../persistence/database.js'
 import { listMembers, listMemberships } from '../persistence/repositories/customer-user.repository.js'
 import type { CustomerRow } from '../persistence/repositories/customer.repository.js'
-import { findCustomer, findCustomerByReference, lockCustomer, resolveCustomerIds } from '../persistence/repositories/customer.repository.js'
+import {
+  findCustomer,
+  findCustomerByReference,
+  lockCustomer,
+  resolveCustomerIds,
+} from '../persistence/repositories/customer.repository.js'
 import type { UserRow } from '../persistence/repositories/user.repository.js'
 import { findUser, findUserByReference, findUsers } from '../persistence/repositories/user.repository.js'
 import type { CustomerView, UserView } from './party-views.js'
@@ -18,7 +23,11 @@ import { toCustomerView, toUserView } from './party-views.js'
  */
 
 export async function loadCustomerViews(ex: Executor, tenantId: string, rows: CustomerRow[]): Promise<CustomerView[]> {
-  const members = await listMembers(ex, tenantId, rows.map((r) => r.id))
+  const members = await listMembers(
+    ex,
+    tenantId,
+    rows.map((r) => r.id),
+  )
   const contactIds = [...new Set(rows.flatMap((r) => (r.contactPersonUserId ? [r.contactPersonUserId] : [])))]
   const contacts = new Map((await findUsers(ex, tenantId, contactIds)).map((u) => [u.id, u]))
   return rows.map((row) =>
@@ -31,13 +40,30 @@ export async function loadCustomerViews(ex: Executor, tenantId: string, rows: Cu
 }
 
 export async function loadUserViews(ex: Executor, tenantId: string, rows: UserRow[]): Promise<UserView[]> {
-  const memberships = await listMemberships(ex, tenantId, rows.map((r) => r.id))
-  return rows.map((row) => toUserView(row, memberships.filter((m) => m.userId === row.id).map((m) => m.customerId)))
+  const memberships = await listMemberships(
+    ex,
+    tenantId,
+    rows.map((r) => r.id),
+  )
+  return rows.map((row) =>
+    toUserView(
+      row,
+      memberships.filter((m) => m.userId === row.id).map((m) => m.customerId),
+    ),
+  )
 }
 
 /** The customer row by UUID or `rid_` reference (locked for update when asked), else 404. */
-export async function requireCustomerRow(ex: Executor, tenantId: string, ref: EntityRef, options: { lock?: boolean } = {}): Promise<CustomerRow> {
-  let row = ref.kind === 'id' ? await findCustomer(ex, tenantId, ref.id) : await findCustomerByReference(ex, tenantId, ref.reference)
+export async function requireCustomerRow(
+  ex: Executor,
+  tenantId: string,
+  ref: EntityRef,
+  options: { lock?: boolean } = {},
+): Promise<CustomerRow> {
+  let row =
+    ref.kind === 'id'
+      ? await findCustomer(ex, tenantId, ref.id)
+      : await findCustomerByReference(ex, tenantId, ref.reference)
   if (row && options.lock) row = await lockCustomer(ex, tenantId, row.id)
   if (!row) throw new NotFoundError('customer', formatEntityRef(ref))
   return row
@@ -46,7 +72,11 @@ export async function requireCustomerRow(ex: Executor, tenantId: string, ref: En
 /** The page a filter naming nothing that exists answers. */
 export const emptyPage = <T>(page: PageRequest): Page<T> => ({
   items: [],
-  pagination: { limit: page.limit, nextCursor: null, ...(page.offset !== undefined && { offset: page.offset, total: 0 }) },
+  pagination: {
+    limit: page.limit,
+    nextCursor: null,
+    ...(page.offset !== undefined && { offset: page.offset, total: 0 }),
+  },
 })
 
 export async function mapPageAsync<T, U>(page: Page<T>, map: (items: T[]) => Promise<U[]>): Promise<Page<U>> {
@@ -58,9 +88,12 @@ export function parseRefAt(value: string, path: string): EntityRef {
   try {
     return parseEntityRef(value)
   } catch {
-    throw new InvalidInputError('request.invalid_id', `'${path}' must be a UUID or a reference prefixed with 'rid_'.`, { path }, [
-      { path, message: 'must be a UUID or rid_<reference>' },
-    ])
+    throw new InvalidInputError(
+      'request.invalid_id',
+      `'${path}' must be a UUID or a reference prefixed with 'rid_'.`,
+      { path },
+      [{ path, message: 'must be a UUID or rid_<reference>' }],
+    )
   }
 }
 
@@ -72,13 +105,22 @@ export async function findUserByRef(ex: Executor, tenantId: string, ref: EntityR
  * The users named at these paths, in order. Unknown users are a 422 `user.not_found` naming
  * every path at once: the body is well-formed, it refers to users that do not exist.
  */
-export async function requireUsersAt(ex: Executor, tenantId: string, refs: { value: string; path: string }[]): Promise<UserRow[]> {
+export async function requireUsersAt(
+  ex: Executor,
+  tenantId: string,
+  refs: { value: string; path: string }[],
+): Promise<UserRow[]> {
   const parsed = refs.map(({ value, path }) => ({ ref: parseRefAt(value, path), value, path }))
   const found = await Promise.all(parsed.map(({ ref }) => findUserByRef(ex, tenantId, ref)))
   const missing: FieldError[] = parsed.flatMap(({ path }, i) => (found[i] ? [] : [{ path, message: 'no such user' }]))
   if (missing.length > 0) {
     const ids = parsed.filter((_, i) => !found[i]).map((p) => p.value)
-    throw new BusinessRuleError('user.not_found', `No user with id ${ids.map((id) => `'${id}'`).join(', ')}.`, { ids }, missing)
+    throw new BusinessRuleError(
+      'user.not_found',
+      `No user with id ${ids.map((id) => `'${id}'`).join(', ')}.`,
+      { ids },
+      missing,
+    )
   }
   return found as UserRow[]
 }
@@ -87,7 +129,11 @@ export async function requireUsersAt(ex: Executor, tenantId: string, refs: { val
  * Customer ids from a filter (`customerId=…`, UUIDs or `rid_` references) resolved to the ids of
  * this tenant's customers; ids that match nothing are dropped, so the filter then matches nothing.
  */
-export async function resolveCustomerFilter(ex: Executor, tenantId: string, entries: { value: string; path: string }[]): Promise<string[]> {
+export async function resolveCustomerFilter(
+  ex: Executor,
+  tenantId: string,
+  entries: { value: string; path: string }[],
+): Promise<string[]> {
   const refs = entries.map(({ value, path }) => parseRefAt(value, path))
   return resolveCustomerIds(ex, tenantId, {
     ids: refs.flatMap((r) => (r.kind === 'id' ? [r.id] : [])),

@@ -34,7 +34,14 @@ export interface CustomerView {
   preferredLocale?: string
   humanReadableId: string
   contact: { email?: string; msisdn?: string }
-  billing: { method: BillingMethod; email?: string; address?: Address; currency: string; defaultPaymentProfileId?: string; autoPay: boolean }
+  billing: {
+    method: BillingMethod
+    email?: string
+    address?: Address
+    currency: string
+    defaultPaymentProfileId?: string
+    autoPay: boolean
+  }
   users: CustomerUserView[]
   contactPersonUserId?: string
   contactPerson?: ContactPersonView
@@ -87,7 +94,11 @@ export interface EmbeddedSubscriberView {
 
 const opt = <T>(value: T | null): T | undefined => value ?? undefined
 
-export function toCustomerView(row: CustomerRow, members: MemberRow[], contactPerson: UserRow | undefined): CustomerView {
+export function toCustomerView(
+  row: CustomerRow,
+  members: MemberRow[],
+  contactPerson: UserRow | undefined,
+): CustomerView {
   return compact({
     customerId: row.id,
     customerType: row.customerType,
@@ -106,7 +117,14 @@ export function toCustomerView(row: CustomerRow, members: MemberRow[], contactPe
     }),
     users: members.map((m) => ({ userId: m.userId, name: m.name, role: m.role })),
     contactPersonUserId: opt(row.contactPersonUserId),
-    contactPerson: contactPerson && compact({ userId: contactPerson.id, name: contactPerson.name, email: opt(contactPerson.email), msisdn: opt(contactPerson.msisdn) }),
+    contactPerson:
+      contactPerson &&
+      compact({
+        userId: contactPerson.id,
+        name: contactPerson.name,
+        email: opt(contactPerson.email),
+        msisdn: opt(contactPerson.msisdn),
+      }),
     shipping: opt(row.shipping),
     referenceId: opt(row.referenceId),
     metadata: row.metadata,
@@ -148,4 +166,11 @@ export function toSubscriberView(row: SubscriberWithCustomer, subscriptionIds: s
 export const embedCustomer = (c: CustomerView): EmbeddedCustomerView => ({ customerId: c.customerId, name: c.name })
 
 export const embedSubscriber = (s: SubscriberView): EmbeddedSubscriberView =>
-  compact({ subscriberId: s.subscriberId, name: s.name, email: s.email, address: s.address, createdAt: s.createdAt, updatedAt: s.updatedAt })
+  compact({
+    subscriberId: s.subscriberId,
+    name: s.name,
+    email: s.email,
+    address: s.address,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  })

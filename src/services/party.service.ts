@@ -2,7 +2,13 @@ import type { EntityRef } from '../domain/shared/ids.js'
 import type { Executor } from '../persistence/database.js'
 import type { RequestContext } from './context.js'
 import type { CreateCustomerInput, CustomerService } from './customer.service.js'
-import type { CustomerView, EmbeddedCustomerView, EmbeddedSubscriberView, SubscriberView, UserView } from './party-views.js'
+import type {
+  CustomerView,
+  EmbeddedCustomerView,
+  EmbeddedSubscriberView,
+  SubscriberView,
+  UserView,
+} from './party-views.js'
 import { embedCustomer, embedSubscriber } from './party-views.js'
 import type { CreateSubscriberInput, SubscriberService, SubscriptionLookup } from './subscriber.service.js'
 import type { CreateUserInput, UserService } from './user.service.js'
@@ -10,7 +16,13 @@ import type { CreateUserInput, UserService } from './user.service.js'
 export type { CreateCustomerInput } from './customer.service.js'
 export type { CreateSubscriberInput, SubscriptionLookup } from './subscriber.service.js'
 export type { CreateUserInput } from './user.service.js'
-export type { CustomerView, EmbeddedCustomerView, EmbeddedSubscriberView, SubscriberView, UserView } from './party-views.js'
+export type {
+  CustomerView,
+  EmbeddedCustomerView,
+  EmbeddedSubscriberView,
+  SubscriberView,
+  UserView,
+} from './party-views.js'
 
 /**
  * What other areas use of customers, users and subscribers (`services.parties`). The methods that
@@ -35,7 +47,12 @@ export class PartyService {
   }
 
   /** Emits `subscriber.created`. `path` locates the input in the caller's body for error paths (default `/body`). */
-  createSubscriber(tx: Executor, ctx: RequestContext, input: CreateSubscriberInput, path?: string): Promise<SubscriberView> {
+  createSubscriber(
+    tx: Executor,
+    ctx: RequestContext,
+    input: CreateSubscriberInput,
+    path?: string,
+  ): Promise<SubscriberView> {
     return this.subscribers.createSubscriber(tx, ctx, input, path)
   }
 

@@ -63,12 +63,25 @@ export class SchedulingService {
   }
 
   /** Schedules a change inside the caller's transaction. Returns it and the change it replaced, if any. */
-  async schedule(tx: Executor, ctx: Ctx, input: ScheduleInput): Promise<{ change: ScheduledChange; replaced: ScheduledChange | undefined }> {
+  async schedule(
+    tx: Executor,
+    ctx: Ctx,
+    input: ScheduleInput,
+  ): Promise<{ change: ScheduledChange; replaced: ScheduledChange | undefined }> {
     // When it was asked for, on the tenant's clock (the timeline shows it as `recordedAt`).
     const now = ctx.clock.now()
     const target = { tenantId: ctx.tenant.id, targetType: input.targetType, targetId: input.targetId }
     const [previous] = await changes.pendingOfKinds(tx, target, [input.kind])
-    const [replaced] = previous ? await changes.closeChanges(tx, ctx.tenant.id, [previous.id], 'SUPERSEDED', 'replaced by a newer change of the same kind', now) : []
+    const [replaced] = previous
+      ? await changes.closeChanges(
+          tx,
+          ctx.tenant.id,
+          [previous.id],
+          'SUPERSEDED',
+          'replaced by a newer change of the same kind',
+          now,
+        )
+      : []
     const change: ScheduledChange = {
       ...target,
       id: newId(),
@@ -103,21 +116,62 @@ export class SchedulingService {
   }
 
   /** Withdraws the pending changes of these kinds; returns what was withdrawn (empty: nothing pending). */
-  async withdraw(tx: Executor, ctx: Ctx, target: Omit<Target, 'tenantId'>, kinds: string[]): Promise<ScheduledChange[]> {
+  async withdraw(
+    tx: Executor,
+    ctx: Ctx,
+    target: Omit<Target, 'tenantId'>,
+    kinds: string[],
+  ): Promise<ScheduledChange[]> {
     const pending = await changes.pendingOfKinds(tx, { tenantId: ctx.tenant.id, ...target }, kinds)
-    return changes.closeChanges(tx, ctx.tenant.id, pending.map((c) => c.id), 'WITHDRAWN', `withdrawn by ${ctx.actor.label}`, this.clock.now())
+    return changes.closeChanges(
+      tx,
+      ctx.tenant.id,
+      pending.map((c) => c.id),
+      'WITHDRAWN',
+      `withdrawn by ${ctx.actor.label}`,
+      this.clock.now(),
+    )
   }
 
   /** Supersedes every pending change after `instant` (a cancel at that instant ends the resource first). */
-  async supersedeAfter(tx: Executor, ctx: Ctx, target: Omit<Target, 'tenantId'>, instant: Date, outcome: string, exceptKinds: string[] = []): Promise<ScheduledChange[]> {
-    const later = (await changes.pendingAfter(tx, { tenantId: ctx.tenant.id, ...target }, instant)).filter((c) => !exceptKinds.includes(c.kind))
-    return changes.closeChanges(tx, ctx.tenant.id, later.map((c) => c.id), 'SUPERSEDED', outcome, this.clock.now())
+  async supersedeAfter(
+    tx: Executor,
+    ctx: Ctx,
+    target: Omit<Target, 'tenantId'>,
+    instant: Date,
+    outcome: string,
+    exceptKinds: string[] = [],
+  ): Promise<ScheduledChange[]> {
+    const later = (await changes.pendingAfter(tx, { tenantId: ctx.tenant.id, ...target }, instant)).filter(
+      (c) => !exceptKinds.includes(c.kind),
+    )
+    return changes.closeChanges(
+      tx,
+      ctx.tenant.id,
+      later.map((c) => c.id),
+      'SUPERSEDED',
+      outcome,
+      this.clock.now(),
+    )
   }
 
   /** Supersedes the pending changes of these kinds, whatever their instant. */
-  async supersedeKinds(tx: Executor, ctx: Ctx, target: Omit<Target, 'tenantId'>, kinds: string[], outcome: string): Promise<ScheduledChange[]> {
+  async supersedeKinds(
+    tx: Executor,
+    ctx: Ctx,
+    target: Omit<Target, 'tenantId'>,
+    kinds: string[],
+    outcome: string,
+  ): Promise<ScheduledChange[]> {
     const pending = await changes.pendingOfKinds(tx, { tenantId: ctx.tenant.id, ...target }, kinds)
-    return changes.closeChanges(tx, ctx.tenant.id, pending.map((c) => c.id), 'SUPERSEDED', outcome, this.clock.now())
+    return changes.closeChanges(
+      tx,
+      ctx.tenant.id,
+      pending.map((c) => c.id),
+      'SUPERSEDED',
+      outcome,
+      this.clock.now(),
+    )
   }
 
   history(ex: Executor, target: Target): Promise<ScheduledChange[]> {
@@ -137,13 +191,22 @@ export class SchedulingService {
       if ((await handler.lock(tx, tenantId, targetId)) === undefined) return 0
       const due = await changes.lockDueChanges(tx, { tenantId, targetType, targetId }, ctx.clock.now())
       const order = handler.order ?? (() => 0)
-      due.sort((a, b) => a.effectiveAt.getTime() - b.effectiveAt.getTime() || order(a.kind) - order(b.kind) || (a.id < b.id ? -1 : 1))
+      due.sort(
+        (a, b) =>
+          a.effectiveAt.getTime() - b.effectiveAt.getTime() || order(a.kind) - order(b.kind) || (a.id < b.id ? -1 : 1),
+      )
       let applied = 0
       for (const change of due) {
         // A change may have been superseded by one applied just before it in this loop.
         const [current] = await changes.closeChanges(tx, tenantId, [change.id], 'APPLIED', null, this.clock.now())
         if (!current) continue
-        const actor = { type: 'system' as const, id: change.actorId, label: change.actorLabel, ...(change.actorUser && { user: change.actorUser }), scopes: ctx.actor.scopes }
+        const actor = {
+          type: 'system' as const,
+          id: change.actorId,
+          label: change.actorLabel,
+          ...(change.actorUser && { user: change.actorUser }),
+          scopes: ctx.actor.scopes,
+        }
         const actorCtx: RequestContext = { ...ctx, actor, requestId: change.requestId ?? ctx.requestId }
         try {
           await tx.transaction((savepoint) => handler.apply(savepoint, actorCtx, current))

@@ -7,7 +7,11 @@ import { isUuid, newId } from '../domain/shared/ids.js'
 import type { Page, PageRequest } from '../domain/shared/paging.js'
 import { readPage } from '../domain/shared/paging.js'
 import type { Executor } from '../persistence/database.js'
-import type { SubscriberFilter, SubscriberRow, SubscriberWithCustomer } from '../persistence/repositories/subscriber.repository.js'
+import type {
+  SubscriberFilter,
+  SubscriberRow,
+  SubscriberWithCustomer,
+} from '../persistence/repositories/subscriber.repository.js'
 import * as subscribers from '../persistence/repositories/subscriber.repository.js'
 import type { RequestContext } from './context.js'
 import type { EventService } from './event.service.js'
@@ -79,7 +83,12 @@ export class SubscriberService {
    * Creates a subscriber inside the caller's transaction (subscriptions and orders create them) and
    * emits `subscriber.created`. An unknown customer is a 404 `customer.not_found`.
    */
-  async createSubscriber(tx: Executor, ctx: RequestContext, input: CreateSubscriberInput, path = '/body'): Promise<SubscriberView> {
+  async createSubscriber(
+    tx: Executor,
+    ctx: RequestContext,
+    input: CreateSubscriberInput,
+    path = '/body',
+  ): Promise<SubscriberView> {
     assertValues(subscriberChecks(input, path))
     const customer = await requireCustomerRow(tx, ctx.tenant.id, parseRefAt(input.customerId, `${path}/customerId`))
     const now = ctx.clock.now()
@@ -96,7 +105,11 @@ export class SubscriberService {
     }
     await subscribers.insertSubscriber(tx, row)
     const view = toSubscriberView({ ...row, customerName: customer.name }, [])
-    await this.events.emit(tx, ctx, { type: 'subscriber.created', resource: { type: 'subscriber', id: row.id }, data: view })
+    await this.events.emit(tx, ctx, {
+      type: 'subscriber.created',
+      resource: { type: 'subscriber', id: row.id },
+      data: view,
+    })
     return view
   }
 
@@ -115,7 +128,11 @@ export class SubscriberService {
   async list(tenantId: string, filter: SubscriberFilterInput, page: PageRequest): Promise<Page<SubscriberView>> {
     const query: SubscriberFilter = {}
     if (filter.customerIds?.length) {
-      query.customerIds = await resolveCustomerFilter(this.db, tenantId, filter.customerIds.map((value, i) => ({ value, path: `/query/customerId/${i}` })))
+      query.customerIds = await resolveCustomerFilter(
+        this.db,
+        tenantId,
+        filter.customerIds.map((value, i) => ({ value, path: `/query/customerId/${i}` })),
+      )
       if (query.customerIds.length === 0) return emptyPage(page)
     }
     if (filter.subscriptionIds?.length) {
@@ -147,16 +164,29 @@ export class SubscriberService {
         updatedAt: ctx.clock.now(),
       })
       const view = await this.requireSubscriber(tx, ctx.tenant.id, current.id)
-      await this.events.emit(tx, ctx, { type: 'subscriber.updated', resource: { type: 'subscriber', id: current.id }, data: view })
+      await this.events.emit(tx, ctx, {
+        type: 'subscriber.updated',
+        resource: { type: 'subscriber', id: current.id },
+        data: view,
+      })
       return view
     })
   }
 
   private async views(ex: Executor, tenantId: string, rows: SubscriberWithCustomer[]): Promise<SubscriberView[]> {
-    const subscriptions = rows.length > 0 ? await this.lookup.subscriptionIdsBySubscriber(ex, tenantId, rows.map((r) => r.id)) : new Map<string, string[]>()
+    const subscriptions =
+      rows.length > 0
+        ? await this.lookup.subscriptionIdsBySubscriber(
+            ex,
+            tenantId,
+            rows.map((r) => r.id),
+          )
+        : new Map<string, string[]>()
     return rows.map((row) => toSubscriberView(row, subscriptions.get(row.id) ?? []))
   }
 }
 
-const subscriberChecks = (input: { email?: string | null; address?: Address | null }, path: string): ValueCheck[] =>
-  [['email', `${path}/email`, input.email], addressCheck(input.address, `${path}/address`)]
+const subscriberChecks = (input: { email?: string | null; address?: Address | null }, path: string): ValueCheck[] => [
+  ['email', `${path}/email`, input.email],
+  addressCheck(input.address, `${path}/address`),
+]

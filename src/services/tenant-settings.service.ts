@@ -60,11 +60,20 @@ export class TenantSettingsService {
         )
         .catch((error: unknown) => {
           // The only unique key a settings change can break: two tenants answering to one V2 org.
-          if (isUniqueViolation(error)) throw new ConflictError('tenant.v2_org_taken', `Another tenant already answers to the V2 org '${String(input.settings?.v2Org)}'.`, { v2Org: input.settings?.v2Org })
+          if (isUniqueViolation(error))
+            throw new ConflictError(
+              'tenant.v2_org_taken',
+              `Another tenant already answers to the V2 org '${String(input.settings?.v2Org)}'.`,
+              { v2Org: input.settings?.v2Org },
+            )
           throw error
         })
       const view = tenantView(updated)
-      await this.events.emit(tx, ctx, { type: TENANT_UPDATED, resource: { type: 'tenant', id: updated.id }, data: view })
+      await this.events.emit(tx, ctx, {
+        type: TENANT_UPDATED,
+        resource: { type: 'tenant', id: updated.id },
+        data: view,
+      })
       return view
     })
   }
@@ -75,7 +84,9 @@ function assertZone(timeZone: string): void {
     assertTimeZone(timeZone)
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
-    throw new InvalidInputError(error.code, error.message, { timeZone }, [{ path: '/body/timeZone', message: 'must be an IANA time zone' }])
+    throw new InvalidInputError(error.code, error.message, { timeZone }, [
+      { path: '/body/timeZone', message: 'must be an IANA time zone' },
+    ])
   }
 }
 
@@ -98,7 +109,13 @@ function assertMoney(settings: TenantSettingsPatch): void {
       errors.push(...error.fieldErrors)
     }
   })
-  if (errors.length > 0) throw new InvalidInputError('tenant.invalid_settings', `The settings are invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, {}, errors)
+  if (errors.length > 0)
+    throw new InvalidInputError(
+      'tenant.invalid_settings',
+      `The settings are invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`,
+      {},
+      errors,
+    )
 }
 
 export const tenantView = (tenant: Tenant): TenantView => ({

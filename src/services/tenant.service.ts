@@ -42,9 +42,16 @@ export class TenantService {
       await tenants.insertTenant(this.db, tenant)
     } catch (error) {
       if (isUniqueViolation(error, 'tenant_v2_org')) {
-        throw new ConflictError('tenant.v2_org_taken', `Another tenant already answers to the V2 org '${input.name}'; choose another name.`, { name: input.name })
+        throw new ConflictError(
+          'tenant.v2_org_taken',
+          `Another tenant already answers to the V2 org '${input.name}'; choose another name.`,
+          { name: input.name },
+        )
       }
-      if (isUniqueViolation(error)) throw new ConflictError('tenant.name_taken', `A tenant named '${input.name}' already exists.`, { name: input.name })
+      if (isUniqueViolation(error))
+        throw new ConflictError('tenant.name_taken', `A tenant named '${input.name}' already exists.`, {
+          name: input.name,
+        })
       throw error
     }
     return tenant

@@ -77,9 +77,12 @@ export class TestClockService {
 
   private target(tenant: Tenant, now: Date, input: { to?: string; by?: string }): Date {
     if ((input.to === undefined) === (input.by === undefined)) {
-      throw new InvalidInputError('test_clock.invalid_advance', 'Send exactly one of `to` (an instant) or `by` (an ISO 8601 duration such as P1M).', {}, [
-        { path: '/body', message: 'must have exactly one of to, by' },
-      ])
+      throw new InvalidInputError(
+        'test_clock.invalid_advance',
+        'Send exactly one of `to` (an instant) or `by` (an ISO 8601 duration such as P1M).',
+        {},
+        [{ path: '/body', message: 'must have exactly one of to, by' }],
+      )
     }
     let target: Date
     if (input.to !== undefined) target = new Date(input.to)
@@ -87,23 +90,34 @@ export class TestClockService {
       try {
         target = addCalendar(now, input.by as string, tenant.timeZone)
       } catch {
-        throw new InvalidInputError('test_clock.invalid_duration', `'${input.by}' is not an ISO 8601 duration (for example P1M, P7D, PT36H).`, {}, [
-          { path: '/body/by', message: 'must be an ISO 8601 duration' },
-        ])
+        throw new InvalidInputError(
+          'test_clock.invalid_duration',
+          `'${input.by}' is not an ISO 8601 duration (for example P1M, P7D, PT36H).`,
+          {},
+          [{ path: '/body/by', message: 'must be an ISO 8601 duration' }],
+        )
       }
     }
     if (!(target.getTime() > now.getTime())) {
-      throw new BusinessRuleError('test_clock.not_forward', `Test clocks only move forward: ${target.toISOString()} is not after ${now.toISOString()}.`, {
-        now: now.toISOString(),
-        requested: target.toISOString(),
-      })
+      throw new BusinessRuleError(
+        'test_clock.not_forward',
+        `Test clocks only move forward: ${target.toISOString()} is not after ${now.toISOString()}.`,
+        {
+          now: now.toISOString(),
+          requested: target.toISOString(),
+        },
+      )
     }
     return target
   }
 
   private async sandbox(ctx: RequestContext): Promise<Tenant> {
     const tenant = await this.tenants.getById(ctx.tenant.id)
-    if (!tenant.sandbox) throw new ForbiddenError('test_clock.not_sandbox', 'Test clocks exist only for sandbox tenants; a live tenant runs on real time.')
+    if (!tenant.sandbox)
+      throw new ForbiddenError(
+        'test_clock.not_sandbox',
+        'Test clocks exist only for sandbox tenants; a live tenant runs on real time.',
+      )
     return tenant
   }
 
@@ -118,6 +132,11 @@ export class TestClockService {
 
   private view(tenant: Tenant): TestClockView {
     const now = this.tenantNow(tenant)
-    return { now, timeZone: tenant.timeZone, today: toLocalDate(now, tenant.timeZone), offsetSeconds: Math.round(tenant.clockOffsetMs / 1000) }
+    return {
+      now,
+      timeZone: tenant.timeZone,
+      today: toLocalDate(now, tenant.timeZone),
+      offsetSeconds: Math.round(tenant.clockOffsetMs / 1000),
+    }
   }
 }

@@ -47,7 +47,11 @@ export interface RecordInput {
 export class TimelineService {
   constructor(private readonly db: Executor) {}
 
-  async record(tx: Executor, ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>, ...inputs: RecordInput[]): Promise<void> {
+  async record(
+    tx: Executor,
+    ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>,
+    ...inputs: RecordInput[]
+  ): Promise<void> {
     // On the tenant's clock, like `at`: a sandbox tenant's change is recorded when its test clock says.
     const createdAt = ctx.clock.now()
     await entries.insertTimelineEntries(

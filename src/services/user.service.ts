@@ -94,7 +94,9 @@ export class UserService {
   async list(tenantId: string, filter: UserFilterInput, page: PageRequest): Promise<Page<UserView>> {
     let customerIds: string[] | undefined
     if (filter.customerId !== undefined) {
-      customerIds = await resolveCustomerFilter(this.db, tenantId, [{ value: filter.customerId, path: '/query/customerId' }])
+      customerIds = await resolveCustomerFilter(this.db, tenantId, [
+        { value: filter.customerId, path: '/query/customerId' },
+      ])
       if (customerIds.length === 0) return emptyPage(page)
     }
     const query = compact({ customerIds, search: filter.search })
@@ -143,7 +145,9 @@ async function referenceGuard<T>(referenceId: string | null | undefined, write: 
     return await write()
   } catch (error) {
     if (referenceId && isUniqueViolation(error, USER_REFERENCE_KEY)) {
-      throw new ConflictError('user.reference_taken', `Another user already has the reference '${referenceId}'.`, { referenceId })
+      throw new ConflictError('user.reference_taken', `Another user already has the reference '${referenceId}'.`, {
+        referenceId,
+      })
     }
     throw error
   }

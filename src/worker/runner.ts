@@ -59,7 +59,13 @@ export class Worker {
   /** Claims one batch of due jobs and runs them in order. Returns how many ran. */
   async runOnce(filter: { tenantId?: string; kinds?: string[] } = {}): Promise<number> {
     const { db, clock, workerId } = this.options
-    const claimed = await jobs.claimDueJobs(db, { now: clock.now(), workerId, leaseMs: this.leaseMs, limit: this.batchSize, ...filter })
+    const claimed = await jobs.claimDueJobs(db, {
+      now: clock.now(),
+      workerId,
+      leaseMs: this.leaseMs,
+      limit: this.batchSize,
+      ...filter,
+    })
     for (const job of claimed) await this.run(job)
     return claimed.length
   }
@@ -126,7 +132,12 @@ export class Worker {
 
   private async run(job: JobRow): Promise<void> {
     const { db, clock, workerId, handlers } = this.options
-    const log = this.options.logger.child({ jobId: job.id, kind: job.kind, tenantId: job.tenantId, attempt: job.attempts })
+    const log = this.options.logger.child({
+      jobId: job.id,
+      kind: job.kind,
+      tenantId: job.tenantId,
+      attempt: job.attempts,
+    })
     const handler = handlers[job.kind]
     try {
       if (!handler) throw new PermanentJobError(`No handler for job kind '${job.kind}'.`)

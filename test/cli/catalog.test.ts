@@ -13,10 +13,22 @@ describe('openline catalog import', { timeout: 180_000 }, () => {
     expect(JSON.parse(imported.stdout)).toEqual({ groups: 6, offerings: 10, promotions: 1 })
 
     const broken = join(env.OPENLINE_DATA_DIR as string, '..', 'broken.json')
-    writeFileSync(broken, JSON.stringify({ offerings: [{ productOfferingId: 'Bad Id', name: 'x', price: { grossPrice: 'free', currency: 'USD', priceType: 'ONE_TIME' } }] }))
+    writeFileSync(
+      broken,
+      JSON.stringify({
+        offerings: [
+          {
+            productOfferingId: 'Bad Id',
+            name: 'x',
+            price: { grossPrice: 'free', currency: 'USD', priceType: 'ONE_TIME' },
+          },
+        ],
+      }),
+    )
     const failed = runCli(['catalog', 'import', broken, '--tenant', 'shop'], env)
     expect(failed.status).toBe(1)
     expect(failed.stderr).toContain('The catalog document is invalid')
-    for (const path of ['/offerings/0/productOfferingId', '/offerings/0/product:', '/offerings/0/price/grossPrice']) expect(failed.stderr).toContain(`  ${path}`)
+    for (const path of ['/offerings/0/productOfferingId', '/offerings/0/product:', '/offerings/0/price/grossPrice'])
+      expect(failed.stderr).toContain(`  ${path}`)
   })
 })

@@ -19,7 +19,10 @@ describe('openline CLI', { timeout: 180_000 }, () => {
     expect(narrow.status, narrow.stderr).toBe(0)
     const listed = runCli(['api-keys', 'list', '--json'], env)
     const keys = JSON.parse(listed.stdout) as { id: string; label: string; scopes: string[]; tenant: string }[]
-    expect(keys.map((k) => [k.label, k.scopes.join(',')])).toEqual([['crm', 'read,write,admin,sims:puk'], ['default', 'read']])
+    expect(keys.map((k) => [k.label, k.scopes.join(',')])).toEqual([
+      ['crm', 'read,write,admin,sims:puk'],
+      ['default', 'read'],
+    ])
     expect(listed.stdout).not.toContain(key.key)
     const revoked = runCli(['api-keys', 'revoke', key.id], env)
     expect(revoked.status, revoked.stderr).toBe(0)

@@ -20,7 +20,12 @@ export const offeringBody = (id: string, overrides: Partial<OfferingInput> = {})
   productOfferingId: id,
   name: `Offering ${id}`,
   product: { type: 'SUBSCRIPTION', category: 'PRODUCT_CATEGORY_SUBSCRIPTION_CELL', features: { dataMb: 5120 } },
-  price: { grossPrice: 19.99, currency: 'USD', priceType: 'RECURRING', billingCycle: { period: 'MONTHLY', interval: 1 } },
+  price: {
+    grossPrice: 19.99,
+    currency: 'USD',
+    priceType: 'RECURRING',
+    billingCycle: { period: 'MONTHLY', interval: 1 },
+  },
   ...overrides,
 })
 
@@ -32,7 +37,11 @@ export const promotionBody = (code: string, overrides: Partial<PromotionInput> =
 })
 
 /** Writes catalog items straight through the service (the HTTP writes are tested on their own). */
-export async function seedCatalog(services: Services, tenant: TestTenant, document: { groups?: GroupInput[]; offerings?: OfferingInput[]; promotions?: PromotionInput[] }): Promise<void> {
+export async function seedCatalog(
+  services: Services,
+  tenant: TestTenant,
+  document: { groups?: GroupInput[]; offerings?: OfferingInput[]; promotions?: PromotionInput[] },
+): Promise<void> {
   await services.catalog.importCatalog(systemContext(tenant.tenant, services.clock, 'test-seed'), document)
 }
 

@@ -14,11 +14,19 @@ const NODE_ARGS = ['--import', 'tsx', MAIN]
 
 /** The environment of a CLI run: embedded data in a fresh directory, never the developer's own. */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, OPENLINE_DATA_DIR: join(mkdtempSync(join(tmpdir(), 'openline-cli-')), 'data'), ...extra }
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    OPENLINE_DATA_DIR: join(mkdtempSync(join(tmpdir(), 'openline-cli-')), 'data'),
+    ...extra,
+  }
   return env
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [...NODE_ARGS, ...args], { env, encoding: 'utf8', timeout: 60_000 })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
@@ -52,7 +60,10 @@ export class LineReader {
     const seen = this.lines.find(match)
     if (seen !== undefined) return Promise.resolve(seen)
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching line within ${timeoutMs} ms; read:\n${this.lines.join('\n')}`)), timeoutMs)
+      const timer = setTimeout(
+        () => reject(new Error(`no matching line within ${timeoutMs} ms; read:\n${this.lines.join('\n')}`)),
+        timeoutMs,
+      )
       this.waiters.push({ match, resolve: (line) => (clearTimeout(timer), resolve(line)) })
     })
   }

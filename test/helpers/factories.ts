@@ -15,7 +15,13 @@ export const uniqueName = (prefix = 't'): string => `${prefix}-${++seq}-${random
 
 export async function makeTenant(
   services: Services,
-  options: { name?: string; sandbox?: boolean; timeZone?: string; scopes?: Scope[]; settings?: Record<string, unknown> } = {},
+  options: {
+    name?: string
+    sandbox?: boolean
+    timeZone?: string
+    scopes?: Scope[]
+    settings?: Record<string, unknown>
+  } = {},
 ): Promise<TestTenant> {
   const tenant = await services.tenants.create({
     name: options.name ?? uniqueName(),
@@ -23,12 +29,22 @@ export async function makeTenant(
     timeZone: options.timeZone ?? 'UTC',
     ...(options.settings && { settings: options.settings }),
   })
-  const { key, apiKey } = await services.apiKeys.create(undefined, tenant, { label: 'test', ...(options.scopes && { scopes: options.scopes }) })
+  const { key, apiKey } = await services.apiKeys.create(undefined, tenant, {
+    label: 'test',
+    ...(options.scopes && { scopes: options.scopes }),
+  })
   return { tenant, key, keyId: apiKey.id, headers: { 'x-api-key': key } }
 }
 
-export async function makeApiKey(services: Services, tenant: Tenant, scopes?: Scope[]): Promise<{ key: string; id: string; headers: Record<string, string> }> {
-  const { key, apiKey } = await services.apiKeys.create(undefined, tenant, { label: 'extra', ...(scopes && { scopes }) })
+export async function makeApiKey(
+  services: Services,
+  tenant: Tenant,
+  scopes?: Scope[],
+): Promise<{ key: string; id: string; headers: Record<string, string> }> {
+  const { key, apiKey } = await services.apiKeys.create(undefined, tenant, {
+    label: 'extra',
+    ...(scopes && { scopes }),
+  })
   return { key, id: apiKey.id, headers: { 'x-api-key': key } }
 }
 

@@ -33,7 +33,9 @@ export default async function setup(project: TestProject) {
     project.provide('pgliteTemplate', '')
     return async () => {
       // Test files drop their own databases; drop any left by a crashed file, then the template.
-      const left = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${template}_%`])
+      const left = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+        `${template}_%`,
+      ])
       for (const row of left.rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`)
       await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
       await admin.end()

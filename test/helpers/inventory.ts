@@ -45,14 +45,20 @@ export async function poolOf(t: TestApp, tenant: TestTenant): Promise<Map<string
 }
 
 /** Runs `work` in one transaction as the orders area would, with a system context of the tenant (its test clock included). */
-export async function inTransaction<T>(t: TestApp, tenant: TestTenant, work: (tx: Executor, ctx: RequestContext) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  t: TestApp,
+  tenant: TestTenant,
+  work: (tx: Executor, ctx: RequestContext) => Promise<T>,
+): Promise<T> {
   const fresh = await t.services.tenants.getById(tenant.tenant.id)
   const ctx = systemContext(fresh, t.clock, 'test')
   return t.services.uow.write(ctx, (tx) => work(tx, ctx))
 }
 
 /** Runs `work` in a transaction and answers the domain error it throws (the transaction rolls back). */
-export async function errorOf(promise: Promise<unknown>): Promise<{ code: string; fieldErrors: { path: string }[]; details: Json }> {
+export async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ code: string; fieldErrors: { path: string }[]; details: Json }> {
   try {
     await promise
   } catch (error) {
@@ -62,11 +68,28 @@ export async function errorOf(promise: Promise<unknown>): Promise<{ code: string
 }
 
 /** Stocks a tenant with CELL numbers and eSIMs, so orders can assign them. */
-export async function stockInventory(t: TestApp, tenant: TestTenant, options: { numbers?: number; esims?: number; physical?: number } = {}): Promise<{ msisdns: string[]; iccids: string[] }> {
+export async function stockInventory(
+  t: TestApp,
+  tenant: TestTenant,
+  options: { numbers?: number; esims?: number; physical?: number } = {},
+): Promise<{ msisdns: string[]; iccids: string[] }> {
   const numbers = msisdns(options.numbers ?? 5)
-  await importNumbers(t, tenant, numbers.map((msisdn) => ({ msisdn, type: 'CELL' })))
-  const esims = Array.from({ length: options.esims ?? 3 }, () => ({ iccid: iccid(), type: 'ESIM', lpa: `1$rsp.example.com$${Math.random().toString(36).slice(2, 10).toUpperCase()}`, puk1: '12345678' }))
-  const physical = Array.from({ length: options.physical ?? 2 }, () => ({ iccid: iccid(), type: 'PHYSICAL', puk1: '87654321' }))
+  await importNumbers(
+    t,
+    tenant,
+    numbers.map((msisdn) => ({ msisdn, type: 'CELL' })),
+  )
+  const esims = Array.from({ length: options.esims ?? 3 }, () => ({
+    iccid: iccid(),
+    type: 'ESIM',
+    lpa: `1$rsp.example.com$${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+    puk1: '12345678',
+  }))
+  const physical = Array.from({ length: options.physical ?? 2 }, () => ({
+    iccid: iccid(),
+    type: 'PHYSICAL',
+    puk1: '87654321',
+  }))
   await importSims(t, tenant, [...esims, ...physical])
   return { msisdns: numbers, iccids: [...esims, ...physical].map((s) => s.iccid) }
 }

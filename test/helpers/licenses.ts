@@ -14,13 +14,23 @@ export const BACKUP = 'license-cloud-backup'
 /** An archived security license. */
 export const RETIRED = 'license-security-retired'
 
-const license = (id: string, rank: number, category = 'PRODUCT_CATEGORY_LICENSE_SECURITY', overrides: Record<string, unknown> = {}) =>
+const license = (
+  id: string,
+  rank: number,
+  category = 'PRODUCT_CATEGORY_LICENSE_SECURITY',
+  overrides: Record<string, unknown> = {},
+) =>
   offeringBody(id, {
     name: `License ${id}`,
     productOfferingGroupId: 'licenses',
     rank,
     product: { type: 'LICENSE', category },
-    price: { grossPrice: 4.99 * rank, currency: 'USD', priceType: 'RECURRING', billingCycle: { period: 'MONTHLY', interval: 1 } },
+    price: {
+      grossPrice: 4.99 * rank,
+      currency: 'USD',
+      priceType: 'RECURRING',
+      billingCycle: { period: 'MONTHLY', interval: 1 },
+    },
     ...overrides,
   })
 
@@ -28,14 +38,22 @@ const license = (id: string, rank: number, category = 'PRODUCT_CATEGORY_LICENSE_
 export async function licenseWorld(t: TestApp, options: Parameters<typeof subscriptionWorld>[1] = {}): Promise<World> {
   const world = await subscriptionWorld(t, options)
   await seedCatalog(t.services, world.tenant, {
-    offerings: [license(PREMIUM, 2), license(BACKUP, 1, 'PRODUCT_CATEGORY_LICENSE_BACKUP'), license(RETIRED, 3, 'PRODUCT_CATEGORY_LICENSE_SECURITY', { status: 'ARCHIVED' })],
+    offerings: [
+      license(PREMIUM, 2),
+      license(BACKUP, 1, 'PRODUCT_CATEGORY_LICENSE_BACKUP'),
+      license(RETIRED, 3, 'PRODUCT_CATEGORY_LICENSE_SECURITY', { status: 'ARCHIVED' }),
+    ],
   })
   return world
 }
 
 /** Creates a license through POST /licenses for the world's customer and returns its body. */
 export async function makeLicense(t: TestApp, world: World, body: Record<string, unknown> = {}): Promise<Json> {
-  const res = await t.request(world.tenant, { method: 'POST', url: '/licenses', payload: { productOfferingId: SUITE, customerId: world.customer.customerId, ...body } })
+  const res = await t.request(world.tenant, {
+    method: 'POST',
+    url: '/licenses',
+    payload: { productOfferingId: SUITE, customerId: world.customer.customerId, ...body },
+  })
   expect(res.statusCode, res.body).toBe(201)
   return res.json()
 }

@@ -17,7 +17,11 @@ export async function makeUser(t: TestApp, tenant: TestTenant, body: Record<stri
 
 /** Creates a customer through the API and returns its body. */
 export async function makeCustomer(t: TestApp, tenant: TestTenant, body: Record<string, unknown> = {}): Promise<Json> {
-  const res = await t.request(tenant, { method: 'POST', url: '/customers', payload: { customerType: 'CONSUMER', name: uniqueName('customer'), ...body } })
+  const res = await t.request(tenant, {
+    method: 'POST',
+    url: '/customers',
+    payload: { customerType: 'CONSUMER', name: uniqueName('customer'), ...body },
+  })
   expect(res.statusCode, res.body).toBe(201)
   return res.json()
 }
@@ -26,9 +30,15 @@ export async function makeCustomer(t: TestApp, tenant: TestTenant, body: Record<
  * Creates a subscriber the way the subscriptions and orders areas do: through the party service,
  * inside a transaction (there is no POST /subscribers).
  */
-export async function makeSubscriber(t: TestApp, tenant: TestTenant, input: Partial<CreateSubscriberInput> & { customerId: string }): Promise<SubscriberView> {
+export async function makeSubscriber(
+  t: TestApp,
+  tenant: TestTenant,
+  input: Partial<CreateSubscriberInput> & { customerId: string },
+): Promise<SubscriberView> {
   const ctx = systemContext(tenant.tenant, t.clock, 'test')
-  return t.services.uow.write(ctx, (tx) => t.services.parties.createSubscriber(tx, ctx, { name: uniqueName('subscriber'), ...input }))
+  return t.services.uow.write(ctx, (tx) =>
+    t.services.parties.createSubscriber(tx, ctx, { name: uniqueName('subscriber'), ...input }),
+  )
 }
 
 /** The events about one resource, oldest first. */

@@ -43,8 +43,16 @@ export const portInItem = (msisdn: string, overrides: Record<string, unknown> = 
  * Orders a plan porting `msisdn` in, submits the order and fulfils it (only the fulfilment job:
  * the port-in is left PENDING, its submission queued). Answers the order and the subscription.
  */
-export async function orderPortIn(t: TestApp, world: World, item: Record<string, unknown>): Promise<{ order: Json; subscription: Json }> {
-  const created = await t.request(world.tenant, { method: 'POST', url: '/orders', payload: { customer: { customerId: world.customer.customerId }, lineItems: [item] } })
+export async function orderPortIn(
+  t: TestApp,
+  world: World,
+  item: Record<string, unknown>,
+): Promise<{ order: Json; subscription: Json }> {
+  const created = await t.request(world.tenant, {
+    method: 'POST',
+    url: '/orders',
+    payload: { customer: { customerId: world.customer.customerId }, lineItems: [item] },
+  })
   expect(created.statusCode, created.body).toBe(201)
   const order = created.json()
   expect(order.validation, JSON.stringify(order.validation)).toMatchObject({ isValid: true })
@@ -54,12 +62,15 @@ export async function orderPortIn(t: TestApp, world: World, item: Record<string,
   const done = (await t.request(world.tenant, { method: 'GET', url: `/orders/${order.orderId}` })).json()
   expect(done.status, JSON.stringify(done.failure)).toBe('COMPLETED')
   const subscriptionId = done.createdEntities.subscriptions[0].subscriptionId as string
-  const subscription = (await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${subscriptionId}` })).json()
+  const subscription = (
+    await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${subscriptionId}` })
+  ).json()
   return { order: done, subscription }
 }
 
 /** Runs every job of the tenant that is due now (on its test clock). */
-export const runDueJobs = (t: TestApp, world: World): Promise<number> => t.worker.drain({ tenantId: world.tenant.tenant.id })
+export const runDueJobs = (t: TestApp, world: World): Promise<number> =>
+  t.worker.drain({ tenantId: world.tenant.tenant.id })
 
 export async function inPorting(t: TestApp, world: World, subscriptionId: string): Promise<Json> {
   const res = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${subscriptionId}/in-porting` })

@@ -26,26 +26,44 @@ export interface ProviderWorld extends World {
  * A sandbox tenant with the demo catalog, add-ons that fail once, always or slowly, a subscription,
  * and the simulated provider set through PATCH /tenant.
  */
-export async function providerWorld(t: TestApp, provider: Omit<SimulatedProviderSettings, 'type'> | null = {}): Promise<ProviderWorld> {
+export async function providerWorld(
+  t: TestApp,
+  provider: Omit<SimulatedProviderSettings, 'type'> | null = {},
+): Promise<ProviderWorld> {
   const world = await subscriptionWorld(t)
   await seedCatalog(t.services, world.tenant, {
-    offerings: [simulatedAddon('addon-sim-fail-once', 'fail-once'), simulatedAddon('addon-sim-fail-always', 'fail-always'), simulatedAddon('addon-sim-slow', 'slow')],
+    offerings: [
+      simulatedAddon('addon-sim-fail-once', 'fail-once'),
+      simulatedAddon('addon-sim-fail-always', 'fail-always'),
+      simulatedAddon('addon-sim-slow', 'slow'),
+    ],
   })
   if (provider) {
-    const res = await t.request(world.tenant, { method: 'PATCH', url: '/tenant', payload: { settings: { networkProvider: { type: 'simulated', ...provider } } } })
+    const res = await t.request(world.tenant, {
+      method: 'PATCH',
+      url: '/tenant',
+      payload: { settings: { networkProvider: { type: 'simulated', ...provider } } },
+    })
     expect(res.statusCode, res.body).toBe(200)
   }
   return { ...world, subscription: await makeSubscription(t, world) }
 }
 
 export async function addAddon(t: TestApp, world: ProviderWorld, payload: Record<string, unknown>): Promise<Json> {
-  const res = await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${world.subscription.subscriptionId}/addons`, payload })
+  const res = await t.request(world.tenant, {
+    method: 'POST',
+    url: `/subscriptions/${world.subscription.subscriptionId}/addons`,
+    payload,
+  })
   expect(res.statusCode, res.body).toBe(201)
   return res.json()
 }
 
 export async function getAddon(t: TestApp, world: ProviderWorld, addonId: string): Promise<Json> {
-  const res = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${world.subscription.subscriptionId}/addons/${addonId}` })
+  const res = await t.request(world.tenant, {
+    method: 'GET',
+    url: `/subscriptions/${world.subscription.subscriptionId}/addons/${addonId}`,
+  })
   expect(res.statusCode, res.body).toBe(200)
   return res.json()
 }

@@ -16,14 +16,23 @@ export async function expectUnauthenticated(t: TestApp, options: InjectOptions):
 }
 
 /** The same request from another tenant answers 404 with the not-found code of the resource. */
-export async function expectHiddenFrom(t: TestApp, stranger: { headers: Record<string, string> }, options: InjectOptions, code: string): Promise<void> {
+export async function expectHiddenFrom(
+  t: TestApp,
+  stranger: { headers: Record<string, string> },
+  options: InjectOptions,
+  code: string,
+): Promise<void> {
   const res = await t.request(stranger, options)
   expect(res.statusCode, `${options.method} ${options.url} from another tenant`).toBe(404)
   expect(res.json().code).toBe(code)
 }
 
 /** Sends a write twice with one idempotency key: the second is a byte-identical replay. `first` is null for an empty (204) answer. */
-export async function expectReplay(t: TestApp, tenant: { headers: Record<string, string> }, options: InjectOptions): Promise<{ first: ReturnType<typeof JSON.parse>; status: number }> {
+export async function expectReplay(
+  t: TestApp,
+  tenant: { headers: Record<string, string> },
+  options: InjectOptions,
+): Promise<{ first: ReturnType<typeof JSON.parse>; status: number }> {
   const key = `replay-${Math.random().toString(36).slice(2)}`
   const headers = { ...(options.headers as Record<string, string> | undefined), 'x-idempotency-key': key }
   const first = await t.request(tenant, { ...options, headers })

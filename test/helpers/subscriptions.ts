@@ -13,7 +13,10 @@ export interface World {
 }
 
 /** A sandbox tenant (in `timeZone`) with the demo catalog and one customer. */
-export async function subscriptionWorld(t: TestApp, options: { timeZone?: string; sandbox?: boolean } = {}): Promise<World> {
+export async function subscriptionWorld(
+  t: TestApp,
+  options: { timeZone?: string; sandbox?: boolean } = {},
+): Promise<World> {
   const tenant = await t.tenant({ timeZone: options.timeZone ?? 'UTC', sandbox: options.sandbox ?? true })
   await seedDemoCatalog(t.services, tenant)
   const customer = await makeCustomer(t, tenant)
@@ -30,7 +33,13 @@ export async function makeSubscription(t: TestApp, world: World, body: Record<st
   const res = await t.request(world.tenant, {
     method: 'POST',
     url: '/subscriptions',
-    payload: { productOfferingId: 'mobile-plan-plus', customerId: world.customer.customerId, subscriber: { name: 'Sam Subscriber' }, msisdn: lineNumber(), ...body },
+    payload: {
+      productOfferingId: 'mobile-plan-plus',
+      customerId: world.customer.customerId,
+      subscriber: { name: 'Sam Subscriber' },
+      msisdn: lineNumber(),
+      ...body,
+    },
   })
   expect(res.statusCode, res.body).toBe(201)
   return res.json()
@@ -50,12 +59,30 @@ export async function getSubscription(t: TestApp, world: World, id: string): Pro
 }
 
 /** Sends a write about one subscription (`POST …/pause`, `PUT …/product-offering-change`, …) and returns the raw response. */
-export function subscriptionRequest(t: TestApp, world: World, id: string, method: 'POST' | 'PUT' | 'DELETE', path: string, payload?: Record<string, unknown>) {
-  return t.request(world.tenant, { method, url: `/subscriptions/${id}/${path}`, ...(payload !== undefined && { payload }) })
+export function subscriptionRequest(
+  t: TestApp,
+  world: World,
+  id: string,
+  method: 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  payload?: Record<string, unknown>,
+) {
+  return t.request(world.tenant, {
+    method,
+    url: `/subscriptions/${id}/${path}`,
+    ...(payload !== undefined && { payload }),
+  })
 }
 
 /** Like `subscriptionRequest`, expecting 200, and returns the body. */
-export async function act(t: TestApp, world: World, id: string, method: 'POST' | 'PUT' | 'DELETE', path: string, payload?: Record<string, unknown>): Promise<Json> {
+export async function act(
+  t: TestApp,
+  world: World,
+  id: string,
+  method: 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  payload?: Record<string, unknown>,
+): Promise<Json> {
   const res = await subscriptionRequest(t, world, id, method, path, payload)
   expect(res.statusCode, `${method} ${path}: ${res.body}`).toBe(200)
   return res.json()
@@ -69,7 +96,8 @@ export async function timelineOf(t: TestApp, world: World, id: string): Promise<
 }
 
 /** The instant a calendar date begins in `zone`, as the API renders it (computed with luxon, independently of the code under test). */
-export const localMidnight = (date: string, zone: string): string => DateTime.fromISO(date, { zone }).toUTC().toISO() as string
+export const localMidnight = (date: string, zone: string): string =>
+  DateTime.fromISO(date, { zone }).toUTC().toISO() as string
 
 /** One millisecond before an instant: "not yet". */
 export const justBefore = (instant: string): string => new Date(Date.parse(instant) - 1).toISOString()

@@ -20,19 +20,39 @@ export interface TestApp {
   /** A fresh tenant with a full-scope key, unique to the caller: tests isolate by data, not cleanup. */
   tenant(options?: Parameters<typeof makeTenant>[1]): Promise<TestTenant>
   /** `app.inject` with the tenant's key (and JSON body) filled in. */
-  request(tenant: TestTenant | { headers: Record<string, string> } | null, options: InjectOptions): Promise<LightMyRequestResponse>
+  request(
+    tenant: TestTenant | { headers: Record<string, string> } | null,
+    options: InjectOptions,
+  ): Promise<LightMyRequestResponse>
   close(): Promise<void>
 }
 
 /** The real container and app on a fresh database, with a fake clock. One per test file. */
 export async function createTestApp(
-  options: { clock?: FakeClock; database?: Database; logger?: FastifyBaseLogger; extend?: (app: App) => Promise<void>; v2?: Partial<Config['v2']> } = {},
+  options: {
+    clock?: FakeClock
+    database?: Database
+    logger?: FastifyBaseLogger
+    extend?: (app: App) => Promise<void>
+    v2?: Partial<Config['v2']>
+  } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new FakeClock('2025-01-15T10:00:00Z')
   const database = options.database ?? (await createTestDatabase())
   const logger = options.logger ?? createLogger(process.env.TEST_LOG ? 'debug' : 'silent')
-  const v2 = options.v2 && { jwtSecret: undefined, jwksUrl: undefined, jwtAudience: undefined, jwtIssuer: undefined, ...options.v2 }
-  const services = createServices({ config: { authCacheTtlMs: 5_000, worker: { batchSize: 10, pollIntervalMs: 1000 }, ...(v2 && { v2 }) }, database, clock, logger })
+  const v2 = options.v2 && {
+    jwtSecret: undefined,
+    jwksUrl: undefined,
+    jwtAudience: undefined,
+    jwtIssuer: undefined,
+    ...options.v2,
+  }
+  const services = createServices({
+    config: { authCacheTtlMs: 5_000, worker: { batchSize: 10, pollIntervalMs: 1000 }, ...(v2 && { v2 }) },
+    database,
+    clock,
+    logger,
+  })
   const app = await buildApp({ services, logger, ...(options.extend && { extend: options.extend }) })
   const worker = createWorker(services, { workerId: 'test-worker' })
   return {

@@ -25,7 +25,9 @@ export async function signingKey(alg: 'RS256' | 'ES256', kid: string): Promise<S
 }
 
 /** A JWKS endpoint on a random port: `/jwks.json` lists the keys; `/broken` answers 500. */
-export async function serveJwks(keys: SigningKey[]): Promise<{ url: string; brokenUrl: string; hits: () => number; close: () => Promise<void> }> {
+export async function serveJwks(
+  keys: SigningKey[],
+): Promise<{ url: string; brokenUrl: string; hits: () => number; close: () => Promise<void> }> {
   let hits = 0
   const server: Server = createServer((req, res) => {
     hits++
@@ -55,26 +57,45 @@ export interface TokenOptions {
 }
 
 /** A token signed at the test clock's now: HS256 with the test secret unless a key is given. */
-export async function token(t: TestApp, claims: JWTPayload & Record<string, unknown>, options: TokenOptions = {}): Promise<string> {
+export async function token(
+  t: TestApp,
+  claims: JWTPayload & Record<string, unknown>,
+  options: TokenOptions = {},
+): Promise<string> {
   const now = Math.floor(t.clock.now().getTime() / 1000)
-  const jwt = new SignJWT({ aud: V2_AUDIENCE, iss: V2_ISSUER, sub: 'john.doe@masorange.es', scope: WRITE, ...claims }).setIssuedAt(now).setExpirationTime(now + (options.expiresIn ?? 3600))
-  if (options.key) return jwt.setProtectedHeader({ alg: options.key.alg, kid: options.key.kid }).sign(options.key.privateKey)
+  const jwt = new SignJWT({ aud: V2_AUDIENCE, iss: V2_ISSUER, sub: 'john.doe@masorange.es', scope: WRITE, ...claims })
+    .setIssuedAt(now)
+    .setExpirationTime(now + (options.expiresIn ?? 3600))
+  if (options.key)
+    return jwt.setProtectedHeader({ alg: options.key.alg, kid: options.key.kid }).sign(options.key.privateKey)
   return jwt.setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(options.secret ?? V2_SECRET))
 }
 
-export const bearer = (jwt: string): { headers: Record<string, string> } => ({ headers: { authorization: `Bearer ${jwt}` } })
+export const bearer = (jwt: string): { headers: Record<string, string> } => ({
+  headers: { authorization: `Bearer ${jwt}` },
+})
 
 /** A bearer for `org` with read and write scopes (override claims to narrow it). */
-export async function orgBearer(t: TestApp, org: string, claims: Record<string, unknown> = {}, options: TokenOptions = {}): Promise<{ headers: Record<string, string> }> {
+export async function orgBearer(
+  t: TestApp,
+  org: string,
+  claims: Record<string, unknown> = {},
+  options: TokenOptions = {},
+): Promise<{ headers: Record<string, string> }> {
   return bearer(await token(t, { orgs: [org], ...claims }, options))
 }
 
-export const addOnsUrl = (org: string, subscriptionId: string, rest = ''): string => `/v2/orgs/${org}/subscriptions/${subscriptionId}/add_ons${rest}`
+export const addOnsUrl = (org: string, subscriptionId: string, rest = ''): string =>
+  `/v2/orgs/${org}/subscriptions/${subscriptionId}/add_ons${rest}`
 
 type Json = Record<string, unknown> & { [key: string]: any } // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A V2 request; the body's `requestId` must match the response header on errors. */
-export async function v2(t: TestApp, auth: { headers: Record<string, string> } | null, options: InjectOptions): Promise<{ status: number; body: Json; headers: Record<string, unknown>; raw: string }> {
+export async function v2(
+  t: TestApp,
+  auth: { headers: Record<string, string> } | null,
+  options: InjectOptions,
+): Promise<{ status: number; body: Json; headers: Record<string, unknown>; raw: string }> {
   const res = await t.request(auth, options)
   return { status: res.statusCode, body: res.body ? res.json() : {}, headers: res.headers, raw: res.body }
 }

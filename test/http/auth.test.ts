@@ -33,12 +33,20 @@ describe('API keys authenticate', () => {
 
   it('answers 401 for a key whose secret was altered', async () => {
     const last = tenant.key.at(-1) === 'A' ? 'B' : 'A'
-    const res = await t.request(null, { method: 'GET', url: '/api-keys', headers: { 'x-api-key': `${tenant.key.slice(0, -1)}${last}` } })
+    const res = await t.request(null, {
+      method: 'GET',
+      url: '/api-keys',
+      headers: { 'x-api-key': `${tenant.key.slice(0, -1)}${last}` },
+    })
     expect(res.statusCode).toBe(401)
   })
 
   it('answers 401 for a sandbox key presented as a live one', async () => {
-    const res = await t.request(null, { method: 'GET', url: '/api-keys', headers: { 'x-api-key': tenant.key.replace('ol_sandbox_', 'ol_live_') } })
+    const res = await t.request(null, {
+      method: 'GET',
+      url: '/api-keys',
+      headers: { 'x-api-key': tenant.key.replace('ol_sandbox_', 'ol_live_') },
+    })
     expect(res.statusCode).toBe(401)
   })
 
@@ -78,11 +86,24 @@ describe('API keys authenticate', () => {
 
 describe('API key management', () => {
   it('creates a key whose secret works, shown once, with the scopes asked for', async () => {
-    const res = await t.request(tenant, { method: 'POST', url: '/api-keys', payload: { label: 'crm', scopes: ['read', 'write'] } })
+    const res = await t.request(tenant, {
+      method: 'POST',
+      url: '/api-keys',
+      payload: { label: 'crm', scopes: ['read', 'write'] },
+    })
     expect(res.statusCode).toBe(201)
     const body = res.json()
-    expect(body.apiKey).toMatchObject({ label: 'crm', scopes: ['read', 'write'], prefix: 'ol_sandbox_', hint: body.key.slice(-4), revokedAt: null })
-    expect((await t.request(null, { method: 'GET', url: '/idempotency-keys/x', headers: { 'x-api-key': body.key } })).statusCode).toBe(200)
+    expect(body.apiKey).toMatchObject({
+      label: 'crm',
+      scopes: ['read', 'write'],
+      prefix: 'ol_sandbox_',
+      hint: body.key.slice(-4),
+      revokedAt: null,
+    })
+    expect(
+      (await t.request(null, { method: 'GET', url: '/idempotency-keys/x', headers: { 'x-api-key': body.key } }))
+        .statusCode,
+    ).toBe(200)
     const fetched = await t.request(tenant, { method: 'GET', url: `/api-keys/${body.apiKey.id}` })
     expect(fetched.json()).not.toHaveProperty('key')
     expect(JSON.stringify(fetched.json())).not.toContain(body.key)
@@ -101,17 +122,28 @@ describe('API key management', () => {
     const absent = await t.request(tenant, { method: 'DELETE', url: '/api-keys/01a1fba3-0000-7000-8000-000000000000' })
     expect(foreign.statusCode).toBe(404)
     expect(absent.statusCode).toBe(404)
-    expect({ ...foreign.json(), requestId: '', detail: '', id: '' }).toEqual({ ...absent.json(), requestId: '', detail: '', id: '' })
+    expect({ ...foreign.json(), requestId: '', detail: '', id: '' }).toEqual({
+      ...absent.json(),
+      requestId: '',
+      detail: '',
+      id: '',
+    })
     expect((await t.request(tenant, { method: 'GET', url: `/api-keys/${other.keyId}` })).statusCode).toBe(404)
     expect((await t.request(other, { method: 'GET', url: '/api-keys' })).statusCode).toBe(200)
-    const mine = (await t.request(tenant, { method: 'GET', url: '/api-keys' })).json().items.map((k: { id: string }) => k.id)
+    const mine = (await t.request(tenant, { method: 'GET', url: '/api-keys' }))
+      .json()
+      .items.map((k: { id: string }) => k.id)
     expect(mine).not.toContain(other.keyId)
   })
 
   it('rejects an unknown scope or a non-UUID id with 400, writing nothing', async () => {
     const before = (await t.request(tenant, { method: 'GET', url: '/api-keys?limit=1000' })).json().items.length
-    expect((await t.request(tenant, { method: 'POST', url: '/api-keys', payload: { scopes: ['root'] } })).statusCode).toBe(400)
-    expect((await t.request(tenant, { method: 'POST', url: '/api-keys', payload: { scopes: [] } })).statusCode).toBe(400)
+    expect(
+      (await t.request(tenant, { method: 'POST', url: '/api-keys', payload: { scopes: ['root'] } })).statusCode,
+    ).toBe(400)
+    expect((await t.request(tenant, { method: 'POST', url: '/api-keys', payload: { scopes: [] } })).statusCode).toBe(
+      400,
+    )
     expect((await t.request(tenant, { method: 'DELETE', url: '/api-keys/nope' })).statusCode).toBe(400)
     expect((await t.request(tenant, { method: 'GET', url: '/api-keys?limit=1000' })).json().items.length).toBe(before)
   })

@@ -16,7 +16,9 @@ beforeAll(async () => {
     logger,
     // A route that reaches an id resolver and one that fails unexpectedly: the error classes of every route.
     extend: async (app) => {
-      app.get('/test/things/:thingId', { schema: { params: Type.Object({ thingId: Type.String() }) } }, async (req) => parseEntityRef(req.params.thingId, 'thingId'))
+      app.get('/test/things/:thingId', { schema: { params: Type.Object({ thingId: Type.String() }) } }, async (req) =>
+        parseEntityRef(req.params.thingId, 'thingId'),
+      )
       app.get('/test/boom', async () => {
         throw new Error('connection to 10.0.0.7 refused: password authentication failed for user "billing"')
       })
@@ -26,11 +28,20 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const expectProblem = (res: { statusCode: number; headers: Record<string, unknown>; json: () => Record<string, unknown> }, status: number, code: string) => {
+const expectProblem = (
+  res: { statusCode: number; headers: Record<string, unknown>; json: () => Record<string, unknown> },
+  status: number,
+  code: string,
+) => {
   expect(res.statusCode).toBe(status)
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
   const body = res.json()
-  expect(body).toMatchObject({ status, code, type: `urn:openline:problem:${code}`, requestId: res.headers['x-request-id'] })
+  expect(body).toMatchObject({
+    status,
+    code,
+    type: `urn:openline:problem:${code}`,
+    requestId: res.headers['x-request-id'],
+  })
   expect(typeof body.title).toBe('string')
   expect(typeof body.detail).toBe('string')
   return body
@@ -38,27 +49,51 @@ const expectProblem = (res: { statusCode: number; headers: Record<string, unknow
 
 describe('error responses (RFC 9457)', () => {
   it('answers malformed JSON with 400 request.malformed_json and writes nothing', async () => {
-    const res = await t.request(tenant, { method: 'POST', url: '/api-keys', headers: { 'content-type': 'application/json' }, payload: '{"label": "x",' })
+    const res = await t.request(tenant, {
+      method: 'POST',
+      url: '/api-keys',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"label": "x",',
+    })
     expectProblem(res, 400, 'request.malformed_json')
     const list = await t.request(tenant, { method: 'GET', url: '/api-keys' })
     expect(list.json().items).toHaveLength(1)
   })
 
   it('takes an empty body sent as application/json as no body, and still refuses whitespace', async () => {
-    const res = await t.request(tenant, { method: 'POST', url: '/customers', headers: { 'content-type': 'application/json' }, payload: '' })
+    const res = await t.request(tenant, {
+      method: 'POST',
+      url: '/customers',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    })
     expectProblem(res, 400, 'request.validation_failed')
     expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(['/body/customerType', '/body/name'])
-    const blank = await t.request(tenant, { method: 'POST', url: '/customers', headers: { 'content-type': 'application/json' }, payload: '  ' })
+    const blank = await t.request(tenant, {
+      method: 'POST',
+      url: '/customers',
+      headers: { 'content-type': 'application/json' },
+      payload: '  ',
+    })
     expectProblem(blank, 400, 'request.malformed_json')
   })
 
   it('answers a wrong content type with 400 request.unsupported_media_type', async () => {
-    const res = await t.request(tenant, { method: 'POST', url: '/api-keys', headers: { 'content-type': 'text/plain' }, payload: 'label=x' })
+    const res = await t.request(tenant, {
+      method: 'POST',
+      url: '/api-keys',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'label=x',
+    })
     expectProblem(res, 400, 'request.unsupported_media_type')
   })
 
   it('lists every bad field of a schema violation with its path', async () => {
-    const res = await t.request(tenant, { method: 'POST', url: '/api-keys', payload: { label: 7, scopes: ['read', 'everything'] } })
+    const res = await t.request(tenant, {
+      method: 'POST',
+      url: '/api-keys',
+      payload: { label: 7, scopes: ['read', 'everything'] },
+    })
     const body = expectProblem(res, 400, 'request.validation_failed')
     const paths = (body.errors as { path: string }[]).map((e) => e.path)
     expect(paths).toEqual(expect.arrayContaining(['/body/label', '/body/scopes/1']))
@@ -75,13 +110,19 @@ describe('error responses (RFC 9457)', () => {
     const body = expectProblem(res, 400, 'request.invalid_id')
     expect(body.errors).toEqual([expect.objectContaining({ path: '/params/thingId' })])
     expect((await t.request(tenant, { method: 'GET', url: '/test/things/rid_' })).statusCode).toBe(400)
-    expect((await t.request(tenant, { method: 'GET', url: `/test/things/rid_${'x'.repeat(256)}` })).statusCode).toBe(400)
+    expect((await t.request(tenant, { method: 'GET', url: `/test/things/rid_${'x'.repeat(256)}` })).statusCode).toBe(
+      400,
+    )
     const ok = await t.request(tenant, { method: 'GET', url: '/test/things/rid_crm-12345' })
     expect(ok.json()).toEqual({ kind: 'reference', reference: 'crm-12345' })
   })
 
   it('answers a body over 1 MiB with 413', async () => {
-    const res = await t.request(tenant, { method: 'POST', url: '/api-keys', payload: { label: 'x'.repeat(1024 * 1024 + 10) } })
+    const res = await t.request(tenant, {
+      method: 'POST',
+      url: '/api-keys',
+      payload: { label: 'x'.repeat(1024 * 1024 + 10) },
+    })
     expectProblem(res, 413, 'request.body_too_large')
   })
 
@@ -102,7 +143,9 @@ describe('error responses (RFC 9457)', () => {
     const body = expectProblem(res, 500, 'internal.error')
     expect(JSON.stringify(body)).not.toMatch(/10\.0\.0\.7|password|billing/)
     expect(body.requestId).toBe('req-boom-1')
-    const logged = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'req-boom-1' && l.level === 50)
+    const logged = logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.reqId === 'req-boom-1' && l.level === 50)
     expect(logged?.err).toMatchObject({ message: expect.stringContaining('password authentication failed') })
   })
 

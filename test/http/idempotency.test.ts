@@ -12,7 +12,8 @@ let failNext = 0
 let releaseSlow: (() => void) | undefined
 let slowStarted: (() => void) | undefined
 
-const keyCount = async (tt: TestTenant = tenant) => (await t.request(tt, { method: 'GET', url: '/api-keys?limit=1000' })).json().items.length as number
+const keyCount = async (tt: TestTenant = tenant) =>
+  (await t.request(tt, { method: 'GET', url: '/api-keys?limit=1000' })).json().items.length as number
 
 beforeAll(async () => {
   t = await createTestApp({
@@ -23,13 +24,25 @@ beforeAll(async () => {
           failNext--
           throw new Error('database went away')
         }
-        return respond(req, reply, 201, (r: { apiKey: { id: string } }) => ({ id: r.apiKey.id }), () => t.services.apiKeys.create(req.ctx, req.ctx.tenant, req.body))
+        return respond(
+          req,
+          reply,
+          201,
+          (r: { apiKey: { id: string } }) => ({ id: r.apiKey.id }),
+          () => t.services.apiKeys.create(req.ctx, req.ctx.tenant, req.body),
+        )
       })
       // Holds the request open until the test lets it go: a first request "still running".
       app.post('/test/slow', async (req, reply) => {
         slowStarted?.()
         await new Promise<void>((resolve) => (releaseSlow = resolve))
-        return respond(req, reply, 201, (r: { apiKey: { id: string } }) => ({ id: r.apiKey.id }), () => t.services.apiKeys.create(req.ctx, req.ctx.tenant, { label: 'slow' }))
+        return respond(
+          req,
+          reply,
+          201,
+          (r: { apiKey: { id: string } }) => ({ id: r.apiKey.id }),
+          () => t.services.apiKeys.create(req.ctx, req.ctx.tenant, { label: 'slow' }),
+        )
       })
     },
   })
@@ -41,8 +54,18 @@ describe('X-Idempotency-Key', () => {
   it('replays the stored status and body with Idempotent-Replayed, without a second effect', async () => {
     const headers = idem()
     const before = await keyCount()
-    const first = await t.request(tenant, { method: 'POST', url: '/api-keys', headers, payload: { label: 'once', scopes: ['read'] } })
-    const again = await t.request(tenant, { method: 'POST', url: '/api-keys', headers, payload: { scopes: ['read'], label: 'once' } })
+    const first = await t.request(tenant, {
+      method: 'POST',
+      url: '/api-keys',
+      headers,
+      payload: { label: 'once', scopes: ['read'] },
+    })
+    const again = await t.request(tenant, {
+      method: 'POST',
+      url: '/api-keys',
+      headers,
+      payload: { scopes: ['read'], label: 'once' },
+    })
     expect(first.statusCode).toBe(201)
     expect(first.headers['idempotent-replayed']).toBeUndefined()
     expect(again.statusCode).toBe(201)
@@ -56,7 +79,9 @@ describe('X-Idempotency-Key', () => {
     const first = await t.request(tenant, { method: 'POST', url: '/api-keys', headers, payload: { label: 'secret' } })
     const again = await t.request(tenant, { method: 'POST', url: '/api-keys', headers, payload: { label: 'secret' } })
     expect(again.json().key).toBe(`ol_sandbox_…${first.json().key.slice(-4)}`)
-    const row = await t.services.db.query.idempotencyKey.findFirst({ where: (k, { eq }) => eq(k.key, headers['x-idempotency-key'] as string) })
+    const row = await t.services.db.query.idempotencyKey.findFirst({
+      where: (k, { eq }) => eq(k.key, headers['x-idempotency-key'] as string),
+    })
     expect(row?.responseBody).not.toContain(first.json().key)
   })
 
@@ -86,7 +111,9 @@ describe('X-Idempotency-Key', () => {
   it('scopes keys by tenant: another tenant may use the same key string', async () => {
     const other = await t.tenant()
     const headers = idem()
-    expect((await t.request(tenant, { method: 'POST', url: '/api-keys', headers, payload: { label: 'm' } })).statusCode).toBe(201)
+    expect(
+      (await t.request(tenant, { method: 'POST', url: '/api-keys', headers, payload: { label: 'm' } })).statusCode,
+    ).toBe(201)
     const theirs = await t.request(other, { method: 'POST', url: '/api-keys', headers, payload: { label: 'n' } })
     expect(theirs.statusCode).toBe(201)
     expect(theirs.headers['idempotent-replayed']).toBeUndefined()
@@ -110,8 +137,16 @@ describe('X-Idempotency-Key', () => {
     const before = await keyCount()
     const failed = await t.request(tenant, { method: 'POST', url: '/test/flaky', headers, payload: { label: 'flaky' } })
     expect(failed.statusCode).toBe(500)
-    expect((await t.request(tenant, { method: 'GET', url: `/idempotency-keys/${headers['x-idempotency-key']}` })).json().state).toBe('unknown')
-    const retried = await t.request(tenant, { method: 'POST', url: '/test/flaky', headers, payload: { label: 'flaky' } })
+    expect(
+      (await t.request(tenant, { method: 'GET', url: `/idempotency-keys/${headers['x-idempotency-key']}` })).json()
+        .state,
+    ).toBe('unknown')
+    const retried = await t.request(tenant, {
+      method: 'POST',
+      url: '/test/flaky',
+      headers,
+      payload: { label: 'flaky' },
+    })
     expect(retried.statusCode).toBe(201)
     expect(retried.headers['idempotent-replayed']).toBeUndefined()
     expect(await keyCount()).toBe(before + 1)
@@ -140,25 +175,41 @@ describe('X-Idempotency-Key', () => {
     const headers = idem()
     const before = await keyCount(racer)
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => t.request(racer, { method: 'POST', url: '/api-keys', headers, payload: { label: 'race' } })),
+      Array.from({ length: 6 }, () =>
+        t.request(racer, { method: 'POST', url: '/api-keys', headers, payload: { label: 'race' } }),
+      ),
     )
     const statuses = results.map((r) => r.statusCode)
     expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1)
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true)
     const fresh = results.filter((r) => r.statusCode === 201 && r.headers['idempotent-replayed'] === undefined)
     expect(fresh).toHaveLength(1)
-    for (const r of results.filter((x) => x.statusCode === 409)) expect(r.json().code).toBe('idempotency.request_in_progress')
+    for (const r of results.filter((x) => x.statusCode === 409))
+      expect(r.json().code).toBe('idempotency.request_in_progress')
     expect(await keyCount(racer)).toBe(before + 1)
   })
 
   it('accepts keys up to 256 characters; longer or empty is a 400 with nothing written', async () => {
     const before = await keyCount()
-    const ok = await t.request(tenant, { method: 'POST', url: '/api-keys', headers: { 'x-idempotency-key': 'k'.repeat(256) }, payload: { label: 'long' } })
+    const ok = await t.request(tenant, {
+      method: 'POST',
+      url: '/api-keys',
+      headers: { 'x-idempotency-key': 'k'.repeat(256) },
+      payload: { label: 'long' },
+    })
     expect(ok.statusCode).toBe(201)
     for (const key of ['k'.repeat(257), '']) {
-      const res = await t.request(tenant, { method: 'POST', url: '/api-keys', headers: { 'x-idempotency-key': key }, payload: { label: 'bad' } })
+      const res = await t.request(tenant, {
+        method: 'POST',
+        url: '/api-keys',
+        headers: { 'x-idempotency-key': key },
+        payload: { label: 'bad' },
+      })
       expect(res.statusCode).toBe(400)
-      expect(res.json()).toMatchObject({ code: 'idempotency.invalid_key', errors: [{ path: '/headers/x-idempotency-key' }] })
+      expect(res.json()).toMatchObject({
+        code: 'idempotency.invalid_key',
+        errors: [{ path: '/headers/x-idempotency-key' }],
+      })
     }
     expect(await keyCount()).toBe(before + 1)
   })
@@ -168,7 +219,10 @@ describe('X-Idempotency-Key', () => {
     const key = headers['x-idempotency-key'] as string
     await t.request(tenant, { method: 'POST', url: '/api-keys', headers, payload: { label: 'day-one' } })
     t.clock.advance(24 * 60 * 60 * 1000 - 1000)
-    expect((await t.request(tenant, { method: 'POST', url: '/api-keys', headers, payload: { label: 'day-two' } })).statusCode).toBe(409)
+    expect(
+      (await t.request(tenant, { method: 'POST', url: '/api-keys', headers, payload: { label: 'day-two' } }))
+        .statusCode,
+    ).toBe(409)
     t.clock.advance(2000)
     expect((await t.request(tenant, { method: 'GET', url: `/idempotency-keys/${key}` })).json().state).toBe('expired')
     await t.services.idempotency.purgeExpired()
@@ -198,10 +252,16 @@ describe('X-Idempotency-Key', () => {
     await t.request(tenant, { method: 'POST', url: '/api-keys', headers, payload: { label: 'status' } })
     const res = await t.request(tenant, { method: 'GET', url: `/idempotency-keys/${headers['x-idempotency-key']}` })
     expect(res.json()).toMatchObject({ state: 'completed', responseStatus: 201, method: 'POST', route: '/api-keys' })
-    expect((await t.request(tenant, { method: 'GET', url: '/idempotency-keys/never-used' })).json()).toEqual({ key: 'never-used', state: 'unknown' })
+    expect((await t.request(tenant, { method: 'GET', url: '/idempotency-keys/never-used' })).json()).toEqual({
+      key: 'never-used',
+      state: 'unknown',
+    })
     expect((await t.request(null, { method: 'GET', url: '/idempotency-keys/never-used' })).statusCode).toBe(401)
     const other = await t.tenant()
-    expect((await t.request(other, { method: 'GET', url: `/idempotency-keys/${headers['x-idempotency-key']}` })).json().state).toBe('unknown')
+    expect(
+      (await t.request(other, { method: 'GET', url: `/idempotency-keys/${headers['x-idempotency-key']}` })).json()
+        .state,
+    ).toBe('unknown')
   })
 
   it('ignores the key on GET', async () => {

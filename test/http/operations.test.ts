@@ -21,11 +21,19 @@ describe('operations', () => {
   })
 
   it('accepts a request id from X-Request-Id, echoes it, and generates one otherwise', async () => {
-    const given = await t.request(tenant, { method: 'GET', url: '/api-keys', headers: { 'x-request-id': 'crm-trace-42' } })
+    const given = await t.request(tenant, {
+      method: 'GET',
+      url: '/api-keys',
+      headers: { 'x-request-id': 'crm-trace-42' },
+    })
     expect(given.headers['x-request-id']).toBe('crm-trace-42')
     const generated = await t.request(tenant, { method: 'GET', url: '/api-keys' })
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
-    const unsafe = await t.request(tenant, { method: 'GET', url: '/api-keys', headers: { 'x-request-id': 'bad id\twith "quotes"' } })
+    const unsafe = await t.request(tenant, {
+      method: 'GET',
+      url: '/api-keys',
+      headers: { 'x-request-id': 'bad id\twith "quotes"' },
+    })
     expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
   })
 
@@ -35,7 +43,9 @@ describe('operations', () => {
     const res = await t.request(null, { method: 'GET', url: '/metrics' })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toMatch(/^text\/plain/)
-    expect(res.body).toMatch(/http_request_duration_seconds_bucket\{[^}]*method="GET"[^}]*route="\/api-keys"[^}]*status_code="200"/)
+    expect(res.body).toMatch(
+      /http_request_duration_seconds_bucket\{[^}]*method="GET"[^}]*route="\/api-keys"[^}]*status_code="200"/,
+    )
     expect(res.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api-keys"[^}]*status_code="401"/)
     expect(res.body).toContain('process_cpu_user_seconds_total')
   })
@@ -51,13 +61,19 @@ describe('operations', () => {
   })
 
   it('declares response and error schemas on every operation', async () => {
-    const doc = (await t.request(null, { method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> }
+    const doc = (await t.request(null, { method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>
+    }
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
         const where = `${method.toUpperCase()} ${path}`
         expect(operation.operationId, where).toMatch(/^[a-z][A-Za-z]+$/)
-        expect(Object.keys(operation.responses).some((s) => s.startsWith('2')), where).toBe(true)
-        if (!['/healthz', '/readyz'].includes(path)) expect(Object.keys(operation.responses), where).toEqual(expect.arrayContaining(['400', '401', '500']))
+        expect(
+          Object.keys(operation.responses).some((s) => s.startsWith('2')),
+          where,
+        ).toBe(true)
+        if (!['/healthz', '/readyz'].includes(path))
+          expect(Object.keys(operation.responses), where).toEqual(expect.arrayContaining(['400', '401', '500']))
       }
     }
   })

@@ -56,7 +56,8 @@ describe('paging', () => {
     expect((await page('')).json().items).toHaveLength(100)
     expect((await page('limit=1000')).json().items).toHaveLength(1000)
     expect((await page('limit=1')).json().items).toHaveLength(1)
-    for (const bad of ['limit=0', 'limit=1001', 'limit=abc', 'offset=-1']) expect((await page(bad)).statusCode).toBe(400)
+    for (const bad of ['limit=0', 'limit=1001', 'limit=abc', 'offset=-1'])
+      expect((await page(bad)).statusCode).toBe(400)
   })
 
   it('accepts the older offset style and answers with total and offset', async () => {

@@ -43,8 +43,13 @@ async function rowsRead(after: string | undefined): Promise<number> {
     .limit(101)
   const { sql: text, params } = query.toSQL()
   const inlined = params.reduce<string>((acc, p, i) => acc.replace(`$${i + 1}`, `'${String(p)}'`), text)
-  const [plan] = await queryRows<{ 'QUERY PLAN': unknown }>(t.services.db, sql.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${inlined}`))
-  const json = (typeof plan?.['QUERY PLAN'] === 'string' ? JSON.parse(plan['QUERY PLAN']) : plan?.['QUERY PLAN']) as { Plan: PlanNode }[]
+  const [plan] = await queryRows<{ 'QUERY PLAN': unknown }>(
+    t.services.db,
+    sql.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${inlined}`),
+  )
+  const json = (typeof plan?.['QUERY PLAN'] === 'string' ? JSON.parse(plan['QUERY PLAN']) : plan?.['QUERY PLAN']) as {
+    Plan: PlanNode
+  }[]
   return maxRows(json[0]?.Plan as PlanNode)
 }
 type PlanNode = { 'Actual Rows': number; Plans?: PlanNode[] }

@@ -14,7 +14,9 @@ beforeAll(async () => {
 })
 afterAll(() => database.close())
 
-const tables = (Object.values(schema) as unknown[]).filter((v): v is PgTable => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v)
+const tables = (Object.values(schema) as unknown[]).filter(
+  (v): v is PgTable => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v,
+)
 
 describe('migrations', () => {
   it('are numbered without gaps and all applied', async () => {
@@ -69,8 +71,12 @@ describe('migrations', () => {
           join pg_attribute a on a.attrelid = c.oid and a.attnum = x.indkey[0]
          where x.indisunique`,
     )
-    const offenders = keys.filter((k) => !['tenant', 'schema_migration'].includes(k.table_name) && k.first_column !== 'tenant_id')
+    const offenders = keys.filter(
+      (k) => !['tenant', 'schema_migration'].includes(k.table_name) && k.first_column !== 'tenant_id',
+    )
     expect(offenders).toEqual([])
-    expect(keys.filter((k) => k.table_name !== 'tenant' && k.table_name !== 'schema_migration').length).toBeGreaterThan(3)
+    expect(keys.filter((k) => k.table_name !== 'tenant' && k.table_name !== 'schema_migration').length).toBeGreaterThan(
+      3,
+    )
   })
 })

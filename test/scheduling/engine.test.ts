@@ -21,7 +21,11 @@ const applied: string[] = []
 const DAY = 86_400_000
 
 const lockKey = async (tx: Executor, tenantId: string, id: string) => {
-  const [row] = await tx.select().from(apiKey).where(and(eq(apiKey.tenantId, tenantId), eq(apiKey.id, id))).for('update')
+  const [row] = await tx
+    .select()
+    .from(apiKey)
+    .where(and(eq(apiKey.tenantId, tenantId), eq(apiKey.id, id)))
+    .for('update')
   return row
 }
 
@@ -34,22 +38,42 @@ beforeAll(async () => {
       if (change.kind === 'explode') throw new BusinessRuleError('test.cannot_apply', 'this change can no longer apply')
       const label = `${change.kind}:${String(change.payload.label ?? '')}@${change.effectiveAt.toISOString()}`
       applied.push(label)
-      await tx.update(apiKey).set({ label }).where(and(eq(apiKey.tenantId, ctx.tenant.id), eq(apiKey.id, change.targetId)))
+      await tx
+        .update(apiKey)
+        .set({ label })
+        .where(and(eq(apiKey.tenantId, ctx.tenant.id), eq(apiKey.id, change.targetId)))
     },
   })
 })
 afterAll(() => t.close())
 
-async function setup(): Promise<{ tenant: TestTenant; ctx: RequestContext; target: { targetType: string; targetId: string } }> {
+async function setup(): Promise<{
+  tenant: TestTenant
+  ctx: RequestContext
+  target: { targetType: string; targetId: string }
+}> {
   const tenant = await t.tenant()
   applied.length = 0
-  return { tenant, ctx: systemContext(tenant.tenant, t.clock, 'test'), target: { targetType: 'test_label', targetId: tenant.keyId } }
+  return {
+    tenant,
+    ctx: systemContext(tenant.tenant, t.clock, 'test'),
+    target: { targetType: 'test_label', targetId: tenant.keyId },
+  }
 }
 
 const at = (days: number) => new Date(t.clock.now().getTime() + days * DAY)
-const schedule = (ctx: RequestContext, target: { targetType: string; targetId: string }, kind: string, days: number, payload: Record<string, unknown> = {}) =>
-  t.services.db.transaction((tx) => t.services.scheduling.schedule(tx, ctx, { ...target, kind, effectiveAt: at(days), payload }))
-const advance = (tenant: TestTenant, by: string) => t.request(tenant, { method: 'POST', url: '/test-clock/advance', payload: { by } })
+const schedule = (
+  ctx: RequestContext,
+  target: { targetType: string; targetId: string },
+  kind: string,
+  days: number,
+  payload: Record<string, unknown> = {},
+) =>
+  t.services.db.transaction((tx) =>
+    t.services.scheduling.schedule(tx, ctx, { ...target, kind, effectiveAt: at(days), payload }),
+  )
+const advance = (tenant: TestTenant, by: string) =>
+  t.request(tenant, { method: 'POST', url: '/test-clock/advance', payload: { by } })
 
 describe('scheduling engine', () => {
   it('applies due changes in effective order when the test clock passes them, and not before', async () => {
@@ -80,7 +104,10 @@ describe('scheduling engine', () => {
     // Same instant: the target's kind order first ('end' last), then the order they were asked for.
     expect(applied.map((a) => a.split('@')[0])).toEqual(['rename:new', 'other:tie', 'end:'])
     const history = await t.services.scheduling.history(t.services.db, { tenantId: tenant.tenant.id, ...target })
-    expect(history.find((c) => c.id === first.change.id)).toMatchObject({ status: 'SUPERSEDED', outcome: expect.stringContaining('replaced') })
+    expect(history.find((c) => c.id === first.change.id)).toMatchObject({
+      status: 'SUPERSEDED',
+      outcome: expect.stringContaining('replaced'),
+    })
   })
 
   it('withdraws a pending change, and supersedes what follows a cancel', async () => {
@@ -110,7 +137,10 @@ describe('scheduling engine', () => {
     await advance(tenant, 'P2D')
     expect(applied.map((a) => a.split(':')[0])).toEqual(['fine'])
     const history = await t.services.scheduling.history(t.services.db, { tenantId: tenant.tenant.id, ...target })
-    expect(history.find((c) => c.kind === 'explode')).toMatchObject({ status: 'FAILED', outcome: 'this change can no longer apply' })
+    expect(history.find((c) => c.kind === 'explode')).toMatchObject({
+      status: 'FAILED',
+      outcome: 'this change can no longer apply',
+    })
   })
 
   it('applies each change exactly once with several workers racing', async () => {
@@ -130,12 +160,25 @@ describe('test clock API', () => {
   it('reads the clock, moves it forward by a duration or to an instant, and refuses to go back', async () => {
     const tenant = await t.tenant({ timeZone: 'Europe/Stockholm' })
     const read = await t.request(tenant, { method: 'GET', url: '/test-clock' })
-    expect(read.json()).toEqual({ now: t.clock.now().toISOString(), timeZone: 'Europe/Stockholm', today: '2025-01-15', offsetSeconds: 0 })
+    expect(read.json()).toEqual({
+      now: t.clock.now().toISOString(),
+      timeZone: 'Europe/Stockholm',
+      today: '2025-01-15',
+      offsetSeconds: 0,
+    })
     const byMonth = await advance(tenant, 'P1M')
     expect(byMonth.json()).toMatchObject({ now: '2025-02-15T10:00:00.000Z', today: '2025-02-15' })
-    const to = await t.request(tenant, { method: 'POST', url: '/test-clock/advance', payload: { to: '2025-03-30T23:30:00Z' } })
+    const to = await t.request(tenant, {
+      method: 'POST',
+      url: '/test-clock/advance',
+      payload: { to: '2025-03-30T23:30:00Z' },
+    })
     expect(to.json()).toMatchObject({ now: '2025-03-30T23:30:00.000Z', today: '2025-03-31' })
-    const back = await t.request(tenant, { method: 'POST', url: '/test-clock/advance', payload: { to: '2025-03-01T00:00:00Z' } })
+    const back = await t.request(tenant, {
+      method: 'POST',
+      url: '/test-clock/advance',
+      payload: { to: '2025-03-01T00:00:00Z' },
+    })
     expect(back.statusCode).toBe(422)
     expect(back.json().code).toBe('test_clock.not_forward')
     expect((await t.request(tenant, { method: 'GET', url: '/test-clock' })).json().now).toBe('2025-03-30T23:30:00.000Z')
@@ -149,15 +192,27 @@ describe('test clock API', () => {
     }
     const live = await t.tenant({ sandbox: false })
     expect((await t.request(live, { method: 'GET', url: '/test-clock' })).json().code).toBe('test_clock.not_sandbox')
-    expect((await t.request(live, { method: 'POST', url: '/test-clock/advance', payload: { by: 'P1D' } })).statusCode).toBe(403)
+    expect(
+      (await t.request(live, { method: 'POST', url: '/test-clock/advance', payload: { by: 'P1D' } })).statusCode,
+    ).toBe(403)
     expect((await t.request(null, { method: 'GET', url: '/test-clock' })).statusCode).toBe(401)
   })
 
   it('replays an advance sent twice with one idempotency key instead of moving twice', async () => {
     const tenant = await t.tenant()
     const headers = { 'x-idempotency-key': 'advance-once' }
-    const first = await t.request(tenant, { method: 'POST', url: '/test-clock/advance', payload: { by: 'P1D' }, headers })
-    const again = await t.request(tenant, { method: 'POST', url: '/test-clock/advance', payload: { by: 'P1D' }, headers })
+    const first = await t.request(tenant, {
+      method: 'POST',
+      url: '/test-clock/advance',
+      payload: { by: 'P1D' },
+      headers,
+    })
+    const again = await t.request(tenant, {
+      method: 'POST',
+      url: '/test-clock/advance',
+      payload: { by: 'P1D' },
+      headers,
+    })
     expect(again.headers['idempotent-replayed']).toBe('true')
     expect(again.body).toBe(first.body)
     expect((await t.request(tenant, { method: 'GET', url: '/test-clock' })).json().offsetSeconds).toBe(86_400)

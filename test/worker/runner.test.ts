@@ -23,7 +23,15 @@ const handlers: Record<string, JobHandler> = {
 }
 
 const makeWorker = (workerId: string, batchSize = 3) =>
-  new Worker({ db: t.services.db, clock: t.clock, queue: t.services.queue, handlers, logger: t.services.logger, workerId, batchSize })
+  new Worker({
+    db: t.services.db,
+    clock: t.clock,
+    queue: t.services.queue,
+    handlers,
+    logger: t.services.logger,
+    workerId,
+    batchSize,
+  })
 
 beforeAll(async () => {
   t = await createTestApp()
@@ -41,7 +49,12 @@ describe('worker', () => {
     ran.length = 0
     const now = t.clock.now().getTime()
     const at = (ms: number) => new Date(now + ms)
-    for (const [name, offset] of [['c', 3000], ['a', -2000], ['b', -1000], ['later', 60_000]] as const) {
+    for (const [name, offset] of [
+      ['c', 3000],
+      ['a', -2000],
+      ['b', -1000],
+      ['later', 60_000],
+    ] as const) {
       await t.services.queue.enqueue(t.services.db, { kind: 'test.record', payload: { name }, runAt: at(offset) })
     }
     t.clock.advance(5000)
@@ -54,15 +67,25 @@ describe('worker', () => {
 
   it('gives each job to exactly one of several workers racing', async () => {
     ran.length = 0
-    for (let i = 0; i < 60; i++) await t.services.queue.enqueue(t.services.db, { kind: 'test.record', payload: { name: `job-${i}` } })
-    await Promise.all([makeWorker('w1').drain({ kinds: ['test.record'] }), makeWorker('w2').drain({ kinds: ['test.record'] }), makeWorker('w3').drain({ kinds: ['test.record'] })])
+    for (let i = 0; i < 60; i++)
+      await t.services.queue.enqueue(t.services.db, { kind: 'test.record', payload: { name: `job-${i}` } })
+    await Promise.all([
+      makeWorker('w1').drain({ kinds: ['test.record'] }),
+      makeWorker('w2').drain({ kinds: ['test.record'] }),
+      makeWorker('w3').drain({ kinds: ['test.record'] }),
+    ])
     expect(ran).toHaveLength(60)
     expect(new Set(ran).size).toBe(60)
   })
 
   it('dedupes enqueues while a job with the key is live, and allows it again once done', async () => {
     ran.length = 0
-    const enqueue = () => t.services.queue.enqueue(t.services.db, { kind: 'test.record', payload: { name: 'dedupe' }, dedupeKey: 'only-once' })
+    const enqueue = () =>
+      t.services.queue.enqueue(t.services.db, {
+        kind: 'test.record',
+        payload: { name: 'dedupe' },
+        dedupeKey: 'only-once',
+      })
     expect(await enqueue()).toBe(true)
     expect(await enqueue()).toBe(false)
     await makeWorker('w1').drain({ kinds: ['test.record'] })
@@ -73,7 +96,11 @@ describe('worker', () => {
   it('retries a failing job with exponential backoff, then succeeds', async () => {
     ran.length = 0
     failuresLeft = 2
-    await t.services.queue.enqueue(t.services.db, { kind: 'test.flaky', payload: { name: 'flaky' }, dedupeKey: 'flaky-1' })
+    await t.services.queue.enqueue(t.services.db, {
+      kind: 'test.flaky',
+      payload: { name: 'flaky' },
+      dedupeKey: 'flaky-1',
+    })
     const worker = makeWorker('w1')
     expect(await worker.runOnce({ kinds: ['test.flaky'] })).toBe(1)
     expect(await worker.runOnce({ kinds: ['test.flaky'] })).toBe(0) // waiting out 5 s
@@ -89,13 +116,20 @@ describe('worker', () => {
 
   it('fails a job for good after its attempts, or at once on a permanent error, keeping the error', async () => {
     await t.services.queue.enqueue(t.services.db, { kind: 'test.permanent', dedupeKey: 'perm' })
-    await t.services.queue.enqueue(t.services.db, { kind: 'test.flaky', payload: { name: 'never' }, dedupeKey: 'two-tries', maxAttempts: 2 })
+    await t.services.queue.enqueue(t.services.db, {
+      kind: 'test.flaky',
+      payload: { name: 'never' },
+      dedupeKey: 'two-tries',
+      maxAttempts: 2,
+    })
     failuresLeft = 100
     const worker = makeWorker('w1')
     await worker.drain({ kinds: ['test.permanent', 'test.flaky'] })
     t.clock.advance(backoffMs(1))
     await worker.drain({ kinds: ['test.permanent', 'test.flaky'] })
-    const rows = await t.services.db.query.job.findMany({ where: (j, { inArray }) => inArray(j.dedupeKey, ['perm', 'two-tries']) })
+    const rows = await t.services.db.query.job.findMany({
+      where: (j, { inArray }) => inArray(j.dedupeKey, ['perm', 'two-tries']),
+    })
     expect(rows.map((r) => [r.dedupeKey, r.state, r.attempts, r.lastError]).sort()).toEqual([
       ['perm', 'failed', 1, 'bad payload'],
       ['two-tries', 'failed', 2, 'provider timed out'],
@@ -105,9 +139,19 @@ describe('worker', () => {
 
   it('takes over a job whose worker died mid-run once its lease lapses', async () => {
     ran.length = 0
-    await t.services.queue.enqueue(t.services.db, { kind: 'test.record', payload: { name: 'orphan' }, dedupeKey: 'orphan' })
+    await t.services.queue.enqueue(t.services.db, {
+      kind: 'test.record',
+      payload: { name: 'orphan' },
+      dedupeKey: 'orphan',
+    })
     // Claim without running: what a crash right after the claim leaves behind.
-    const [claimed] = await claimDueJobs(t.services.db, { now: t.clock.now(), workerId: 'dead', leaseMs: 60_000, limit: 1, kinds: ['test.record'] })
+    const [claimed] = await claimDueJobs(t.services.db, {
+      now: t.clock.now(),
+      workerId: 'dead',
+      leaseMs: 60_000,
+      limit: 1,
+      kinds: ['test.record'],
+    })
     expect(claimed?.payload.name).toBe('orphan')
     await makeWorker('w2').drain({ kinds: ['test.record'] })
     expect(ran).toEqual([])
@@ -120,10 +164,17 @@ describe('worker', () => {
   it('runs a sandbox tenant’s job when that tenant’s test clock reaches it', async () => {
     ran.length = 0
     const { tenant } = await t.tenant()
-    await t.services.queue.enqueue(t.services.db, { tenantId: tenant.id, kind: 'test.record', payload: { name: 'next-month' }, runAt: new Date(t.clock.now().getTime() + 30 * 86_400_000) })
+    await t.services.queue.enqueue(t.services.db, {
+      tenantId: tenant.id,
+      kind: 'test.record',
+      payload: { name: 'next-month' },
+      runAt: new Date(t.clock.now().getTime() + 30 * 86_400_000),
+    })
     await makeWorker('w1').drain({ kinds: ['test.record'] })
     expect(ran).toEqual([])
-    await t.services.db.transaction((tx) => t.services.tenants.update(tx, tenant.id, { clockOffsetMs: 31 * 86_400_000 }))
+    await t.services.db.transaction((tx) =>
+      t.services.tenants.update(tx, tenant.id, { clockOffsetMs: 31 * 86_400_000 }),
+    )
     await makeWorker('w1').drain({ kinds: ['test.record'] })
     expect(ran).toEqual(['next-month'])
   })
@@ -131,7 +182,15 @@ describe('worker', () => {
   it('starts and stops its loop cleanly', async () => {
     ran.length = 0
     await t.services.queue.enqueue(t.services.db, { kind: 'test.record', payload: { name: 'looped' } })
-    const worker = new Worker({ db: t.services.db, clock: t.clock, queue: t.services.queue, handlers, logger: t.services.logger, workerId: 'loop', pollIntervalMs: 10 })
+    const worker = new Worker({
+      db: t.services.db,
+      clock: t.clock,
+      queue: t.services.queue,
+      handlers,
+      logger: t.services.logger,
+      workerId: 'loop',
+      pollIntervalMs: 10,
+    })
     worker.start()
     await expect.poll(() => ran, { interval: 5, timeout: 5000 }).toEqual(['looped'])
     await worker.stop()

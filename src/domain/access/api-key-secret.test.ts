@@ -28,7 +28,14 @@ describe('API key secrets', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
     const padded = `${key.slice(0, -1)}${alphabet[alphabet.indexOf(key.at(-1) as string) ^ 1]}`
     expect(Buffer.from(padded.slice(11), 'base64url')).toEqual(Buffer.from(key.slice(11), 'base64url'))
-    for (const bad of ['', 'ol_sandbox_', key.slice(0, -1), `${key}A`, key.replace('ol_sandbox_', 'ol_test_'), padded]) {
+    for (const bad of [
+      '',
+      'ol_sandbox_',
+      key.slice(0, -1),
+      `${key}A`,
+      key.replace('ol_sandbox_', 'ol_test_'),
+      padded,
+    ]) {
       expect(parseApiKey(bad), bad).toBeUndefined()
     }
   })

@@ -22,7 +22,11 @@ const bytesToUuid = (bytes: Buffer): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
-export function generateApiKey(input: { sandbox: boolean; tenantId: string; keyId: string }): { key: string; secretHash: string; hint: string } {
+export function generateApiKey(input: { sandbox: boolean; tenantId: string; keyId: string }): {
+  key: string
+  secretHash: string
+  hint: string
+} {
   const secret = randomBytes(32)
   const body = Buffer.concat([uuidToBytes(input.tenantId), uuidToBytes(input.keyId), secret]).toString('base64url')
   const key = `${input.sandbox ? SANDBOX_PREFIX : LIVE_PREFIX}${body}`
@@ -37,7 +41,12 @@ export function parseApiKey(key: string): ParsedApiKey | undefined {
   const bytes = Buffer.from(body, 'base64url')
   // The last character carries four unused bits: only the canonical spelling of a key is the key.
   if (bytes.length !== 64 || bytes.toString('base64url') !== body) return undefined
-  return { sandbox, tenantId: bytesToUuid(bytes.subarray(0, 16)), keyId: bytesToUuid(bytes.subarray(16, 32)), secret: bytes.subarray(32) }
+  return {
+    sandbox,
+    tenantId: bytesToUuid(bytes.subarray(0, 16)),
+    keyId: bytesToUuid(bytes.subarray(16, 32)),
+    secret: bytes.subarray(32),
+  }
 }
 
 export const hashSecret = (secret: Buffer): string => createHash('sha256').update(secret).digest('hex')

@@ -55,7 +55,11 @@ export interface TenantSettings {
   /** The org name the V2 add-ons API knows the tenant by (`/v2/orgs/{org}/…`). Default: the tenant's name. */
   v2Org?: string
   /** What an order needs before it can be submitted. Each defaults to NOT_REQUIRED. */
-  orderRequirements?: { requiresPayment?: Requirement; requiresPaymentProfile?: Requirement; requiresSigning?: Requirement }
+  orderRequirements?: {
+    requiresPayment?: Requirement
+    requiresPaymentProfile?: Requirement
+    requiresSigning?: Requirement
+  }
 }
 
 export type Requirement = 'NOT_REQUIRED' | 'OPTIONAL' | 'REQUIRED'
@@ -67,7 +71,10 @@ export type TenantSettingsPatch = { [K in keyof TenantSettings]?: TenantSettings
 export const settingsOf = (tenant: Pick<Tenant, 'settings'>): TenantSettings => tenant.settings as TenantSettings
 
 /** Merges a patch key by key: values replace whole (objects too), `null` removes the key. */
-export function mergeSettings(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function mergeSettings(
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...current }
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete merged[key]

@@ -17,9 +17,13 @@ const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
 /** Tenant names appear in URLs (V2 org paths) and CLI flags: lower-case, digits and dashes. */
 export function assertTenantName(name: string): void {
   if (!NAME.test(name)) {
-    throw new BusinessRuleError('tenant.invalid_name', `Tenant name '${name}' must be 1-63 lower-case letters, digits or dashes, starting with a letter or digit.`, {
-      name,
-    })
+    throw new BusinessRuleError(
+      'tenant.invalid_name',
+      `Tenant name '${name}' must be 1-63 lower-case letters, digits or dashes, starting with a letter or digit.`,
+      {
+        name,
+      },
+    )
   }
 }
 
@@ -37,6 +41,10 @@ export function assertTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone }).format(0)
   } catch {
-    throw new BusinessRuleError('tenant.invalid_time_zone', `'${timeZone}' is not an IANA time zone (for example 'Europe/Stockholm').`, { timeZone })
+    throw new BusinessRuleError(
+      'tenant.invalid_time_zone',
+      `'${timeZone}' is not an IANA time zone (for example 'Europe/Stockholm').`,
+      { timeZone },
+    )
   }
 }

@@ -36,7 +36,10 @@ export const PROVISIONING_OPERATIONS = ['PROVISION', 'DEPROVISION'] as const
 export type ProvisioningOperation = (typeof PROVISIONING_OPERATIONS)[number]
 
 /** What the wire and events show of it: the internal fields stay inside. */
-export type ProvisioningView = Pick<Provisioning, 'state' | 'operation' | 'attempts' | 'lastError' | 'providerPackageId'>
+export type ProvisioningView = Pick<
+  Provisioning,
+  'state' | 'operation' | 'attempts' | 'lastError' | 'providerPackageId'
+>
 
 export const provisioningView = (p: Provisioning): ProvisioningView => ({
   state: p.state,
@@ -47,8 +50,21 @@ export const provisioningView = (p: Provisioning): ProvisioningView => ({
 })
 
 /** A fresh operation: nothing tried yet. */
-export function startOperation(operation: ProvisioningOperation, now: Date, from: Provisioning | null, extra: Pick<Provisioning, 'productOfferingId' | 'reprovision'> = {}): Provisioning {
-  return { state: 'PENDING', operation, attempts: 0, lastError: null, providerPackageId: from?.providerPackageId ?? null, updatedAt: now.toISOString(), ...extra }
+export function startOperation(
+  operation: ProvisioningOperation,
+  now: Date,
+  from: Provisioning | null,
+  extra: Pick<Provisioning, 'productOfferingId' | 'reprovision'> = {},
+): Provisioning {
+  return {
+    state: 'PENDING',
+    operation,
+    attempts: 0,
+    lastError: null,
+    providerPackageId: from?.providerPackageId ?? null,
+    updatedAt: now.toISOString(),
+    ...extra,
+  }
 }
 
 /**
@@ -56,9 +72,17 @@ export function startOperation(operation: ProvisioningOperation, now: Date, from
  * and PENDING, and (to provision) the add-on is still attached. Jobs check it before calling the
  * provider and again, under the row lock, before recording what it answered.
  */
-export function awaits(addon: { status: AddonStatus; provisioning: Provisioning | null }, operation: ProvisioningOperation): boolean {
+export function awaits(
+  addon: { status: AddonStatus; provisioning: Provisioning | null },
+  operation: ProvisioningOperation,
+): boolean {
   const p = addon.provisioning
-  return p !== null && p.state === 'PENDING' && p.operation === operation && (operation === 'DEPROVISION' || isAttached(addon.status))
+  return (
+    p !== null &&
+    p.state === 'PENDING' &&
+    p.operation === operation &&
+    (operation === 'DEPROVISION' || isAttached(addon.status))
+  )
 }
 
 /** Who added or ended an add-on: the actor of the request (or of the scheduled change) that did it. */
@@ -87,10 +111,25 @@ export type ExternalIds = Record<string, string | number>
  */
 export function addRequestHash(
   subscriptionId: string,
-  input: { productOfferingId: string; scheduledAt?: string; startAt?: Date; referenceId?: string; metadata?: Record<string, unknown>; externalIds?: ExternalIds },
+  input: {
+    productOfferingId: string
+    scheduledAt?: string
+    startAt?: Date
+    referenceId?: string
+    metadata?: Record<string, unknown>
+    externalIds?: ExternalIds
+  },
 ): string {
   const { productOfferingId, scheduledAt, startAt, referenceId, metadata, externalIds } = input
-  const request = { subscriptionId, productOfferingId, scheduledAt, startAt: startAt?.toISOString(), referenceId, metadata, externalIds }
+  const request = {
+    subscriptionId,
+    productOfferingId,
+    scheduledAt,
+    startAt: startAt?.toISOString(),
+    referenceId,
+    metadata,
+    externalIds,
+  }
   return createHash('sha256').update(canonicalJson(request)).digest('hex')
 }
 
@@ -119,9 +158,19 @@ export function pickAddon(
   if (candidates.length === 1) return candidates[0] as AddonCandidate
   const named = by.subscriptionAddonId ?? by.productOfferingId ?? by.groupId ?? ''
   if (candidates.length === 0) {
-    throw new BusinessRuleError('addon.not_found', `No attached add-on matches '${named}' on this subscription.`, { match: by })
+    throw new BusinessRuleError('addon.not_found', `No attached add-on matches '${named}' on this subscription.`, {
+      match: by,
+    })
   }
-  throw new BusinessRuleError('addon.ambiguous', `Several attached add-ons match '${named}': name one with subscriptionAddonId.`, {
-    candidates: candidates.map(({ subscriptionAddonId, productOfferingId, status }) => ({ subscriptionAddonId, productOfferingId, status })),
-  })
+  throw new BusinessRuleError(
+    'addon.ambiguous',
+    `Several attached add-ons match '${named}': name one with subscriptionAddonId.`,
+    {
+      candidates: candidates.map(({ subscriptionAddonId, productOfferingId, status }) => ({
+        subscriptionAddonId,
+        productOfferingId,
+        status,
+      })),
+    },
+  )
 }

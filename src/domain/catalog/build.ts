@@ -58,15 +58,29 @@ export function buildGroup(input: GroupUpdateInput, base: Base<OfferingGroup>): 
  * only `status` is kept when omitted (archiving has its own operation). The group is attached by
  * the caller, which knows whether it exists.
  */
-export function buildOffering(input: OfferingUpdateInput, base: Base<Offering> & { group: OfferingGroup | null }, at: string, issues: Issues): Offering {
+export function buildOffering(
+  input: OfferingUpdateInput,
+  base: Base<Offering> & { group: OfferingGroup | null },
+  at: string,
+  issues: Issues,
+): Offering {
   const price = buildPrice(input, at, issues)
   const categories = input.compatibility?.categories ?? input.addonCategories ?? []
-  if (input.addonCategories && input.compatibility?.categories && !sameSet(input.addonCategories, input.compatibility.categories)) {
-    issues.add(`${at}/addonCategories`, 'must list the same categories as compatibility.categories (they are one list under two names)')
+  if (
+    input.addonCategories &&
+    input.compatibility?.categories &&
+    !sameSet(input.addonCategories, input.compatibility.categories)
+  ) {
+    issues.add(
+      `${at}/addonCategories`,
+      'must list the same categories as compatibility.categories (they are one list under two names)',
+    )
   }
   if (input.product.category === TOP_UP_CATEGORY) {
-    if (input.product.type !== 'SUBSCRIPTION_ADDON') issues.add(`${at}/product/type`, `must be SUBSCRIPTION_ADDON for a top-up (category ${TOP_UP_CATEGORY})`)
-    if (input.price.priceType !== 'ONE_TIME') issues.add(`${at}/price/priceType`, `must be ONE_TIME for a top-up (category ${TOP_UP_CATEGORY})`)
+    if (input.product.type !== 'SUBSCRIPTION_ADDON')
+      issues.add(`${at}/product/type`, `must be SUBSCRIPTION_ADDON for a top-up (category ${TOP_UP_CATEGORY})`)
+    if (input.price.priceType !== 'ONE_TIME')
+      issues.add(`${at}/price/priceType`, `must be ONE_TIME for a top-up (category ${TOP_UP_CATEGORY})`)
   }
   return {
     tenantId: base.tenantId,
@@ -92,7 +106,10 @@ export function buildOffering(input: OfferingUpdateInput, base: Base<Offering> &
     customerType: input.customerType ?? 'CONSUMER',
     rank: input.rank ?? 0,
     changePolicy: { ...DEFAULT_CHANGE_POLICY, ...input.changePolicy },
-    compatibility: { categories: [...categories], productOfferingIds: [...(input.compatibility?.productOfferingIds ?? [])] },
+    compatibility: {
+      categories: [...categories],
+      productOfferingIds: [...(input.compatibility?.productOfferingIds ?? [])],
+    },
     maxPerSubscription: input.maxPerSubscription ?? null,
     metadata: (input.metadata ?? {}) as Record<string, unknown>,
     createdAt: base.existing?.createdAt ?? base.now,
@@ -105,19 +122,36 @@ function buildPrice({ price }: OfferingUpdateInput, at: string, issues: Issues):
   const currencyOk = knownCurrency(currency, `${at}/price/currency`, issues)
   // An amount that cannot be converted is reported once, as undefined, and skips the checks built on it.
   const minor = (value: number | undefined, field: string): number | undefined =>
-    value === undefined ? 0 : currencyOk ? issues.attempt<number | undefined>(`${at}/price/${field}`, undefined, () => toMinor(value, currency, `${at}/price/${field}`)) : undefined
+    value === undefined
+      ? 0
+      : currencyOk
+        ? issues.attempt<number | undefined>(`${at}/price/${field}`, undefined, () =>
+            toMinor(value, currency, `${at}/price/${field}`),
+          )
+        : undefined
   const gross = minor(price.grossPrice, 'grossPrice')
   const discount = minor(price.discount, 'discount')
   const net = minor(price.netPrice, 'netPrice')
   const grossMinor = gross ?? 0
   const discountMinor = discount ?? 0
-  if (gross !== undefined && discount !== undefined && discount > gross) issues.add(`${at}/price/discount`, 'must not exceed grossPrice')
-  if (price.netPrice !== undefined && gross !== undefined && discount !== undefined && net !== undefined && net !== gross - discount) {
+  if (gross !== undefined && discount !== undefined && discount > gross)
+    issues.add(`${at}/price/discount`, 'must not exceed grossPrice')
+  if (
+    price.netPrice !== undefined &&
+    gross !== undefined &&
+    discount !== undefined &&
+    net !== undefined &&
+    net !== gross - discount
+  ) {
     issues.add(`${at}/price/netPrice`, 'must equal grossPrice - discount (or leave it out)')
   }
-  const cycle = price.billingCycle ? { period: normalisePeriod(price.billingCycle.period), interval: price.billingCycle.interval ?? 1 } : null
-  if (price.priceType === 'RECURRING' && !cycle) issues.add(`${at}/price/billingCycle`, 'is required for a RECURRING price')
-  if (price.priceType === 'ONE_TIME' && cycle) issues.add(`${at}/price/billingCycle`, 'must be null for a ONE_TIME price')
+  const cycle = price.billingCycle
+    ? { period: normalisePeriod(price.billingCycle.period), interval: price.billingCycle.interval ?? 1 }
+    : null
+  if (price.priceType === 'RECURRING' && !cycle)
+    issues.add(`${at}/price/billingCycle`, 'is required for a RECURRING price')
+  if (price.priceType === 'ONE_TIME' && cycle)
+    issues.add(`${at}/price/billingCycle`, 'must be null for a ONE_TIME price')
   return {
     grossMinor,
     discountMinor,
@@ -131,7 +165,15 @@ function buildPrice({ price }: OfferingUpdateInput, at: string, issues: Issues):
   }
 }
 
-const FEATURE_KEYS = ['dataMb', 'includedCallSeconds', 'includedSms', 'validityDays', 'countries', 'regions', 'activationType'] as const
+const FEATURE_KEYS = [
+  'dataMb',
+  'includedCallSeconds',
+  'includedSms',
+  'validityDays',
+  'countries',
+  'regions',
+  'activationType',
+] as const
 
 /** Only the features Openline knows are stored: unknown request fields are ignored, never echoed. */
 function pickFeatures(features: ProductFeatures): ProductFeatures {
@@ -140,10 +182,16 @@ function pickFeatures(features: ProductFeatures): ProductFeatures {
   return picked as ProductFeatures
 }
 
-export function buildPromotion(input: PromotionUpdateInput, base: Base<Promotion>, at: string, issues: Issues): Promotion {
+export function buildPromotion(
+  input: PromotionUpdateInput,
+  base: Base<Promotion>,
+  at: string,
+  issues: Issues,
+): Promotion {
   const validFrom = input.validFrom ? new Date(input.validFrom) : null
   const validTo = input.validTo ? new Date(input.validTo) : null
-  if (validFrom && validTo && validFrom.getTime() >= validTo.getTime()) issues.add(`${at}/validTo`, 'must be after validFrom')
+  if (validFrom && validTo && validFrom.getTime() >= validTo.getTime())
+    issues.add(`${at}/validTo`, 'must be after validFrom')
   return {
     tenantId: base.tenantId,
     code: base.id,
@@ -165,7 +213,8 @@ function buildDiscount(discount: PromotionUpdateInput['discount'], at: string, i
   if (discount.type === 'PERCENT') {
     if (discount.percent === undefined) issues.add(`${at}/percent`, 'is required for a PERCENT discount')
     if (discount.amount !== undefined) issues.add(`${at}/amount`, 'must be left out of a PERCENT discount')
-    if (discount.percent !== undefined && !hasAtMostDecimals(discount.percent, 4)) issues.add(`${at}/percent`, 'must have at most 4 decimals')
+    if (discount.percent !== undefined && !hasAtMostDecimals(discount.percent, 4))
+      issues.add(`${at}/percent`, 'must have at most 4 decimals')
     return { type: 'PERCENT', percent: discount.percent ?? 0 }
   }
   if (discount.percent !== undefined) issues.add(`${at}/percent`, 'must be left out of an AMOUNT discount')
@@ -174,7 +223,9 @@ function buildDiscount(discount: PromotionUpdateInput['discount'], at: string, i
   const currency = (discount.currency ?? '').toUpperCase()
   const amount = discount.amount
   const amountMinor =
-    amount === undefined || !currency || !knownCurrency(currency, `${at}/currency`, issues) ? 0 : issues.attempt(`${at}/amount`, 0, () => toMinor(amount, currency, `${at}/amount`))
+    amount === undefined || !currency || !knownCurrency(currency, `${at}/currency`, issues)
+      ? 0
+      : issues.attempt(`${at}/amount`, 0, () => toMinor(amount, currency, `${at}/amount`))
   return { type: 'AMOUNT', amountMinor, currency }
 }
 

@@ -12,7 +12,9 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
  * The same validator settings as HTTP bodies (src/http/validation.ts): every error, no coercion,
  * the same formats. (TypeBox's own `Value.Errors` stops after eight errors.)
  */
-const check = addFormats(new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, strict: false })).compile<CatalogDocument>(CatalogDocument as object)
+const check = addFormats(
+  new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, strict: false }),
+).compile<CatalogDocument>(CatalogDocument as object)
 
 /**
  * Checks a parsed catalog file against the admin API's body schemas and answers it typed, or
@@ -26,7 +28,8 @@ export function parseCatalogDocument(value: unknown): CatalogDocument {
   const errors: FieldError[] = []
   for (const issue of issues) {
     const path = issue.instancePath
-    if (issue.keyword === 'required') errors.push({ path: `${path}/${String(issue.params.missingProperty)}`, message: 'is required' })
+    if (issue.keyword === 'required')
+      errors.push({ path: `${path}/${String(issue.params.missingProperty)}`, message: 'is required' })
     else if (!isNoise(issue, issues)) errors.push({ path: path || '/', message: issue.message ?? 'is invalid' })
   }
   throw invalidDocument(errors)
@@ -35,11 +38,25 @@ export function parseCatalogDocument(value: unknown): CatalogDocument {
 /** The summary of a failed `anyOf`, and its "must be null" branch, say nothing the other errors there do not. */
 function isNoise(issue: ErrorObject, all: ErrorObject[]): boolean {
   const summary = issue.keyword === 'anyOf' || (issue.keyword === 'type' && issue.params.type === 'null')
-  return summary && all.some((other) => other !== issue && other.keyword !== 'anyOf' && !(other.keyword === 'type' && other.params.type === 'null') && other.instancePath.startsWith(issue.instancePath))
+  return (
+    summary &&
+    all.some(
+      (other) =>
+        other !== issue &&
+        other.keyword !== 'anyOf' &&
+        !(other.keyword === 'type' && other.params.type === 'null') &&
+        other.instancePath.startsWith(issue.instancePath),
+    )
+  )
 }
 
 export function invalidDocument(errors: FieldError[]): InvalidInputError {
   const shown = errors.slice(0, 5).map((e) => `${e.path} ${e.message}`)
   const more = errors.length > shown.length ? ` (and ${errors.length - shown.length} more)` : ''
-  return new InvalidInputError('catalog.invalid_document', `The catalog document is invalid: ${shown.join('; ')}${more}.`, { count: errors.length }, errors)
+  return new InvalidInputError(
+    'catalog.invalid_document',
+    `The catalog document is invalid: ${shown.join('; ')}${more}.`,
+    { count: errors.length },
+    errors,
+  )
 }

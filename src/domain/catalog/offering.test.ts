@@ -1,14 +1,37 @@
 import { describe, expect, it } from 'vitest'
 import type { Offering, OfferingPrice } from './offering.js'
-import { DEFAULT_CHANGE_POLICY, addonFits, changeDirection, changeTiming, isTopUp, monthlyEquivalent } from './offering.js'
+import {
+  DEFAULT_CHANGE_POLICY,
+  addonFits,
+  changeDirection,
+  changeTiming,
+  isTopUp,
+  monthlyEquivalent,
+} from './offering.js'
 
 const at = new Date('2025-01-01T00:00:00Z')
 
-function price(netMinor: number, cycle: OfferingPrice['billingCycle'] = { period: 'MONTH', interval: 1 }): OfferingPrice {
-  return { grossMinor: netMinor, discountMinor: 0, netMinor, currency: 'USD', priceType: cycle ? 'RECURRING' : 'ONE_TIME', billingCycle: cycle, boundMonths: null, taxIncluded: false, currencyOptions: {} }
+function price(
+  netMinor: number,
+  cycle: OfferingPrice['billingCycle'] = { period: 'MONTH', interval: 1 },
+): OfferingPrice {
+  return {
+    grossMinor: netMinor,
+    discountMinor: 0,
+    netMinor,
+    currency: 'USD',
+    priceType: cycle ? 'RECURRING' : 'ONE_TIME',
+    billingCycle: cycle,
+    boundMonths: null,
+    taxIncluded: false,
+    currencyOptions: {},
+  }
 }
 
-function offering(id: string, overrides: Partial<Offering> & { type?: Offering['product']['type']; category?: string } = {}): Offering {
+function offering(
+  id: string,
+  overrides: Partial<Offering> & { type?: Offering['product']['type']; category?: string } = {},
+): Offering {
   const { type = 'SUBSCRIPTION', category = 'PRODUCT_CATEGORY_SUBSCRIPTION_CELL', ...rest } = overrides
   return {
     tenantId: 't',
@@ -21,7 +44,15 @@ function offering(id: string, overrides: Partial<Offering> & { type?: Offering['
     imageUrl: null,
     groupId: 'plans',
     group: null,
-    product: { productId: id, internalName: id, type, category, networkProviderId: null, features: {}, requirements: {} },
+    product: {
+      productId: id,
+      internalName: id,
+      type,
+      category,
+      networkProviderId: null,
+      features: {},
+      requirements: {},
+    },
     price: price(1000),
     customerType: 'CONSUMER',
     rank: 0,
@@ -90,11 +121,22 @@ describe('changeTiming', () => {
   })
 
   it('follows a policy that differs from the default', () => {
-    const basic = offering('basic', { rank: 1, changePolicy: { upgrade: 'IMMEDIATE', lateral: 'IMMEDIATE', downgrade: 'IMMEDIATE' } })
-    const max = offering('max', { rank: 3, changePolicy: { upgrade: 'NEXT_RENEWAL', lateral: 'NEXT_RENEWAL', downgrade: 'NEXT_RENEWAL' } })
+    const basic = offering('basic', {
+      rank: 1,
+      changePolicy: { upgrade: 'IMMEDIATE', lateral: 'IMMEDIATE', downgrade: 'IMMEDIATE' },
+    })
+    const max = offering('max', {
+      rank: 3,
+      changePolicy: { upgrade: 'NEXT_RENEWAL', lateral: 'NEXT_RENEWAL', downgrade: 'NEXT_RENEWAL' },
+    })
     expect(changeTiming(basic, max)).toBe('NEXT_RENEWAL')
     expect(changeTiming(max, basic)).toBe('IMMEDIATE')
-    expect(changeTiming(max, offering('peer', { rank: 3, changePolicy: { ...DEFAULT_CHANGE_POLICY, lateral: 'NEXT_RENEWAL' } }))).toBe('NEXT_RENEWAL')
+    expect(
+      changeTiming(
+        max,
+        offering('peer', { rank: 3, changePolicy: { ...DEFAULT_CHANGE_POLICY, lateral: 'NEXT_RENEWAL' } }),
+      ),
+    ).toBe('NEXT_RENEWAL')
   })
 })
 
@@ -109,7 +151,8 @@ describe('isTopUp', () => {
 describe('addonFits', () => {
   const cell = offering('cell-plan', { category: 'PRODUCT_CATEGORY_SUBSCRIPTION_CELL' })
   const broadband = offering('bb-plan', { category: 'PRODUCT_CATEGORY_SUBSCRIPTION_BROADBAND' })
-  const addon = (compatibility: Offering['compatibility']) => offering('addon', { type: 'SUBSCRIPTION_ADDON', category: 'PRODUCT_CATEGORY_EXTRA_DATA', compatibility })
+  const addon = (compatibility: Offering['compatibility']) =>
+    offering('addon', { type: 'SUBSCRIPTION_ADDON', category: 'PRODUCT_CATEGORY_EXTRA_DATA', compatibility })
 
   it('fits every plan when both lists are empty', () => {
     expect(addonFits(addon({ categories: [], productOfferingIds: [] }), cell)).toBe(true)

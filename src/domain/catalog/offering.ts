@@ -6,7 +6,12 @@ import type { BillingCycle, ChangeTiming } from '../scheduling/calendar.js'
  */
 
 export type ProductType = 'SUBSCRIPTION' | 'SUBSCRIPTION_ADDON' | 'LICENSE' | 'EXTERNAL_PRODUCT'
-export const PRODUCT_TYPES: readonly ProductType[] = ['SUBSCRIPTION', 'SUBSCRIPTION_ADDON', 'LICENSE', 'EXTERNAL_PRODUCT']
+export const PRODUCT_TYPES: readonly ProductType[] = [
+  'SUBSCRIPTION',
+  'SUBSCRIPTION_ADDON',
+  'LICENSE',
+  'EXTERNAL_PRODUCT',
+]
 
 export type OfferingStatus = 'AVAILABLE' | 'ARCHIVED'
 export const OFFERING_STATUSES: readonly OfferingStatus[] = ['AVAILABLE', 'ARCHIVED']
@@ -27,7 +32,11 @@ export interface ChangePolicy {
 }
 
 /** Upgrades and lateral moves now, downgrades at the next renewal: the reference's rule of thumb. */
-export const DEFAULT_CHANGE_POLICY: Readonly<ChangePolicy> = { upgrade: 'IMMEDIATE', lateral: 'IMMEDIATE', downgrade: 'NEXT_RENEWAL' }
+export const DEFAULT_CHANGE_POLICY: Readonly<ChangePolicy> = {
+  upgrade: 'IMMEDIATE',
+  lateral: 'IMMEDIATE',
+  downgrade: 'NEXT_RENEWAL',
+}
 
 /** The category that makes a SUBSCRIPTION_ADDON a top-up (no new product type; see docs/compatibility.md). */
 export const TOP_UP_CATEGORY = 'PRODUCT_CATEGORY_TOP_UP'

@@ -8,7 +8,8 @@ export const PROMOTION_STATUSES: readonly PromotionStatus[] = ['ACTIVE', 'ARCHIV
 export const PROMOTION_CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'
 
 /** A percentage of the net price, or a fixed amount in one currency (minor units). */
-export type PromotionDiscount = { type: 'PERCENT'; percent: number } | { type: 'AMOUNT'; amountMinor: number; currency: string }
+export type PromotionDiscount =
+  { type: 'PERCENT'; percent: number } | { type: 'AMOUNT'; amountMinor: number; currency: string }
 
 export interface Promotion {
   tenantId: string
@@ -32,7 +33,8 @@ export interface Promotion {
 }
 
 /** Why a code cannot be used, as the 422 `promotion.not_applicable` reports it in `reason`. */
-export type PromotionRejection = 'unknown_code' | 'archived' | 'not_yet_valid' | 'expired' | 'not_for_offering' | 'currency_mismatch'
+export type PromotionRejection =
+  'unknown_code' | 'archived' | 'not_yet_valid' | 'expired' | 'not_for_offering' | 'currency_mismatch'
 
 export const normaliseCode = (code: string): string => code.trim().toUpperCase()
 
@@ -44,8 +46,10 @@ export function promotionRejection(promotion: Promotion, offering: Offering, now
   if (promotion.status === 'ARCHIVED') return 'archived'
   if (promotion.validFrom && now.getTime() < promotion.validFrom.getTime()) return 'not_yet_valid'
   if (promotion.validTo && now.getTime() >= promotion.validTo.getTime()) return 'expired'
-  if (promotion.productOfferingIds.length > 0 && !promotion.productOfferingIds.includes(offering.id)) return 'not_for_offering'
-  if (promotion.discount.type === 'AMOUNT' && promotion.discount.currency !== offering.price.currency) return 'currency_mismatch'
+  if (promotion.productOfferingIds.length > 0 && !promotion.productOfferingIds.includes(offering.id))
+    return 'not_for_offering'
+  if (promotion.discount.type === 'AMOUNT' && promotion.discount.currency !== offering.price.currency)
+    return 'currency_mismatch'
   return null
 }
 
@@ -57,7 +61,9 @@ export function promotionRejection(promotion: Promotion, offering: Offering, now
  */
 export function applyPromotion(price: OfferingPrice, promotion: Promotion): OfferingPrice {
   const off =
-    promotion.discount.type === 'PERCENT' ? percentOf(price.netMinor, promotion.discount.percent) : Math.min(promotion.discount.amountMinor, price.netMinor)
+    promotion.discount.type === 'PERCENT'
+      ? percentOf(price.netMinor, promotion.discount.percent)
+      : Math.min(promotion.discount.amountMinor, price.netMinor)
   const discountMinor = price.discountMinor + off
   return { ...price, discountMinor, netMinor: price.grossMinor - discountMinor }
 }

@@ -2,7 +2,19 @@ import type { ChangeTiming, CyclePeriod } from '../scheduling/calendar.js'
 import { toLocalDate } from '../scheduling/calendar.js'
 import { toMajor } from '../shared/money.js'
 import { changeDirection } from './offering.js'
-import type { ChangeDirection, ChangePolicy, Compatibility, CustomerType, Offering, OfferingGroup, OfferingPrice, OfferingStatus, PriceType, ProductFeatures, ProductType } from './offering.js'
+import type {
+  ChangeDirection,
+  ChangePolicy,
+  Compatibility,
+  CustomerType,
+  Offering,
+  OfferingGroup,
+  OfferingPrice,
+  OfferingStatus,
+  PriceType,
+  ProductFeatures,
+  ProductType,
+} from './offering.js'
 import type { Promotion, PromotionStatus } from './promotion.js'
 import { applyPromotion } from './promotion.js'
 
@@ -132,7 +144,9 @@ export function priceView(price: OfferingPrice): PriceView {
     netPrice: major(price.netMinor),
     currency: price.currency,
     priceType: price.priceType,
-    billingCycle: price.billingCycle ? { period: WIRE_PERIOD[price.billingCycle.period], interval: price.billingCycle.interval } : null,
+    billingCycle: price.billingCycle
+      ? { period: WIRE_PERIOD[price.billingCycle.period], interval: price.billingCycle.interval }
+      : null,
     boundMonths: price.boundMonths,
     taxIncluded: price.taxIncluded,
     currencyOptions: price.currencyOptions,
@@ -242,10 +256,19 @@ export function promotionView(promotion: Promotion): PromotionView {
  * The default catalog: the AVAILABLE offerings given, and the groups they belong to (ordered by
  * id). Its timestamps are the tenant's creation and the latest change among what it shows.
  */
-export function catalogView(input: { tenantName: string; tenantCreatedAt: Date; customerType: CustomerType | null; offerings: Offering[] }): CatalogView {
+export function catalogView(input: {
+  tenantName: string
+  tenantCreatedAt: Date
+  customerType: CustomerType | null
+  offerings: Offering[]
+}): CatalogView {
   const groups = new Map<string, OfferingGroup>()
   for (const offering of input.offerings) if (offering.group) groups.set(offering.group.id, offering.group)
-  const changes = [input.tenantCreatedAt, ...input.offerings.map((o) => o.updatedAt), ...[...groups.values()].map((g) => g.updatedAt)]
+  const changes = [
+    input.tenantCreatedAt,
+    ...input.offerings.map((o) => o.updatedAt),
+    ...[...groups.values()].map((g) => g.updatedAt),
+  ]
   return {
     productCatalogId: 'default',
     name: `${input.tenantName} catalog`,
@@ -271,7 +294,12 @@ export interface ChangeOption {
   direction: ChangeDirection
 }
 
-export function changeOption(from: Offering, to: Offering, when: { timing: ChangeTiming; at: Date }, zone: string): ChangeOption {
+export function changeOption(
+  from: Offering,
+  to: Offering,
+  when: { timing: ChangeTiming; at: Date },
+  zone: string,
+): ChangeOption {
   return {
     productOfferingId: to.id,
     productOffering: embeddedOfferingView(to),

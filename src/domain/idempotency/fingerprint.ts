@@ -30,7 +30,12 @@ export function canonicalJson(value: unknown): string {
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 
-export function fingerprint(input: { method: string; route: string; params: unknown; body: unknown }): RequestFingerprint {
+export function fingerprint(input: {
+  method: string
+  route: string
+  params: unknown
+  body: unknown
+}): RequestFingerprint {
   return {
     method: input.method.toUpperCase(),
     route: input.route,
@@ -40,7 +45,10 @@ export function fingerprint(input: { method: string; route: string; params: unkn
 }
 
 /** Which parts of a request differ from the one that first used the key. */
-export function fingerprintDifferences(stored: RequestFingerprint, incoming: RequestFingerprint): ('method' | 'path' | 'body')[] {
+export function fingerprintDifferences(
+  stored: RequestFingerprint,
+  incoming: RequestFingerprint,
+): ('method' | 'path' | 'body')[] {
   const differences: ('method' | 'path' | 'body')[] = []
   if (stored.method !== incoming.method) differences.push('method')
   if (stored.route !== incoming.route || stored.paramsHash !== incoming.paramsHash) differences.push('path')

@@ -15,12 +15,18 @@ export function parseCsv(text: string): { header: string[]; records: CsvRecord[]
   const lines = splitRecords(text.replace(/^\uFEFF/, ''))
   const errors: FieldError[] = []
   const first = lines.shift()
-  if (!first) return { header: [], records: [], errors: [{ path: '/line/1', message: 'the file is empty: expected a header line' }] }
+  if (!first)
+    return {
+      header: [],
+      records: [],
+      errors: [{ path: '/line/1', message: 'the file is empty: expected a header line' }],
+    }
   const header = first.cells.map((h) => h.trim())
   const records: CsvRecord[] = []
   for (const { line, cells, unterminated } of lines) {
     if (unterminated) errors.push({ path: `/line/${line}`, message: 'a quoted field is not closed' })
-    if (cells.length > header.length) errors.push({ path: `/line/${line}`, message: `has ${cells.length} cells but the header has ${header.length}` })
+    if (cells.length > header.length)
+      errors.push({ path: `/line/${line}`, message: `has ${cells.length} cells but the header has ${header.length}` })
     const record: Record<string, string> = {}
     header.forEach((name, i) => {
       const value = cells[i]?.trim()

@@ -5,7 +5,12 @@ import { InvalidInputError } from '../shared/errors.js'
 export function invalidImport(what: 'numbers' | 'SIMs', errors: FieldError[]): InvalidInputError {
   const shown = errors.slice(0, 5).map((e) => `${e.path} ${e.message}`)
   const more = errors.length > shown.length ? ` (and ${errors.length - shown.length} more)` : ''
-  return new InvalidInputError('inventory.invalid_import', `Nothing was imported; the ${what} have problems: ${shown.join('; ')}${more}.`, { count: errors.length }, errors)
+  return new InvalidInputError(
+    'inventory.invalid_import',
+    `Nothing was imported; the ${what} have problems: ${shown.join('; ')}${more}.`,
+    { count: errors.length },
+    errors,
+  )
 }
 
 type Bad = (field: string, message: string) => void
@@ -26,14 +31,20 @@ export function checkImportRows(
   const seen = new Map<string, number>()
   rows.forEach((raw, index) => {
     const at = pathOf(index)
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return void errors.push({ path: at, message: 'must be an object' })
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      return void errors.push({ path: at, message: 'must be an object' })
     const row = raw as Record<string, unknown>
     const bad: Bad = (field, message) => errors.push({ path: `${at}/${field}`, message })
     const value = key.valid(row, bad)
-    if (value !== undefined && seen.has(value)) bad(key.field, `appears more than once (first at ${pathOf(seen.get(value) as number)})`)
+    if (value !== undefined && seen.has(value))
+      bad(key.field, `appears more than once (first at ${pathOf(seen.get(value) as number)})`)
     else if (value !== undefined) seen.set(value, index)
     checkRest(row, bad)
-    if (row.metadata !== undefined && (typeof row.metadata !== 'object' || row.metadata === null || Array.isArray(row.metadata))) bad('metadata', 'must be an object')
+    if (
+      row.metadata !== undefined &&
+      (typeof row.metadata !== 'object' || row.metadata === null || Array.isArray(row.metadata))
+    )
+      bad('metadata', 'must be an object')
   })
   return errors
 }

@@ -7,12 +7,33 @@ const at = (i: number) => `/rows/${i}`
 
 describe('number rows', () => {
   it('accepts good rows and lists every problem of bad ones with its path', () => {
-    expect(checkNumberRows([{ msisdn: '+46701234567', type: 'CELL', grade: 5, metadata: { region: 'north' } }, { msisdn: '+15551234567', type: 'M2M' }], at)).toEqual([])
+    expect(
+      checkNumberRows(
+        [
+          { msisdn: '+46701234567', type: 'CELL', grade: 5, metadata: { region: 'north' } },
+          { msisdn: '+15551234567', type: 'M2M' },
+        ],
+        at,
+      ),
+    ).toEqual([])
     const errors = checkNumberRows(
-      [{ msisdn: '0701234567', type: 'cell', grade: -1 }, { msisdn: '+46701234567', type: 'CELL', metadata: [] }, { msisdn: '+46701234567', type: 'DATA', grade: 1.5 }, 'x'],
+      [
+        { msisdn: '0701234567', type: 'cell', grade: -1 },
+        { msisdn: '+46701234567', type: 'CELL', metadata: [] },
+        { msisdn: '+46701234567', type: 'DATA', grade: 1.5 },
+        'x',
+      ],
       at,
     )
-    expect(errors.map((e) => e.path)).toEqual(['/rows/0/msisdn', '/rows/0/type', '/rows/0/grade', '/rows/1/metadata', '/rows/2/msisdn', '/rows/2/grade', '/rows/3'])
+    expect(errors.map((e) => e.path)).toEqual([
+      '/rows/0/msisdn',
+      '/rows/0/type',
+      '/rows/0/grade',
+      '/rows/1/metadata',
+      '/rows/2/msisdn',
+      '/rows/2/grade',
+      '/rows/3',
+    ])
     expect(errors[4]?.message).toContain('first at /rows/1')
   })
 
@@ -45,7 +66,15 @@ describe('SIM rows', () => {
   it('needs an activation code for an eSIM only, and never echoes a PUK', () => {
     const good = withLuhnDigit('894600000000000001')
     const other = withLuhnDigit('894600000000000002')
-    expect(checkSimRows([{ iccid: good, type: 'ESIM', lpa: '1$rsp.example.com$ABCD1234', puk1: '12345678' }, { iccid: other, type: 'PHYSICAL', imsi: '240011234567890' }], at)).toEqual([])
+    expect(
+      checkSimRows(
+        [
+          { iccid: good, type: 'ESIM', lpa: '1$rsp.example.com$ABCD1234', puk1: '12345678' },
+          { iccid: other, type: 'PHYSICAL', imsi: '240011234567890' },
+        ],
+        at,
+      ),
+    ).toEqual([])
     const errors = checkSimRows(
       [
         { iccid: good, type: 'ESIM' },
@@ -72,8 +101,10 @@ describe('SIM rows', () => {
 })
 
 describe('CSV', () => {
-  it('reads a header, quoted fields, CRLF and blank lines, with each record\'s line', () => {
-    const { header, records, errors } = parseCsv('\uFEFFmsisdn, type ,grade,Region\r\n+46701234567,CELL,5,"Stock, holm"\r\n\r\n+46701234568,DATA,,"say ""hi"""\n')
+  it("reads a header, quoted fields, CRLF and blank lines, with each record's line", () => {
+    const { header, records, errors } = parseCsv(
+      '\uFEFFmsisdn, type ,grade,Region\r\n+46701234567,CELL,5,"Stock, holm"\r\n\r\n+46701234568,DATA,,"say ""hi"""\n',
+    )
     expect(errors).toEqual([])
     expect(header).toEqual(['msisdn', 'type', 'grade', 'Region'])
     expect(records).toEqual([

@@ -43,8 +43,13 @@ export function checkNumberRows(rows: readonly unknown[], pathOf: (index: number
     bad('msisdn', 'must be an E.164 number (+ then 8-15 digits)')
   }
   return checkImportRows(rows, pathOf, { field: 'msisdn', valid: msisdn }, (row, bad) => {
-    if (typeof row.type !== 'string' || !numberType.test(row.type)) bad('type', 'must be 2-20 upper-case letters, digits or underscores, starting with a letter (CELL, DATA, M2M …)')
-    if (row.grade !== undefined && !(Number.isInteger(row.grade) && (row.grade as number) >= 0 && (row.grade as number) <= MAX_GRADE)) bad('grade', `must be an integer from 0 to ${MAX_GRADE}`)
+    if (typeof row.type !== 'string' || !numberType.test(row.type))
+      bad('type', 'must be 2-20 upper-case letters, digits or underscores, starting with a letter (CELL, DATA, M2M …)')
+    if (
+      row.grade !== undefined &&
+      !(Number.isInteger(row.grade) && (row.grade as number) >= 0 && (row.grade as number) <= MAX_GRADE)
+    )
+      bad('grade', `must be an integer from 0 to ${MAX_GRADE}`)
   })
 }
 

@@ -85,12 +85,18 @@ export function checkSimRows(rows: readonly unknown[], pathOf: (index: number) =
   }
   return checkImportRows(rows, pathOf, { field: 'iccid', valid: iccidOf }, (row, bad) => {
     if (!SIM_TYPES.includes(row.type as SimType)) bad('type', 'must be PHYSICAL or ESIM')
-    if (row.status !== undefined && !IMPORT_STATUSES.includes(row.status as SimStatus)) bad('status', 'must be AVAILABLE or BRAND_RESERVED')
-    if (row.imsi !== undefined && (typeof row.imsi !== 'string' || !imsi.test(row.imsi))) bad('imsi', 'must be 6-15 digits')
-    if (row.type === 'ESIM' && row.lpa === undefined) bad('lpa', 'is required for an eSIM (its activation code, 1$<SM-DP+>$<matching id>)')
+    if (row.status !== undefined && !IMPORT_STATUSES.includes(row.status as SimStatus))
+      bad('status', 'must be AVAILABLE or BRAND_RESERVED')
+    if (row.imsi !== undefined && (typeof row.imsi !== 'string' || !imsi.test(row.imsi)))
+      bad('imsi', 'must be 6-15 digits')
+    if (row.type === 'ESIM' && row.lpa === undefined)
+      bad('lpa', 'is required for an eSIM (its activation code, 1$<SM-DP+>$<matching id>)')
     else if (row.type === 'PHYSICAL' && row.lpa !== undefined) bad('lpa', 'only an eSIM has an activation code')
-    else if (row.lpa !== undefined && (typeof row.lpa !== 'string' || !lpa.test(row.lpa))) bad('lpa', 'must be an activation code: 1$<SM-DP+ address>$<matching id>')
-    for (const field of ['puk1', 'puk2'] as const) if (row[field] !== undefined && (typeof row[field] !== 'string' || !puk.test(row[field]))) bad(field, 'must be 8 digits')
+    else if (row.lpa !== undefined && (typeof row.lpa !== 'string' || !lpa.test(row.lpa)))
+      bad('lpa', 'must be an activation code: 1$<SM-DP+ address>$<matching id>')
+    for (const field of ['puk1', 'puk2'] as const)
+      if (row[field] !== undefined && (typeof row[field] !== 'string' || !puk.test(row[field])))
+        bad(field, 'must be 8 digits')
     if (row.pin !== undefined && (typeof row.pin !== 'string' || !pin.test(row.pin))) bad('pin', 'must be 4-8 digits')
   })
 }

@@ -16,7 +16,10 @@ export const LICENSE_STATUS_KINDS = ['activate', 'cancel'] as const
 export type LicenseStatusAction = (typeof LICENSE_STATUS_KINDS)[number]
 
 /** The status a pending status change leads to (what `pendingStatus` shows). */
-export const LICENSE_STATUS_AFTER: Record<LicenseStatusAction, LicenseStatus> = { activate: 'ACTIVE', cancel: 'CANCELLED' }
+export const LICENSE_STATUS_AFTER: Record<LicenseStatusAction, LicenseStatus> = {
+  activate: 'ACTIVE',
+  cancel: 'CANCELLED',
+}
 export const isLicenseStatusKind = (kind: string): kind is LicenseStatusAction => kind in LICENSE_STATUS_AFTER
 
 const ALLOWED_FROM: Record<LicenseStatusAction, readonly LicenseStatus[]> = {
@@ -38,7 +41,11 @@ export function licenseKindOrder(kind: string): number {
 
 /** A 409 whose code names the status that forbids the action: `license.is_cancelled`. */
 export function licenseStatusConflict(status: LicenseStatus, action: string): ConflictError {
-  return new ConflictError(`license.is_${status.toLowerCase()}`, `A ${status} license cannot ${action.replaceAll('_', ' ')}.`, { status, action })
+  return new ConflictError(
+    `license.is_${status.toLowerCase()}`,
+    `A ${status} license cannot ${action.replaceAll('_', ' ')}.`,
+    { status, action },
+  )
 }
 
 /** The status after `action`, or the 409 that names why not. */
@@ -57,14 +64,26 @@ export function licenseType(category: string): string {
 
 /** Offerings a license may move to: AVAILABLE licenses of the same category and customer type. */
 export function licenseChangeFits(from: Offering, to: Offering): boolean {
-  return to.product.type === 'LICENSE' && to.product.category === from.product.category && to.customerType === from.customerType
+  return (
+    to.product.type === 'LICENSE' &&
+    to.product.category === from.product.category &&
+    to.customerType === from.customerType
+  )
 }
 
 /**
  * When a license's offering change takes effect: the engine's rule for every offering change
  * (`offeringChangeInstant`); a license not yet activated has no cycle and changes at once.
  */
-export function licenseChangeWhen(input: { status: LicenseStatus; anchor: Date | null; from: Offering; to: Offering; now: Date; earliest?: Date; zone: string }): { timing: ChangeTiming; at: Date } {
+export function licenseChangeWhen(input: {
+  status: LicenseStatus
+  anchor: Date | null
+  from: Offering
+  to: Offering
+  now: Date
+  earliest?: Date
+  zone: string
+}): { timing: ChangeTiming; at: Date } {
   const { status, ...rest } = input
   return offeringChangeInstant({ ...rest, running: status !== 'PENDING' })
 }

@@ -8,17 +8,50 @@ import { Type } from 'typebox'
  */
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
-const Free = (description: string) => Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, description })
+const Free = (description: string) =>
+  Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, description })
 const Metadata = Free('Key-value pairs for your own semi-structured data.')
-const Id = (description: string) => Type.String({ minLength: 1, maxLength: 259, description: `${description} A UUID, or your reference as \`rid_<reference>\`.` })
-const OfferingId = (example: string) => Type.String({ minLength: 1, maxLength: 100, description: 'The product offering.', examples: [example] })
+const Id = (description: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 259,
+    description: `${description} A UUID, or your reference as \`rid_<reference>\`.`,
+  })
+const OfferingId = (example: string) =>
+  Type.String({ minLength: 1, maxLength: 100, description: 'The product offering.', examples: [example] })
 const Day = (description: string) => Type.String({ format: 'date', description, examples: ['2024-02-01'] })
-const LineItemId = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Unique within the order; yours, or generated.', examples: ['line-item-1'] })
+const LineItemId = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+  description: 'Unique within the order; yours, or generated.',
+  examples: ['line-item-1'],
+})
 
-export const ORDER_STATUSES = ['PENDING', 'PENDING_PAYMENT', 'SUBMITTED', 'PENDING_APPROVAL', 'PROCESSING', 'COMPLETED', 'CANCELLED', 'EXPIRED', 'FAILED'] as const
+export const ORDER_STATUSES = [
+  'PENDING',
+  'PENDING_PAYMENT',
+  'SUBMITTED',
+  'PENDING_APPROVAL',
+  'PROCESSING',
+  'COMPLETED',
+  'CANCELLED',
+  'EXPIRED',
+  'FAILED',
+] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
-export const LINE_ITEM_TYPES = ['SUBSCRIPTION', 'LICENSE', 'ADD_ON', 'TOP_UP', 'EXTERNAL_PRODUCT', 'EXTERNAL_ITEM', 'SUBSCRIPTION_CHANGE', 'LICENSE_CHANGE', 'ADD_ON_CHANGE'] as const
+export const LINE_ITEM_TYPES = [
+  'SUBSCRIPTION',
+  'LICENSE',
+  'ADD_ON',
+  'TOP_UP',
+  'EXTERNAL_PRODUCT',
+  'EXTERNAL_ITEM',
+  'SUBSCRIPTION_CHANGE',
+  'LICENSE_CHANGE',
+  'ADD_ON_CHANGE',
+] as const
 export type LineItemType = (typeof LINE_ITEM_TYPES)[number]
 
 export const Address = Type.Object({
@@ -37,21 +70,55 @@ const SubscriptionLine = Type.Object(
     type: Type.Literal('SUBSCRIPTION'),
     lineItemId: Type.Optional(LineItemId),
     productOfferingId: OfferingId('mobile-plan-basic'),
-    msisdn: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{7,14}$', description: 'Empty: one is assigned. From the number pool: with its leaseToken. When porting: the number to port in.', examples: ['+15551234567'] })),
-    leaseToken: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'From POST /inventory/lease-numbers; required with a number from the pool.' })),
-    tempNumber: Type.Optional(Type.Boolean({ description: 'Use a temporary number, active at once, until the port-in completes. Only with porting.' })),
-    porting: Type.Optional(Free('Details needed to port in `msisdn` (they vary by country; see /subscriptions/{id}/in-porting).')),
+    msisdn: Type.Optional(
+      Type.String({
+        pattern: '^\\+[1-9][0-9]{7,14}$',
+        description:
+          'Empty: one is assigned. From the number pool: with its leaseToken. When porting: the number to port in.',
+        examples: ['+15551234567'],
+      }),
+    ),
+    leaseToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'From POST /inventory/lease-numbers; required with a number from the pool.',
+      }),
+    ),
+    tempNumber: Type.Optional(
+      Type.Boolean({
+        description: 'Use a temporary number, active at once, until the port-in completes. Only with porting.',
+      }),
+    ),
+    porting: Type.Optional(
+      Free('Details needed to port in `msisdn` (they vary by country; see /subscriptions/{id}/in-porting).'),
+    ),
     extensions: Type.Optional(Free('Fields of custom subscription types.')),
     display: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     subscriber: Type.Optional(
       Type.Object(
-        { subscriberId: Type.Optional(Type.String({ format: 'uuid' })), name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), email: Type.Optional(Type.String({ format: 'email' })), address: Type.Optional(Address) },
+        {
+          subscriberId: Type.Optional(Type.String({ format: 'uuid' })),
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          email: Type.Optional(Type.String({ format: 'email' })),
+          address: Type.Optional(Address),
+        },
         { description: 'An existing subscriber of the customer, or a new one (name required eventually).' },
       ),
     ),
-    sim: Type.Optional(Type.Object({ esim: Type.Boolean(), iccid: Type.Optional(Type.String({ pattern: '^[0-9]{18,22}$' })) }, { description: 'SIM configuration (required eventually): an eSIM, or a physical SIM by ICCID (none: one is shipped).' })),
+    sim: Type.Optional(
+      Type.Object(
+        { esim: Type.Boolean(), iccid: Type.Optional(Type.String({ pattern: '^[0-9]{18,22}$' })) },
+        {
+          description:
+            'SIM configuration (required eventually): an eSIM, or a physical SIM by ICCID (none: one is shipped).',
+        },
+      ),
+    ),
     scheduleActivationAt: Type.Optional(Day('Date when the subscription should be activated.')),
-    referenceId: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Your reference for the subscription (rid_).' })),
+    referenceId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'Your reference for the subscription (rid_).' }),
+    ),
     metadata: Type.Optional(Metadata),
   },
   { description: 'Create a new subscription: a phone service for the customer with their chosen plan and number.' },
@@ -59,7 +126,13 @@ const SubscriptionLine = Type.Object(
 
 const SubscriptionRef = {
   subscriptionId: Type.Optional(Id('An existing subscription of the customer.')),
-  subscriptionLineItemId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Or the SUBSCRIPTION line item of this order that creates it.' })),
+  subscriptionLineItemId: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Or the SUBSCRIPTION line item of this order that creates it.',
+    }),
+  ),
 }
 
 const LicenseLine = Type.Object(
@@ -67,7 +140,12 @@ const LicenseLine = Type.Object(
     type: Type.Literal('LICENSE'),
     lineItemId: Type.Optional(LineItemId),
     productOfferingId: OfferingId('license-security-suite'),
-    assignedTo: Type.Optional(Type.Object({ type: Type.Literal('SUBSCRIPTION'), ...SubscriptionRef }, { description: 'Assign it to a subscription (existing, or created by this order).' })),
+    assignedTo: Type.Optional(
+      Type.Object(
+        { type: Type.Literal('SUBSCRIPTION'), ...SubscriptionRef },
+        { description: 'Assign it to a subscription (existing, or created by this order).' },
+      ),
+    ),
     activationDate: Type.Optional(Day('The earliest day to activate it.')),
     details: Type.Optional(Free('Type-specific license details.')),
     referenceId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
@@ -77,18 +155,39 @@ const LicenseLine = Type.Object(
 )
 
 const AddonLine = Type.Object(
-  { type: Type.Literal('ADD_ON'), lineItemId: Type.Optional(LineItemId), productOfferingId: OfferingId('addon-data-5gb'), ...SubscriptionRef, scheduledAt: Type.Optional(Day('The day to add it.')), metadata: Type.Optional(Metadata) },
+  {
+    type: Type.Literal('ADD_ON'),
+    lineItemId: Type.Optional(LineItemId),
+    productOfferingId: OfferingId('addon-data-5gb'),
+    ...SubscriptionRef,
+    scheduledAt: Type.Optional(Day('The day to add it.')),
+    metadata: Type.Optional(Metadata),
+  },
   { description: 'Add an add-on to a subscription (existing, or created by this order).' },
 )
 
 const TopupLine = Type.Object(
-  { type: Type.Literal('TOP_UP'), lineItemId: Type.Optional(LineItemId), productOfferingId: OfferingId('topup-data-2gb'), subscriptionId: Id('The subscription to top up.'), metadata: Type.Optional(Metadata) },
+  {
+    type: Type.Literal('TOP_UP'),
+    lineItemId: Type.Optional(LineItemId),
+    productOfferingId: OfferingId('topup-data-2gb'),
+    subscriptionId: Id('The subscription to top up.'),
+    metadata: Type.Optional(Metadata),
+  },
   { description: 'Apply a top-up to an existing subscription.' },
 )
 
 const ExternalProductLine = Type.Object(
-  { type: Type.Literal('EXTERNAL_PRODUCT'), lineItemId: Type.Optional(LineItemId), productOfferingId: OfferingId('accessory-sim-holder'), quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 999, description: 'Default 1.' })), metadata: Type.Optional(Metadata) },
-  { description: 'A catalog product sold only through orders (EXTERNAL_PRODUCT offerings), fulfilled outside Openline.' },
+  {
+    type: Type.Literal('EXTERNAL_PRODUCT'),
+    lineItemId: Type.Optional(LineItemId),
+    productOfferingId: OfferingId('accessory-sim-holder'),
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 999, description: 'Default 1.' })),
+    metadata: Type.Optional(Metadata),
+  },
+  {
+    description: 'A catalog product sold only through orders (EXTERNAL_PRODUCT offerings), fulfilled outside Openline.',
+  },
 )
 
 const ExternalItemLine = Type.Object(
@@ -101,7 +200,9 @@ const ExternalItemLine = Type.Object(
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 999 })),
     taxIncluded: Type.Optional(Type.Boolean()),
-    externalReference: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Your id for the item.' })),
+    externalReference: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'Your id for the item.' }),
+    ),
     metadata: Type.Optional(Metadata),
   },
   { description: 'A free-form priced item not in the catalog (a device, a service fee), fulfilled outside Openline.' },
@@ -121,7 +222,14 @@ const SubscriptionChangeLine = Type.Object(
 )
 
 const LicenseChangeLine = Type.Object(
-  { type: Type.Literal('LICENSE_CHANGE'), lineItemId: Type.Optional(LineItemId), licenseId: Id('The license.'), productOfferingId: OfferingId('license-security-suite'), scheduledAt: Type.Optional(Day('The earliest day.')), metadata: Type.Optional(Metadata) },
+  {
+    type: Type.Literal('LICENSE_CHANGE'),
+    lineItemId: Type.Optional(LineItemId),
+    licenseId: Id('The license.'),
+    productOfferingId: OfferingId('license-security-suite'),
+    scheduledAt: Type.Optional(Day('The earliest day.')),
+    metadata: Type.Optional(Metadata),
+  },
   { description: 'Change the offering of an existing license (as PUT /licenses/{id}/product-offering-change).' },
 )
 
@@ -140,7 +248,17 @@ const AddonChangeLine = Type.Object(
   { description: 'Change an attached add-on (as PUT /subscriptions/{id}/addons/product-offering-change).' },
 )
 
-const LineItemUnion = Type.Union([SubscriptionLine, LicenseLine, AddonLine, TopupLine, ExternalProductLine, ExternalItemLine, SubscriptionChangeLine, LicenseChangeLine, AddonChangeLine])
+const LineItemUnion = Type.Union([
+  SubscriptionLine,
+  LicenseLine,
+  AddonLine,
+  TopupLine,
+  ExternalProductLine,
+  ExternalItemLine,
+  SubscriptionChangeLine,
+  LicenseChangeLine,
+  AddonChangeLine,
+])
 
 /**
  * A line item: `oneOf` with a `discriminator` on `type` (OpenAPI's, and ajv's with its
@@ -161,7 +279,12 @@ export type LineItemOf<T extends LineItemType> = Extract<LineItem, { type: T }>
 
 const ExistingOrNewUser = Type.Union([
   Type.Object({ userId: Id('An existing user.') }, { additionalProperties: false }),
-  Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), email: Type.Optional(Type.String({ format: 'email' })), msisdn: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{7,14}$' })), identity: Type.Optional(Type.String({ maxLength: 100 })) }),
+  Type.Object({
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Type.Optional(Type.String({ format: 'email' })),
+    msisdn: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{7,14}$' })),
+    identity: Type.Optional(Type.String({ maxLength: 100 })),
+  }),
 ])
 const ExistingOrNewCustomer = Type.Union([
   Type.Object({ customerId: Id('An existing customer.') }, { additionalProperties: false }),
@@ -169,7 +292,12 @@ const ExistingOrNewCustomer = Type.Union([
     customerType: Type.Enum(['CONSUMER', 'BUSINESS']),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     identity: Type.Optional(Type.String({ maxLength: 100 })),
-    contact: Type.Optional(Type.Object({ email: Type.Optional(Type.String({ format: 'email' })), msisdn: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{7,14}$' })) })),
+    contact: Type.Optional(
+      Type.Object({
+        email: Type.Optional(Type.String({ format: 'email' })),
+        msisdn: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{7,14}$' })),
+      }),
+    ),
     preferredLocale: Type.Optional(Type.String({ maxLength: 35 })),
     metadata: Type.Optional(Metadata),
   }),
@@ -178,16 +306,44 @@ const ExistingOrNewCustomer = Type.Union([
 const orderFields = {
   user: Type.Optional(Nullable(ExistingOrNewUser)),
   customer: Type.Optional(Nullable(ExistingOrNewCustomer)),
-  billing: Type.Optional(Nullable(Type.Object({ name: Type.Optional(Type.String({ maxLength: 200 })), email: Type.Optional(Type.String({ format: 'email' })), address: Type.Optional(Address) }, { description: 'Pre-filled from the customer; may be overridden per order.' }))),
-  shipping: Type.Optional(Nullable(Type.Object({ name: Type.Optional(Type.String({ maxLength: 200 })), msisdn: Type.Optional(Type.String()), address: Type.Optional(Address), instructions: Type.Optional(Type.String({ maxLength: 500 })) }, { description: 'Only needed for shippable items (physical SIMs).' }))),
+  billing: Type.Optional(
+    Nullable(
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ maxLength: 200 })),
+          email: Type.Optional(Type.String({ format: 'email' })),
+          address: Type.Optional(Address),
+        },
+        { description: 'Pre-filled from the customer; may be overridden per order.' },
+      ),
+    ),
+  ),
+  shipping: Type.Optional(
+    Nullable(
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ maxLength: 200 })),
+          msisdn: Type.Optional(Type.String()),
+          address: Type.Optional(Address),
+          instructions: Type.Optional(Type.String({ maxLength: 500 })),
+        },
+        { description: 'Only needed for shippable items (physical SIMs).' },
+      ),
+    ),
+  ),
   promoCode: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64, examples: ['WELCOME10'] }))),
   consents: Type.Optional(Nullable(Free('Consents the customer gave, e.g. {"termsOfService": "true"}.'))),
   metadata: Type.Optional(Metadata),
 }
 
-export const CreateOrderInput = Type.Object({ ...orderFields, lineItems: Type.Optional(Type.Array(LineItemInput, { maxItems: 100 })) })
+export const CreateOrderInput = Type.Object({
+  ...orderFields,
+  lineItems: Type.Optional(Type.Array(LineItemInput, { maxItems: 100 })),
+})
 export type CreateOrderInput = Static<typeof CreateOrderInput>
-export const UpdateOrderInput = Type.Object(orderFields, { description: 'Absent fields stay as they are; null clears one.' })
+export const UpdateOrderInput = Type.Object(orderFields, {
+  description: 'Absent fields stay as they are; null clears one.',
+})
 export type UpdateOrderInput = Static<typeof UpdateOrderInput>
 
 export const SubmitOrderInput = Type.Object({
@@ -195,7 +351,15 @@ export const SubmitOrderInput = Type.Object({
   paymentProfileSessionId: Type.Optional(Type.String({ format: 'uuid' })),
   signingSessionId: Type.Optional(Type.String({ format: 'uuid' })),
   externalPayment: Type.Optional(
-    Type.Object({ reference: Type.String({ minLength: 1, maxLength: 255 }), receiptDescription: Type.Optional(Type.String({ maxLength: 500 })), receiptUrl: Type.Optional(Type.String({ format: 'uri' })), receivedAt: Type.Optional(Type.String({ format: 'date-time' })) }, { description: 'A payment taken outside Openline.' }),
+    Type.Object(
+      {
+        reference: Type.String({ minLength: 1, maxLength: 255 }),
+        receiptDescription: Type.Optional(Type.String({ maxLength: 500 })),
+        receiptUrl: Type.Optional(Type.String({ format: 'uri' })),
+        receivedAt: Type.Optional(Type.String({ format: 'date-time' })),
+      },
+      { description: 'A payment taken outside Openline.' },
+    ),
   ),
   metadata: Type.Optional(Metadata),
 })

@@ -22,7 +22,10 @@ export const CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'FAILED']
  * status travels as `currentStatus`: `status` is the problem body's HTTP status member.
  */
 export function orderStatusConflict(status: OrderStatus, action: string): ConflictError {
-  return new ConflictError(`order.is_${status.toLowerCase()}`, `A ${status} order cannot ${action}.`, { currentStatus: status, action })
+  return new ConflictError(`order.is_${status.toLowerCase()}`, `A ${status} order cannot ${action}.`, {
+    currentStatus: status,
+    action,
+  })
 }
 
 export function assertOrderStatus(status: OrderStatus, allowed: readonly OrderStatus[], action: string): void {
@@ -45,13 +48,17 @@ const FULFILMENT_ORDER: Record<LineItemType, number> = {
   LICENSE_CHANGE: 5,
 }
 
-export const inFulfilmentOrder = (items: readonly LineItem[]): LineItem[] => [...items].sort((a, b) => FULFILMENT_ORDER[a.type] - FULFILMENT_ORDER[b.type])
+export const inFulfilmentOrder = (items: readonly LineItem[]): LineItem[] =>
+  [...items].sort((a, b) => FULFILMENT_ORDER[a.type] - FULFILMENT_ORDER[b.type])
 
 /**
  * The requirements of an order from the tenant's configuration (setting `orderRequirements`).
  * Payment cannot be required of an order that costs nothing.
  */
-export function requirementsFor(configured: Partial<Requirements> | undefined, totalMinor: number | null): Requirements {
+export function requirementsFor(
+  configured: Partial<Requirements> | undefined,
+  totalMinor: number | null,
+): Requirements {
   const payment = configured?.requiresPayment ?? 'NOT_REQUIRED'
   return {
     requiresPayment: totalMinor === 0 ? 'NOT_REQUIRED' : payment,
@@ -65,11 +72,18 @@ export type UnmetRequirement = 'payment' | 'paymentProfile' | 'signing'
 /** Which REQUIRED requirements a submission leaves unmet (each satisfied by its reference). */
 export function unmetRequirements(
   requirements: Requirements,
-  submission: { paymentSessionId?: string; externalPayment?: unknown; paymentProfileSessionId?: string; signingSessionId?: string },
+  submission: {
+    paymentSessionId?: string
+    externalPayment?: unknown
+    paymentProfileSessionId?: string
+    signingSessionId?: string
+  },
 ): UnmetRequirement[] {
   const unmet: UnmetRequirement[] = []
-  if (requirements.requiresPayment === 'REQUIRED' && !submission.paymentSessionId && !submission.externalPayment) unmet.push('payment')
-  if (requirements.requiresPaymentProfile === 'REQUIRED' && !submission.paymentProfileSessionId) unmet.push('paymentProfile')
+  if (requirements.requiresPayment === 'REQUIRED' && !submission.paymentSessionId && !submission.externalPayment)
+    unmet.push('payment')
+  if (requirements.requiresPaymentProfile === 'REQUIRED' && !submission.paymentProfileSessionId)
+    unmet.push('paymentProfile')
   if (requirements.requiresSigning === 'REQUIRED' && !submission.signingSessionId) unmet.push('signing')
   return unmet
 }

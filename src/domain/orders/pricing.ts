@@ -81,7 +81,12 @@ export interface OrderPricing {
   taxAmountMinor: number
   totalMinor: number
   lines: LinePricing[]
-  recurringCosts: { billingCycle: BillingCycle; subtotalMinor: number; taxAmountMinor: number; totalMinor: number } | null
+  recurringCosts: {
+    billingCycle: BillingCycle
+    subtotalMinor: number
+    taxAmountMinor: number
+    totalMinor: number
+  } | null
 }
 
 const applies = (list: string[] | undefined, type: string) => !list || list.length === 0 || list.includes(type)
@@ -92,7 +97,9 @@ export function taxes(amountMinor: number, rates: TaxRate[], included: boolean):
   return rates.map((r) => ({
     description: r.name,
     rate: r.rate,
-    amountMinor: included ? roundHalfAwayFromZero((amountMinor * r.rate) / (100 + totalRate)) : roundHalfAwayFromZero((amountMinor * r.rate) / 100),
+    amountMinor: included
+      ? roundHalfAwayFromZero((amountMinor * r.rate) / (100 + totalRate))
+      : roundHalfAwayFromZero((amountMinor * r.rate) / 100),
   }))
 }
 
@@ -101,9 +108,12 @@ export function priceLine(line: LineToPrice, rates: TaxRate[], fees: Fee[]): Lin
   const subtotalMinor = line.unitGrossMinor * q
   const discounts: Amount[] = []
   if (line.unitDiscountMinor > 0) discounts.push({ name: 'Discount', amountMinor: line.unitDiscountMinor * q })
-  if (line.promotion && line.promotion.unitDiscountMinor > 0) discounts.push({ name: line.promotion.name, amountMinor: line.promotion.unitDiscountMinor * q })
+  if (line.promotion && line.promotion.unitDiscountMinor > 0)
+    discounts.push({ name: line.promotion.name, amountMinor: line.promotion.unitDiscountMinor * q })
   const totalDiscountsMinor = discounts.reduce((s, d) => s + d.amountMinor, 0)
-  const lineFees = fees.filter((f) => f.currency === line.currency && applies(f.appliesTo, line.type)).map((f) => ({ name: f.name, amountMinor: f.amountMinor }))
+  const lineFees = fees
+    .filter((f) => f.currency === line.currency && applies(f.appliesTo, line.type))
+    .map((f) => ({ name: f.name, amountMinor: f.amountMinor }))
   const totalFeesMinor = lineFees.reduce((s, f) => s + f.amountMinor, 0)
   const lineRates = rates.filter((r) => applies(r.appliesTo, line.type))
   const base = subtotalMinor - totalDiscountsMinor + totalFeesMinor
@@ -114,11 +124,19 @@ export function priceLine(line: LineToPrice, rates: TaxRate[], fees: Fee[]): Lin
   let recurring: LinePricing['recurring'] = null
   if (line.recurring) {
     // After the first invoice: the regular price, less a promotion that outlasts the first period.
-    const keepsPromotion = line.promotion && (line.promotion.durationMonths === null || line.promotion.durationMonths > 1)
-    const unit = line.recurringUnitMinor ?? line.unitGrossMinor - line.unitDiscountMinor - (keepsPromotion ? (line.promotion?.unitDiscountMinor ?? 0) : 0)
+    const keepsPromotion =
+      line.promotion && (line.promotion.durationMonths === null || line.promotion.durationMonths > 1)
+    const unit =
+      line.recurringUnitMinor ??
+      line.unitGrossMinor - line.unitDiscountMinor - (keepsPromotion ? (line.promotion?.unitDiscountMinor ?? 0) : 0)
     const periodMinor = unit * q
     const periodTax = taxes(periodMinor, lineRates, line.taxIncluded).reduce((s, t) => s + t.amountMinor, 0)
-    recurring = { billingCycle: line.recurring, subtotalMinor: periodMinor, taxAmountMinor: periodTax, totalMinor: line.taxIncluded ? periodMinor : periodMinor + periodTax }
+    recurring = {
+      billingCycle: line.recurring,
+      subtotalMinor: periodMinor,
+      taxAmountMinor: periodTax,
+      totalMinor: line.taxIncluded ? periodMinor : periodMinor + periodTax,
+    }
   }
   return {
     lineItemId: line.lineItemId,
@@ -144,7 +162,13 @@ export function priceOrder(lines: LineToPrice[], rates: TaxRate[], fees: Fee[], 
   const sum = (pick: (l: LinePricing) => number) => priced.reduce((s, l) => s + pick(l), 0)
   const recurringLines = priced.filter((l) => l.recurring)
   const cycle = recurringLines[0]?.recurring?.billingCycle
-  const sameCycle = recurringLines.filter((l) => l.recurring && cycle && l.recurring.billingCycle.period === cycle.period && l.recurring.billingCycle.interval === cycle.interval)
+  const sameCycle = recurringLines.filter(
+    (l) =>
+      l.recurring &&
+      cycle &&
+      l.recurring.billingCycle.period === cycle.period &&
+      l.recurring.billingCycle.interval === cycle.interval,
+  )
   return {
     currency,
     taxIncluded: priced.length > 0 && priced.every((l) => l.taxIncluded),

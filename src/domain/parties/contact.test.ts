@@ -7,18 +7,34 @@ import { compact, patched } from './party.js'
 const ok = (kind: ValueKind, value: string) => valueErrors([[kind, '/x', value]]).length === 0
 
 describe('value rules', () => {
-  it.each(['a@example.com', 'first.last+tag@sub.example.co.uk', 'A_B@EXAMPLE.SE'])('accepts the e-mail %s', (v) => expect(ok('email', v)).toBe(true))
-  it.each(['plain', 'a@', '@example.com', 'a@@example.com', 'a b@example.com', 'a@example', `${'a'.repeat(250)}@example.com`])('refuses the e-mail %j', (v) =>
-    expect(ok('email', v)).toBe(false),
+  it.each(['a@example.com', 'first.last+tag@sub.example.co.uk', 'A_B@EXAMPLE.SE'])('accepts the e-mail %s', (v) =>
+    expect(ok('email', v)).toBe(true),
+  )
+  it.each([
+    'plain',
+    'a@',
+    '@example.com',
+    'a@@example.com',
+    'a b@example.com',
+    'a@example',
+    `${'a'.repeat(250)}@example.com`,
+  ])('refuses the e-mail %j', (v) => expect(ok('email', v)).toBe(false))
+
+  it.each(['+46701234567', '+15551234567', '+4412345', '+123456789012345'])('accepts the E.164 number %s', (v) =>
+    expect(ok('msisdn', v)).toBe(true),
+  )
+  it.each(['46701234567', '+046701234567', '+46 70 123 45 67', '+46-70-1234567', '+1234567890123456', '+123456', ''])(
+    'refuses the number %j',
+    (v) => expect(ok('msisdn', v)).toBe(false),
   )
 
-  it.each(['+46701234567', '+15551234567', '+4412345', '+123456789012345'])('accepts the E.164 number %s', (v) => expect(ok('msisdn', v)).toBe(true))
-  it.each(['46701234567', '+046701234567', '+46 70 123 45 67', '+46-70-1234567', '+1234567890123456', '+123456', ''])('refuses the number %j', (v) =>
-    expect(ok('msisdn', v)).toBe(false),
+  it.each(['sv', 'sv-SE', 'en-us', 'zh-Hant-TW', 'es-419', 'de-CH-1996', 'sr-Latn-RS'])('accepts the locale %s', (v) =>
+    expect(ok('locale', v)).toBe(true),
   )
-
-  it.each(['sv', 'sv-SE', 'en-us', 'zh-Hant-TW', 'es-419', 'de-CH-1996', 'sr-Latn-RS'])('accepts the locale %s', (v) => expect(ok('locale', v)).toBe(true))
-  it.each(['english', 'sv_SE', 'e', 'sv-SE-u-ca-buddhist', 'x-private', 'sv-', '-SE', 'sv-S'])('refuses the locale %j', (v) => expect(ok('locale', v)).toBe(false))
+  it.each(['english', 'sv_SE', 'e', 'sv-SE-u-ca-buddhist', 'x-private', 'sv-', '-SE', 'sv-S'])(
+    'refuses the locale %j',
+    (v) => expect(ok('locale', v)).toBe(false),
+  )
 
   it('checks countries and currencies as upper-case ISO codes', () => {
     expect(ok('country', 'SE')).toBe(true)
@@ -28,16 +44,30 @@ describe('value rules', () => {
   })
 
   it('treats absent and null values as fine', () => {
-    expect(valueErrors([['email', '/a', undefined], ['msisdn', '/b', null], addressCheck(undefined, '/c'), addressCheck({}, '/d')])).toEqual([])
+    expect(
+      valueErrors([
+        ['email', '/a', undefined],
+        ['msisdn', '/b', null],
+        addressCheck(undefined, '/c'),
+        addressCheck({}, '/d'),
+      ]),
+    ).toEqual([])
   })
 
   it('reports every bad value with its path, as the 400 a schema violation gets', () => {
-    const checks: ValueCheck[] = [['email', '/body/contact/email', 'x'], ['msisdn', '/body/contact/msisdn', '+46701234567'], addressCheck({ country: 'se' }, '/body/billing/address')]
+    const checks: ValueCheck[] = [
+      ['email', '/body/contact/email', 'x'],
+      ['msisdn', '/body/contact/msisdn', '+46701234567'],
+      addressCheck({ country: 'se' }, '/body/billing/address'),
+    ]
     expect(() => assertValues(checks)).toThrow(InvalidInputError)
     try {
       assertValues(checks)
     } catch (error) {
-      expect(error).toMatchObject({ code: 'request.validation_failed', fieldErrors: [{ path: '/body/contact/email' }, { path: '/body/billing/address/country' }] })
+      expect(error).toMatchObject({
+        code: 'request.validation_failed',
+        fieldErrors: [{ path: '/body/contact/email' }, { path: '/body/billing/address/country' }],
+      })
     }
     expect(() => assertValues([])).not.toThrow()
   })

@@ -8,7 +8,8 @@ import { InvalidInputError } from '../shared/errors.js'
  */
 
 /** The rule of JSON Schema's `email` format as ajv-formats checks it, so both layers agree. */
-export const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i
+export const EMAIL =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i
 export const MAX_EMAIL_LENGTH = 254
 
 /** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
@@ -20,7 +21,8 @@ export const MSISDN = /^\+[1-9][0-9]{6,14}$/
  * `es-419`, `de-CH-1996`). Extensions and private use (`-u-…`, `-x-…`) are not accepted: a
  * preferred locale picks a language for letters and invoices, nothing more.
  */
-export const LOCALE = /^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$/
+export const LOCALE =
+  /^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$/
 
 /** ISO 3166-1 alpha-2, upper case as the standard writes it ("US", "SE"). */
 export const COUNTRY = /^[A-Z]{2}$/
@@ -52,7 +54,8 @@ export type BillingMethodInput = (typeof BILLING_METHODS)[number]
 export type BillingMethod = Exclude<BillingMethodInput, 'EMAIL_INVOICE'>
 export const DEFAULT_BILLING_METHOD: BillingMethod = 'E_INVOICE'
 
-export const canonicalBillingMethod = (method: BillingMethodInput): BillingMethod => (method === 'EMAIL_INVOICE' ? 'E_INVOICE' : method)
+export const canonicalBillingMethod = (method: BillingMethodInput): BillingMethod =>
+  method === 'EMAIL_INVOICE' ? 'E_INVOICE' : method
 
 export type ValueKind = 'email' | 'msisdn' | 'locale' | 'country' | 'currency'
 /** One value to check: its kind, its JSON pointer (`/body/contact/email`) and the value (absent = fine). */
@@ -77,9 +80,17 @@ export function valueErrors(checks: ValueCheck[]): FieldError[] {
 export function assertValues(checks: ValueCheck[]): void {
   const errors = valueErrors(checks)
   if (errors.length > 0) {
-    throw new InvalidInputError('request.validation_failed', `Invalid values: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, {}, errors)
+    throw new InvalidInputError(
+      'request.validation_failed',
+      `Invalid values: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`,
+      {},
+      errors,
+    )
   }
 }
 
 /** The country of an optional address, as a check. */
-export const addressCheck = (address: { country?: string | undefined } | null | undefined, path: string): ValueCheck => ['country', `${path}/country`, address?.country]
+export const addressCheck = (
+  address: { country?: string | undefined } | null | undefined,
+  path: string,
+): ValueCheck => ['country', `${path}/country`, address?.country]

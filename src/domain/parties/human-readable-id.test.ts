@@ -20,12 +20,23 @@ describe('humanReadableId', () => {
   })
 
   it('spreads over the whole alphabet', () => {
-    const seen = new Set(Array.from({ length: 300 }, () => generateHumanReadableId()).join('').replaceAll('-', ''))
+    const seen = new Set(
+      Array.from({ length: 300 }, () => generateHumanReadableId())
+        .join('')
+        .replaceAll('-', ''),
+    )
     expect(seen.size).toBe(30)
   })
 
   it.each(['29A-BY3Z-X78'])('accepts %s', (id) => expect(isHumanReadableId(id)).toBe(true))
-  it.each(['29a-by3z-x78', '29A-BY3Z-X7', '29ABY3ZX78', '20A-BY3Z-X78', '29A-BY3Z-X7O', '29I-BY3Z-X78', 'U9A-BY3Z-X78', ''])('refuses %j', (id) =>
-    expect(isHumanReadableId(id)).toBe(false),
-  )
+  it.each([
+    '29a-by3z-x78',
+    '29A-BY3Z-X7',
+    '29ABY3ZX78',
+    '20A-BY3Z-X78',
+    '29A-BY3Z-X7O',
+    '29I-BY3Z-X78',
+    'U9A-BY3Z-X78',
+    '',
+  ])('refuses %j', (id) => expect(isHumanReadableId(id)).toBe(false))
 })

@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { withLuhnDigit } from '../inventory/sims.js'
-import { PASSCODE_MASK, checkDetails, correctedDetails, knownDetails, maskedDetails, portingCountry, swedishIdentityProblem, withoutSecrets } from './details.js'
+import {
+  PASSCODE_MASK,
+  checkDetails,
+  correctedDetails,
+  knownDetails,
+  maskedDetails,
+  portingCountry,
+  swedishIdentityProblem,
+  withoutSecrets,
+} from './details.js'
 
-const US = { firstName: 'Ada', lastName: 'Lovelace', address: { street1: '1 Main St', city: 'San Francisco', state: 'CA', zip: '94105' }, accountNumber: 'ACC-1234', passcode: '1234' }
+const US = {
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  address: { street1: '1 Main St', city: 'San Francisco', state: 'CA', zip: '94105' },
+  accountNumber: 'ACC-1234',
+  passcode: '1234',
+}
 const SE = { identityNumber: '19811218-9876', currentOperator: 'Telia' }
 
 describe('porting country', () => {
@@ -20,22 +35,45 @@ describe('US details', () => {
 
   it('name every missing field as a dotted path; a whole missing address is one field', () => {
     expect(checkDetails('US', {}).missing).toEqual(['firstName', 'lastName', 'address', 'accountNumber', 'passcode'])
-    expect(checkDetails('US', { ...US, address: { street1: '1 Main St' } }).missing).toEqual(['address.city', 'address.state', 'address.zip'])
+    expect(checkDetails('US', { ...US, address: { street1: '1 Main St' } }).missing).toEqual([
+      'address.city',
+      'address.state',
+      'address.zip',
+    ])
     expect(checkDetails('US', { ...US, firstName: '' }).missing).toEqual(['firstName'])
   })
 
   it('name every bad value', () => {
-    const check = checkDetails('US', { ...US, lastName: 7, address: { ...US.address, zip: '9410', state: 'California', country: 'SE' }, passcode: '12' })
+    const check = checkDetails('US', {
+      ...US,
+      lastName: 7,
+      address: { ...US.address, zip: '9410', state: 'California', country: 'SE' },
+      passcode: '12',
+    })
     expect(check.missing).toEqual([])
-    expect(check.errors.map((e) => e.property)).toEqual(['lastName', 'address.state', 'address.zip', 'address.country', 'passcode'])
-    expect(checkDetails('US', { ...US, address: 'somewhere' }).errors).toEqual([{ property: 'address', message: 'must be an object' }])
+    expect(check.errors.map((e) => e.property)).toEqual([
+      'lastName',
+      'address.state',
+      'address.zip',
+      'address.country',
+      'passcode',
+    ])
+    expect(checkDetails('US', { ...US, address: 'somewhere' }).errors).toEqual([
+      { property: 'address', message: 'must be an object' },
+    ])
     expect(checkDetails('US', [1]).errors).toEqual([{ property: '', message: 'must be an object' }])
   })
 
   it('take the masked passcode as "keep the stored one", never as a passcode', () => {
     expect(checkDetails('US', { ...US, passcode: PASSCODE_MASK }).errors.map((e) => e.property)).toEqual(['passcode'])
-    expect(correctedDetails({ ...US, passcode: undefined }, { ...US, passcode: PASSCODE_MASK }).passcode).toBe(PASSCODE_MASK)
-    expect(correctedDetails(US, { ...US, firstName: 'Ada M.', passcode: PASSCODE_MASK })).toEqual({ ...US, firstName: 'Ada M.', passcode: '1234' })
+    expect(correctedDetails({ ...US, passcode: undefined }, { ...US, passcode: PASSCODE_MASK }).passcode).toBe(
+      PASSCODE_MASK,
+    )
+    expect(correctedDetails(US, { ...US, firstName: 'Ada M.', passcode: PASSCODE_MASK })).toEqual({
+      ...US,
+      firstName: 'Ada M.',
+      passcode: '1234',
+    })
     expect(correctedDetails(US, { ...US, passcode: '9999' }).passcode).toBe('9999')
   })
 
@@ -53,7 +91,16 @@ describe('Swedish details', () => {
   })
 
   it('take a personnummer, samordningsnummer or organisationsnummer with a valid check digit', () => {
-    for (const valid of ['19811218-9876', '198112189876', '811218-9876', '811218+9876', '556036-0793', '5560360793', '701063-2391']) expect(swedishIdentityProblem(valid), valid).toBeNull()
+    for (const valid of [
+      '19811218-9876',
+      '198112189876',
+      '811218-9876',
+      '811218+9876',
+      '556036-0793',
+      '5560360793',
+      '701063-2391',
+    ])
+      expect(swedishIdentityProblem(valid), valid).toBeNull()
     expect(swedishIdentityProblem('19811218-9875')).toBe('fails its check digit')
     expect(swedishIdentityProblem(withLuhnDigit('811318987'))).toBe('is not a valid date of birth')
     expect(swedishIdentityProblem('12345')).toMatch(/personnummer/)

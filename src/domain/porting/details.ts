@@ -48,7 +48,8 @@ export const PASSCODE_MASK = '****'
 
 type Rule = { path: string; required: boolean; check?: (value: string) => string | null }
 
-const text = (max: number) => (v: string) => (v.trim().length === 0 ? 'must not be blank' : v.length > max ? `must be at most ${max} characters` : null)
+const text = (max: number) => (v: string) =>
+  v.trim().length === 0 ? 'must not be blank' : v.length > max ? `must be at most ${max} characters` : null
 
 const US_RULES: Rule[] = [
   { path: 'firstName', required: true, check: text(100) },
@@ -56,11 +57,26 @@ const US_RULES: Rule[] = [
   { path: 'address.street1', required: true, check: text(200) },
   { path: 'address.street2', required: false, check: text(200) },
   { path: 'address.city', required: true, check: text(100) },
-  { path: 'address.state', required: true, check: (v) => (/^[A-Z]{2}$/.test(v) ? null : 'must be a two-letter state code (CA)') },
-  { path: 'address.zip', required: true, check: (v) => (/^[0-9]{5}(-[0-9]{4})?$/.test(v) ? null : 'must be a ZIP code (94105 or 94105-1234)') },
+  {
+    path: 'address.state',
+    required: true,
+    check: (v) => (/^[A-Z]{2}$/.test(v) ? null : 'must be a two-letter state code (CA)'),
+  },
+  {
+    path: 'address.zip',
+    required: true,
+    check: (v) => (/^[0-9]{5}(-[0-9]{4})?$/.test(v) ? null : 'must be a ZIP code (94105 or 94105-1234)'),
+  },
   { path: 'address.country', required: false, check: (v) => (v === 'US' ? null : 'must be US for a +1 number') },
   { path: 'accountNumber', required: true, check: text(50) },
-  { path: 'passcode', required: true, check: (v) => (/^[A-Za-z0-9]{4,20}$/.test(v) ? null : 'must be 4-20 letters or digits (the PIN the current operator gave for porting)') },
+  {
+    path: 'passcode',
+    required: true,
+    check: (v) =>
+      /^[A-Za-z0-9]{4,20}$/.test(v)
+        ? null
+        : 'must be 4-20 letters or digits (the PIN the current operator gave for porting)',
+  },
 ]
 
 const SE_RULES: Rule[] = [
@@ -81,7 +97,8 @@ export function checkDetails(country: PortingCountry, details: unknown): Details
   for (const rule of RULES[country]) {
     const parent = rule.path.includes('.') ? rule.path.slice(0, rule.path.indexOf('.')) : null
     if (parent !== null && details[parent] !== undefined && !isObject(details[parent])) {
-      if (!result.errors.some((e) => e.property === parent)) result.errors.push({ property: parent, message: 'must be an object' })
+      if (!result.errors.some((e) => e.property === parent))
+        result.errors.push({ property: parent, message: 'must be an object' })
       continue
     }
     const value = valueAt(details, rule.path)
@@ -118,8 +135,13 @@ export function knownDetails(country: PortingCountry, details: Record<string, un
 }
 
 /** A correction: the new details, where a masked passcode keeps the stored one. */
-export function correctedDetails(stored: Record<string, unknown>, incoming: Record<string, unknown>): Record<string, unknown> {
-  return incoming.passcode === PASSCODE_MASK && typeof stored.passcode === 'string' ? { ...incoming, passcode: stored.passcode } : incoming
+export function correctedDetails(
+  stored: Record<string, unknown>,
+  incoming: Record<string, unknown>,
+): Record<string, unknown> {
+  return incoming.passcode === PASSCODE_MASK && typeof stored.passcode === 'string'
+    ? { ...incoming, passcode: stored.passcode }
+    : incoming
 }
 
 /** The details as clients see them: the passcode masked. */
@@ -156,4 +178,5 @@ function valueAt(details: Record<string, unknown>, path: string): unknown {
   return value
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -33,7 +33,11 @@ export const isEditable = (status: PortInStatus): boolean => status === 'PENDING
 /** 409 `porting.not_editable`, naming the status (reference: details are editable while PENDING or IN_PROGRESS). */
 export function assertEditable(status: PortInStatus): void {
   if (!isEditable(status)) {
-    throw new ConflictError('porting.not_editable', `The port-in is ${status}: its details can only be corrected while it is PENDING or IN_PROGRESS.`, { currentStatus: status })
+    throw new ConflictError(
+      'porting.not_editable',
+      `The port-in is ${status}: its details can only be corrected while it is PENDING or IN_PROGRESS.`,
+      { currentStatus: status },
+    )
   }
 }
 
@@ -90,30 +94,52 @@ export interface AnswerOutcome {
  */
 export function applyAnswer(current: PortInState, answer: PortingAnswer, now: Date): AnswerOutcome {
   const to: PortInStatus = answer.status === 'REJECTED' ? 'PENDING' : answer.status
-  if (!canMove(current.status, to)) throw new Error(`A ${current.status} port-in cannot become ${to} (the provider answered ${answer.status}).`)
+  if (!canMove(current.status, to))
+    throw new Error(`A ${current.status} port-in cannot become ${to} (the provider answered ${answer.status}).`)
   switch (answer.status) {
     case 'IN_PROGRESS': {
       const changed = current.status !== 'IN_PROGRESS' || current.providerReference !== answer.reference
-      return { patch: { status: 'IN_PROGRESS', providerReference: answer.reference }, event: changed ? 'updated' : null, checkAfterMs: answer.checkAfterMs }
+      return {
+        patch: { status: 'IN_PROGRESS', providerReference: answer.reference },
+        event: changed ? 'updated' : null,
+        checkAfterMs: answer.checkAfterMs,
+      }
     }
     case 'SCHEDULED': {
       const changed = current.status !== 'SCHEDULED' || current.scheduledAt?.getTime() !== answer.scheduledAt.getTime()
-      return { patch: { status: 'SCHEDULED', providerReference: answer.reference, scheduledAt: answer.scheduledAt }, event: changed ? 'updated' : null, checkAfterMs: answer.checkAfterMs }
+      return {
+        patch: { status: 'SCHEDULED', providerReference: answer.reference, scheduledAt: answer.scheduledAt },
+        event: changed ? 'updated' : null,
+        checkAfterMs: answer.checkAfterMs,
+      }
     }
     case 'COMPLETED':
-      return { patch: { status: 'COMPLETED', providerReference: answer.reference, completedAt: now }, event: 'completed', checkAfterMs: null }
+      return {
+        patch: { status: 'COMPLETED', providerReference: answer.reference, completedAt: now },
+        event: 'completed',
+        checkAfterMs: null,
+      }
     case 'REJECTED':
-      return { patch: { status: 'PENDING', rejectionReason: answer.reason, rejectedAt: now, scheduledAt: null }, event: 'updated', checkAfterMs: null }
+      return {
+        patch: { status: 'PENDING', rejectionReason: answer.reason, rejectedAt: now, scheduledAt: null },
+        event: 'updated',
+        checkAfterMs: null,
+      }
     case 'FAILED':
       return { patch: failure(answer.reason, now), event: 'failed', checkAfterMs: null }
   }
 }
 
 /** The patch that ends a port-in as FAILED. */
-export const failure = (reason: string, now: Date): Partial<PortInState> => ({ status: 'FAILED', failureReason: reason, failedAt: now })
+export const failure = (reason: string, now: Date): Partial<PortInState> => ({
+  status: 'FAILED',
+  failureReason: reason,
+  failedAt: now,
+})
 
 /** Whether a PENDING port-in waits for corrected details (its last submission was rejected). */
-export const awaitsCorrection = (state: Pick<PortInState, 'status' | 'rejectedAt'>): boolean => state.status === 'PENDING' && state.rejectedAt !== null
+export const awaitsCorrection = (state: Pick<PortInState, 'status' | 'rejectedAt'>): boolean =>
+  state.status === 'PENDING' && state.rejectedAt !== null
 
 /** What the subscription shows of its port-in (`porting`); the details are at /subscriptions/{id}/in-porting. */
 export interface PortingSummary {

@@ -45,11 +45,18 @@ const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
 const zoneArb = fc.constantFrom(...ZONES)
-const instantArb = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2090-12-31T23:59:59.999Z'), noInvalidDate: true })
+const instantArb = fc.date({
+  min: new Date('1990-01-01T00:00:00Z'),
+  max: new Date('2090-12-31T23:59:59.999Z'),
+  noInvalidDate: true,
+})
 const periodArb = fc.constantFrom<CyclePeriod>('DAY', 'WEEK', 'MONTH', 'YEAR')
 const cycleArb: fc.Arbitrary<BillingCycle> = fc.record({
   period: periodArb,
-  interval: fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 12 }) }),
+  interval: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(1) },
+    { weight: 1, arbitrary: fc.integer({ min: 2, max: 12 }) },
+  ),
 })
 
 /** A local date 1990-2090, biased towards month ends, where clamping happens. */
@@ -68,17 +75,26 @@ const localDateArb = fc
 type AnchorSpec = { kind: 'instant'; at: Date } | { kind: 'local'; date: string; intoDay: number }
 const anchorArb: fc.Arbitrary<AnchorSpec> = fc.oneof(
   instantArb.map((at) => ({ kind: 'instant' as const, at })),
-  fc.record({ kind: fc.constant('local' as const), date: localDateArb, intoDay: fc.integer({ min: 0, max: 22 * HOUR }) }),
+  fc.record({
+    kind: fc.constant('local' as const),
+    date: localDateArb,
+    intoDay: fc.integer({ min: 0, max: 22 * HOUR }),
+  }),
 )
 const resolveAnchor = (spec: AnchorSpec, zone: string): Date =>
   spec.kind === 'instant' ? spec.at : new Date(startOfLocalDate(spec.date, zone).getTime() + spec.intoDay)
 
 /** Probe instants: anywhere, near the anchor, or on / next to a boundary (where off-by-ones live). */
-type ProbeSpec = { kind: 'absolute'; at: Date } | { kind: 'after'; ms: number } | { kind: 'boundary'; n: number; delta: number }
+type ProbeSpec =
+  { kind: 'absolute'; at: Date } | { kind: 'after'; ms: number } | { kind: 'boundary'; n: number; delta: number }
 const probeArb: fc.Arbitrary<ProbeSpec> = fc.oneof(
   instantArb.map((at) => ({ kind: 'absolute' as const, at })),
   fc.record({ kind: fc.constant('after' as const), ms: fc.integer({ min: -3 * DAY, max: 800 * DAY }) }),
-  fc.record({ kind: fc.constant('boundary' as const), n: fc.integer({ min: 0, max: 40 }), delta: fc.constantFrom(-1, 0, 1) }),
+  fc.record({
+    kind: fc.constant('boundary' as const),
+    n: fc.integer({ min: 0, max: 40 }),
+    delta: fc.constantFrom(-1, 0, 1),
+  }),
 )
 function resolveProbe(spec: ProbeSpec, anchor: Date, cycle: BillingCycle, zone: string): Date {
   if (spec.kind === 'absolute') return spec.at
@@ -155,13 +171,17 @@ function isStartOf(instant: Date, date: string, zone: string): boolean {
   const local = DateTime.fromJSDate(instant, { zone })
   const before = DateTime.fromMillis(instant.getTime() - 1, { zone })
   const atMidnight = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0
-  return local.toISODate() === date && (before.toISODate() ?? '') < date && (atMidnight || before.offset !== local.offset)
+  return (
+    local.toISODate() === date && (before.toISODate() ?? '') < date && (atMidnight || before.offset !== local.offset)
+  )
 }
 
 describe('calendar properties', () => {
   it.each(TRANSITIONS)('fixture: %s changes offset around %s', (zone, date) => {
     const start = DateTime.fromISO(date, { zone: 'utc' }).minus({ days: 1 }).toMillis()
-    const offsets = new Set(Array.from({ length: 72 }, (_, h) => DateTime.fromMillis(start + h * HOUR, { zone }).offset))
+    const offsets = new Set(
+      Array.from({ length: 72 }, (_, h) => DateTime.fromMillis(start + h * HOUR, { zone }).offset),
+    )
     expect(offsets.size).toBe(2)
   })
 
@@ -186,7 +206,9 @@ describe('calendar properties', () => {
     fc.assert(
       fc.property(anchorArb, cycleArb, fc.integer({ min: 0, max: 200 }), zoneArb, (spec, cycle, n, zone) => {
         const anchor = resolveAnchor(spec, zone)
-        expect(cycleBoundary(anchor, cycle, n, zone).getTime()).toBeLessThan(cycleBoundary(anchor, cycle, n + 1, zone).getTime())
+        expect(cycleBoundary(anchor, cycle, n, zone).getTime()).toBeLessThan(
+          cycleBoundary(anchor, cycle, n + 1, zone).getTime(),
+        )
         expect(cycleBoundary(anchor, cycle, 0, zone).getTime()).toBeLessThanOrEqual(anchor.getTime())
       }),
       RUNS,
@@ -212,13 +234,19 @@ describe('calendar properties', () => {
 
   it('nextRenewal agrees with a linear scan from the anchor', () => {
     fc.assert(
-      fc.property(anchorArb, cycleArb, fc.integer({ min: -2 * DAY, max: 200 * DAY }), zoneArb, (spec, cycle, ms, zone) => {
-        const anchor = resolveAnchor(spec, zone)
-        const probe = new Date(anchor.getTime() + ms)
-        let n = 1
-        while (cycleBoundary(anchor, cycle, n, zone) <= probe) n += 1
-        expect(nextRenewal(anchor, cycle, probe, zone)).toEqual(cycleBoundary(anchor, cycle, n, zone))
-      }),
+      fc.property(
+        anchorArb,
+        cycleArb,
+        fc.integer({ min: -2 * DAY, max: 200 * DAY }),
+        zoneArb,
+        (spec, cycle, ms, zone) => {
+          const anchor = resolveAnchor(spec, zone)
+          const probe = new Date(anchor.getTime() + ms)
+          let n = 1
+          while (cycleBoundary(anchor, cycle, n, zone) <= probe) n += 1
+          expect(nextRenewal(anchor, cycle, probe, zone)).toEqual(cycleBoundary(anchor, cycle, n, zone))
+        },
+      ),
       { numRuns: 150 },
     )
   })
@@ -234,7 +262,8 @@ describe('calendar properties', () => {
         expect(end.getTime()).toBeGreaterThan(probe.getTime())
         expect(start.getTime()).toBeGreaterThanOrEqual(anchor.getTime())
         expect(end).toEqual(nextRenewal(anchor, cycle, probe, zone))
-        if (start.getTime() !== anchor.getTime()) expect(nextRenewal(anchor, cycle, new Date(start.getTime() - 1), zone)).toEqual(start)
+        if (start.getTime() !== anchor.getTime())
+          expect(nextRenewal(anchor, cycle, new Date(start.getTime() - 1), zone)).toEqual(start)
       }),
       RUNS,
     )
@@ -244,31 +273,39 @@ describe('calendar properties', () => {
     const timingArb = fc.constantFrom<ChangeTiming>('IMMEDIATE', 'NEXT_RENEWAL')
     const earliestArb = fc.option(fc.oneof(localDateArb, probeArb), { nil: undefined })
     fc.assert(
-      fc.property(anchorArb, cycleArb, probeArb, earliestArb, timingArb, zoneArb, (spec, cycle, nowSpec, earliestSpec, timing, zone) => {
-        const anchor = resolveAnchor(spec, zone)
-        const now = resolveProbe(nowSpec, anchor, cycle, zone)
-        const earliest =
-          earliestSpec === undefined
-            ? undefined
-            : typeof earliestSpec === 'string'
-              ? startOfLocalDate(earliestSpec, zone)
-              : resolveProbe(earliestSpec, anchor, cycle, zone)
-        const effective = effectiveInstant({ now, timing, earliest, anchor, cycle, zone })
-        const floor = Math.max(now.getTime(), earliest?.getTime() ?? now.getTime())
-        if (timing === 'IMMEDIATE') {
-          expect(effective.getTime()).toBe(floor)
-          return
-        }
-        expect(effective.getTime()).toBeGreaterThan(now.getTime())
-        expect(effective.getTime()).toBeGreaterThanOrEqual(floor)
-        const n = boundaryIndexOf(toLocalDate(anchor, zone), cycle, toLocalDate(effective, zone))
-        expect(n).toBeGreaterThanOrEqual(1)
-        if (n === undefined) return
-        expect(cycleBoundary(anchor, cycle, n, zone)).toEqual(effective)
-        if (n === 1) return
-        const previous = cycleBoundary(anchor, cycle, n - 1, zone).getTime()
-        expect(previous <= now.getTime() || previous < floor).toBe(true)
-      }),
+      fc.property(
+        anchorArb,
+        cycleArb,
+        probeArb,
+        earliestArb,
+        timingArb,
+        zoneArb,
+        (spec, cycle, nowSpec, earliestSpec, timing, zone) => {
+          const anchor = resolveAnchor(spec, zone)
+          const now = resolveProbe(nowSpec, anchor, cycle, zone)
+          const earliest =
+            earliestSpec === undefined
+              ? undefined
+              : typeof earliestSpec === 'string'
+                ? startOfLocalDate(earliestSpec, zone)
+                : resolveProbe(earliestSpec, anchor, cycle, zone)
+          const effective = effectiveInstant({ now, timing, earliest, anchor, cycle, zone })
+          const floor = Math.max(now.getTime(), earliest?.getTime() ?? now.getTime())
+          if (timing === 'IMMEDIATE') {
+            expect(effective.getTime()).toBe(floor)
+            return
+          }
+          expect(effective.getTime()).toBeGreaterThan(now.getTime())
+          expect(effective.getTime()).toBeGreaterThanOrEqual(floor)
+          const n = boundaryIndexOf(toLocalDate(anchor, zone), cycle, toLocalDate(effective, zone))
+          expect(n).toBeGreaterThanOrEqual(1)
+          if (n === undefined) return
+          expect(cycleBoundary(anchor, cycle, n, zone)).toEqual(effective)
+          if (n === 1) return
+          const previous = cycleBoundary(anchor, cycle, n - 1, zone).getTime()
+          expect(previous <= now.getTime() || previous < floor).toBe(true)
+        },
+      ),
       RUNS,
     )
   })
@@ -287,29 +324,36 @@ describe('calendar properties', () => {
 
   it('near DST transitions: dates begin at their first instant and "next" instants are later midnights', () => {
     fc.assert(
-      fc.property(nearTransitionArb, fc.integer({ min: 1, max: 3 }), ({ transition: [zone, day], dayShift, ms }, days) => {
-        const date = shiftDate(day, dayShift)
-        const start = startOfLocalDate(date, zone)
-        expect(toLocalDate(start, zone)).toBe(date)
-        expect(isStartOf(start, date, zone)).toBe(true)
-        const now = new Date(start.getTime() + ms)
-        const today = toLocalDate(now, zone)
-        const cases: [Date, string][] = [
-          [startOfNextLocalDay(now, zone), shiftDate(today, 1)],
-          [validityEnd(now, days, zone), shiftDate(today, days)],
-        ]
-        for (const [instant, expected] of cases) {
-          expect(instant.getTime()).toBeGreaterThan(now.getTime())
-          expect(toLocalDate(instant, zone)).toBe(expected)
-          expect(toLocalDate(new Date(instant.getTime() - 1), zone) < expected).toBe(true)
-        }
-      }),
+      fc.property(
+        nearTransitionArb,
+        fc.integer({ min: 1, max: 3 }),
+        ({ transition: [zone, day], dayShift, ms }, days) => {
+          const date = shiftDate(day, dayShift)
+          const start = startOfLocalDate(date, zone)
+          expect(toLocalDate(start, zone)).toBe(date)
+          expect(isStartOf(start, date, zone)).toBe(true)
+          const now = new Date(start.getTime() + ms)
+          const today = toLocalDate(now, zone)
+          const cases: [Date, string][] = [
+            [startOfNextLocalDay(now, zone), shiftDate(today, 1)],
+            [validityEnd(now, days, zone), shiftDate(today, days)],
+          ]
+          for (const [instant, expected] of cases) {
+            expect(instant.getTime()).toBeGreaterThan(now.getTime())
+            expect(toLocalDate(instant, zone)).toBe(expected)
+            expect(toLocalDate(new Date(instant.getTime() - 1), zone) < expected).toBe(true)
+          }
+        },
+      ),
       RUNS,
     )
   })
 
   it('near DST transitions: daily and weekly renewals land on the transition day and bracket the instant', () => {
-    const shortCycleArb = fc.record({ period: fc.constantFrom<CyclePeriod>('DAY', 'WEEK'), interval: fc.integer({ min: 1, max: 3 }) })
+    const shortCycleArb = fc.record({
+      period: fc.constantFrom<CyclePeriod>('DAY', 'WEEK'),
+      interval: fc.integer({ min: 1, max: 3 }),
+    })
     fc.assert(
       fc.property(
         nearTransitionArb,

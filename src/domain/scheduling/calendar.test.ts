@@ -66,12 +66,22 @@ describe('isValidLocalDate', () => {
     expect(isValidLocalDate(date)).toBe(true)
   })
 
-  it.each(['2023-02-29', '2100-02-29', '2024-04-31', '2024-13-01', '2024-00-10', '2024-01-00', '2024-1-05', '24-01-05', ' 2024-01-05', '2024-01-05T00:00', '2024/01/05', ''])(
-    'rejects %j',
-    (date) => {
-      expect(isValidLocalDate(date)).toBe(false)
-    },
-  )
+  it.each([
+    '2023-02-29',
+    '2100-02-29',
+    '2024-04-31',
+    '2024-13-01',
+    '2024-00-10',
+    '2024-01-00',
+    '2024-1-05',
+    '24-01-05',
+    ' 2024-01-05',
+    '2024-01-05T00:00',
+    '2024/01/05',
+    '',
+  ])('rejects %j', (date) => {
+    expect(isValidLocalDate(date)).toBe(false)
+  })
 })
 
 describe('startOfLocalDate / toLocalDate', () => {
@@ -94,12 +104,15 @@ describe('startOfLocalDate / toLocalDate', () => {
     ['2018-11-04', 'America/Sao_Paulo', '2018-11-04T03:00:00.000Z'],
     ['2024-09-08', 'America/Santiago', '2024-09-08T04:00:00.000Z'],
     ['2024-04-26', 'Africa/Cairo', '2024-04-25T22:00:00.000Z'],
-  ])('a skipped midnight (%s in %s) becomes the first instant of the date, still on that date', (date, zone, expected) => {
-    const start = startOfLocalDate(date, zone)
-    expect(iso(start)).toBe(expected)
-    expect(toLocalDate(start, zone)).toBe(date)
-    expect(toLocalDate(new Date(start.getTime() - 1), zone)).not.toBe(date)
-  })
+  ])(
+    'a skipped midnight (%s in %s) becomes the first instant of the date, still on that date',
+    (date, zone, expected) => {
+      const start = startOfLocalDate(date, zone)
+      expect(iso(start)).toBe(expected)
+      expect(toLocalDate(start, zone)).toBe(date)
+      expect(toLocalDate(new Date(start.getTime() - 1), zone)).not.toBe(date)
+    },
+  )
 
   it('a repeated midnight (St_Johns fell back from 00:01 to 23:01 until 2011) resolves to the earlier one', () => {
     expect(iso(startOfLocalDate('2006-10-29', 'America/St_Johns'))).toBe('2006-10-29T02:30:00.000Z')
@@ -161,7 +174,13 @@ describe('startOfNextLocalMonth', () => {
 
 describe('cycleBoundary', () => {
   it('monthly from the 31st clamps to the month end and returns to the 31st', () => {
-    expect(renewalDates('2024-01-31', MONTHLY, 5)).toEqual(['2024-02-29', '2024-03-31', '2024-04-30', '2024-05-31', '2024-06-30'])
+    expect(renewalDates('2024-01-31', MONTHLY, 5)).toEqual([
+      '2024-02-29',
+      '2024-03-31',
+      '2024-04-30',
+      '2024-05-31',
+      '2024-06-30',
+    ])
     expect(renewalDates('2023-01-31', MONTHLY, 2)).toEqual(['2023-02-28', '2023-03-31'])
   })
 
@@ -173,7 +192,13 @@ describe('cycleBoundary', () => {
   })
 
   it('yearly from Feb 29 renews on Feb 28 in common years and Feb 29 in leap years', () => {
-    expect(renewalDates('2024-02-29', YEARLY, 5)).toEqual(['2025-02-28', '2026-02-28', '2027-02-28', '2028-02-29', '2029-02-28'])
+    expect(renewalDates('2024-02-29', YEARLY, 5)).toEqual([
+      '2025-02-28',
+      '2026-02-28',
+      '2027-02-28',
+      '2028-02-29',
+      '2029-02-28',
+    ])
   })
 
   it('quarterly from Nov 30 clamps in February only', () => {
@@ -193,8 +218,12 @@ describe('cycleBoundary', () => {
   })
 
   it('anchors on the local date of activation, not the UTC date', () => {
-    expect(iso(cycleBoundary(at('2024-01-31T23:30:00Z'), MONTHLY, 1, 'Europe/Stockholm'))).toBe('2024-02-29T23:00:00.000Z')
-    expect(iso(cycleBoundary(at('2024-02-01T03:00:00Z'), MONTHLY, 1, 'America/New_York'))).toBe('2024-02-29T05:00:00.000Z')
+    expect(iso(cycleBoundary(at('2024-01-31T23:30:00Z'), MONTHLY, 1, 'Europe/Stockholm'))).toBe(
+      '2024-02-29T23:00:00.000Z',
+    )
+    expect(iso(cycleBoundary(at('2024-02-01T03:00:00Z'), MONTHLY, 1, 'America/New_York'))).toBe(
+      '2024-02-29T05:00:00.000Z',
+    )
   })
 
   it('daylight saving never moves a renewal off local midnight (Europe/Stockholm)', () => {
@@ -246,7 +275,9 @@ describe('nextRenewal', () => {
     expect(iso(nextRenewal(old, MONTHLY, at('2090-02-15T12:00:00Z'), 'UTC'))).toBe('2090-02-28T00:00:00.000Z')
     expect(iso(nextRenewal(old, DAILY, at('2089-12-31T12:00:00Z'), 'UTC'))).toBe('2090-01-01T00:00:00.000Z')
     const triWeekly: BillingCycle = { period: 'WEEK', interval: 3 }
-    expect(iso(nextRenewal(old, triWeekly, at('2090-01-01T00:00:00Z'), 'Europe/Stockholm'))).toBe('2090-01-03T23:00:00.000Z')
+    expect(iso(nextRenewal(old, triWeekly, at('2090-01-01T00:00:00Z'), 'Europe/Stockholm'))).toBe(
+      '2090-01-03T23:00:00.000Z',
+    )
   })
 })
 

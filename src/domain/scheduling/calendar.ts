@@ -263,7 +263,12 @@ function boundaryMs(anchorDate: CivilDate, cycle: BillingCycle, n: number, tz: I
  * the day than `after`, day clamping, clocks set back across midnight). Boundaries strictly
  * increase in n, so "boundary(n) > after" is monotone and the loops find the minimum.
  */
-function nextBoundary(anchorDate: CivilDate, cycle: BillingCycle, after: number, tz: IANAZone): { n: number; at: number } {
+function nextBoundary(
+  anchorDate: CivilDate,
+  cycle: BillingCycle,
+  after: number,
+  tz: IANAZone,
+): { n: number; at: number } {
   const afterDate = localCivil(after, tz)
   const periods = elapsedPeriods(anchorDate, afterDate, cycle.period)
   let n = Math.max(1, Math.floor(periods / cycle.interval) + 1)

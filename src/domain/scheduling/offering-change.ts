@@ -9,7 +9,15 @@ import { effectiveInstant } from './calendar.js'
  * anchored at `anchor`, never before `earliest`. Something not running on a cycle yet (not
  * activated, or on a one-time price) has no renewal to wait for, so it changes at once.
  */
-export function offeringChangeInstant(input: { from: Offering; to: Offering; anchor: Date | null; running: boolean; now: Date; earliest?: Date; zone: string }): { timing: ChangeTiming; at: Date } {
+export function offeringChangeInstant(input: {
+  from: Offering
+  to: Offering
+  anchor: Date | null
+  running: boolean
+  now: Date
+  earliest?: Date
+  zone: string
+}): { timing: ChangeTiming; at: Date } {
   const cycle = input.from.price.billingCycle
   const timing: ChangeTiming = cycle && input.anchor && input.running ? changeTiming(input.from, input.to) : 'IMMEDIATE'
   const at = effectiveInstant({

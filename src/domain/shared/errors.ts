@@ -19,13 +19,7 @@ export abstract class DomainError extends Error {
 }
 
 export type ErrorKind =
-  | 'invalid_input'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'business_rule'
-  | 'payload_too_large'
+  'invalid_input' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'business_rule' | 'payload_too_large'
 
 /** The request is malformed (bad id, bad cursor, bad header): 400. */
 export class InvalidInputError extends DomainError {

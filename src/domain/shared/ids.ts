@@ -17,7 +17,12 @@ export type EntityRef = { kind: 'id'; id: string } | { kind: 'reference'; refere
  * Parses a path id the way the Connect API documents it: a UUID is looked up by id; `rid_X` is
  * looked up by the entity's client reference `X` (the prefix is stripped). Anything else is a 400.
  */
-export function parseEntityRef(value: string, param = 'id', location: 'params' | 'query' | 'body' = 'params', pointer = `/${location}/${param}`): EntityRef {
+export function parseEntityRef(
+  value: string,
+  param = 'id',
+  location: 'params' | 'query' | 'body' = 'params',
+  pointer = `/${location}/${param}`,
+): EntityRef {
   if (isUuid(value)) return { kind: 'id', id: value.toLowerCase() }
   if (value.startsWith(REFERENCE_PREFIX)) {
     const reference = value.slice(REFERENCE_PREFIX.length)

@@ -3,7 +3,12 @@ import { minorUnitExponent, percentOf, toMajor, toMinor } from './money.js'
 
 describe('money', () => {
   it('knows each currency’s minor unit', () => {
-    expect([minorUnitExponent('USD'), minorUnitExponent('sek'), minorUnitExponent('JPY'), minorUnitExponent('KWD')]).toEqual([2, 2, 0, 3])
+    expect([
+      minorUnitExponent('USD'),
+      minorUnitExponent('sek'),
+      minorUnitExponent('JPY'),
+      minorUnitExponent('KWD'),
+    ]).toEqual([2, 2, 0, 3])
     expect(() => minorUnitExponent('US')).toThrow(/ISO 4217/)
     // Three letters are not enough: the code must be one ISO 4217 assigns.
     expect(() => minorUnitExponent('ABC')).toThrow(/ISO 4217/)

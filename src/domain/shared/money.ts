@@ -22,8 +22,12 @@ export function minorUnitExponent(currency: string): number {
   const code = currency.toUpperCase()
   let exponent = exponents.get(code)
   if (exponent === undefined) {
-    if (!isCurrency(code)) throw new InvalidInputError('money.invalid_currency', `'${currency}' is not an ISO 4217 currency code.`, { currency })
-    exponent = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2
+    if (!isCurrency(code))
+      throw new InvalidInputError('money.invalid_currency', `'${currency}' is not an ISO 4217 currency code.`, {
+        currency,
+      })
+    exponent =
+      new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2
     exponents.set(code, exponent)
   }
   return exponent
@@ -35,9 +39,12 @@ export function toMinor(major: number, currency: string, path = 'amount'): numbe
   const scaled = major * 10 ** exponent
   const rounded = Math.round(scaled)
   if (!Number.isFinite(major) || Math.abs(scaled - rounded) > 1e-6 || !Number.isSafeInteger(rounded)) {
-    throw new InvalidInputError('money.invalid_amount', `${major} is not an amount of ${currency.toUpperCase()} (at most ${exponent} decimals).`, { amount: major, currency }, [
-      { path, message: `must have at most ${exponent} decimals` },
-    ])
+    throw new InvalidInputError(
+      'money.invalid_amount',
+      `${major} is not an amount of ${currency.toUpperCase()} (at most ${exponent} decimals).`,
+      { amount: major, currency },
+      [{ path, message: `must have at most ${exponent} decimals` }],
+    )
   }
   return rounded
 }

@@ -8,7 +8,8 @@ export const MAX_PAGE_LIMIT = 1000
  * the previous page, so a page deep in a large list costs what the first costs. The older offset
  * style is accepted too, and answered with the total.
  */
-export type PageRequest = { limit: number; after?: string; offset?: undefined } | { limit: number; offset: number; after?: undefined }
+export type PageRequest =
+  { limit: number; after?: string; offset?: undefined } | { limit: number; offset: number; after?: undefined }
 
 export interface Page<T> {
   items: T[]
@@ -26,9 +27,12 @@ export function decodeCursor(cursor: string): string {
   } catch {
     // fall through to the 400
   }
-  throw new InvalidInputError('pagination.invalid_cursor', 'The cursor is not one this API issued. Pass nextCursor from a previous page unchanged.', {}, [
-    { path: '/query/cursor', message: 'invalid cursor' },
-  ])
+  throw new InvalidInputError(
+    'pagination.invalid_cursor',
+    'The cursor is not one this API issued. Pass nextCursor from a previous page unchanged.',
+    {},
+    [{ path: '/query/cursor', message: 'invalid cursor' }],
+  )
 }
 
 /** Reads `limit`, `cursor` and `offset` from a query (the schema has already range-checked them). */
@@ -53,12 +57,24 @@ export async function readPage<T>(
   keyOf: (item: T) => string,
   count?: () => Promise<number>,
 ): Promise<Page<T>> {
-  const rows = await fetch({ limit: request.limit + 1, ...(request.after !== undefined && { after: request.after }), ...(request.offset !== undefined && { offset: request.offset }) })
+  const rows = await fetch({
+    limit: request.limit + 1,
+    ...(request.after !== undefined && { after: request.after }),
+    ...(request.offset !== undefined && { offset: request.offset }),
+  })
   const items = rows.slice(0, request.limit)
   const last = items.at(-1)
   const more = rows.length > request.limit && last !== undefined
   if (request.offset !== undefined) {
-    return { items, pagination: { limit: request.limit, offset: request.offset, total: count ? await count() : request.offset + rows.length, nextCursor: more ? encodeCursor(keyOf(last)) : null } }
+    return {
+      items,
+      pagination: {
+        limit: request.limit,
+        offset: request.offset,
+        total: count ? await count() : request.offset + rows.length,
+        nextCursor: more ? encodeCursor(keyOf(last)) : null,
+      },
+    }
   }
   return { items, pagination: { limit: request.limit, nextCursor: more ? encodeCursor(keyOf(last)) : null } }
 }

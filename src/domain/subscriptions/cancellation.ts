@@ -45,8 +45,11 @@ export function cancellationInstant(schedule: CancelSchedule, now: Date, timeZon
 
 export function assertCancelReason(reason: CancelReason, comment: string | undefined): void {
   if (reason === 'OTHER' && !comment?.trim()) {
-    throw new BusinessRuleError('subscription.cancel_comment_required', "A cancellation with reason OTHER needs a comment saying why.", { reason }, [
-      { path: '/body/comment', message: 'is required when reason is OTHER' },
-    ])
+    throw new BusinessRuleError(
+      'subscription.cancel_comment_required',
+      'A cancellation with reason OTHER needs a comment saying why.',
+      { reason },
+      [{ path: '/body/comment', message: 'is required when reason is OTHER' }],
+    )
   }
 }

@@ -4,7 +4,9 @@ import { STATUS_ACTIONS, SUBSCRIPTION_STATUSES, canTransition, projectedStatus, 
 
 describe('subscription status machine', () => {
   it('allows exactly the documented transitions', () => {
-    const allowed = SUBSCRIPTION_STATUSES.flatMap((status) => STATUS_ACTIONS.filter((a) => canTransition(status, a)).map((a) => `${status}:${a}`))
+    const allowed = SUBSCRIPTION_STATUSES.flatMap((status) =>
+      STATUS_ACTIONS.filter((a) => canTransition(status, a)).map((a) => `${status}:${a}`),
+    )
     expect(allowed.sort()).toEqual(
       [
         'PENDING:activate',

@@ -24,14 +24,19 @@ export const TRANSITIONS: Record<StatusAction, { from: readonly SubscriptionStat
   cancel: { from: ['PENDING', 'ACTIVATED', 'BLOCKED', 'PAUSED'], to: 'CANCELLED' },
 }
 
-export const canTransition = (status: SubscriptionStatus, action: StatusAction): boolean => TRANSITIONS[action].from.includes(status)
+export const canTransition = (status: SubscriptionStatus, action: StatusAction): boolean =>
+  TRANSITIONS[action].from.includes(status)
 
 /**
  * A 409 whose code names the status that forbids the action: `subscription.is_cancelled`. The
  * status travels as `currentStatus`: `status` is the problem body's HTTP status member.
  */
 export function statusConflict(status: SubscriptionStatus, action: string): ConflictError {
-  return new ConflictError(`subscription.is_${status.toLowerCase()}`, `A ${status} subscription cannot ${action.replaceAll('_', ' ')}.`, { currentStatus: status, action })
+  return new ConflictError(
+    `subscription.is_${status.toLowerCase()}`,
+    `A ${status} subscription cannot ${action.replaceAll('_', ' ')}.`,
+    { currentStatus: status, action },
+  )
 }
 
 /** The status after `action`, or the 409 that names why not. */
@@ -45,7 +50,11 @@ export function transition(status: SubscriptionStatus, action: StatusAction): Su
  * status changes before that instant (in effective order). Changes that would be illegal are
  * skipped, as the engine would fail them.
  */
-export function projectedStatus(status: SubscriptionStatus, pending: readonly { action: StatusAction; effectiveAt: Date }[], at: Date): SubscriptionStatus {
+export function projectedStatus(
+  status: SubscriptionStatus,
+  pending: readonly { action: StatusAction; effectiveAt: Date }[],
+  at: Date,
+): SubscriptionStatus {
   let projected = status
   for (const change of [...pending].sort((a, b) => a.effectiveAt.getTime() - b.effectiveAt.getTime())) {
     if (change.effectiveAt > at) break

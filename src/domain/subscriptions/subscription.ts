@@ -13,8 +13,10 @@ export function subscriptionType(category: string): string {
  */
 export function displayMsisdn(msisdn: string): string {
   const digits = msisdn.replace(/[^0-9]/g, '')
-  if (msisdn.startsWith('+1') && digits.length === 11) return `+1 ${digits.slice(1, 4)} ${digits.slice(4, 7)} ${digits.slice(7)}`
-  if (msisdn.startsWith('+46') && digits.length === 11) return `+46 ${digits.slice(2, 4)} ${digits.slice(4, 7)} ${digits.slice(7, 9)} ${digits.slice(9)}`
+  if (msisdn.startsWith('+1') && digits.length === 11)
+    return `+1 ${digits.slice(1, 4)} ${digits.slice(4, 7)} ${digits.slice(7)}`
+  if (msisdn.startsWith('+46') && digits.length === 11)
+    return `+46 ${digits.slice(2, 4)} ${digits.slice(4, 7)} ${digits.slice(7, 9)} ${digits.slice(9)}`
   const country = digits.slice(0, 2)
   const rest = digits.slice(2).replace(/(\d{3})(?=\d)/g, '$1 ')
   return msisdn.startsWith('+') ? `+${country} ${rest}` : msisdn

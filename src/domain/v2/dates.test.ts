@@ -6,18 +6,42 @@ const iso = (span: { start: Date; end: Date } | undefined) => span && [span.star
 
 describe('V2 date values', () => {
   it('reads a date as the whole day in the tenant’s zone, and a date-time as the span of its last digit', () => {
-    expect(iso(parseSpan('2024-03-01', 'Europe/Madrid'))).toEqual(['2024-02-29T23:00:00.000Z', '2024-03-01T23:00:00.000Z'])
-    expect(iso(parseSpan('2024-03-31', 'Europe/Madrid'))).toEqual(['2024-03-30T23:00:00.000Z', '2024-03-31T22:00:00.000Z'])
-    expect(iso(parseSpan('2023-01-05T03:30:15Z', 'UTC'))).toEqual(['2023-01-05T03:30:15.000Z', '2023-01-05T03:30:16.000Z'])
+    expect(iso(parseSpan('2024-03-01', 'Europe/Madrid'))).toEqual([
+      '2024-02-29T23:00:00.000Z',
+      '2024-03-01T23:00:00.000Z',
+    ])
+    expect(iso(parseSpan('2024-03-31', 'Europe/Madrid'))).toEqual([
+      '2024-03-30T23:00:00.000Z',
+      '2024-03-31T22:00:00.000Z',
+    ])
+    expect(iso(parseSpan('2023-01-05T03:30:15Z', 'UTC'))).toEqual([
+      '2023-01-05T03:30:15.000Z',
+      '2023-01-05T03:30:16.000Z',
+    ])
     expect(iso(parseSpan('2023-01-05T03:30Z', 'UTC'))).toEqual(['2023-01-05T03:30:00.000Z', '2023-01-05T03:31:00.000Z'])
-    expect(iso(parseSpan('2023-01-05T03:30:15.25+01:00', 'UTC'))).toEqual(['2023-01-05T02:30:15.250Z', '2023-01-05T02:30:15.260Z'])
-    expect(iso(parseSpan('2023-01-05T03:30:15.123456Z', 'UTC'))).toEqual(['2023-01-05T03:30:15.123Z', '2023-01-05T03:30:15.124Z'])
+    expect(iso(parseSpan('2023-01-05T03:30:15.25+01:00', 'UTC'))).toEqual([
+      '2023-01-05T02:30:15.250Z',
+      '2023-01-05T02:30:15.260Z',
+    ])
+    expect(iso(parseSpan('2023-01-05T03:30:15.123456Z', 'UTC'))).toEqual([
+      '2023-01-05T03:30:15.123Z',
+      '2023-01-05T03:30:15.124Z',
+    ])
     // A `+` sent unencoded in a query string arrives as a space.
     expect(iso(parseSpan('2023-01-05T03:30:15 01:00', 'UTC'))?.[0]).toBe('2023-01-05T02:30:15.000Z')
   })
 
   it('refuses what is not a real ISO 8601 date or date-time with an offset', () => {
-    for (const bad of ['2024-02-30', '2024-02-30T00:00:00Z', '2024-03-01T24:00:00Z', '2024-03-01T10:00:00', '2024-3-1', 'yesterday', '1709251200', '2024-03-01T10:00:00+25:00']) {
+    for (const bad of [
+      '2024-02-30',
+      '2024-02-30T00:00:00Z',
+      '2024-03-01T24:00:00Z',
+      '2024-03-01T10:00:00',
+      '2024-3-1',
+      'yesterday',
+      '1709251200',
+      '2024-03-01T10:00:00+25:00',
+    ]) {
       expect(parseSpan(bad, 'UTC'), bad).toBeUndefined()
     }
     expect(() => parseInstant('soon', 'UTC', '/body/activation_date')).toThrow(InvalidInputError)
@@ -59,7 +83,10 @@ describe('V2 date filters', () => {
       [{ gte: '2024-01-01', lt: '2024-02-01' }, '2024-01-31T12:00:00Z', true],
       [{ gte: '2024-01-01', lt: '2024-02-01' }, '2024-02-01T00:00:00Z', false],
     ]
-    for (const [operators, instant, expected] of cases) expect(matchesDateFilter(filter(operators)!, at(instant)), `${JSON.stringify(operators)} ${instant}`).toBe(expected)
+    for (const [operators, instant, expected] of cases)
+      expect(matchesDateFilter(filter(operators)!, at(instant)), `${JSON.stringify(operators)} ${instant}`).toBe(
+        expected,
+      )
   })
 
   it('names the parameter, and the operator, of a malformed filter', () => {

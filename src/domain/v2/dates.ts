@@ -26,10 +26,20 @@ export function parseSpan(value: string, timeZone: string): Span | undefined {
   if (!match) return undefined
   const [date, hours, minutes, offset] = [match[1], match[2], match[3], match[6]] as [string, string, string, string]
   const [seconds, fraction] = [match[4], match[5]]
-  if (!isValidLocalDate(date) || Number(hours) > 23 || Number(minutes) > 59 || Number(seconds ?? 0) > 59 || !/^(Z|[+-](0\d|1[0-4]):[0-5]\d)$/i.test(offset)) return undefined
-  const start = new Date(`${date}T${hours}:${minutes}:${seconds ?? '00'}.${(fraction ?? '').padEnd(3, '0').slice(0, 3)}${offset.toUpperCase()}`)
+  if (
+    !isValidLocalDate(date) ||
+    Number(hours) > 23 ||
+    Number(minutes) > 59 ||
+    Number(seconds ?? 0) > 59 ||
+    !/^(Z|[+-](0\d|1[0-4]):[0-5]\d)$/i.test(offset)
+  )
+    return undefined
+  const start = new Date(
+    `${date}T${hours}:${minutes}:${seconds ?? '00'}.${(fraction ?? '').padEnd(3, '0').slice(0, 3)}${offset.toUpperCase()}`,
+  )
   if (Number.isNaN(start.getTime())) return undefined
-  const precisionMs = seconds === undefined ? 60_000 : fraction === undefined ? 1000 : Math.max(1, 10 ** (3 - fraction.length))
+  const precisionMs =
+    seconds === undefined ? 60_000 : fraction === undefined ? 1000 : Math.max(1, 10 ** (3 - fraction.length))
   return { start, end: new Date(start.getTime() + precisionMs) }
 }
 
@@ -38,7 +48,10 @@ const EXPECTED = 'must be an ISO 8601 date (2024-03-01) or date-time with an off
 /** The instant a body's date or date-time means (its start); a 400 naming `path` otherwise. */
 export function parseInstant(value: string, timeZone: string, path: string): Date {
   const span = parseSpan(value, timeZone)
-  if (!span) throw new InvalidInputError('request.invalid_date', `${path.split('/').at(-1)} ${EXPECTED}.`, { value }, [{ path, message: EXPECTED }])
+  if (!span)
+    throw new InvalidInputError('request.invalid_date', `${path.split('/').at(-1)} ${EXPECTED}.`, { value }, [
+      { path, message: EXPECTED },
+    ])
   return span.start
 }
 
@@ -58,7 +71,9 @@ export function parseDateFilter(raw: unknown, name: string, timeZone: string): D
   if (raw === undefined) return undefined
   const path = `/query/${name}`
   const fail = (message: string, at = path): never => {
-    throw new InvalidInputError('request.invalid_filter', `The ${name} filter ${message}.`, { parameter: name }, [{ path: at, message }])
+    throw new InvalidInputError('request.invalid_filter', `The ${name} filter ${message}.`, { parameter: name }, [
+      { path: at, message },
+    ])
   }
   let operands: unknown = raw
   if (typeof raw === 'string') {
@@ -71,12 +86,14 @@ export function parseDateFilter(raw: unknown, name: string, timeZone: string): D
       }
     } else operands = { eq: text }
   }
-  if (typeof operands !== 'object' || operands === null || Array.isArray(operands)) return fail(`must be one value, a JSON object or ${name}[op]=value (sent once)`)
+  if (typeof operands !== 'object' || operands === null || Array.isArray(operands))
+    return fail(`must be one value, a JSON object or ${name}[op]=value (sent once)`)
   const entries = Object.entries(operands as Record<string, unknown>)
   if (entries.length === 0) fail(`names no operator (use ${DATE_OPERATORS.join(', ')})`)
   const filter: DateFilter = {}
   for (const [operator, value] of entries) {
-    if (!isOperator(operator)) fail(`has an unknown operator '${operator}' (use ${DATE_OPERATORS.join(', ')})`, `${path}/${operator}`)
+    if (!isOperator(operator))
+      fail(`has an unknown operator '${operator}' (use ${DATE_OPERATORS.join(', ')})`, `${path}/${operator}`)
     const span = typeof value === 'string' ? parseSpan(value, timeZone) : undefined
     if (!span) fail(`${operator} ${EXPECTED}`, `${path}/${operator}`)
     filter[operator as DateOperator] = span

@@ -28,9 +28,13 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
  * server accepts (any, when none is configured). Scopes come from `scope` (space-separated, RFC
  * 8693 / 9068) or `scp` (a list, as some identity providers write it).
  */
-export function principalOf(claims: Record<string, unknown>, acceptedAudiences: readonly string[] | undefined): V2Principal {
+export function principalOf(
+  claims: Record<string, unknown>,
+  acceptedAudiences: readonly string[] | undefined,
+): V2Principal {
   const audiences = strings(claims.aud)
-  const system = (acceptedAudiences?.length ? audiences.find((a) => acceptedAudiences.includes(a)) : audiences[0]) ?? null
+  const system =
+    (acceptedAudiences?.length ? audiences.find((a) => acceptedAudiences.includes(a)) : audiences[0]) ?? null
   const granted = new Set([...strings(claims.scope), ...strings(claims.scp)])
   const write = granted.has(V2_SCOPES.write)
   const read = write || granted.has(V2_SCOPES.read)

@@ -14,7 +14,11 @@ export function requiredScope(req: FastifyRequest): Scope {
 export function assertScope(req: FastifyRequest, scopes: readonly Scope[]): void {
   const scope = requiredScope(req)
   if (!scopes.includes(scope)) {
-    throw new ForbiddenError('auth.missing_scope', `This operation needs the '${scope}' scope, which this credential does not have.`, { requiredScope: scope })
+    throw new ForbiddenError(
+      'auth.missing_scope',
+      `This operation needs the '${scope}' scope, which this credential does not have.`,
+      { requiredScope: scope },
+    )
   }
 }
 

@@ -26,7 +26,12 @@ export function installIdempotency(app: App, idempotency: IdempotencyService): v
         { path: '/headers/x-idempotency-key', message: 'must be sent once' },
       ])
     }
-    const request = fingerprint({ method: req.method, route: req.routeOptions.url ?? req.url, params: req.params, body: req.body })
+    const request = fingerprint({
+      method: req.method,
+      route: req.routeOptions.url ?? req.url,
+      params: req.params,
+      body: req.body,
+    })
     const outcome = await idempotency.claim(req.ctx.tenant.id, header, request)
     switch (outcome.type) {
       case 'replay':
@@ -39,13 +44,19 @@ export function installIdempotency(app: App, idempotency: IdempotencyService): v
         )
       case 'in_progress':
         reply.header('retry-after', String(outcome.retryAfterSeconds))
-        throw new ConflictError('idempotency.request_in_progress', 'A request with this idempotency key is still being processed. Retry after it finishes.', {
-          retryAfterSeconds: outcome.retryAfterSeconds,
-        })
+        throw new ConflictError(
+          'idempotency.request_in_progress',
+          'A request with this idempotency key is still being processed. Retry after it finishes.',
+          {
+            retryAfterSeconds: outcome.retryAfterSeconds,
+          },
+        )
       case 'claimed': {
         const state: IdempotencyState = { claim: outcome.claim, recorded: false }
         req.idempotency = state
-        req.ctx.idempotency = { recordInTransaction: (tx, result) => recordInTransaction(idempotency, state, tx, result) }
+        req.ctx.idempotency = {
+          recordInTransaction: (tx, result) => recordInTransaction(idempotency, state, tx, result),
+        }
       }
     }
   })
@@ -67,7 +78,12 @@ export function installIdempotency(app: App, idempotency: IdempotencyService): v
   })
 }
 
-async function recordInTransaction(idempotency: IdempotencyService, state: IdempotencyState, tx: Executor, result: unknown): Promise<void> {
+async function recordInTransaction(
+  idempotency: IdempotencyService,
+  state: IdempotencyState,
+  tx: Executor,
+  result: unknown,
+): Promise<void> {
   if (!state.render || state.recorded) return
   const body = state.render.toBody(result)
   const stored = await idempotency.complete(tx, state.claim, {
@@ -76,7 +92,10 @@ async function recordInTransaction(idempotency: IdempotencyService, state: Idemp
     body,
   })
   if (!stored) {
-    throw new ConflictError('idempotency.request_in_progress', 'Another request took over this idempotency key while this one ran. Retry to get its result.')
+    throw new ConflictError(
+      'idempotency.request_in_progress',
+      'Another request took over this idempotency key while this one ran. Retry to get its result.',
+    )
   }
   state.recorded = true
   state.payload = body
@@ -91,6 +110,12 @@ function storedHeaders(reply: FastifyReply): Record<string, string> {
   return headers
 }
 
-function replay(reply: FastifyReply, stored: { status: number; headers: Record<string, string>; body: string }): FastifyReply {
-  return reply.code(stored.status).headers({ ...stored.headers, 'idempotent-replayed': 'true' }).send(stored.body)
+function replay(
+  reply: FastifyReply,
+  stored: { status: number; headers: Record<string, string>; body: string },
+): FastifyReply {
+  return reply
+    .code(stored.status)
+    .headers({ ...stored.headers, 'idempotent-replayed': 'true' })
+    .send(stored.body)
 }

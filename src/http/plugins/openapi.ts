@@ -45,7 +45,12 @@ export async function installOpenApi(app: App): Promise<void> {
       },
       components: {
         securitySchemes: {
-          ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Your API key (`ol_live_…` or `ol_sandbox_…`).' },
+          ApiKeyAuth: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Api-Key',
+            description: 'Your API key (`ol_live_…` or `ol_sandbox_…`).',
+          },
           bearerAuth: {
             type: 'http',
             scheme: 'bearer',
@@ -62,27 +67,71 @@ export async function installOpenApi(app: App): Promise<void> {
         { name: 'api-keys', description: 'API keys of your tenant (admin scope).' },
         { name: 'idempotency', description: 'Inspect idempotency keys while debugging retries.' },
         { name: 'events', description: 'The outbox: every state change, with the resource snapshot.' },
-        { name: 'subscriptions', description: 'Subscriptions: status machine, plan changes, cancellation and scheduled (pending) changes, with their timeline.' },
-        { name: 'subscription-addons', description: 'Add-ons of a subscription: add, change and cancel, now or at a date.' },
-        { name: 'orders', description: 'Orders: carts of line items (nine types) that are validated, priced, submitted and fulfilled.' },
-        { name: 'top-ups', description: 'Top-ups: one-off purchases applied at once to an active subscription, and the record of those applied.' },
-        { name: 'licenses', description: 'Licenses: services a customer holds, optionally assigned to a subscription; cancel and offering changes now or at a date, renewals on their own cycle.' },
+        {
+          name: 'subscriptions',
+          description:
+            'Subscriptions: status machine, plan changes, cancellation and scheduled (pending) changes, with their timeline.',
+        },
+        {
+          name: 'subscription-addons',
+          description: 'Add-ons of a subscription: add, change and cancel, now or at a date.',
+        },
+        {
+          name: 'orders',
+          description: 'Orders: carts of line items (nine types) that are validated, priced, submitted and fulfilled.',
+        },
+        {
+          name: 'top-ups',
+          description:
+            'Top-ups: one-off purchases applied at once to an active subscription, and the record of those applied.',
+        },
+        {
+          name: 'licenses',
+          description:
+            'Licenses: services a customer holds, optionally assigned to a subscription; cancel and offering changes now or at a date, renewals on their own cycle.',
+        },
         { name: 'sandbox', description: 'Test clocks for sandbox tenants: walk through months in seconds.' },
-        { name: 'catalog', description: 'Product offerings, their groups and promotions. Reading needs the read scope; writing, the admin scope.' },
-        { name: 'customers', description: 'Customers: the billable party, owner of subscribers and subscriptions, and the users who may act for it.' },
+        {
+          name: 'catalog',
+          description:
+            'Product offerings, their groups and promotions. Reading needs the read scope; writing, the admin scope.',
+        },
+        {
+          name: 'customers',
+          description:
+            'Customers: the billable party, owner of subscribers and subscriptions, and the users who may act for it.',
+        },
         { name: 'users', description: 'Users: people associated with customers, who may act for them.' },
         { name: 'subscribers', description: 'Subscribers: the people using subscriptions.' },
-        { name: 'inventory', description: 'Phone numbers (import, lease) and SIM cards (import, details, PUK). Importing and listing need the admin scope; PUKs need `sims:puk`.' },
+        {
+          name: 'inventory',
+          description:
+            'Phone numbers (import, lease) and SIM cards (import, details, PUK). Importing and listing need the admin scope; PUKs need `sims:puk`.',
+        },
         { name: 'operations', description: 'Health, readiness and metrics.' },
-        { name: 'v2-add-ons', description: 'The V2 add-ons API (another operator’s): the same add-ons as the Connect API, org-scoped, in snake_case, with bearer tokens.' },
+        {
+          name: 'v2-add-ons',
+          description:
+            'The V2 add-ons API (another operator’s): the same add-ons as the Connect API, org-scoped, in snake_case, with bearer tokens.',
+        },
       ],
     },
     // Every write operation documents the idempotency header its route honours.
     transform: ({ schema, url, route }) => {
       const methods = [route.method].flat()
-      if (!schema || schema.hide || !methods.some((m) => WRITE_METHODS.has(m)) || route.config?.idempotent === false) return { schema, url }
-      const headers = (schema.headers ?? { type: 'object', properties: {} }) as { type: string; properties: Record<string, unknown> }
-      return { schema: { ...schema, headers: { ...headers, properties: { ...headers.properties, 'x-idempotency-key': IdempotencyKeyHeader } } }, url }
+      if (!schema || schema.hide || !methods.some((m) => WRITE_METHODS.has(m)) || route.config?.idempotent === false)
+        return { schema, url }
+      const headers = (schema.headers ?? { type: 'object', properties: {} }) as {
+        type: string
+        properties: Record<string, unknown>
+      }
+      return {
+        schema: {
+          ...schema,
+          headers: { ...headers, properties: { ...headers.properties, 'x-idempotency-key': IdempotencyKeyHeader } },
+        },
+        url,
+      }
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

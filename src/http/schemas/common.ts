@@ -6,8 +6,10 @@ import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../domain/shared/paging.j
  * A timestamp in a response: services hand over Dates, the serialiser writes ISO 8601 UTC. Request
  * timestamps use `DateTimeInput`, which stays a string until a service reads it.
  */
-export const DateTime = (options: { description?: string } = {}) => Type.Unsafe<Date | string>({ type: 'string', format: 'date-time', ...options })
-export const DateTimeInput = (options: { description?: string; examples?: string[] } = {}) => Type.String({ format: 'date-time', ...options })
+export const DateTime = (options: { description?: string } = {}) =>
+  Type.Unsafe<Date | string>({ type: 'string', format: 'date-time', ...options })
+export const DateTimeInput = (options: { description?: string; examples?: string[] } = {}) =>
+  Type.String({ format: 'date-time', ...options })
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 /** A calendar date a client schedules by (`YYYY-MM-DD`), read in the tenant's time zone. */
@@ -15,7 +17,8 @@ export const CalendarDate = (options: { description?: string; examples?: string[
   Type.String({ format: 'date', examples: ['2024-03-01'], ...options })
 
 /** An object with any properties (extensions, snapshots), typed as a record. */
-export const FreeObject = (options: { description?: string } = {}) => Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, ...options })
+export const FreeObject = (options: { description?: string } = {}) =>
+  Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, ...options })
 
 export const Metadata = Type.Unsafe<Record<string, unknown>>({
   type: 'object',
@@ -33,9 +36,20 @@ export const EntityId = (description: string) =>
   })
 
 export const PageQuery = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT, description: 'Items per page (1-1000).' })),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'Opaque token: `nextCursor` from the previous page.' })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Older offset-style paging; answered with `total`. Prefer `cursor`.' })),
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_PAGE_LIMIT,
+      default: DEFAULT_PAGE_LIMIT,
+      description: 'Items per page (1-1000).',
+    }),
+  ),
+  cursor: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 2048, description: 'Opaque token: `nextCursor` from the previous page.' }),
+  ),
+  offset: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Older offset-style paging; answered with `total`. Prefer `cursor`.' }),
+  ),
 }
 
 export const Pagination = Type.Object({

@@ -17,8 +17,16 @@ const byRef = (tenantId: string, subscriptionId: string, ref: EntityRef) =>
     ref.kind === 'id' ? eq(subscriptionAddon.id, ref.id) : eq(subscriptionAddon.referenceId, ref.reference),
   )
 
-export async function findAddon(ex: Executor, tenantId: string, subscriptionId: string, ref: EntityRef): Promise<AddonRow | undefined> {
-  const [row] = await ex.select().from(subscriptionAddon).where(byRef(tenantId, subscriptionId, ref))
+export async function findAddon(
+  ex: Executor,
+  tenantId: string,
+  subscriptionId: string,
+  ref: EntityRef,
+): Promise<AddonRow | undefined> {
+  const [row] = await ex
+    .select()
+    .from(subscriptionAddon)
+    .where(byRef(tenantId, subscriptionId, ref))
   return row
 }
 
@@ -39,22 +47,34 @@ export async function lockAddonById(ex: Executor, tenantId: string, id: string):
   return row
 }
 
-export async function addonsOfSubscription(ex: Executor, tenantId: string, subscriptionId: string, statuses?: readonly AddonStatus[]): Promise<AddonRow[]> {
-  return ex
-    .select()
-    .from(subscriptionAddon)
-    .where(
-      and(
-        eq(subscriptionAddon.tenantId, tenantId),
-        eq(subscriptionAddon.subscriptionId, subscriptionId),
-        statuses?.length ? inArray(subscriptionAddon.status, [...statuses]) : undefined,
-      ),
-    )
-    // Oldest first by when they were added: ids may be client-chosen, so they need not be time-ordered.
-    .orderBy(asc(subscriptionAddon.addedAt), asc(subscriptionAddon.id))
+export async function addonsOfSubscription(
+  ex: Executor,
+  tenantId: string,
+  subscriptionId: string,
+  statuses?: readonly AddonStatus[],
+): Promise<AddonRow[]> {
+  return (
+    ex
+      .select()
+      .from(subscriptionAddon)
+      .where(
+        and(
+          eq(subscriptionAddon.tenantId, tenantId),
+          eq(subscriptionAddon.subscriptionId, subscriptionId),
+          statuses?.length ? inArray(subscriptionAddon.status, [...statuses]) : undefined,
+        ),
+      )
+      // Oldest first by when they were added: ids may be client-chosen, so they need not be time-ordered.
+      .orderBy(asc(subscriptionAddon.addedAt), asc(subscriptionAddon.id))
+  )
 }
 
-export async function updateAddon(ex: Executor, tenantId: string, id: string, patch: Partial<Omit<AddonRow, 'tenantId' | 'id'>>): Promise<AddonRow> {
+export async function updateAddon(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  patch: Partial<Omit<AddonRow, 'tenantId' | 'id'>>,
+): Promise<AddonRow> {
   const [row] = await ex
     .update(subscriptionAddon)
     .set(patch)

@@ -12,7 +12,11 @@ export async function insertApiKey(ex: Executor, row: ApiKeyRow): Promise<void> 
 }
 
 /** The authentication read: one primary-key lookup that also brings the tenant. */
-export async function findApiKeyWithTenant(ex: Executor, tenantId: string, id: string): Promise<{ key: ApiKeyRow; tenant: Tenant } | undefined> {
+export async function findApiKeyWithTenant(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+): Promise<{ key: ApiKeyRow; tenant: Tenant } | undefined> {
   const [row] = await ex
     .select({ key: apiKey, tenant })
     .from(apiKey)
@@ -22,7 +26,10 @@ export async function findApiKeyWithTenant(ex: Executor, tenantId: string, id: s
 }
 
 export async function findApiKey(ex: Executor, tenantId: string, id: string): Promise<ApiKeyRow | undefined> {
-  const [row] = await ex.select().from(apiKey).where(and(eq(apiKey.tenantId, tenantId), eq(apiKey.id, id)))
+  const [row] = await ex
+    .select()
+    .from(apiKey)
+    .where(and(eq(apiKey.tenantId, tenantId), eq(apiKey.id, id)))
   return row
 }
 
@@ -52,7 +59,12 @@ export async function findApiKeyInAnyTenant(ex: Executor, id: string): Promise<A
   return row
 }
 
-export async function revokeApiKey(ex: Executor, tenantId: string, id: string, now: Date): Promise<ApiKeyRow | undefined> {
+export async function revokeApiKey(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  now: Date,
+): Promise<ApiKeyRow | undefined> {
   const [row] = await ex
     .update(apiKey)
     .set({ revokedAt: sql`coalesce(${apiKey.revokedAt}, ${now.toISOString()}::timestamptz)` })
@@ -62,9 +74,21 @@ export async function revokeApiKey(ex: Executor, tenantId: string, id: string, n
 }
 
 /** Records use at most once per `staleBefore` window, so authentication is not a write per request. */
-export async function touchApiKey(ex: Executor, tenantId: string, id: string, now: Date, staleBefore: Date): Promise<void> {
+export async function touchApiKey(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  now: Date,
+  staleBefore: Date,
+): Promise<void> {
   await ex
     .update(apiKey)
     .set({ lastUsedAt: now })
-    .where(and(eq(apiKey.tenantId, tenantId), eq(apiKey.id, id), or(isNull(apiKey.lastUsedAt), lt(apiKey.lastUsedAt, staleBefore))))
+    .where(
+      and(
+        eq(apiKey.tenantId, tenantId),
+        eq(apiKey.id, id),
+        or(isNull(apiKey.lastUsedAt), lt(apiKey.lastUsedAt, staleBefore)),
+      ),
+    )
 }

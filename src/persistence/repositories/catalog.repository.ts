@@ -1,6 +1,14 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
-import type { ChangePolicy, CustomerType, Offering, OfferingGroup, OfferingStatus, ProductFeatures, ProductType } from '../../domain/catalog/offering.js'
+import type {
+  ChangePolicy,
+  CustomerType,
+  Offering,
+  OfferingGroup,
+  OfferingStatus,
+  ProductFeatures,
+  ProductType,
+} from '../../domain/catalog/offering.js'
 import type { Executor } from '../database.js'
 import { countAll } from '../paging.js'
 import { productOffering, productOfferingGroup } from '../schema/index.js'
@@ -27,7 +35,12 @@ export interface OfferingKey {
 
 const groupKey = sql`coalesce(${productOffering.groupId}, '')`
 
-export async function findGroup(ex: Executor, tenantId: string, id: string, options: { lock?: boolean } = {}): Promise<OfferingGroup | undefined> {
+export async function findGroup(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<OfferingGroup | undefined> {
   const query = ex
     .select()
     .from(productOfferingGroup)
@@ -48,18 +61,30 @@ export async function updateGroup(ex: Executor, group: OfferingGroup): Promise<v
     .where(and(eq(productOfferingGroup.tenantId, tenantId), eq(productOfferingGroup.id, id)))
 }
 
-export async function listGroups(ex: Executor, tenantId: string, window: { limit: number; after?: string; offset?: number }): Promise<OfferingGroup[]> {
+export async function listGroups(
+  ex: Executor,
+  tenantId: string,
+  window: { limit: number; after?: string; offset?: number },
+): Promise<OfferingGroup[]> {
   return ex
     .select()
     .from(productOfferingGroup)
-    .where(and(eq(productOfferingGroup.tenantId, tenantId), window.after !== undefined ? sql`${productOfferingGroup.id} > ${window.after}` : undefined))
+    .where(
+      and(
+        eq(productOfferingGroup.tenantId, tenantId),
+        window.after !== undefined ? sql`${productOfferingGroup.id} > ${window.after}` : undefined,
+      ),
+    )
     .orderBy(asc(productOfferingGroup.id))
     .limit(window.limit)
     .offset(window.offset ?? 0)
 }
 
 export async function countGroups(ex: Executor, tenantId: string): Promise<number> {
-  const [row] = await ex.select(countAll()).from(productOfferingGroup).where(eq(productOfferingGroup.tenantId, tenantId))
+  const [row] = await ex
+    .select(countAll())
+    .from(productOfferingGroup)
+    .where(eq(productOfferingGroup.tenantId, tenantId))
   return row?.n ?? 0
 }
 
@@ -67,9 +92,20 @@ const selectOfferings = (ex: Executor) =>
   ex
     .select({ offering: productOffering, group: productOfferingGroup })
     .from(productOffering)
-    .leftJoin(productOfferingGroup, and(eq(productOfferingGroup.tenantId, productOffering.tenantId), eq(productOfferingGroup.id, productOffering.groupId)))
+    .leftJoin(
+      productOfferingGroup,
+      and(
+        eq(productOfferingGroup.tenantId, productOffering.tenantId),
+        eq(productOfferingGroup.id, productOffering.groupId),
+      ),
+    )
 
-export async function findOffering(ex: Executor, tenantId: string, id: string, options: { lock?: boolean } = {}): Promise<Offering | undefined> {
+export async function findOffering(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<Offering | undefined> {
   const query = selectOfferings(ex).where(and(eq(productOffering.tenantId, tenantId), eq(productOffering.id, id)))
   const [row] = options.lock ? await query.for('update', { of: productOffering }) : await query
   return row && toOffering(row.offering, row.group)
@@ -86,10 +122,22 @@ const matching = (tenantId: string, filter: OfferingFilter): SQL | undefined =>
   )
 
 /** A keyset page in list order (group, rank, id), or every match when no window is given. */
-export async function listOfferings(ex: Executor, tenantId: string, filter: OfferingFilter, window?: { limit: number; after?: OfferingKey; offset?: number }): Promise<Offering[]> {
+export async function listOfferings(
+  ex: Executor,
+  tenantId: string,
+  filter: OfferingFilter,
+  window?: { limit: number; after?: OfferingKey; offset?: number },
+): Promise<Offering[]> {
   const after = window?.after
   const query = selectOfferings(ex)
-    .where(and(matching(tenantId, filter), after ? sql`(${groupKey}, ${productOffering.rank}, ${productOffering.id}) > (${after.group}, ${after.rank}, ${after.id})` : undefined))
+    .where(
+      and(
+        matching(tenantId, filter),
+        after
+          ? sql`(${groupKey}, ${productOffering.rank}, ${productOffering.id}) > (${after.group}, ${after.rank}, ${after.id})`
+          : undefined,
+      ),
+    )
     .orderBy(asc(groupKey), asc(productOffering.rank), asc(productOffering.id))
   const rows = window ? await query.limit(window.limit).offset(window.offset ?? 0) : await query
   return rows.map((row) => toOffering(row.offering, row.group))
@@ -178,7 +226,8 @@ function toOffering(row: OfferingRow, group: GroupRow | null): Offering {
       netMinor: row.grossPriceMinor - row.discountMinor,
       currency: row.currency,
       priceType: row.priceType,
-      billingCycle: row.billingPeriod && row.billingInterval ? { period: row.billingPeriod, interval: row.billingInterval } : null,
+      billingCycle:
+        row.billingPeriod && row.billingInterval ? { period: row.billingPeriod, interval: row.billingInterval } : null,
       boundMonths: row.boundMonths,
       taxIncluded: row.taxIncluded,
       currencyOptions: row.currencyOptions,

@@ -16,7 +16,12 @@ export interface MemberRow {
 export async function listMembers(ex: Executor, tenantId: string, customerIds: string[]): Promise<MemberRow[]> {
   if (customerIds.length === 0) return []
   return ex
-    .select({ customerId: customerUser.customerId, userId: customerUser.userId, name: appUser.name, role: customerUser.role })
+    .select({
+      customerId: customerUser.customerId,
+      userId: customerUser.userId,
+      name: appUser.name,
+      role: customerUser.role,
+    })
     .from(customerUser)
     .innerJoin(appUser, and(eq(appUser.tenantId, customerUser.tenantId), eq(appUser.id, customerUser.userId)))
     .where(and(eq(customerUser.tenantId, tenantId), inArray(customerUser.customerId, customerIds)))
@@ -24,7 +29,11 @@ export async function listMembers(ex: Executor, tenantId: string, customerIds: s
 }
 
 /** The customers of each of these users, oldest access first. */
-export async function listMemberships(ex: Executor, tenantId: string, userIds: string[]): Promise<{ userId: string; customerId: string }[]> {
+export async function listMemberships(
+  ex: Executor,
+  tenantId: string,
+  userIds: string[],
+): Promise<{ userId: string; customerId: string }[]> {
   if (userIds.length === 0) return []
   return ex
     .select({ userId: customerUser.userId, customerId: customerUser.customerId })
@@ -33,11 +42,22 @@ export async function listMemberships(ex: Executor, tenantId: string, userIds: s
     .orderBy(asc(customerUser.createdAt), asc(customerUser.customerId))
 }
 
-export async function findMember(ex: Executor, tenantId: string, customerId: string, userId: string): Promise<CustomerUserRow | undefined> {
+export async function findMember(
+  ex: Executor,
+  tenantId: string,
+  customerId: string,
+  userId: string,
+): Promise<CustomerUserRow | undefined> {
   const [row] = await ex
     .select()
     .from(customerUser)
-    .where(and(eq(customerUser.tenantId, tenantId), eq(customerUser.customerId, customerId), eq(customerUser.userId, userId)))
+    .where(
+      and(
+        eq(customerUser.tenantId, tenantId),
+        eq(customerUser.customerId, customerId),
+        eq(customerUser.userId, userId),
+      ),
+    )
   return row
 }
 
@@ -46,17 +66,31 @@ export async function upsertMember(ex: Executor, row: CustomerUserRow): Promise<
   await ex
     .insert(customerUser)
     .values(row)
-    .onConflictDoUpdate({ target: [customerUser.tenantId, customerUser.customerId, customerUser.userId], set: { role: row.role, updatedAt: row.updatedAt } })
+    .onConflictDoUpdate({
+      target: [customerUser.tenantId, customerUser.customerId, customerUser.userId],
+      set: { role: row.role, updatedAt: row.updatedAt },
+    })
 }
 
 export async function insertMembers(ex: Executor, rows: CustomerUserRow[]): Promise<void> {
   if (rows.length > 0) await ex.insert(customerUser).values(rows)
 }
 
-export async function deleteMember(ex: Executor, tenantId: string, customerId: string, userId: string): Promise<boolean> {
+export async function deleteMember(
+  ex: Executor,
+  tenantId: string,
+  customerId: string,
+  userId: string,
+): Promise<boolean> {
   const deleted = await ex
     .delete(customerUser)
-    .where(and(eq(customerUser.tenantId, tenantId), eq(customerUser.customerId, customerId), eq(customerUser.userId, userId)))
+    .where(
+      and(
+        eq(customerUser.tenantId, tenantId),
+        eq(customerUser.customerId, customerId),
+        eq(customerUser.userId, userId),
+      ),
+    )
     .returning({ userId: customerUser.userId })
   return deleted.length === 1
 }

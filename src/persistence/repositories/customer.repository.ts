@@ -33,23 +33,41 @@ export async function insertCustomer(ex: Executor, row: CustomerRow): Promise<bo
 }
 
 export async function findCustomer(ex: Executor, tenantId: string, id: string): Promise<CustomerRow | undefined> {
-  const [row] = await ex.select().from(customer).where(and(eq(customer.tenantId, tenantId), eq(customer.id, id)))
+  const [row] = await ex
+    .select()
+    .from(customer)
+    .where(and(eq(customer.tenantId, tenantId), eq(customer.id, id)))
   return row
 }
 
-export async function findCustomerByReference(ex: Executor, tenantId: string, referenceId: string): Promise<CustomerRow | undefined> {
-  const [row] = await ex.select().from(customer).where(and(eq(customer.tenantId, tenantId), eq(customer.referenceId, referenceId)))
+export async function findCustomerByReference(
+  ex: Executor,
+  tenantId: string,
+  referenceId: string,
+): Promise<CustomerRow | undefined> {
+  const [row] = await ex
+    .select()
+    .from(customer)
+    .where(and(eq(customer.tenantId, tenantId), eq(customer.referenceId, referenceId)))
   return row
 }
 
 /** The row, locked until the transaction ends: the read of a read-modify-write. */
 export async function lockCustomer(ex: Executor, tenantId: string, id: string): Promise<CustomerRow | undefined> {
-  const [row] = await ex.select().from(customer).where(and(eq(customer.tenantId, tenantId), eq(customer.id, id))).for('update')
+  const [row] = await ex
+    .select()
+    .from(customer)
+    .where(and(eq(customer.tenantId, tenantId), eq(customer.id, id)))
+    .for('update')
   return row
 }
 
 /** The ids of the customers with these ids or references (unknown ones are left out). */
-export async function resolveCustomerIds(ex: Executor, tenantId: string, refs: { ids: string[]; references: string[] }): Promise<string[]> {
+export async function resolveCustomerIds(
+  ex: Executor,
+  tenantId: string,
+  refs: { ids: string[]; references: string[] },
+): Promise<string[]> {
   if (refs.ids.length === 0 && refs.references.length === 0) return []
   const rows = await ex
     .select({ id: customer.id })
@@ -76,15 +94,29 @@ const matching = (tenantId: string, filter: CustomerFilter) => {
       : undefined,
     filter.search
       ? or(
-          containsAny(filter.search, customer.name, customer.contactEmail, customer.billingEmail, customer.humanReadableId, customer.referenceId),
+          containsAny(
+            filter.search,
+            customer.name,
+            customer.contactEmail,
+            customer.billingEmail,
+            customer.humanReadableId,
+            customer.referenceId,
+          ),
           // "29ABY3ZX78" finds 29A-BY3Z-X78: people drop the dashes when they type an id.
-          compactNeedle ? ilike(sql`replace(${customer.humanReadableId}, '-', '')`, containsPattern(compactNeedle)) : undefined,
+          compactNeedle
+            ? ilike(sql`replace(${customer.humanReadableId}, '-', '')`, containsPattern(compactNeedle))
+            : undefined,
         )
       : undefined,
   )
 }
 
-export async function listCustomers(ex: Executor, tenantId: string, filter: CustomerFilter, window: Window): Promise<CustomerRow[]> {
+export async function listCustomers(
+  ex: Executor,
+  tenantId: string,
+  filter: CustomerFilter,
+  window: Window,
+): Promise<CustomerRow[]> {
   return ex
     .select()
     .from(customer)
@@ -99,7 +131,12 @@ export async function countCustomers(ex: Executor, tenantId: string, filter: Cus
   return row?.n ?? 0
 }
 
-export async function updateCustomer(ex: Executor, tenantId: string, id: string, patch: CustomerPatch): Promise<CustomerRow | undefined> {
+export async function updateCustomer(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  patch: CustomerPatch,
+): Promise<CustomerRow | undefined> {
   const [row] = await ex
     .update(customer)
     .set(patch)

@@ -24,7 +24,12 @@ const matching = (tenantId: string, filter: EventFilter) =>
     filter.resourceId ? eq(event.resourceId, filter.resourceId) : undefined,
   )
 
-export async function listEvents(ex: Executor, tenantId: string, filter: EventFilter, window: Window): Promise<EventRow[]> {
+export async function listEvents(
+  ex: Executor,
+  tenantId: string,
+  filter: EventFilter,
+  window: Window,
+): Promise<EventRow[]> {
   return ex
     .select()
     .from(event)
@@ -40,6 +45,9 @@ export async function countEvents(ex: Executor, tenantId: string, filter: EventF
 }
 
 export async function findEvent(ex: Executor, tenantId: string, id: string): Promise<EventRow | undefined> {
-  const [row] = await ex.select().from(event).where(and(eq(event.tenantId, tenantId), eq(event.id, id)))
+  const [row] = await ex
+    .select()
+    .from(event)
+    .where(and(eq(event.tenantId, tenantId), eq(event.id, id)))
   return row
 }

@@ -6,7 +6,11 @@ export type IdempotencyRow = typeof idempotencyKey.$inferSelect
 
 /** Inserts a claim unless the key exists; true when this call inserted it. */
 export async function insertClaim(ex: Executor, row: IdempotencyRow): Promise<boolean> {
-  const inserted = await ex.insert(idempotencyKey).values(row).onConflictDoNothing().returning({ key: idempotencyKey.key })
+  const inserted = await ex
+    .insert(idempotencyKey)
+    .values(row)
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKey.key })
   return inserted.length === 1
 }
 
@@ -20,7 +24,10 @@ export async function findForUpdate(ex: Executor, tenantId: string, key: string)
 }
 
 export async function find(ex: Executor, tenantId: string, key: string): Promise<IdempotencyRow | undefined> {
-  const [row] = await ex.select().from(idempotencyKey).where(and(eq(idempotencyKey.tenantId, tenantId), eq(idempotencyKey.key, key)))
+  const [row] = await ex
+    .select()
+    .from(idempotencyKey)
+    .where(and(eq(idempotencyKey.tenantId, tenantId), eq(idempotencyKey.key, key)))
   return row
 }
 
@@ -62,7 +69,10 @@ export async function complete(
 }
 
 /** Drops an unfinished claim (the request failed with a 5xx), so a retry can run. */
-export async function release(ex: Executor, claim: { tenantId: string; key: string; claimToken: string }): Promise<void> {
+export async function release(
+  ex: Executor,
+  claim: { tenantId: string; key: string; claimToken: string },
+): Promise<void> {
   await ex
     .delete(idempotencyKey)
     .where(

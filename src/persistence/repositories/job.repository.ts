@@ -30,7 +30,10 @@ export async function claimDueJobs(
       and(
         input.tenantId ? eq(job.tenantId, input.tenantId) : undefined,
         input.kinds ? inArray(job.kind, input.kinds) : undefined,
-        or(and(eq(job.state, 'queued'), lte(job.runAt, dueBy)), and(eq(job.state, 'running'), lt(job.lockedUntil, sql`${now}::timestamptz`))),
+        or(
+          and(eq(job.state, 'queued'), lte(job.runAt, dueBy)),
+          and(eq(job.state, 'running'), lt(job.lockedUntil, sql`${now}::timestamptz`)),
+        ),
       ),
     )
     .orderBy(asc(job.runAt), asc(job.id))
@@ -54,10 +57,18 @@ const heldBy = (row: JobRow, workerId: string) =>
   and(eq(job.tenantId, row.tenantId), eq(job.id, row.id), eq(job.state, 'running'), eq(job.lockedBy, workerId))
 
 export async function markSucceeded(ex: Executor, row: JobRow, workerId: string, now: Date): Promise<void> {
-  await ex.update(job).set({ state: 'succeeded', lockedBy: null, lockedUntil: null, lastError: null, updatedAt: now }).where(heldBy(row, workerId))
+  await ex
+    .update(job)
+    .set({ state: 'succeeded', lockedBy: null, lockedUntil: null, lastError: null, updatedAt: now })
+    .where(heldBy(row, workerId))
 }
 
-export async function markFailed(ex: Executor, row: JobRow, workerId: string, input: { error: string; retryAt: Date | null; now: Date }): Promise<void> {
+export async function markFailed(
+  ex: Executor,
+  row: JobRow,
+  workerId: string,
+  input: { error: string; retryAt: Date | null; now: Date },
+): Promise<void> {
   await ex
     .update(job)
     .set({
@@ -72,11 +83,18 @@ export async function markFailed(ex: Executor, row: JobRow, workerId: string, in
 }
 
 export async function findJob(ex: Executor, tenantId: string, id: string): Promise<JobRow | undefined> {
-  const [row] = await ex.select().from(job).where(and(eq(job.tenantId, tenantId), eq(job.id, id)))
+  const [row] = await ex
+    .select()
+    .from(job)
+    .where(and(eq(job.tenantId, tenantId), eq(job.id, id)))
   return row
 }
 
-export async function findLiveJobByDedupeKey(ex: Executor, tenantId: string, dedupeKey: string): Promise<JobRow | undefined> {
+export async function findLiveJobByDedupeKey(
+  ex: Executor,
+  tenantId: string,
+  dedupeKey: string,
+): Promise<JobRow | undefined> {
   const [row] = await ex
     .select()
     .from(job)

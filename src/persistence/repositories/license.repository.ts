@@ -15,7 +15,11 @@ export interface LicenseFilter {
   subscriptionIds?: string[]
 }
 
-const byRef = (tenantId: string, ref: EntityRef) => and(eq(license.tenantId, tenantId), ref.kind === 'id' ? eq(license.id, ref.id) : eq(license.referenceId, ref.reference))
+const byRef = (tenantId: string, ref: EntityRef) =>
+  and(
+    eq(license.tenantId, tenantId),
+    ref.kind === 'id' ? eq(license.id, ref.id) : eq(license.referenceId, ref.reference),
+  )
 
 export async function insertLicense(ex: Executor, row: LicenseRow): Promise<void> {
   await ex.insert(license).values(row)
@@ -31,7 +35,12 @@ export async function lockLicense(ex: Executor, tenantId: string, ref: EntityRef
   return row
 }
 
-export async function updateLicense(ex: Executor, tenantId: string, id: string, patch: Partial<Omit<LicenseRow, 'tenantId' | 'id'>>): Promise<LicenseRow> {
+export async function updateLicense(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  patch: Partial<Omit<LicenseRow, 'tenantId' | 'id'>>,
+): Promise<LicenseRow> {
   const [row] = await ex
     .update(license)
     .set(patch)
@@ -41,11 +50,17 @@ export async function updateLicense(ex: Executor, tenantId: string, id: string, 
 }
 
 /** The licenses assigned to a subscription that have not ended, locked, oldest first. */
-export async function lockLiveOfSubscription(ex: Executor, tenantId: string, subscriptionId: string): Promise<LicenseRow[]> {
+export async function lockLiveOfSubscription(
+  ex: Executor,
+  tenantId: string,
+  subscriptionId: string,
+): Promise<LicenseRow[]> {
   return ex
     .select()
     .from(license)
-    .where(and(eq(license.tenantId, tenantId), eq(license.subscriptionId, subscriptionId), ne(license.status, 'CANCELLED')))
+    .where(
+      and(eq(license.tenantId, tenantId), eq(license.subscriptionId, subscriptionId), ne(license.status, 'CANCELLED')),
+    )
     .orderBy(asc(license.id))
     .for('update')
 }
@@ -59,7 +74,12 @@ const matching = (tenantId: string, f: LicenseFilter) =>
     f.subscriptionIds?.length ? inArray(license.subscriptionId, f.subscriptionIds) : undefined,
   )
 
-export async function listLicenses(ex: Executor, tenantId: string, filter: LicenseFilter, window: Window): Promise<LicenseRow[]> {
+export async function listLicenses(
+  ex: Executor,
+  tenantId: string,
+  filter: LicenseFilter,
+  window: Window,
+): Promise<LicenseRow[]> {
   return ex
     .select()
     .from(license)

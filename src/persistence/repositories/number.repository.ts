@@ -21,16 +21,29 @@ const CHUNK = 1000
 export async function insertNumbers(ex: Executor, rows: NumberRow[]): Promise<number> {
   let inserted = 0
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const done = await ex.insert(phoneNumber).values(rows.slice(i, i + CHUNK)).onConflictDoNothing().returning({ msisdn: phoneNumber.msisdn })
+    const done = await ex
+      .insert(phoneNumber)
+      .values(rows.slice(i, i + CHUNK))
+      .onConflictDoNothing()
+      .returning({ msisdn: phoneNumber.msisdn })
     inserted += done.length
   }
   return inserted
 }
 
 const matching = (tenantId: string, f: NumberFilter) =>
-  and(eq(phoneNumber.tenantId, tenantId), f.statuses?.length ? inArray(phoneNumber.status, f.statuses) : undefined, f.types?.length ? inArray(phoneNumber.type, f.types) : undefined)
+  and(
+    eq(phoneNumber.tenantId, tenantId),
+    f.statuses?.length ? inArray(phoneNumber.status, f.statuses) : undefined,
+    f.types?.length ? inArray(phoneNumber.type, f.types) : undefined,
+  )
 
-export async function listNumbers(ex: Executor, tenantId: string, filter: NumberFilter, window: Window): Promise<NumberRow[]> {
+export async function listNumbers(
+  ex: Executor,
+  tenantId: string,
+  filter: NumberFilter,
+  window: Window,
+): Promise<NumberRow[]> {
   return ex
     .select()
     .from(phoneNumber)
@@ -45,8 +58,16 @@ export async function countNumbers(ex: Executor, tenantId: string, filter: Numbe
   return row?.n ?? 0
 }
 
-export async function findNumber(ex: Executor, tenantId: string, msisdn: string, options: { lock?: boolean } = {}): Promise<NumberRow | undefined> {
-  const query = ex.select().from(phoneNumber).where(and(eq(phoneNumber.tenantId, tenantId), eq(phoneNumber.msisdn, msisdn)))
+export async function findNumber(
+  ex: Executor,
+  tenantId: string,
+  msisdn: string,
+  options: { lock?: boolean } = {},
+): Promise<NumberRow | undefined> {
+  const query = ex
+    .select()
+    .from(phoneNumber)
+    .where(and(eq(phoneNumber.tenantId, tenantId), eq(phoneNumber.msisdn, msisdn)))
   const [row] = options.lock ? await query.for('update') : await query
   return row
 }
@@ -55,11 +76,18 @@ export async function findNumber(ex: Executor, tenantId: string, msisdn: string,
  * Locks up to `limit` AVAILABLE numbers of these types, lowest grade first. `SKIP LOCKED` lets
  * concurrent leases each take different numbers instead of waiting on one another.
  */
-export async function pickAvailable(ex: Executor, tenantId: string, types: string[], limit: number): Promise<NumberRow[]> {
+export async function pickAvailable(
+  ex: Executor,
+  tenantId: string,
+  types: string[],
+  limit: number,
+): Promise<NumberRow[]> {
   return ex
     .select()
     .from(phoneNumber)
-    .where(and(eq(phoneNumber.tenantId, tenantId), eq(phoneNumber.status, 'AVAILABLE'), inArray(phoneNumber.type, types)))
+    .where(
+      and(eq(phoneNumber.tenantId, tenantId), eq(phoneNumber.status, 'AVAILABLE'), inArray(phoneNumber.type, types)),
+    )
     .orderBy(asc(phoneNumber.grade), asc(phoneNumber.msisdn))
     .limit(limit)
     .for('update', { skipLocked: true })
@@ -69,11 +97,18 @@ export async function countAvailable(ex: Executor, tenantId: string, types: stri
   const [row] = await ex
     .select(countAll())
     .from(phoneNumber)
-    .where(and(eq(phoneNumber.tenantId, tenantId), eq(phoneNumber.status, 'AVAILABLE'), inArray(phoneNumber.type, types)))
+    .where(
+      and(eq(phoneNumber.tenantId, tenantId), eq(phoneNumber.status, 'AVAILABLE'), inArray(phoneNumber.type, types)),
+    )
   return row?.n ?? 0
 }
 
-export async function updateNumbers(ex: Executor, tenantId: string, msisdns: string[], patch: NumberPatch): Promise<NumberRow[]> {
+export async function updateNumbers(
+  ex: Executor,
+  tenantId: string,
+  msisdns: string[],
+  patch: NumberPatch,
+): Promise<NumberRow[]> {
   if (msisdns.length === 0) return []
   const rows = await ex
     .update(phoneNumber)
@@ -83,11 +118,21 @@ export async function updateNumbers(ex: Executor, tenantId: string, msisdns: str
   return rows.sort((a, b) => a.grade - b.grade || (a.msisdn < b.msisdn ? -1 : 1))
 }
 
-export async function numbersOfSubscription(ex: Executor, tenantId: string, subscriptionId: string): Promise<NumberRow[]> {
+export async function numbersOfSubscription(
+  ex: Executor,
+  tenantId: string,
+  subscriptionId: string,
+): Promise<NumberRow[]> {
   return ex
     .select()
     .from(phoneNumber)
-    .where(and(eq(phoneNumber.tenantId, tenantId), eq(phoneNumber.subscriptionId, subscriptionId), eq(phoneNumber.status, 'ASSIGNED')))
+    .where(
+      and(
+        eq(phoneNumber.tenantId, tenantId),
+        eq(phoneNumber.subscriptionId, subscriptionId),
+        eq(phoneNumber.status, 'ASSIGNED'),
+      ),
+    )
     .orderBy(asc(phoneNumber.msisdn))
     .for('update')
 }
@@ -102,11 +147,23 @@ export async function releaseLeased(ex: Executor, tenantId: string, leaseId: str
 }
 
 /** Ends a quarantine that is over; a number quarantined again since (a later instant) stays. */
-export async function endQuarantine(ex: Executor, tenantId: string, msisdn: string, now: Date): Promise<NumberRow | undefined> {
+export async function endQuarantine(
+  ex: Executor,
+  tenantId: string,
+  msisdn: string,
+  now: Date,
+): Promise<NumberRow | undefined> {
   const [row] = await ex
     .update(phoneNumber)
     .set({ status: 'AVAILABLE', updatedAt: now })
-    .where(and(eq(phoneNumber.tenantId, tenantId), eq(phoneNumber.msisdn, msisdn), eq(phoneNumber.status, 'QUARANTINED'), lte(phoneNumber.availableAt, now)))
+    .where(
+      and(
+        eq(phoneNumber.tenantId, tenantId),
+        eq(phoneNumber.msisdn, msisdn),
+        eq(phoneNumber.status, 'QUARANTINED'),
+        lte(phoneNumber.availableAt, now),
+      ),
+    )
     .returning()
   return row
 }
@@ -115,13 +172,25 @@ export async function insertLease(ex: Executor, row: LeaseRow): Promise<void> {
   await ex.insert(numberLease).values(row)
 }
 
-export async function findLeaseByHash(ex: Executor, tenantId: string, tokenHash: string): Promise<LeaseRow | undefined> {
-  const [row] = await ex.select().from(numberLease).where(and(eq(numberLease.tenantId, tenantId), eq(numberLease.tokenHash, tokenHash)))
+export async function findLeaseByHash(
+  ex: Executor,
+  tenantId: string,
+  tokenHash: string,
+): Promise<LeaseRow | undefined> {
+  const [row] = await ex
+    .select()
+    .from(numberLease)
+    .where(and(eq(numberLease.tenantId, tenantId), eq(numberLease.tokenHash, tokenHash)))
   return row
 }
 
 /** Marks a lease released once; answers it only the first time. */
-export async function markLeaseReleased(ex: Executor, tenantId: string, id: string, now: Date): Promise<LeaseRow | undefined> {
+export async function markLeaseReleased(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  now: Date,
+): Promise<LeaseRow | undefined> {
   const [row] = await ex
     .update(numberLease)
     .set({ releasedAt: now })

@@ -32,7 +32,12 @@ export async function lockOrder(ex: Executor, tenantId: string, id: string): Pro
   return row
 }
 
-export async function updateOrder(ex: Executor, tenantId: string, id: string, patch: Partial<Omit<OrderRow, 'tenantId' | 'id'>>): Promise<OrderRow> {
+export async function updateOrder(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  patch: Partial<Omit<OrderRow, 'tenantId' | 'id'>>,
+): Promise<OrderRow> {
   const [row] = await ex.update(salesOrder).set(patch).where(one(tenantId, id)).returning()
   return row as OrderRow
 }
@@ -47,7 +52,12 @@ const matching = (tenantId: string, f: OrderFilter) =>
     f.expiresBefore ? lte(salesOrder.expiresAt, f.expiresBefore) : undefined,
   )
 
-export async function listOrders(ex: Executor, tenantId: string, filter: OrderFilter, window: Window): Promise<OrderRow[]> {
+export async function listOrders(
+  ex: Executor,
+  tenantId: string,
+  filter: OrderFilter,
+  window: Window,
+): Promise<OrderRow[]> {
   return ex
     .select()
     .from(salesOrder)
@@ -79,18 +89,38 @@ export async function replaceLineItem(ex: Executor, row: LineItemRow): Promise<v
   await ex
     .update(orderLineItem)
     .set({ type: row.type, item: row.item, updatedAt: row.updatedAt })
-    .where(and(eq(orderLineItem.tenantId, row.tenantId), eq(orderLineItem.orderId, row.orderId), eq(orderLineItem.lineItemId, row.lineItemId)))
+    .where(
+      and(
+        eq(orderLineItem.tenantId, row.tenantId),
+        eq(orderLineItem.orderId, row.orderId),
+        eq(orderLineItem.lineItemId, row.lineItemId),
+      ),
+    )
 }
 
-export async function deleteLineItem(ex: Executor, tenantId: string, orderId: string, lineItemId: string): Promise<boolean> {
+export async function deleteLineItem(
+  ex: Executor,
+  tenantId: string,
+  orderId: string,
+  lineItemId: string,
+): Promise<boolean> {
   const rows = await ex
     .delete(orderLineItem)
-    .where(and(eq(orderLineItem.tenantId, tenantId), eq(orderLineItem.orderId, orderId), eq(orderLineItem.lineItemId, lineItemId)))
+    .where(
+      and(
+        eq(orderLineItem.tenantId, tenantId),
+        eq(orderLineItem.orderId, orderId),
+        eq(orderLineItem.lineItemId, lineItemId),
+      ),
+    )
     .returning({ id: orderLineItem.lineItemId })
   return rows.length === 1
 }
 
 export async function lastPosition(ex: Executor, tenantId: string, orderId: string): Promise<number> {
-  const [row] = await ex.select({ n: max(orderLineItem.position) }).from(orderLineItem).where(and(eq(orderLineItem.tenantId, tenantId), eq(orderLineItem.orderId, orderId)))
+  const [row] = await ex
+    .select({ n: max(orderLineItem.position) })
+    .from(orderLineItem)
+    .where(and(eq(orderLineItem.tenantId, tenantId), eq(orderLineItem.orderId, orderId)))
   return row?.n ?? 0
 }

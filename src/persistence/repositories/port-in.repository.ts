@@ -9,20 +9,40 @@ export async function insertPortIn(ex: Executor, row: PortInRow): Promise<void> 
   await ex.insert(portIn).values(row)
 }
 
-export async function findPortIn(ex: Executor, tenantId: string, id: string, options: { lock?: boolean } = {}): Promise<PortInRow | undefined> {
-  const query = ex.select().from(portIn).where(and(eq(portIn.tenantId, tenantId), eq(portIn.id, id)))
+export async function findPortIn(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<PortInRow | undefined> {
+  const query = ex
+    .select()
+    .from(portIn)
+    .where(and(eq(portIn.tenantId, tenantId), eq(portIn.id, id)))
   const [row] = options.lock ? await query.for('update') : await query
   return row
 }
 
-export async function findPortInOfSubscription(ex: Executor, tenantId: string, subscriptionId: string, options: { lock?: boolean } = {}): Promise<PortInRow | undefined> {
-  const query = ex.select().from(portIn).where(and(eq(portIn.tenantId, tenantId), eq(portIn.subscriptionId, subscriptionId)))
+export async function findPortInOfSubscription(
+  ex: Executor,
+  tenantId: string,
+  subscriptionId: string,
+  options: { lock?: boolean } = {},
+): Promise<PortInRow | undefined> {
+  const query = ex
+    .select()
+    .from(portIn)
+    .where(and(eq(portIn.tenantId, tenantId), eq(portIn.subscriptionId, subscriptionId)))
   const [row] = options.lock ? await query.for('update') : await query
   return row
 }
 
 /** The port-ins of these subscriptions (a page of them), for their views. */
-export async function portInsOfSubscriptions(ex: Executor, tenantId: string, subscriptionIds: string[]): Promise<PortInRow[]> {
+export async function portInsOfSubscriptions(
+  ex: Executor,
+  tenantId: string,
+  subscriptionIds: string[],
+): Promise<PortInRow[]> {
   if (subscriptionIds.length === 0) return []
   return ex
     .select()
@@ -35,7 +55,13 @@ export async function findLivePortInOf(ex: Executor, tenantId: string, msisdn: s
   const [row] = await ex
     .select()
     .from(portIn)
-    .where(and(eq(portIn.tenantId, tenantId), eq(portIn.msisdn, msisdn), inArray(portIn.status, ['PENDING', 'IN_PROGRESS', 'SCHEDULED'])))
+    .where(
+      and(
+        eq(portIn.tenantId, tenantId),
+        eq(portIn.msisdn, msisdn),
+        inArray(portIn.status, ['PENDING', 'IN_PROGRESS', 'SCHEDULED']),
+      ),
+    )
   return row
 }
 

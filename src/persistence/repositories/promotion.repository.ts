@@ -6,7 +6,12 @@ import { promotion } from '../schema/index.js'
 type PromotionRow = typeof promotion.$inferSelect
 
 /** `code` is the upper-case code; callers normalise it. */
-export async function findPromotion(ex: Executor, tenantId: string, code: string, options: { lock?: boolean } = {}): Promise<Promotion | undefined> {
+export async function findPromotion(
+  ex: Executor,
+  tenantId: string,
+  code: string,
+  options: { lock?: boolean } = {},
+): Promise<Promotion | undefined> {
   const query = ex
     .select()
     .from(promotion)

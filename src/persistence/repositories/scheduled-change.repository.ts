@@ -12,13 +12,22 @@ export interface Target {
 }
 
 const ofTarget = (t: Target) =>
-  and(eq(scheduledChange.tenantId, t.tenantId), eq(scheduledChange.targetType, t.targetType), eq(scheduledChange.targetId, t.targetId))
+  and(
+    eq(scheduledChange.tenantId, t.tenantId),
+    eq(scheduledChange.targetType, t.targetType),
+    eq(scheduledChange.targetId, t.targetId),
+  )
 
 export async function insertChange(ex: Executor, row: ScheduledChangeRow): Promise<void> {
   await ex.insert(scheduledChange).values(row)
 }
 
-export async function pendingOfTargets(ex: Executor, tenantId: string, targetType: string, targetIds: string[]): Promise<ScheduledChangeRow[]> {
+export async function pendingOfTargets(
+  ex: Executor,
+  tenantId: string,
+  targetType: string,
+  targetIds: string[],
+): Promise<ScheduledChangeRow[]> {
   if (targetIds.length === 0) return []
   return ex
     .select()
@@ -36,7 +45,11 @@ export async function pendingOfTargets(ex: Executor, tenantId: string, targetTyp
 
 /** Every change of a target, whatever its status: the timeline's "scheduled" half. */
 export async function changesOfTarget(ex: Executor, target: Target): Promise<ScheduledChangeRow[]> {
-  return ex.select().from(scheduledChange).where(ofTarget(target)).orderBy(asc(scheduledChange.effectiveAt), asc(scheduledChange.id))
+  return ex
+    .select()
+    .from(scheduledChange)
+    .where(ofTarget(target))
+    .orderBy(asc(scheduledChange.effectiveAt), asc(scheduledChange.id))
 }
 
 /** Pending changes of a target due by `at`, locked, in effective order. */
@@ -62,7 +75,13 @@ export async function closeChanges(
   return ex
     .update(scheduledChange)
     .set({ status, outcome, updatedAt: now })
-    .where(and(eq(scheduledChange.tenantId, tenantId), inArray(scheduledChange.id, ids), eq(scheduledChange.status, 'PENDING')))
+    .where(
+      and(
+        eq(scheduledChange.tenantId, tenantId),
+        inArray(scheduledChange.id, ids),
+        eq(scheduledChange.status, 'PENDING'),
+      ),
+    )
     .returning()
 }
 
@@ -75,11 +94,20 @@ export async function pendingOfKinds(ex: Executor, target: Target, kinds: string
 }
 
 export async function pendingAfter(ex: Executor, target: Target, after: Date): Promise<ScheduledChangeRow[]> {
-  return ex.select().from(scheduledChange).where(and(ofTarget(target), eq(scheduledChange.status, 'PENDING'), gt(scheduledChange.effectiveAt, after)))
+  return ex
+    .select()
+    .from(scheduledChange)
+    .where(and(ofTarget(target), eq(scheduledChange.status, 'PENDING'), gt(scheduledChange.effectiveAt, after)))
 }
 
 /** Marks a change that could not apply as FAILED, with why. */
-export async function reopenAsFailed(ex: Executor, tenantId: string, id: string, outcome: string, now: Date): Promise<void> {
+export async function reopenAsFailed(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  outcome: string,
+  now: Date,
+): Promise<void> {
   await ex
     .update(scheduledChange)
     .set({ status: 'FAILED', outcome, updatedAt: now })

@@ -20,14 +20,22 @@ const CHUNK = 1000
 export async function insertSims(ex: Executor, rows: SimRow[]): Promise<number> {
   let inserted = 0
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const done = await ex.insert(sim).values(rows.slice(i, i + CHUNK)).onConflictDoNothing().returning({ iccid: sim.iccid })
+    const done = await ex
+      .insert(sim)
+      .values(rows.slice(i, i + CHUNK))
+      .onConflictDoNothing()
+      .returning({ iccid: sim.iccid })
     inserted += done.length
   }
   return inserted
 }
 
 const matching = (tenantId: string, f: SimFilter) =>
-  and(eq(sim.tenantId, tenantId), f.statuses?.length ? inArray(sim.status, f.statuses) : undefined, f.types?.length ? inArray(sim.type, f.types) : undefined)
+  and(
+    eq(sim.tenantId, tenantId),
+    f.statuses?.length ? inArray(sim.status, f.statuses) : undefined,
+    f.types?.length ? inArray(sim.type, f.types) : undefined,
+  )
 
 export async function listSims(ex: Executor, tenantId: string, filter: SimFilter, window: Window): Promise<SimRow[]> {
   return ex
@@ -44,8 +52,16 @@ export async function countSims(ex: Executor, tenantId: string, filter: SimFilte
   return row?.n ?? 0
 }
 
-export async function findSim(ex: Executor, tenantId: string, iccid: string, options: { lock?: boolean } = {}): Promise<SimRow | undefined> {
-  const query = ex.select().from(sim).where(and(eq(sim.tenantId, tenantId), eq(sim.iccid, iccid)))
+export async function findSim(
+  ex: Executor,
+  tenantId: string,
+  iccid: string,
+  options: { lock?: boolean } = {},
+): Promise<SimRow | undefined> {
+  const query = ex
+    .select()
+    .from(sim)
+    .where(and(eq(sim.tenantId, tenantId), eq(sim.iccid, iccid)))
   const [row] = options.lock ? await query.for('update') : await query
   return row
 }
@@ -71,7 +87,13 @@ export async function updateSim(ex: Executor, tenantId: string, iccid: string, p
   return row as SimRow
 }
 
-export async function simsOfSubscription(ex: Executor, tenantId: string, subscriptionId: string, statuses: SimStatus[], options: { lock?: boolean } = {}): Promise<SimRow[]> {
+export async function simsOfSubscription(
+  ex: Executor,
+  tenantId: string,
+  subscriptionId: string,
+  statuses: SimStatus[],
+  options: { lock?: boolean } = {},
+): Promise<SimRow[]> {
   const query = ex
     .select()
     .from(sim)

@@ -21,7 +21,11 @@ export async function insertSubscriber(ex: Executor, row: SubscriberRow): Promis
   await ex.insert(subscriber).values(row)
 }
 
-export async function findSubscriber(ex: Executor, tenantId: string, id: string): Promise<SubscriberWithCustomer | undefined> {
+export async function findSubscriber(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+): Promise<SubscriberWithCustomer | undefined> {
   const [row] = await ex
     .select(withCustomer)
     .from(subscriber)
@@ -32,7 +36,11 @@ export async function findSubscriber(ex: Executor, tenantId: string, id: string)
 
 /** The row, locked until the transaction ends: the read of a read-modify-write. */
 export async function lockSubscriber(ex: Executor, tenantId: string, id: string): Promise<SubscriberRow | undefined> {
-  const [row] = await ex.select().from(subscriber).where(and(eq(subscriber.tenantId, tenantId), eq(subscriber.id, id))).for('update')
+  const [row] = await ex
+    .select()
+    .from(subscriber)
+    .where(and(eq(subscriber.tenantId, tenantId), eq(subscriber.id, id)))
+    .for('update')
   return row
 }
 
@@ -43,7 +51,12 @@ const matching = (tenantId: string, filter: SubscriberFilter) =>
     filter.ids ? inArray(subscriber.id, filter.ids) : undefined,
   )
 
-export async function listSubscribers(ex: Executor, tenantId: string, filter: SubscriberFilter, window: Window): Promise<SubscriberWithCustomer[]> {
+export async function listSubscribers(
+  ex: Executor,
+  tenantId: string,
+  filter: SubscriberFilter,
+  window: Window,
+): Promise<SubscriberWithCustomer[]> {
   return ex
     .select(withCustomer)
     .from(subscriber)
@@ -59,7 +72,12 @@ export async function countSubscribers(ex: Executor, tenantId: string, filter: S
   return row?.n ?? 0
 }
 
-export async function updateSubscriber(ex: Executor, tenantId: string, id: string, patch: SubscriberPatch): Promise<SubscriberRow | undefined> {
+export async function updateSubscriber(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  patch: SubscriberPatch,
+): Promise<SubscriberRow | undefined> {
   const [row] = await ex
     .update(subscriber)
     .set(patch)

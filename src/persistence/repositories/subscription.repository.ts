@@ -17,23 +17,39 @@ export interface SubscriptionFilter {
 }
 
 const byRef = (tenantId: string, ref: EntityRef) =>
-  and(eq(subscription.tenantId, tenantId), ref.kind === 'id' ? eq(subscription.id, ref.id) : eq(subscription.referenceId, ref.reference))
+  and(
+    eq(subscription.tenantId, tenantId),
+    ref.kind === 'id' ? eq(subscription.id, ref.id) : eq(subscription.referenceId, ref.reference),
+  )
 
 export async function insertSubscription(ex: Executor, row: SubscriptionRow): Promise<void> {
   await ex.insert(subscription).values(row)
 }
 
-export async function findSubscription(ex: Executor, tenantId: string, ref: EntityRef): Promise<SubscriptionRow | undefined> {
+export async function findSubscription(
+  ex: Executor,
+  tenantId: string,
+  ref: EntityRef,
+): Promise<SubscriptionRow | undefined> {
   const [row] = await ex.select().from(subscription).where(byRef(tenantId, ref))
   return row
 }
 
-export async function lockSubscription(ex: Executor, tenantId: string, ref: EntityRef): Promise<SubscriptionRow | undefined> {
+export async function lockSubscription(
+  ex: Executor,
+  tenantId: string,
+  ref: EntityRef,
+): Promise<SubscriptionRow | undefined> {
   const [row] = await ex.select().from(subscription).where(byRef(tenantId, ref)).for('update')
   return row
 }
 
-export async function updateSubscription(ex: Executor, tenantId: string, id: string, patch: Partial<Omit<SubscriptionRow, 'tenantId' | 'id'>>): Promise<SubscriptionRow> {
+export async function updateSubscription(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  patch: Partial<Omit<SubscriptionRow, 'tenantId' | 'id'>>,
+): Promise<SubscriptionRow> {
   const [row] = await ex
     .update(subscription)
     .set(patch)
@@ -52,7 +68,12 @@ const matching = (tenantId: string, f: SubscriptionFilter) =>
     f.msisdns?.length ? inArray(subscription.msisdn, f.msisdns) : undefined,
   )
 
-export async function listSubscriptions(ex: Executor, tenantId: string, filter: SubscriptionFilter, window: Window): Promise<SubscriptionRow[]> {
+export async function listSubscriptions(
+  ex: Executor,
+  tenantId: string,
+  filter: SubscriptionFilter,
+  window: Window,
+): Promise<SubscriptionRow[]> {
   return ex
     .select()
     .from(subscription)
@@ -68,7 +89,11 @@ export async function countSubscriptions(ex: Executor, tenantId: string, filter:
 }
 
 /** subscriber id → its subscription ids: what the parties area shows on a subscriber. */
-export async function idsBySubscriber(ex: Executor, tenantId: string, subscriberIds: string[]): Promise<{ subscriberId: string; id: string }[]> {
+export async function idsBySubscriber(
+  ex: Executor,
+  tenantId: string,
+  subscriberIds: string[],
+): Promise<{ subscriberId: string; id: string }[]> {
   if (subscriberIds.length === 0) return []
   const rows = await ex
     .select({ subscriberId: subscription.subscriberId, id: subscription.id })
@@ -79,7 +104,11 @@ export async function idsBySubscriber(ex: Executor, tenantId: string, subscriber
 }
 
 /** The subscribers of these subscriptions, found by id or by reference. */
-export async function subscriberIdsOf(ex: Executor, tenantId: string, refs: { ids: string[]; references: string[] }): Promise<string[]> {
+export async function subscriberIdsOf(
+  ex: Executor,
+  tenantId: string,
+  refs: { ids: string[]; references: string[] },
+): Promise<string[]> {
   if (refs.ids.length + refs.references.length === 0) return []
   const rows = await ex
     .select({ subscriberId: subscription.subscriberId })
@@ -87,7 +116,10 @@ export async function subscriberIdsOf(ex: Executor, tenantId: string, refs: { id
     .where(
       and(
         eq(subscription.tenantId, tenantId),
-        or(refs.ids.length ? inArray(subscription.id, refs.ids) : undefined, refs.references.length ? inArray(subscription.referenceId, refs.references) : undefined),
+        or(
+          refs.ids.length ? inArray(subscription.id, refs.ids) : undefined,
+          refs.references.length ? inArray(subscription.referenceId, refs.references) : undefined,
+        ),
       ),
     )
   return rows.map((r) => r.subscriberId).filter((id): id is string => id !== null)

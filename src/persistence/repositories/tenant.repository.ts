@@ -35,13 +35,22 @@ export async function lockTenant(ex: Executor, id: string): Promise<Tenant | und
   return row
 }
 
-export async function updateTenant(ex: Executor, id: string, patch: Partial<Pick<Tenant, 'timeZone' | 'settings' | 'clockOffsetMs' | 'updatedAt'>>): Promise<Tenant | undefined> {
+export async function updateTenant(
+  ex: Executor,
+  id: string,
+  patch: Partial<Pick<Tenant, 'timeZone' | 'settings' | 'clockOffsetMs' | 'updatedAt'>>,
+): Promise<Tenant | undefined> {
   const [row] = await ex.update(tenant).set(patch).where(eq(tenant.id, id)).returning()
   return row
 }
 
 /** Merges keys into the settings document (a JSON patch at the top level). */
-export async function mergeTenantSettings(ex: Executor, id: string, patch: Record<string, unknown>, now: Date): Promise<Tenant | undefined> {
+export async function mergeTenantSettings(
+  ex: Executor,
+  id: string,
+  patch: Record<string, unknown>,
+  now: Date,
+): Promise<Tenant | undefined> {
   const [row] = await ex
     .update(tenant)
     .set({ settings: sql`${tenant.settings} || ${JSON.stringify(patch)}::jsonb`, updatedAt: now })

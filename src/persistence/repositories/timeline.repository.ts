@@ -8,10 +8,21 @@ export async function insertTimelineEntries(ex: Executor, rows: TimelineEntryRow
   if (rows.length > 0) await ex.insert(timelineEntry).values(rows)
 }
 
-export async function entriesOfSubject(ex: Executor, tenantId: string, subjectType: string, subjectId: string): Promise<TimelineEntryRow[]> {
+export async function entriesOfSubject(
+  ex: Executor,
+  tenantId: string,
+  subjectType: string,
+  subjectId: string,
+): Promise<TimelineEntryRow[]> {
   return ex
     .select()
     .from(timelineEntry)
-    .where(and(eq(timelineEntry.tenantId, tenantId), eq(timelineEntry.subjectType, subjectType), eq(timelineEntry.subjectId, subjectId)))
+    .where(
+      and(
+        eq(timelineEntry.tenantId, tenantId),
+        eq(timelineEntry.subjectType, subjectType),
+        eq(timelineEntry.subjectId, subjectId),
+      ),
+    )
     .orderBy(asc(timelineEntry.effectiveAt), asc(timelineEntry.id))
 }

@@ -10,17 +10,34 @@ export async function insertTopup(ex: Executor, row: TopupRow): Promise<void> {
   await ex.insert(subscriptionTopup).values(row)
 }
 
-export async function findTopup(ex: Executor, tenantId: string, subscriptionId: string, id: string): Promise<TopupRow | undefined> {
+export async function findTopup(
+  ex: Executor,
+  tenantId: string,
+  subscriptionId: string,
+  id: string,
+): Promise<TopupRow | undefined> {
   const [row] = await ex
     .select()
     .from(subscriptionTopup)
-    .where(and(eq(subscriptionTopup.tenantId, tenantId), eq(subscriptionTopup.subscriptionId, subscriptionId), eq(subscriptionTopup.id, id)))
+    .where(
+      and(
+        eq(subscriptionTopup.tenantId, tenantId),
+        eq(subscriptionTopup.subscriptionId, subscriptionId),
+        eq(subscriptionTopup.id, id),
+      ),
+    )
   return row
 }
 
-const ofSubscription = (tenantId: string, subscriptionId: string) => and(eq(subscriptionTopup.tenantId, tenantId), eq(subscriptionTopup.subscriptionId, subscriptionId))
+const ofSubscription = (tenantId: string, subscriptionId: string) =>
+  and(eq(subscriptionTopup.tenantId, tenantId), eq(subscriptionTopup.subscriptionId, subscriptionId))
 
-export async function listTopups(ex: Executor, tenantId: string, subscriptionId: string, window: Window): Promise<TopupRow[]> {
+export async function listTopups(
+  ex: Executor,
+  tenantId: string,
+  subscriptionId: string,
+  window: Window,
+): Promise<TopupRow[]> {
   return ex
     .select()
     .from(subscriptionTopup)

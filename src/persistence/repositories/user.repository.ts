@@ -20,24 +20,41 @@ export async function insertUser(ex: Executor, row: UserRow): Promise<void> {
 }
 
 export async function findUser(ex: Executor, tenantId: string, id: string): Promise<UserRow | undefined> {
-  const [row] = await ex.select().from(appUser).where(and(eq(appUser.tenantId, tenantId), eq(appUser.id, id)))
+  const [row] = await ex
+    .select()
+    .from(appUser)
+    .where(and(eq(appUser.tenantId, tenantId), eq(appUser.id, id)))
   return row
 }
 
-export async function findUserByReference(ex: Executor, tenantId: string, referenceId: string): Promise<UserRow | undefined> {
-  const [row] = await ex.select().from(appUser).where(and(eq(appUser.tenantId, tenantId), eq(appUser.referenceId, referenceId)))
+export async function findUserByReference(
+  ex: Executor,
+  tenantId: string,
+  referenceId: string,
+): Promise<UserRow | undefined> {
+  const [row] = await ex
+    .select()
+    .from(appUser)
+    .where(and(eq(appUser.tenantId, tenantId), eq(appUser.referenceId, referenceId)))
   return row
 }
 
 /** The row, locked until the transaction ends: the read of a read-modify-write. */
 export async function lockUser(ex: Executor, tenantId: string, id: string): Promise<UserRow | undefined> {
-  const [row] = await ex.select().from(appUser).where(and(eq(appUser.tenantId, tenantId), eq(appUser.id, id))).for('update')
+  const [row] = await ex
+    .select()
+    .from(appUser)
+    .where(and(eq(appUser.tenantId, tenantId), eq(appUser.id, id)))
+    .for('update')
   return row
 }
 
 export async function findUsers(ex: Executor, tenantId: string, ids: string[]): Promise<UserRow[]> {
   if (ids.length === 0) return []
-  return ex.select().from(appUser).where(and(eq(appUser.tenantId, tenantId), inArray(appUser.id, ids)))
+  return ex
+    .select()
+    .from(appUser)
+    .where(and(eq(appUser.tenantId, tenantId), inArray(appUser.id, ids)))
 }
 
 const matching = (tenantId: string, filter: UserFilter) =>
@@ -46,10 +63,17 @@ const matching = (tenantId: string, filter: UserFilter) =>
     filter.customerIds
       ? sql`exists (select 1 from ${customerUser} where ${customerUser.tenantId} = ${appUser.tenantId} and ${customerUser.userId} = ${appUser.id} and ${inArray(customerUser.customerId, filter.customerIds)})`
       : undefined,
-    filter.search ? containsAny(filter.search, appUser.name, appUser.email, appUser.msisdn, appUser.referenceId) : undefined,
+    filter.search
+      ? containsAny(filter.search, appUser.name, appUser.email, appUser.msisdn, appUser.referenceId)
+      : undefined,
   )
 
-export async function listUsers(ex: Executor, tenantId: string, filter: UserFilter, window: Window): Promise<UserRow[]> {
+export async function listUsers(
+  ex: Executor,
+  tenantId: string,
+  filter: UserFilter,
+  window: Window,
+): Promise<UserRow[]> {
   return ex
     .select()
     .from(appUser)
@@ -64,7 +88,12 @@ export async function countUsers(ex: Executor, tenantId: string, filter: UserFil
   return row?.n ?? 0
 }
 
-export async function updateUser(ex: Executor, tenantId: string, id: string, patch: UserPatch): Promise<UserRow | undefined> {
+export async function updateUser(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  patch: UserPatch,
+): Promise<UserRow | undefined> {
   const [row] = await ex
     .update(appUser)
     .set(patch)

@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { timestamptz } from './columns.js'
 import { tenant } from './access.js'
 
@@ -43,7 +55,9 @@ export const productOffering = pgTable(
     customerType: text('customer_type').$type<'CONSUMER' | 'BUSINESS'>().notNull(),
     productId: text('product_id').notNull(),
     productInternalName: text('product_internal_name').notNull(),
-    productType: text('product_type').$type<'SUBSCRIPTION' | 'SUBSCRIPTION_ADDON' | 'LICENSE' | 'EXTERNAL_PRODUCT'>().notNull(),
+    productType: text('product_type')
+      .$type<'SUBSCRIPTION' | 'SUBSCRIPTION_ADDON' | 'LICENSE' | 'EXTERNAL_PRODUCT'>()
+      .notNull(),
     productCategory: text('product_category').notNull(),
     networkProviderId: text('network_provider_id'),
     features: jsonb('features').$type<Record<string, unknown>>().notNull().default({}),
@@ -68,7 +82,10 @@ export const productOffering = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.groupId], foreignColumns: [productOfferingGroup.tenantId, productOfferingGroup.id] }),
+    foreignKey({
+      columns: [t.tenantId, t.groupId],
+      foreignColumns: [productOfferingGroup.tenantId, productOfferingGroup.id],
+    }),
     index('product_offering_listing').on(t.tenantId, sql`(coalesce(${t.groupId}, ''))`, t.rank, t.id),
   ],
 )

@@ -21,7 +21,10 @@ export const appUser = pgTable(
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), unique('app_user_reference_id_key').on(t.tenantId, t.referenceId)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('app_user_reference_id_key').on(t.tenantId, t.referenceId),
+  ],
 )
 
 /** The billable party: owns subscribers and subscriptions. */

@@ -49,15 +49,29 @@ export class AddonChangeService {
   ) {}
 
   /** What the add-on on `currentProductOfferingId` (or `subscriptionAddonId`) may change to, and when. */
-  async options(ctx: RequestContext, subscriptionRef: EntityRef, by: { currentProductOfferingId?: string; subscriptionAddonId?: string }): Promise<ChangeOption[]> {
+  async options(
+    ctx: RequestContext,
+    subscriptionRef: EntityRef,
+    by: { currentProductOfferingId?: string; subscriptionAddonId?: string },
+  ): Promise<ChangeOption[]> {
     const subscription = await this.subscriptions.require(this.db, ctx, subscriptionRef)
     const attached = await addons.addonsOfSubscription(this.db, ctx.tenant.id, subscription.id, ATTACHED)
-    const row = attached.find((a) => (by.subscriptionAddonId ? a.id === by.subscriptionAddonId : a.productOfferingId === by.currentProductOfferingId))
-    if (!row) throw new BusinessRuleError('addon.not_found', 'No attached add-on on this subscription matches.', { match: by })
-    const [current, plan] = await Promise.all([this.catalog.requireOffering(this.db, ctx.tenant.id, row.productOfferingId), this.catalog.requireOffering(this.db, ctx.tenant.id, subscription.productOfferingId)])
+    const row = attached.find((a) =>
+      by.subscriptionAddonId ? a.id === by.subscriptionAddonId : a.productOfferingId === by.currentProductOfferingId,
+    )
+    if (!row)
+      throw new BusinessRuleError('addon.not_found', 'No attached add-on on this subscription matches.', { match: by })
+    const [current, plan] = await Promise.all([
+      this.catalog.requireOffering(this.db, ctx.tenant.id, row.productOfferingId),
+      this.catalog.requireOffering(this.db, ctx.tenant.id, subscription.productOfferingId),
+    ])
     if (!current.groupId) return []
     const now = ctx.clock.now()
-    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, { types: ['SUBSCRIPTION_ADDON'], status: ['AVAILABLE'], groupId: current.groupId })
+    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, {
+      types: ['SUBSCRIPTION_ADDON'],
+      status: ['AVAILABLE'],
+      groupId: current.groupId,
+    })
     return candidates
       .filter((o) => o.id !== current.id && !isTopUp(o) && addonFits(o, plan) && !atLimit(o, attached, row.id))
       .map((to) => {
@@ -72,31 +86,74 @@ export class AddonChangeService {
   }
 
   /** The change inside the caller's transaction (orders fulfil ADD_ON_CHANGE items with it). */
-  async changeIn(tx: Executor, ctx: RequestContext, subscriptionRef: EntityRef, input: ChangeAddonInput): Promise<SubscriptionView> {
+  async changeIn(
+    tx: Executor,
+    ctx: RequestContext,
+    subscriptionRef: EntityRef,
+    input: ChangeAddonInput,
+  ): Promise<SubscriptionView> {
     const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
-    if (subscription.status === 'CANCELLED') throw new BusinessRuleError('addon.subscription_cancelled', 'The subscription is cancelled; its add-ons cannot change.', { subscriptionId: subscription.id })
+    if (subscription.status === 'CANCELLED')
+      throw new BusinessRuleError(
+        'addon.subscription_cancelled',
+        'The subscription is cancelled; its add-ons cannot change.',
+        { subscriptionId: subscription.id },
+      )
     const to = await this.catalog.getOffering(tx, ctx.tenant.id, input.productOfferingId)
-    if (!to) throw new BusinessRuleError('product_offering.not_found', `No product offering '${input.productOfferingId}'.`, { productOfferingId: input.productOfferingId }, [{ path: '/body/productOfferingId', message: 'unknown offering' }])
+    if (!to)
+      throw new BusinessRuleError(
+        'product_offering.not_found',
+        `No product offering '${input.productOfferingId}'.`,
+        { productOfferingId: input.productOfferingId },
+        [{ path: '/body/productOfferingId', message: 'unknown offering' }],
+      )
     const row = await this.addonService.pick(tx, ctx, subscription, {
       ...(input.subscriptionAddonId && { subscriptionAddonId: input.subscriptionAddonId }),
-      ...(!input.subscriptionAddonId && input.currentProductOfferingId && { productOfferingId: input.currentProductOfferingId }),
+      ...(!input.subscriptionAddonId &&
+        input.currentProductOfferingId && { productOfferingId: input.currentProductOfferingId }),
       ...(!input.subscriptionAddonId && !input.currentProductOfferingId && { groupId: to.groupId }),
     })
     const current = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
     const plan = await this.catalog.requireOffering(tx, ctx.tenant.id, subscription.productOfferingId)
-    this.assertChange(current, to, plan, row, await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED))
+    this.assertChange(
+      current,
+      to,
+      plan,
+      row,
+      await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED),
+    )
     const now = ctx.clock.now()
     const earliest = input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : undefined
     const { at } = when(ctx, row, current, to, now, earliest)
     await this.addonService.assertSubscriptionTakes(tx, ctx, subscription, at)
     const target = { targetType: ADDON_TARGET, targetId: row.id }
-    const details = { from: current.id, to: to.id, direction: changeDirection(current, to), ...(input.metadata && { metadata: input.metadata }) }
+    const details = {
+      from: current.id,
+      to: to.id,
+      direction: changeDirection(current, to),
+      ...(input.metadata && { metadata: input.metadata }),
+    }
     if (at <= now) {
-      await this.scheduling.supersedeKinds(tx, ctx, target, ['change_product_offering'], 'replaced by a change applied at once')
-      const changed = await this.lifecycle.changeOffering(tx, ctx, row, to.id, now, { reason: input.reason ?? null, details })
+      await this.scheduling.supersedeKinds(
+        tx,
+        ctx,
+        target,
+        ['change_product_offering'],
+        'replaced by a change applied at once',
+      )
+      const changed = await this.lifecycle.changeOffering(tx, ctx, row, to.id, now, {
+        reason: input.reason ?? null,
+        details,
+      })
       await this.lifecycle.publish(tx, ctx, changed, ADDON_EVENTS.changed, { withSubscription: false })
     } else {
-      await this.scheduling.schedule(tx, ctx, { ...target, kind: 'change_product_offering', effectiveAt: at, reason: input.reason ?? null, payload: { productOfferingId: to.id, ...details } })
+      await this.scheduling.schedule(tx, ctx, {
+        ...target,
+        kind: 'change_product_offering',
+        effectiveAt: at,
+        reason: input.reason ?? null,
+        payload: { productOfferingId: to.id, ...details },
+      })
       await this.lifecycle.publish(tx, ctx, row, ADDON_EVENTS.changed, { withSubscription: false })
     }
     return this.subscriptionLifecycle.publish(tx, ctx, subscription, ['subscription.updated'])
@@ -104,17 +161,54 @@ export class AddonChangeService {
 
   private assertChange(current: Offering, to: Offering, plan: Offering, row: AddonRow, attached: AddonRow[]): void {
     const id = to.id
-    if (to.id === current.id) throw new BusinessRuleError('addon.offering_unchanged', `The add-on is already on '${id}'.`, { productOfferingId: id })
-    if (to.product.type !== 'SUBSCRIPTION_ADDON' || isTopUp(to)) throw new BusinessRuleError('addon.offering_not_an_addon', `'${id}' is not an add-on offering.`, { productOfferingId: id })
-    if (to.status !== 'AVAILABLE') throw new BusinessRuleError('addon.offering_archived', `'${id}' is archived and can no longer be chosen.`, { productOfferingId: id })
+    if (to.id === current.id)
+      throw new BusinessRuleError('addon.offering_unchanged', `The add-on is already on '${id}'.`, {
+        productOfferingId: id,
+      })
+    if (to.product.type !== 'SUBSCRIPTION_ADDON' || isTopUp(to))
+      throw new BusinessRuleError('addon.offering_not_an_addon', `'${id}' is not an add-on offering.`, {
+        productOfferingId: id,
+      })
+    if (to.status !== 'AVAILABLE')
+      throw new BusinessRuleError('addon.offering_archived', `'${id}' is archived and can no longer be chosen.`, {
+        productOfferingId: id,
+      })
     if (!current.groupId || to.groupId !== current.groupId) {
-      throw new BusinessRuleError('addon.change_incompatible', `An add-on changes within its group ('${current.groupId ?? 'none'}'); '${id}' is in '${to.groupId ?? 'none'}'.`, { productOfferingId: id, group: current.groupId })
+      throw new BusinessRuleError(
+        'addon.change_incompatible',
+        `An add-on changes within its group ('${current.groupId ?? 'none'}'); '${id}' is in '${to.groupId ?? 'none'}'.`,
+        { productOfferingId: id, group: current.groupId },
+      )
     }
-    if (!addonFits(to, plan)) throw new BusinessRuleError('addon.incompatible_with_plan', `'${id}' does not fit the plan '${plan.id}'.`, { productOfferingId: id, plan: plan.id })
-    if (atLimit(to, attached, row.id)) throw new BusinessRuleError('addon.limit_reached', `The subscription already holds ${to.maxPerSubscription} of '${id}'.`, { productOfferingId: id })
+    if (!addonFits(to, plan))
+      throw new BusinessRuleError('addon.incompatible_with_plan', `'${id}' does not fit the plan '${plan.id}'.`, {
+        productOfferingId: id,
+        plan: plan.id,
+      })
+    if (atLimit(to, attached, row.id))
+      throw new BusinessRuleError(
+        'addon.limit_reached',
+        `The subscription already holds ${to.maxPerSubscription} of '${id}'.`,
+        { productOfferingId: id },
+      )
   }
 }
 
 /** A PENDING add-on, or one on a one-time price, has no cycle to wait for: it changes at once. */
-const when = (ctx: RequestContext, row: AddonRow, from: Offering, to: Offering, now: Date, earliest: Date | undefined) =>
-  offeringChangeInstant({ from, to, anchor: row.billingAnchorAt, running: row.status === 'ACTIVE', now, ...(earliest && { earliest }), zone: ctx.tenant.timeZone })
+const when = (
+  ctx: RequestContext,
+  row: AddonRow,
+  from: Offering,
+  to: Offering,
+  now: Date,
+  earliest: Date | undefined,
+) =>
+  offeringChangeInstant({
+    from,
+    to,
+    anchor: row.billingAnchorAt,
+    running: row.status === 'ACTIVE',
+    now,
+    ...(earliest && { earliest }),
+    zone: ctx.tenant.timeZone,
+  })

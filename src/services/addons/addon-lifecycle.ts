@@ -101,40 +101,97 @@ export class AddonLifecycle implements ChangeTarget {
 
   /** Starts an add-on at `at`: ACTIVE now, or PENDING while the network provider provisions it. */
   async activate(tx: Executor, ctx: RequestContext, row: AddonRow, at: Date, meta: Meta = {}): Promise<AddonRow> {
-    if (row.status !== 'PENDING') throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot be activated.`, { status: row.status })
+    if (row.status !== 'PENDING')
+      throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot be activated.`, {
+        status: row.status,
+      })
     const offering = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
-    if (await this.provisioner.provision(tx, ctx, row, offering)) return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
+    if (await this.provisioner.provision(tx, ctx, row, offering))
+      return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
     return this.markActive(tx, ctx, row, offering, at, meta)
   }
 
   /** The provider finished provisioning: the add-on is ACTIVE from now, its package id its reference. */
-  async completeProvisioning(tx: Executor, ctx: RequestContext, row: AddonRow, providerPackageId: string | null): Promise<AddonRow> {
+  async completeProvisioning(
+    tx: Executor,
+    ctx: RequestContext,
+    row: AddonRow,
+    providerPackageId: string | null,
+  ): Promise<AddonRow> {
     const offering = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
     const now = ctx.clock.now()
     const withRef = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
       referenceId: row.referenceId ?? providerPackageId,
-      provisioning: { ...(row.provisioning ?? { operation: 'PROVISION', attempts: 0, lastError: null }), state: 'PROVISIONED', providerPackageId, updatedAt: now.toISOString() },
+      provisioning: {
+        ...(row.provisioning ?? { operation: 'PROVISION', attempts: 0, lastError: null }),
+        state: 'PROVISIONED',
+        providerPackageId,
+        updatedAt: now.toISOString(),
+      },
       updatedAt: now,
     })
     if (row.status !== 'PENDING') return withRef
     return this.markActive(tx, ctx, withRef, offering, now, { details: { providerPackageId } })
   }
 
-  private async markActive(tx: Executor, ctx: RequestContext, row: AddonRow, offering: Offering, at: Date, meta: Meta): Promise<AddonRow> {
+  private async markActive(
+    tx: Executor,
+    ctx: RequestContext,
+    row: AddonRow,
+    offering: Offering,
+    at: Date,
+    meta: Meta,
+  ): Promise<AddonRow> {
     const validity = offering.product.features.validityDays
     const expiresAt = validity ? validityEnd(at, validity, ctx.tenant.timeZone) : null
-    const updated = await addons.updateAddon(tx, ctx.tenant.id, row.id, { status: 'ACTIVE', activatedAt: at, billingAnchorAt: at, expiresAt, updatedAt: ctx.clock.now() })
-    if (expiresAt) await this.scheduling.schedule(tx, ctx, { targetType: ADDON_TARGET, targetId: row.id, kind: 'expire', effectiveAt: expiresAt, reason: `valid ${validity} days` })
-    await this.record(tx, ctx, updated, 'addon_activated', at, meta, { productOfferingId: offering.id, ...(expiresAt && { expiresAt }) })
+    const updated = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
+      status: 'ACTIVE',
+      activatedAt: at,
+      billingAnchorAt: at,
+      expiresAt,
+      updatedAt: ctx.clock.now(),
+    })
+    if (expiresAt)
+      await this.scheduling.schedule(tx, ctx, {
+        targetType: ADDON_TARGET,
+        targetId: row.id,
+        kind: 'expire',
+        effectiveAt: expiresAt,
+        reason: `valid ${validity} days`,
+      })
+    await this.record(tx, ctx, updated, 'addon_activated', at, meta, {
+      productOfferingId: offering.id,
+      ...(expiresAt && { expiresAt }),
+    })
     return updated
   }
 
   /** Puts the add-on on another offering at `at`. */
-  async changeOffering(tx: Executor, ctx: RequestContext, row: AddonRow, toId: string, at: Date, meta: Meta = {}): Promise<AddonRow> {
-    if (!isAttached(row.status)) throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot change.`, { status: row.status })
-    const [from, to] = await Promise.all([this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId), this.catalog.requireOffering(tx, ctx.tenant.id, toId)])
-    const updated = await addons.updateAddon(tx, ctx.tenant.id, row.id, { productOfferingId: to.id, updatedAt: ctx.clock.now() })
-    await this.record(tx, ctx, updated, 'addon_changed', at, meta, { from: from.id, to: to.id, direction: changeDirection(from, to) })
+  async changeOffering(
+    tx: Executor,
+    ctx: RequestContext,
+    row: AddonRow,
+    toId: string,
+    at: Date,
+    meta: Meta = {},
+  ): Promise<AddonRow> {
+    if (!isAttached(row.status))
+      throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot change.`, {
+        status: row.status,
+      })
+    const [from, to] = await Promise.all([
+      this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId),
+      this.catalog.requireOffering(tx, ctx.tenant.id, toId),
+    ])
+    const updated = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
+      productOfferingId: to.id,
+      updatedAt: ctx.clock.now(),
+    })
+    await this.record(tx, ctx, updated, 'addon_changed', at, meta, {
+      from: from.id,
+      to: to.id,
+      direction: changeDirection(from, to),
+    })
     if (row.status === 'ACTIVE' && row.provisioning) {
       // The provider holds the old package: replace it with the new offering's.
       await this.provisioner.deprovision(tx, ctx, row)
@@ -148,26 +205,62 @@ export class AddonLifecycle implements ChangeTarget {
    * A cancellation records who asked for it (for a scheduled one, who scheduled it); an expiry has
    * no one behind it.
    */
-  async end(tx: Executor, ctx: RequestContext, row: AddonRow, status: Extract<AddonStatus, 'CANCELLED' | 'EXPIRED'>, at: Date, meta: Meta = {}): Promise<AddonRow> {
-    if (!isAttached(row.status)) throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `The add-on is already ${row.status}.`, { status: row.status })
+  async end(
+    tx: Executor,
+    ctx: RequestContext,
+    row: AddonRow,
+    status: Extract<AddonStatus, 'CANCELLED' | 'EXPIRED'>,
+    at: Date,
+    meta: Meta = {},
+  ): Promise<AddonRow> {
+    if (!isAttached(row.status))
+      throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `The add-on is already ${row.status}.`, {
+        status: row.status,
+      })
     const updated = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
       status,
-      ...(status === 'CANCELLED' ? { cancelledAt: at, endedBy: auditActor(meta.actor ?? ctx.actor) } : { expiredAt: at }),
+      ...(status === 'CANCELLED'
+        ? { cancelledAt: at, endedBy: auditActor(meta.actor ?? ctx.actor) }
+        : { expiredAt: at }),
       endReason: meta.reason ?? null,
       updatedAt: ctx.clock.now(),
     })
-    await this.scheduling.supersedeAfter(tx, ctx, { targetType: ADDON_TARGET, targetId: row.id }, new Date(0), `the add-on is ${status.toLowerCase()}`)
-    if (row.provisioning?.state === 'PROVISIONED' || row.provisioning?.state === 'PENDING') await this.provisioner.deprovision(tx, ctx, updated)
-    await this.record(tx, ctx, updated, status === 'CANCELLED' ? 'addon_cancelled' : 'addon_expired', at, meta, { productOfferingId: row.productOfferingId, wasStatus: row.status })
+    await this.scheduling.supersedeAfter(
+      tx,
+      ctx,
+      { targetType: ADDON_TARGET, targetId: row.id },
+      new Date(0),
+      `the add-on is ${status.toLowerCase()}`,
+    )
+    if (row.provisioning?.state === 'PROVISIONED' || row.provisioning?.state === 'PENDING')
+      await this.provisioner.deprovision(tx, ctx, updated)
+    await this.record(tx, ctx, updated, status === 'CANCELLED' ? 'addon_cancelled' : 'addon_expired', at, meta, {
+      productOfferingId: row.productOfferingId,
+      wasStatus: row.status,
+    })
     return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
   }
 
   /** Writes the add-on's event (and, unless the subscription publishes its own, `subscription.updated`). */
-  async publish(tx: Executor, ctx: RequestContext, row: AddonRow, type: string, options: { occurredAt?: Date; withSubscription?: boolean } = {}): Promise<AddonView> {
+  async publish(
+    tx: Executor,
+    ctx: RequestContext,
+    row: AddonRow,
+    type: string,
+    options: { occurredAt?: Date; withSubscription?: boolean } = {},
+  ): Promise<AddonView> {
     const view = await this.views.one(tx, ctx.tenant, row)
-    await this.events.emit(tx, ctx, { type, resource: { type: ADDON_TARGET, id: row.id }, data: view, ...(options.occurredAt && { occurredAt: options.occurredAt }) })
+    await this.events.emit(tx, ctx, {
+      type,
+      resource: { type: ADDON_TARGET, id: row.id },
+      data: view,
+      ...(options.occurredAt && { occurredAt: options.occurredAt }),
+    })
     if (options.withSubscription !== false) {
-      const subscription = (await subscriptions.findSubscription(tx, ctx.tenant.id, { kind: 'id', id: row.subscriptionId })) as SubscriptionRow
+      const subscription = (await subscriptions.findSubscription(tx, ctx.tenant.id, {
+        kind: 'id',
+        id: row.subscriptionId,
+      })) as SubscriptionRow
       await this.subscriptionLifecycle.publish(tx, ctx, subscription, ['subscription.updated'], options.occurredAt)
     }
     return view
@@ -175,7 +268,14 @@ export class AddonLifecycle implements ChangeTarget {
 
   /** Add-ons follow their subscription: they end with it, and when a new plan no longer fits them. */
   subscriptionListener(): SubscriptionListener {
-    const endAll = async (tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, at: Date, reason: string, keep: (o: Offering) => boolean) => {
+    const endAll = async (
+      tx: Executor,
+      ctx: RequestContext,
+      subscription: SubscriptionRow,
+      at: Date,
+      reason: string,
+      keep: (o: Offering) => boolean,
+    ) => {
       for (const row of await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ['PENDING', 'ACTIVE'])) {
         const offering = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
         if (keep(offering)) continue
@@ -191,7 +291,15 @@ export class AddonLifecycle implements ChangeTarget {
     }
   }
 
-  private record(tx: Executor, ctx: RequestContext, row: AddonRow, kind: string, at: Date, meta: Meta, details: Record<string, unknown>): Promise<void> {
+  private record(
+    tx: Executor,
+    ctx: RequestContext,
+    row: AddonRow,
+    kind: string,
+    at: Date,
+    meta: Meta,
+    details: Record<string, unknown>,
+  ): Promise<void> {
     return this.timeline.record(tx, ctx, {
       // On the subscription's timeline: that is where people look for what happened to a line.
       subjectType: 'subscription',

@@ -55,9 +55,15 @@ export class AddonRecords {
 
   private async of(tenant: Tenant, rows: AddonRow[]): Promise<AddonRecord[]> {
     const views = await this.views.many(this.db, tenant, rows)
-    const pending = await this.scheduling.pending(this.db, tenant.id, ADDON_TARGET, rows.map((r) => r.id))
+    const pending = await this.scheduling.pending(
+      this.db,
+      tenant.id,
+      ADDON_TARGET,
+      rows.map((r) => r.id),
+    )
     const offerings = new Map<string, Offering>()
-    for (const id of new Set(rows.map((r) => r.productOfferingId))) offerings.set(id, await this.catalog.requireOffering(this.db, tenant.id, id))
+    for (const id of new Set(rows.map((r) => r.productOfferingId)))
+      offerings.set(id, await this.catalog.requireOffering(this.db, tenant.id, id))
     return rows.map((row, i) => ({
       view: views[i] as AddonView,
       createdBy: row.createdBy,

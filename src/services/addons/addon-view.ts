@@ -58,9 +58,15 @@ export class AddonViews {
 
   async many(ex: Executor, tenant: Tenant, rows: AddonRow[]): Promise<AddonView[]> {
     if (rows.length === 0) return []
-    const pending = await this.scheduling.pending(ex, tenant.id, ADDON_TARGET, rows.map((r) => r.id))
+    const pending = await this.scheduling.pending(
+      ex,
+      tenant.id,
+      ADDON_TARGET,
+      rows.map((r) => r.id),
+    )
     const ids = new Set(rows.map((r) => r.productOfferingId))
-    for (const change of pending) if (change.kind === 'change_product_offering') ids.add(String(change.payload.productOfferingId))
+    for (const change of pending)
+      if (change.kind === 'change_product_offering') ids.add(String(change.payload.productOfferingId))
     const offerings = new Map<string, Offering>()
     for (const id of ids) offerings.set(id, await this.catalog.requireOffering(ex, tenant.id, id))
     const date = (at: Date) => toLocalDate(at, tenant.timeZone)
@@ -79,9 +85,17 @@ export class AddonViews {
           productOfferingGroupId: offering.groupId,
           group: offering.group ? groupView(offering.group) : null,
           license: row.licenseId ? await this.license(ex, tenant.id, row.licenseId) : null,
-          pendingStatus: status ? { status: ADDON_STATUS_AFTER[status.kind as keyof typeof ADDON_STATUS_AFTER], scheduledAt: date(status.effectiveAt) } : null,
+          pendingStatus: status
+            ? {
+                status: ADDON_STATUS_AFTER[status.kind as keyof typeof ADDON_STATUS_AFTER],
+                scheduledAt: date(status.effectiveAt),
+              }
+            : null,
           pendingProductOffering: change
-            ? { scheduledAt: date(change.effectiveAt), ...embeddedOfferingView(offerings.get(String(change.payload.productOfferingId)) as Offering) }
+            ? {
+                scheduledAt: date(change.effectiveAt),
+                ...embeddedOfferingView(offerings.get(String(change.payload.productOfferingId)) as Offering),
+              }
             : null,
           addedAt: row.addedAt,
           activatedAt: row.activatedAt,

@@ -75,15 +75,24 @@ export class AddonService {
     private readonly views: AddonViews,
   ) {}
 
-  async list(ctx: RequestContext, subscriptionRef: EntityRef, statuses: readonly AddonStatus[] = ATTACHED): Promise<AddonView[]> {
+  async list(
+    ctx: RequestContext,
+    subscriptionRef: EntityRef,
+    statuses: readonly AddonStatus[] = ATTACHED,
+  ): Promise<AddonView[]> {
     const subscription = await this.subscriptions.require(this.db, ctx, subscriptionRef)
-    return this.views.many(this.db, ctx.tenant, await addons.addonsOfSubscription(this.db, ctx.tenant.id, subscription.id, statuses))
+    return this.views.many(
+      this.db,
+      ctx.tenant,
+      await addons.addonsOfSubscription(this.db, ctx.tenant.id, subscription.id, statuses),
+    )
   }
 
   async get(ctx: RequestContext, subscriptionRef: EntityRef, addonRef: EntityRef): Promise<AddonView> {
     const subscription = await this.subscriptions.require(this.db, ctx, subscriptionRef)
     const row = await addons.findAddon(this.db, ctx.tenant.id, subscription.id, addonRef)
-    if (!row) throw new NotFoundError('subscription_addon', addonRef.kind === 'id' ? addonRef.id : `rid_${addonRef.reference}`)
+    if (!row)
+      throw new NotFoundError('subscription_addon', addonRef.kind === 'id' ? addonRef.id : `rid_${addonRef.reference}`)
     return this.views.one(this.db, ctx.tenant, row)
   }
 
@@ -93,10 +102,18 @@ export class AddonService {
     if (subscription.status === 'CANCELLED') return []
     const plan = await this.catalog.requireOffering(this.db, ctx.tenant.id, subscription.productOfferingId)
     const attached = await addons.addonsOfSubscription(this.db, ctx.tenant.id, subscription.id, ATTACHED)
-    const offerings = await this.catalog.listOfferings(this.db, ctx.tenant.id, { types: ['SUBSCRIPTION_ADDON'], status: ['AVAILABLE'] })
+    const offerings = await this.catalog.listOfferings(this.db, ctx.tenant.id, {
+      types: ['SUBSCRIPTION_ADDON'],
+      status: ['AVAILABLE'],
+    })
     return offerings
       .filter((o) => !isTopUp(o) && addonFits(o, plan) && !atLimit(o, attached))
-      .map((o) => ({ productOfferingId: o.id, productOffering: embeddedOfferingView(o), productOfferingGroupId: o.groupId, group: o.group ? groupView(o.group) : null }))
+      .map((o) => ({
+        productOfferingId: o.id,
+        productOffering: embeddedOfferingView(o),
+        productOfferingGroupId: o.groupId,
+        group: o.group ? groupView(o.group) : null,
+      }))
   }
 
   /** Adds an add-on now, or from the client's day (PENDING with pendingStatus until then). */
@@ -112,7 +129,8 @@ export class AddonService {
     const existing = input.id ? await this.lifecycle.lock(tx, ctx.tenant.id, input.id) : undefined
     if (existing) return this.addedBefore(tx, ctx, existing, requestHash)
     const now = ctx.clock.now()
-    const requested = input.startAt ?? (input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : now)
+    const requested =
+      input.startAt ?? (input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : now)
     const at = latest(now, requested)
     await this.assertSubscriptionTakes(tx, ctx, subscription, at)
     const offering = await this.addableOffering(tx, ctx, subscription, input.productOfferingId)
@@ -146,30 +164,57 @@ export class AddonService {
       if (!isUniqueViolation(error)) throw error
       const raced = input.id ? await this.lifecycle.lock(tx, ctx.tenant.id, input.id) : undefined
       if (raced) return this.addedBefore(tx, ctx, raced, requestHash)
-      throw new ConflictError('subscription_addon.reference_taken', `Another add-on already has the reference '${input.referenceId}'.`, { referenceId: input.referenceId })
+      throw new ConflictError(
+        'subscription_addon.reference_taken',
+        `Another add-on already has the reference '${input.referenceId}'.`,
+        { referenceId: input.referenceId },
+      )
     }
     let current = row
     if (at <= now) current = await this.lifecycle.activate(tx, ctx, row, now)
-    else await this.scheduling.schedule(tx, ctx, { targetType: ADDON_TARGET, targetId: row.id, kind: 'activate', effectiveAt: at })
-    await this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.added, { withSubscription: current.status !== 'ACTIVE' })
-    return current.status === 'ACTIVE' ? this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.activated) : this.views.one(tx, ctx.tenant, current)
+    else
+      await this.scheduling.schedule(tx, ctx, {
+        targetType: ADDON_TARGET,
+        targetId: row.id,
+        kind: 'activate',
+        effectiveAt: at,
+      })
+    await this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.added, {
+      withSubscription: current.status !== 'ACTIVE',
+    })
+    return current.status === 'ACTIVE'
+      ? this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.activated)
+      : this.views.one(tx, ctx.tenant, current)
   }
 
   /** Cancels an attached add-on now or from a day; a scheduled add that has not started is withdrawn. Answers the Subscription (seed 002). */
   async cancel(ctx: RequestContext, subscriptionRef: EntityRef, input: CancelAddonInput): Promise<SubscriptionView> {
     return this.uow.write(ctx, async (tx) => {
       const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
-      const row = await this.pick(tx, ctx, subscription, { ...(input.subscriptionAddonId && { subscriptionAddonId: input.subscriptionAddonId }), ...(input.productOfferingId && { productOfferingId: input.productOfferingId }) })
+      const row = await this.pick(tx, ctx, subscription, {
+        ...(input.subscriptionAddonId && { subscriptionAddonId: input.subscriptionAddonId }),
+        ...(input.productOfferingId && { productOfferingId: input.productOfferingId }),
+      })
       const now = ctx.clock.now()
       const requested = input.at ?? (input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : now)
       // A scheduled add that has not started is withdrawn at once, whatever the day asked for.
       const at = row.status === 'PENDING' ? now : latest(now, requested)
       const details = { ...(input.metadata && { metadata: input.metadata }) }
       if (at <= now && !input.deferred) {
-        const ended = await this.lifecycle.end(tx, ctx, row, 'CANCELLED', now, { reason: input.reason ?? null, details })
+        const ended = await this.lifecycle.end(tx, ctx, row, 'CANCELLED', now, {
+          reason: input.reason ?? null,
+          details,
+        })
         await this.lifecycle.publish(tx, ctx, ended, ADDON_EVENTS.cancelled, { withSubscription: false })
       } else {
-        await this.scheduling.schedule(tx, ctx, { targetType: ADDON_TARGET, targetId: row.id, kind: 'cancel', effectiveAt: at, reason: input.reason ?? null, payload: details })
+        await this.scheduling.schedule(tx, ctx, {
+          targetType: ADDON_TARGET,
+          targetId: row.id,
+          kind: 'cancel',
+          effectiveAt: at,
+          reason: input.reason ?? null,
+          payload: details,
+        })
         await this.lifecycle.publish(tx, ctx, row, ADDON_EVENTS.changed, { withSubscription: false })
       }
       return this.subscriptionLifecycle.publish(tx, ctx, subscription, ['subscription.updated'])
@@ -177,58 +222,126 @@ export class AddonService {
   }
 
   /** A second add with a client-chosen id: the same request answers the add-on, another is a 409. */
-  private async addedBefore(tx: Executor, ctx: RequestContext, existing: AddonRow, requestHash: string): Promise<AddonView> {
+  private async addedBefore(
+    tx: Executor,
+    ctx: RequestContext,
+    existing: AddonRow,
+    requestHash: string,
+  ): Promise<AddonView> {
     if (existing.requestHash !== requestHash) {
-      throw new ConflictError('subscription_addon.id_taken', `An add-on with id '${existing.id}' already exists, added by a different request.`, { subscriptionAddonId: existing.id })
+      throw new ConflictError(
+        'subscription_addon.id_taken',
+        `An add-on with id '${existing.id}' already exists, added by a different request.`,
+        { subscriptionAddonId: existing.id },
+      )
     }
     return this.views.one(tx, ctx.tenant, existing)
   }
 
   /** The attached add-on a change or cancel means, locked. */
-  async pick(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, by: { subscriptionAddonId?: string; productOfferingId?: string; groupId?: string | null }): Promise<AddonRow> {
+  async pick(
+    tx: Executor,
+    ctx: RequestContext,
+    subscription: SubscriptionRow,
+    by: { subscriptionAddonId?: string; productOfferingId?: string; groupId?: string | null },
+  ): Promise<AddonRow> {
     if (!by.subscriptionAddonId && !by.productOfferingId && !by.groupId) {
-      throw new BusinessRuleError('addon.not_named', 'Name the add-on: subscriptionAddonId, or the productOfferingId it is on.', {}, [{ path: '/body/subscriptionAddonId', message: 'is required without productOfferingId' }])
+      throw new BusinessRuleError(
+        'addon.not_named',
+        'Name the add-on: subscriptionAddonId, or the productOfferingId it is on.',
+        {},
+        [{ path: '/body/subscriptionAddonId', message: 'is required without productOfferingId' }],
+      )
     }
     const attached = await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED)
     const offerings = new Map<string, Offering>()
-    for (const id of new Set(attached.map((a) => a.productOfferingId))) offerings.set(id, await this.catalog.requireOffering(tx, ctx.tenant.id, id))
+    for (const id of new Set(attached.map((a) => a.productOfferingId)))
+      offerings.set(id, await this.catalog.requireOffering(tx, ctx.tenant.id, id))
     const chosen = pickAddon(
-      attached.map((a) => ({ subscriptionAddonId: a.id, productOfferingId: a.productOfferingId, groupId: offerings.get(a.productOfferingId)?.groupId ?? null, status: a.status })),
+      attached.map((a) => ({
+        subscriptionAddonId: a.id,
+        productOfferingId: a.productOfferingId,
+        groupId: offerings.get(a.productOfferingId)?.groupId ?? null,
+        status: a.status,
+      })),
       by,
     )
     return (await this.lifecycle.lock(tx, ctx.tenant.id, chosen.subscriptionAddonId)) as AddonRow
   }
 
   /** A cancelled subscription, or one cancelled before `at`, takes no add-on. */
-  async assertSubscriptionTakes(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, at: Date): Promise<void> {
-    if (subscription.status === 'CANCELLED') throw new BusinessRuleError('addon.subscription_cancelled', 'The subscription is cancelled; it takes no add-ons.', { subscriptionId: subscription.id })
-    const cancel = (await this.subscriptions.pendingOf(tx, ctx, subscription)).find((c) => c.kind === 'cancel' && c.effectiveAt <= at)
+  async assertSubscriptionTakes(
+    tx: Executor,
+    ctx: RequestContext,
+    subscription: SubscriptionRow,
+    at: Date,
+  ): Promise<void> {
+    if (subscription.status === 'CANCELLED')
+      throw new BusinessRuleError(
+        'addon.subscription_cancelled',
+        'The subscription is cancelled; it takes no add-ons.',
+        { subscriptionId: subscription.id },
+      )
+    const cancel = (await this.subscriptions.pendingOf(tx, ctx, subscription)).find(
+      (c) => c.kind === 'cancel' && c.effectiveAt <= at,
+    )
     if (cancel) {
-      throw new BusinessRuleError('addon.subscription_cancellation_pending', `The subscription is cancelled from ${cancel.effectiveAt.toISOString()}, before the add-on would apply.`, {
-        subscriptionId: subscription.id,
-        cancelAt: cancel.effectiveAt.toISOString(),
-      })
+      throw new BusinessRuleError(
+        'addon.subscription_cancellation_pending',
+        `The subscription is cancelled from ${cancel.effectiveAt.toISOString()}, before the add-on would apply.`,
+        {
+          subscriptionId: subscription.id,
+          cancelAt: cancel.effectiveAt.toISOString(),
+        },
+      )
     }
   }
 
-  private async addableOffering(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, id: string): Promise<Offering> {
+  private async addableOffering(
+    tx: Executor,
+    ctx: RequestContext,
+    subscription: SubscriptionRow,
+    id: string,
+  ): Promise<Offering> {
     const offering = await this.catalog.getOffering(tx, ctx.tenant.id, id)
-    if (!offering) throw new BusinessRuleError('product_offering.not_found', `No product offering '${id}'.`, { productOfferingId: id }, [{ path: '/body/productOfferingId', message: 'unknown offering' }])
+    if (!offering)
+      throw new BusinessRuleError(
+        'product_offering.not_found',
+        `No product offering '${id}'.`,
+        { productOfferingId: id },
+        [{ path: '/body/productOfferingId', message: 'unknown offering' }],
+      )
     if (offering.product.type !== 'SUBSCRIPTION_ADDON' || isTopUp(offering)) {
-      throw new BusinessRuleError('addon.offering_not_an_addon', `'${id}' is not an add-on offering${isTopUp(offering) ? ' (it is a top-up: POST /subscriptions/{id}/topups)' : ''}.`, { productOfferingId: id, type: offering.product.type })
+      throw new BusinessRuleError(
+        'addon.offering_not_an_addon',
+        `'${id}' is not an add-on offering${isTopUp(offering) ? ' (it is a top-up: POST /subscriptions/{id}/topups)' : ''}.`,
+        { productOfferingId: id, type: offering.product.type },
+      )
     }
-    if (offering.status !== 'AVAILABLE') throw new BusinessRuleError('addon.offering_archived', `'${id}' is archived and can no longer be added.`, { productOfferingId: id })
+    if (offering.status !== 'AVAILABLE')
+      throw new BusinessRuleError('addon.offering_archived', `'${id}' is archived and can no longer be added.`, {
+        productOfferingId: id,
+      })
     const plan = await this.catalog.requireOffering(tx, ctx.tenant.id, subscription.productOfferingId)
-    if (!addonFits(offering, plan)) throw new BusinessRuleError('addon.incompatible_with_plan', `'${id}' does not fit the plan '${plan.id}'.`, { productOfferingId: id, plan: plan.id })
+    if (!addonFits(offering, plan))
+      throw new BusinessRuleError('addon.incompatible_with_plan', `'${id}' does not fit the plan '${plan.id}'.`, {
+        productOfferingId: id,
+        plan: plan.id,
+      })
     const attached = await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED)
     if (atLimit(offering, attached)) {
-      throw new BusinessRuleError('addon.limit_reached', `The subscription already holds ${offering.maxPerSubscription} of '${id}', the most it may.`, { productOfferingId: id, maxPerSubscription: offering.maxPerSubscription })
+      throw new BusinessRuleError(
+        'addon.limit_reached',
+        `The subscription already holds ${offering.maxPerSubscription} of '${id}', the most it may.`,
+        { productOfferingId: id, maxPerSubscription: offering.maxPerSubscription },
+      )
     }
     return offering
   }
 }
 
 export const atLimit = (offering: Offering, attached: AddonRow[], except?: string): boolean =>
-  offering.maxPerSubscription !== null && attached.filter((a) => a.productOfferingId === offering.id && a.id !== except).length >= offering.maxPerSubscription
+  offering.maxPerSubscription !== null &&
+  attached.filter((a) => a.productOfferingId === offering.id && a.id !== except).length >= offering.maxPerSubscription
 
 const latest = (a: Date, b: Date): Date => (a > b ? a : b)

@@ -51,10 +51,19 @@ export class EsimService {
   private async issue(ctx: RequestContext, ref: EntityRef, format: 'json' | 'png'): Promise<Issued> {
     const qrCode = await this.uow.write(ctx, async (tx) => {
       const subscription = await this.subscriptions.require(tx, ctx, ref)
-      if (!subscription.sim.esim) throw new ConflictError('subscription.not_esim', 'The subscription uses a physical SIM; only eSIM subscriptions have an activation QR code.', { subscriptionId: subscription.id })
+      if (!subscription.sim.esim)
+        throw new ConflictError(
+          'subscription.not_esim',
+          'The subscription uses a physical SIM; only eSIM subscriptions have an activation QR code.',
+          { subscriptionId: subscription.id },
+        )
       const sim = await this.sims.esimOf(tx, ctx, subscription.id)
       if (!sim?.lpa) {
-        throw new ConflictError('subscription.esim_not_provisioned', 'The subscription has no eSIM in use from the inventory, so there is no activation code to show.', { subscriptionId: subscription.id })
+        throw new ConflictError(
+          'subscription.esim_not_provisioned',
+          'The subscription has no eSIM in use from the inventory, so there is no activation code to show.',
+          { subscriptionId: subscription.id },
+        )
       }
       const expiresAt = new Date(ctx.clock.now().getTime() + QR_CODE_TTL_MS)
       const issuedTo = { type: ctx.actor.type, id: ctx.actor.id, label: ctx.actor.label }
@@ -63,9 +72,19 @@ export class EsimService {
         resource: { type: 'sim', id: sim.iccid },
         data: { iccid: sim.iccid, subscriptionId: subscription.id, expiresAt, format, issuedTo },
       })
-      return { subscriptionId: subscription.id, qrCodeData: `LPA:${sim.lpa}`, expiresAt, metadata: { iccid: sim.iccid, smdpAddress: sim.lpa.split('$')[1] ?? null } }
+      return {
+        subscriptionId: subscription.id,
+        qrCodeData: `LPA:${sim.lpa}`,
+        expiresAt,
+        metadata: { iccid: sim.iccid, smdpAddress: sim.lpa.split('$')[1] ?? null },
+      }
     })
-    const png = await QRCode.toBuffer(qrCode.qrCodeData, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 300 })
+    const png = await QRCode.toBuffer(qrCode.qrCodeData, {
+      type: 'png',
+      errorCorrectionLevel: 'M',
+      margin: 2,
+      width: 300,
+    })
     return { qrCode, png }
   }
 }

@@ -34,13 +34,20 @@ export function readSimsFile(path: string): ImportFile {
   return readImportFile(path, 'sims', SIM_COLUMNS, ['iccid', 'type'], (cells) => cells)
 }
 
-function readImportFile(path: string, key: 'numbers' | 'sims', known: string[], required: string[], convert: (cells: Record<string, string>) => Record<string, unknown>): ImportFile {
+function readImportFile(
+  path: string,
+  key: 'numbers' | 'sims',
+  known: string[],
+  required: string[],
+  convert: (cells: Record<string, string>) => Record<string, unknown>,
+): ImportFile {
   const text = readFileSync(path, 'utf8')
   const what = key === 'numbers' ? 'numbers' : 'SIMs'
   if (extname(path).toLowerCase() === '.csv') {
     const { header, records, errors } = parseCsv(text)
     const lower = header.map((h) => h.toLowerCase())
-    for (const column of required) if (!lower.includes(column)) errors.push({ path: '/line/1', message: `the header has no '${column}' column` })
+    for (const column of required)
+      if (!lower.includes(column)) errors.push({ path: '/line/1', message: `the header has no '${column}' column` })
     if (errors.length > 0) throw invalidImport(what, errors)
     const rows = records.map((record) => toRow(record, known, convert))
     return { rows, pathOf: (i) => `/line/${records[i]?.line ?? '?'}` }
@@ -49,16 +56,29 @@ function readImportFile(path: string, key: 'numbers' | 'sims', known: string[], 
   try {
     parsed = JSON.parse(text)
   } catch (error) {
-    throw new InvalidInputError('inventory.unreadable_file', `${path} is neither CSV (.csv) nor valid JSON: ${(error as Error).message}`, { file: path })
+    throw new InvalidInputError(
+      'inventory.unreadable_file',
+      `${path} is neither CSV (.csv) nor valid JSON: ${(error as Error).message}`,
+      { file: path },
+    )
   }
   if (Array.isArray(parsed)) return { rows: parsed, pathOf: (i) => `/${i}` }
   const list = (parsed as Record<string, unknown> | null)?.[key]
-  if (!Array.isArray(list)) throw new InvalidInputError('inventory.unreadable_file', `${path} must hold a JSON array, or an object with a '${key}' array.`, { file: path })
+  if (!Array.isArray(list))
+    throw new InvalidInputError(
+      'inventory.unreadable_file',
+      `${path} must hold a JSON array, or an object with a '${key}' array.`,
+      { file: path },
+    )
   return { rows: list, pathOf: (i) => `/${key}/${i}` }
 }
 
 /** A CSV record as an import row: known columns by name (any case), the rest as metadata. */
-function toRow(record: CsvRecord, known: string[], convert: (cells: Record<string, string>) => Record<string, unknown>): Record<string, unknown> {
+function toRow(
+  record: CsvRecord,
+  known: string[],
+  convert: (cells: Record<string, string>) => Record<string, unknown>,
+): Record<string, unknown> {
   const fields: Record<string, string> = {}
   const metadata: Record<string, string> = {}
   for (const [name, value] of Object.entries(record.cells)) {

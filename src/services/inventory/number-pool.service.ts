@@ -1,6 +1,12 @@
 import { invalidImport } from '../../domain/inventory/import.js'
 import type { NumberImportRow, NumberStatus } from '../../domain/inventory/numbers.js'
-import { LEASE_MS, checkNumberRows, hashLeaseToken, newLeaseToken, quarantineDays } from '../../domain/inventory/numbers.js'
+import {
+  LEASE_MS,
+  checkNumberRows,
+  hashLeaseToken,
+  newLeaseToken,
+  quarantineDays,
+} from '../../domain/inventory/numbers.js'
 import { addCalendar } from '../../domain/scheduling/calendar.js'
 import type { Clock } from '../../domain/shared/clock.js'
 import { BusinessRuleError } from '../../domain/shared/errors.js'
@@ -39,7 +45,11 @@ export class NumberPoolService {
   ) {}
 
   /** Adds numbers to the pool in one transaction; existing ones are skipped. Any bad row: nothing is written. */
-  async importNumbers(ctx: RequestContext, rows: readonly unknown[], pathOf: (index: number) => string = (i) => `/body/numbers/${i}`): Promise<ImportResult> {
+  async importNumbers(
+    ctx: RequestContext,
+    rows: readonly unknown[],
+    pathOf: (index: number) => string = (i) => `/body/numbers/${i}`,
+  ): Promise<ImportResult> {
     const errors = checkNumberRows(rows, pathOf)
     if (errors.length > 0) throw invalidImport('numbers', errors)
     const now = ctx.clock.now()
@@ -64,7 +74,11 @@ export class NumberPoolService {
     })
   }
 
-  async list(ctx: RequestContext, filter: { statuses?: NumberStatus[]; types?: string[] }, page: PageRequest): Promise<Page<NumberView>> {
+  async list(
+    ctx: RequestContext,
+    filter: { statuses?: NumberStatus[]; types?: string[] },
+    page: PageRequest,
+  ): Promise<Page<NumberView>> {
     const result = await readPage(
       page,
       (window) => numbers.listNumbers(this.db, ctx.tenant.id, filter, window),
@@ -86,14 +100,28 @@ export class NumberPoolService {
       const expiresAt = new Date(now.getTime() + LEASE_MS)
       const leaseToken = newLeaseToken()
       const leaseId = newId()
-      await numbers.insertLease(tx, { tenantId: ctx.tenant.id, id: leaseId, tokenHash: hashLeaseToken(leaseToken), leasedAt: now, expiresAt, releasedAt: null, createdAt: now })
+      await numbers.insertLease(tx, {
+        tenantId: ctx.tenant.id,
+        id: leaseId,
+        tokenHash: hashLeaseToken(leaseToken),
+        leasedAt: now,
+        expiresAt,
+        releasedAt: null,
+        createdAt: now,
+      })
       const leased = await numbers.updateNumbers(
         tx,
         ctx.tenant.id,
         picked.map((n) => n.msisdn),
         { status: 'LEASED', leaseId, leasedAt: now, leaseExpiresAt: expiresAt, updatedAt: now },
       )
-      await this.queue.enqueue(tx, { tenantId: ctx.tenant.id, kind: EXPIRE_LEASE, payload: { leaseId }, runAt: expiresAt, dedupeKey: `lease:${leaseId}` })
+      await this.queue.enqueue(tx, {
+        tenantId: ctx.tenant.id,
+        kind: EXPIRE_LEASE,
+        payload: { leaseId },
+        runAt: expiresAt,
+        dedupeKey: `lease:${leaseId}`,
+      })
       return { numbers: leased.map(toLeasedNumberView), leaseToken, expiresAt }
     })
   }
@@ -104,18 +132,33 @@ export class NumberPoolService {
    * its `leaseToken` or `msisdn`. 422 `inventory.lease_invalid` (unknown token),
    * `inventory.lease_expired`, `inventory.number_not_in_lease`.
    */
-  async assertLeased(ex: Executor, ctx: RequestContext, msisdn: string, leaseToken: string, path?: string): Promise<void> {
+  async assertLeased(
+    ex: Executor,
+    ctx: RequestContext,
+    msisdn: string,
+    leaseToken: string,
+    path?: string,
+  ): Promise<void> {
     await this.leasedNumber(ex, ctx, msisdn, leaseToken, path, false)
   }
 
   /** Assigns a leased number to a subscription (ASSIGNED); the lease no longer holds it. Same 422s as `assertLeased`. */
-  async assignLeased(tx: Executor, ctx: RequestContext, input: { msisdn: string; leaseToken: string; subscriptionId: string }, path?: string): Promise<void> {
+  async assignLeased(
+    tx: Executor,
+    ctx: RequestContext,
+    input: { msisdn: string; leaseToken: string; subscriptionId: string },
+    path?: string,
+  ): Promise<void> {
     await this.leasedNumber(tx, ctx, input.msisdn, input.leaseToken, path, true)
     await this.assign(tx, ctx, input.msisdn, input.subscriptionId)
   }
 
   /** Assigns the AVAILABLE number of `type` with the lowest grade; 422 `inventory.numbers_unavailable` when there is none. */
-  async assignFromPool(tx: Executor, ctx: RequestContext, input: { type: string; subscriptionId: string }): Promise<string> {
+  async assignFromPool(
+    tx: Executor,
+    ctx: RequestContext,
+    input: { type: string; subscriptionId: string },
+  ): Promise<string> {
     const [picked] = await numbers.pickAvailable(tx, ctx.tenant.id, [input.type], 1)
     if (!picked) throw await this.unavailable(tx, ctx, [input.type], 1)
     await this.assign(tx, ctx, picked.msisdn, input.subscriptionId)
@@ -139,7 +182,8 @@ export class NumberPoolService {
   subscriptionListener(): SubscriptionListener {
     return {
       ended: async (tx, ctx, subscription, at) => {
-        for (const row of await numbers.numbersOfSubscription(tx, ctx.tenant.id, subscription.id)) await this.quarantine(tx, ctx, row, at)
+        for (const row of await numbers.numbersOfSubscription(tx, ctx.tenant.id, subscription.id))
+          await this.quarantine(tx, ctx, row, at)
       },
     }
   }
@@ -161,35 +205,84 @@ export class NumberPoolService {
     return (await numbers.endQuarantine(this.db, tenantId, msisdn, now)) !== undefined
   }
 
-  private async leasedNumber(ex: Executor, ctx: RequestContext, msisdn: string, leaseToken: string, path: string | undefined, lock: boolean): Promise<NumberRow> {
+  private async leasedNumber(
+    ex: Executor,
+    ctx: RequestContext,
+    msisdn: string,
+    leaseToken: string,
+    path: string | undefined,
+    lock: boolean,
+  ): Promise<NumberRow> {
     const at = (field: string): FieldError[] => (path === undefined ? [] : [{ path: `${path}/${field}`, message: '' }])
     const lease = await numbers.findLeaseByHash(ex, ctx.tenant.id, hashLeaseToken(leaseToken))
-    if (!lease) throw leaseError('inventory.lease_invalid', 'The lease token is not one this tenant was given.', { msisdn }, at('leaseToken'), 'unknown lease token')
+    if (!lease)
+      throw leaseError(
+        'inventory.lease_invalid',
+        'The lease token is not one this tenant was given.',
+        { msisdn },
+        at('leaseToken'),
+        'unknown lease token',
+      )
     if (lease.releasedAt || lease.expiresAt <= ctx.clock.now()) {
-      throw leaseError('inventory.lease_expired', `The lease expired at ${lease.expiresAt.toISOString()}; lease the number again.`, { msisdn, expiresAt: lease.expiresAt.toISOString() }, at('leaseToken'), 'the lease has expired')
+      throw leaseError(
+        'inventory.lease_expired',
+        `The lease expired at ${lease.expiresAt.toISOString()}; lease the number again.`,
+        { msisdn, expiresAt: lease.expiresAt.toISOString() },
+        at('leaseToken'),
+        'the lease has expired',
+      )
     }
     const row = await numbers.findNumber(ex, ctx.tenant.id, msisdn, { lock })
     if (row?.status !== 'LEASED' || row.leaseId !== lease.id) {
-      throw leaseError('inventory.number_not_in_lease', `${msisdn} is not held by this lease.`, { msisdn }, at('msisdn'), 'not held by this lease token')
+      throw leaseError(
+        'inventory.number_not_in_lease',
+        `${msisdn} is not held by this lease.`,
+        { msisdn },
+        at('msisdn'),
+        'not held by this lease token',
+      )
     }
     return row
   }
 
   private async assign(tx: Executor, ctx: RequestContext, msisdn: string, subscriptionId: string): Promise<void> {
-    await numbers.updateNumbers(tx, ctx.tenant.id, [msisdn], { status: 'ASSIGNED', subscriptionId, leaseId: null, leasedAt: null, leaseExpiresAt: null, updatedAt: ctx.clock.now() })
+    await numbers.updateNumbers(tx, ctx.tenant.id, [msisdn], {
+      status: 'ASSIGNED',
+      subscriptionId,
+      leaseId: null,
+      leasedAt: null,
+      leaseExpiresAt: null,
+      updatedAt: ctx.clock.now(),
+    })
   }
 
   private async quarantine(tx: Executor, ctx: RequestContext, row: NumberRow, at: Date): Promise<void> {
     const days = quarantineDays(ctx.tenant.settings)
     const availableAt = days === 0 ? at : addCalendar(at, `P${days}D`, ctx.tenant.timeZone)
     const status = days === 0 ? 'AVAILABLE' : 'QUARANTINED'
-    await numbers.updateNumbers(tx, ctx.tenant.id, [row.msisdn], { status, availableAt, subscriptionId: null, updatedAt: ctx.clock.now() })
+    await numbers.updateNumbers(tx, ctx.tenant.id, [row.msisdn], {
+      status,
+      availableAt,
+      subscriptionId: null,
+      updatedAt: ctx.clock.now(),
+    })
     if (status === 'QUARANTINED') {
-      await this.queue.enqueue(tx, { tenantId: ctx.tenant.id, kind: END_QUARANTINE, payload: { msisdn: row.msisdn }, runAt: availableAt, dedupeKey: `quarantine:${row.msisdn}:${availableAt.toISOString()}` })
+      await this.queue.enqueue(tx, {
+        tenantId: ctx.tenant.id,
+        kind: END_QUARANTINE,
+        payload: { msisdn: row.msisdn },
+        runAt: availableAt,
+        dedupeKey: `quarantine:${row.msisdn}:${availableAt.toISOString()}`,
+      })
     }
   }
 
-  private async unavailable(ex: Executor, ctx: RequestContext, types: string[], requested: number): Promise<BusinessRuleError> {
+  private async unavailable(
+    ex: Executor,
+    ctx: RequestContext,
+    types: string[],
+    requested: number,
+  ): Promise<BusinessRuleError> {
     const available = await numbers.countAvailable(ex, ctx.tenant.id, types)
     return new BusinessRuleError(
       'inventory.numbers_unavailable',
@@ -199,6 +292,17 @@ export class NumberPoolService {
   }
 }
 
-function leaseError(code: string, message: string, details: Record<string, unknown>, fields: FieldError[], fieldMessage: string): BusinessRuleError {
-  return new BusinessRuleError(code, message, details, fields.map((f) => ({ ...f, message: fieldMessage })))
+function leaseError(
+  code: string,
+  message: string,
+  details: Record<string, unknown>,
+  fields: FieldError[],
+  fieldMessage: string,
+): BusinessRuleError {
+  return new BusinessRuleError(
+    code,
+    message,
+    details,
+    fields.map((f) => ({ ...f, message: fieldMessage })),
+  )
 }

@@ -29,7 +29,13 @@ export const toSimView = (row: SimRow): SimView => ({
   status: row.status,
   imsi: row.imsi,
   lpa: row.lpa,
-  esimProfile: row.esimProfile ? { status: row.esimProfile.status as EsimProfileStatus, eid: row.esimProfile.eid, lastOperationAt: new Date(row.esimProfile.lastOperationAt) } : null,
+  esimProfile: row.esimProfile
+    ? {
+        status: row.esimProfile.status as EsimProfileStatus,
+        eid: row.esimProfile.eid,
+        lastOperationAt: new Date(row.esimProfile.lastOperationAt),
+      }
+    : null,
   subscriptionId: row.subscriptionId,
   metadata: row.metadata,
   createdAt: row.createdAt,
@@ -37,7 +43,11 @@ export const toSimView = (row: SimRow): SimView => ({
 })
 
 /** The profile after an operation at `at` (null for a physical SIM, which has none). */
-export function profileAfter(row: Pick<SimRow, 'type' | 'esimProfile'>, status: EsimProfileStatus, at: Date): StoredEsimProfile | null {
+export function profileAfter(
+  row: Pick<SimRow, 'type' | 'esimProfile'>,
+  status: EsimProfileStatus,
+  at: Date,
+): StoredEsimProfile | null {
   if (row.type !== 'ESIM') return null
   return { status, eid: row.esimProfile?.eid ?? null, lastOperationAt: at.toISOString() }
 }

@@ -34,7 +34,11 @@ export class SimService {
   ) {}
 
   /** Adds SIMs in one transaction; ICCIDs the tenant has are skipped. Any bad row: nothing is written. */
-  async importSims(ctx: RequestContext, rows: readonly unknown[], pathOf: (index: number) => string = (i) => `/body/sims/${i}`): Promise<ImportResult> {
+  async importSims(
+    ctx: RequestContext,
+    rows: readonly unknown[],
+    pathOf: (index: number) => string = (i) => `/body/sims/${i}`,
+  ): Promise<ImportResult> {
     const errors = checkSimRows(rows, pathOf)
     if (errors.length > 0) throw invalidImport('SIMs', errors)
     const now = ctx.clock.now()
@@ -60,7 +64,11 @@ export class SimService {
     })
   }
 
-  async list(ctx: RequestContext, filter: { statuses?: SimStatus[]; types?: SimType[] }, page: PageRequest): Promise<Page<SimView>> {
+  async list(
+    ctx: RequestContext,
+    filter: { statuses?: SimStatus[]; types?: SimType[] },
+    page: PageRequest,
+  ): Promise<Page<SimView>> {
     const result = await readPage(
       page,
       (window) => sims.listSims(this.db, ctx.tenant.id, filter, window),
@@ -79,7 +87,11 @@ export class SimService {
     return this.uow.write(ctx, async (tx) => {
       const row = await this.require(tx, ctx, iccid)
       const viewedBy = { type: ctx.actor.type, id: ctx.actor.id, label: ctx.actor.label }
-      await this.events.emit(tx, ctx, { type: 'sim.puk_viewed', resource: { type: 'sim', id: row.iccid }, data: { iccid: row.iccid, viewedBy } })
+      await this.events.emit(tx, ctx, {
+        type: 'sim.puk_viewed',
+        resource: { type: 'sim', id: row.iccid },
+        data: { iccid: row.iccid, viewedBy },
+      })
       return { iccid: row.iccid, puk1: row.puk1, puk2: row.puk2 }
     })
   }
@@ -90,8 +102,17 @@ export class SimService {
    * 422 `inventory.sim_not_found` (no such ICCID) or `inventory.sim_unavailable` (not AVAILABLE, or no free eSIM).
    */
   async reserveSim(tx: Executor, ctx: RequestContext, selection: SimSelection, path?: string): Promise<SimView> {
-    const row = 'iccid' in selection ? await this.requireForUse(tx, ctx, selection.iccid, path) : await sims.pickAvailable(tx, ctx.tenant.id, 'ESIM')
-    if (!row) throw new BusinessRuleError('inventory.sim_unavailable', 'No eSIM is available in the inventory.', { type: 'ESIM' }, fieldAt(path, 'esim', 'no eSIM available'))
+    const row =
+      'iccid' in selection
+        ? await this.requireForUse(tx, ctx, selection.iccid, path)
+        : await sims.pickAvailable(tx, ctx.tenant.id, 'ESIM')
+    if (!row)
+      throw new BusinessRuleError(
+        'inventory.sim_unavailable',
+        'No eSIM is available in the inventory.',
+        { type: 'ESIM' },
+        fieldAt(path, 'esim', 'no eSIM available'),
+      )
     if (row.status !== 'AVAILABLE') throw unavailable(row, path)
     if ('iccid' in selection) assertType(row, selection.esim, path)
     return this.move(tx, ctx, row, { status: 'RESERVED', subscriptionId: null }, 'ALLOCATED')
@@ -114,9 +135,21 @@ export class SimService {
   }
 
   /** Whether an order may name this SIM: it exists and is AVAILABLE (checked again, locked, at fulfilment). */
-  async assertAvailable(ex: Executor, ctx: RequestContext, iccid: string, path?: string, esim?: boolean): Promise<void> {
+  async assertAvailable(
+    ex: Executor,
+    ctx: RequestContext,
+    iccid: string,
+    path?: string,
+    esim?: boolean,
+  ): Promise<void> {
     const row = await sims.findSim(ex, ctx.tenant.id, iccid)
-    if (!row) throw new BusinessRuleError('inventory.sim_not_found', `No SIM with ICCID ${iccid} in the inventory.`, { iccid }, fieldAt(path, 'iccid', 'unknown ICCID'))
+    if (!row)
+      throw new BusinessRuleError(
+        'inventory.sim_not_found',
+        `No SIM with ICCID ${iccid} in the inventory.`,
+        { iccid },
+        fieldAt(path, 'iccid', 'unknown ICCID'),
+      )
     if (row.status !== 'AVAILABLE') throw unavailable(row, path)
     assertType(row, esim, path)
   }
@@ -128,23 +161,43 @@ export class SimService {
 
   /** The eSIM a subscription uses, if the inventory has one for it. */
   async esimOf(ex: Executor, ctx: RequestContext, subscriptionId: string): Promise<SimRow | undefined> {
-    return (await sims.simsOfSubscription(ex, ctx.tenant.id, subscriptionId, ['IN_USE'])).find((row) => row.type === 'ESIM')
+    return (await sims.simsOfSubscription(ex, ctx.tenant.id, subscriptionId, ['IN_USE'])).find(
+      (row) => row.type === 'ESIM',
+    )
   }
 
   /** A subscription that ends uses up its SIMs: CONSUMED, the eSIM profile UNAVAILABLE. */
   subscriptionListener(): SubscriptionListener {
     return {
       ended: async (tx, ctx, subscription, at) => {
-        for (const row of await sims.simsOfSubscription(tx, ctx.tenant.id, subscription.id, ['IN_USE'], { lock: true })) {
-          await sims.updateSim(tx, ctx.tenant.id, row.iccid, { status: 'CONSUMED', esimProfile: profileAfter(row, 'UNAVAILABLE', at), updatedAt: ctx.clock.now() })
+        for (const row of await sims.simsOfSubscription(tx, ctx.tenant.id, subscription.id, ['IN_USE'], {
+          lock: true,
+        })) {
+          await sims.updateSim(tx, ctx.tenant.id, row.iccid, {
+            status: 'CONSUMED',
+            esimProfile: profileAfter(row, 'UNAVAILABLE', at),
+            updatedAt: ctx.clock.now(),
+          })
         }
       },
     }
   }
 
-  private async move(tx: Executor, ctx: RequestContext, row: SimRow, patch: { status: SimStatus; subscriptionId: string | null }, profile: 'ALLOCATED' | 'RELEASED' | 'AVAILABLE'): Promise<SimView> {
+  private async move(
+    tx: Executor,
+    ctx: RequestContext,
+    row: SimRow,
+    patch: { status: SimStatus; subscriptionId: string | null },
+    profile: 'ALLOCATED' | 'RELEASED' | 'AVAILABLE',
+  ): Promise<SimView> {
     const now = ctx.clock.now()
-    return toSimView(await sims.updateSim(tx, ctx.tenant.id, row.iccid, { ...patch, esimProfile: profileAfter(row, profile, now), updatedAt: now }))
+    return toSimView(
+      await sims.updateSim(tx, ctx.tenant.id, row.iccid, {
+        ...patch,
+        esimProfile: profileAfter(row, profile, now),
+        updatedAt: now,
+      }),
+    )
   }
 
   private async require(ex: Executor, ctx: RequestContext, iccid: string): Promise<SimRow> {
@@ -156,19 +209,36 @@ export class SimService {
   /** The locked row for a fulfilment step; an unknown ICCID there is a 422 on the caller's request, not a 404. */
   private async requireForUse(tx: Executor, ctx: RequestContext, iccid: string, path?: string): Promise<SimRow> {
     const row = await sims.findSim(tx, ctx.tenant.id, iccid, { lock: true })
-    if (!row) throw new BusinessRuleError('inventory.sim_not_found', `No SIM with ICCID ${iccid} in the inventory.`, { iccid }, fieldAt(path, 'iccid', 'unknown ICCID'))
+    if (!row)
+      throw new BusinessRuleError(
+        'inventory.sim_not_found',
+        `No SIM with ICCID ${iccid} in the inventory.`,
+        { iccid },
+        fieldAt(path, 'iccid', 'unknown ICCID'),
+      )
     return row
   }
 }
 
-const fieldAt = (path: string | undefined, field: string, message: string): FieldError[] => (path === undefined ? [] : [{ path: `${path}/${field}`, message }])
+const fieldAt = (path: string | undefined, field: string, message: string): FieldError[] =>
+  path === undefined ? [] : [{ path: `${path}/${field}`, message }]
 
 const unavailable = (row: SimRow, path?: string): BusinessRuleError =>
-  new BusinessRuleError('inventory.sim_unavailable', `SIM ${row.iccid} is ${row.status}, not available.`, { iccid: row.iccid, status: row.status }, fieldAt(path, 'iccid', `the SIM is ${row.status}`))
+  new BusinessRuleError(
+    'inventory.sim_unavailable',
+    `SIM ${row.iccid} is ${row.status}, not available.`,
+    { iccid: row.iccid, status: row.status },
+    fieldAt(path, 'iccid', `the SIM is ${row.status}`),
+  )
 
 /** A line asking for an eSIM gets an eSIM, one asking for a physical SIM a physical one. */
 function assertType(row: SimRow, esim: boolean | undefined, path?: string): void {
   if (esim === undefined || (row.type === 'ESIM') === esim) return
   const is = row.type === 'ESIM' ? 'an eSIM' : 'a physical SIM'
-  throw new BusinessRuleError('inventory.sim_type_mismatch', `SIM ${row.iccid} is ${is}, but the line asks for ${esim ? 'an eSIM' : 'a physical SIM'} (sim.esim: ${esim}).`, { iccid: row.iccid, type: row.type }, fieldAt(path, 'iccid', `is ${is}`))
+  throw new BusinessRuleError(
+    'inventory.sim_type_mismatch',
+    `SIM ${row.iccid} is ${is}, but the line asks for ${esim ? 'an eSIM' : 'a physical SIM'} (sim.esim: ${esim}).`,
+    { iccid: row.iccid, type: row.type },
+    fieldAt(path, 'iccid', `is ${is}`),
+  )
 }

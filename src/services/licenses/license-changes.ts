@@ -2,7 +2,12 @@ import type { Offering } from '../../domain/catalog/offering.js'
 import { changeDirection } from '../../domain/catalog/offering.js'
 import type { ChangeOption } from '../../domain/catalog/views.js'
 import { changeOption } from '../../domain/catalog/views.js'
-import { LICENSE_TARGET, licenseChangeFits, licenseChangeWhen, licenseStatusConflict } from '../../domain/licenses/license.js'
+import {
+  LICENSE_TARGET,
+  licenseChangeFits,
+  licenseChangeWhen,
+  licenseStatusConflict,
+} from '../../domain/licenses/license.js'
 import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
@@ -52,34 +57,83 @@ export class LicenseChanges {
     const at = input.scheduledAt ? latest(now, startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone)) : now
     const details = { ...(input.metadata && { metadata: input.metadata }) }
     if (at <= now) {
-      const updated = await this.lifecycle.applyStatus(tx, ctx, row, 'cancel', now, { reason: input.reason ?? null, details })
+      const updated = await this.lifecycle.applyStatus(tx, ctx, row, 'cancel', now, {
+        reason: input.reason ?? null,
+        details,
+      })
       return this.lifecycle.publish(tx, ctx, updated, [LICENSE_EVENTS.ended])
     }
     const target = { targetType: LICENSE_TARGET, targetId: row.id }
-    await this.scheduling.schedule(tx, ctx, { ...target, kind: 'cancel', effectiveAt: at, reason: input.reason ?? null, payload: details })
+    await this.scheduling.schedule(tx, ctx, {
+      ...target,
+      kind: 'cancel',
+      effectiveAt: at,
+      reason: input.reason ?? null,
+      payload: details,
+    })
     // A scheduled cancel supersedes every change after it, renewals included.
-    await this.scheduling.supersedeAfter(tx, ctx, target, at, `the license is cancelled before it (on ${at.toISOString()})`, ['cancel'])
+    await this.scheduling.supersedeAfter(
+      tx,
+      ctx,
+      target,
+      at,
+      `the license is cancelled before it (on ${at.toISOString()})`,
+      ['cancel'],
+    )
     return this.lifecycle.publish(tx, ctx, row, [LICENSE_EVENTS.updated])
   }
 
-  async changeOffering(tx: Executor, ctx: RequestContext, ref: EntityRef, input: ChangeLicenseOfferingInput): Promise<LicenseView> {
+  async changeOffering(
+    tx: Executor,
+    ctx: RequestContext,
+    ref: EntityRef,
+    input: ChangeLicenseOfferingInput,
+  ): Promise<LicenseView> {
     const row = await this.lock(tx, ctx, ref)
     if (row.status === 'CANCELLED') throw licenseStatusConflict(row.status, 'change_product_offering')
     const current = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
     const to = await this.target(tx, ctx, current, input.productOfferingId)
     const now = ctx.clock.now()
     const earliest = input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : undefined
-    const { at } = licenseChangeWhen({ status: row.status, anchor: row.billingAnchorAt, from: current, to, now, ...(earliest && { earliest }), zone: ctx.tenant.timeZone })
+    const { at } = licenseChangeWhen({
+      status: row.status,
+      anchor: row.billingAnchorAt,
+      from: current,
+      to,
+      now,
+      ...(earliest && { earliest }),
+      zone: ctx.tenant.timeZone,
+    })
     const target = { targetType: LICENSE_TARGET, targetId: row.id }
     assertNoCancelBy(await this.scheduling.pending(tx, ctx.tenant.id, LICENSE_TARGET, [row.id]), at)
-    const details = { from: current.id, to: to.id, direction: changeDirection(current, to), ...(input.metadata && { metadata: input.metadata }) }
+    const details = {
+      from: current.id,
+      to: to.id,
+      direction: changeDirection(current, to),
+      ...(input.metadata && { metadata: input.metadata }),
+    }
     if (at <= now) {
       // Applied now: a pending (downgrade) change is replaced by this one.
-      await this.scheduling.supersedeKinds(tx, ctx, target, ['change_product_offering'], 'replaced by an offering change applied at once')
-      const updated = await this.lifecycle.applyOfferingChange(tx, ctx, row, to.id, now, { reason: input.reason ?? null, details })
+      await this.scheduling.supersedeKinds(
+        tx,
+        ctx,
+        target,
+        ['change_product_offering'],
+        'replaced by an offering change applied at once',
+      )
+      const updated = await this.lifecycle.applyOfferingChange(tx, ctx, row, to.id, now, {
+        reason: input.reason ?? null,
+        details,
+      })
       return this.lifecycle.publish(tx, ctx, updated, [LICENSE_EVENTS.updated])
     }
-    await this.scheduling.schedule(tx, ctx, { ...target, kind: 'change_product_offering', effectiveAt: at, reason: input.reason ?? null, payload: { productOfferingId: to.id, ...details } })
+    await this.scheduling.schedule(tx, ctx, {
+      ...target,
+      kind: 'change_product_offering',
+      effectiveAt: at,
+      reason: input.reason ?? null,
+      payload: { productOfferingId: to.id, ...details },
+    })
     return this.lifecycle.publish(tx, ctx, row, [LICENSE_EVENTS.updated])
   }
 
@@ -89,12 +143,23 @@ export class LicenseChanges {
     if (!row) throw new NotFoundError('license', formatEntityRef(ref))
     if (row.status === 'CANCELLED') throw licenseStatusConflict(row.status, 'change_product_offering')
     const current = await this.catalog.requireOffering(this.db, ctx.tenant.id, row.productOfferingId)
-    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, { types: ['LICENSE'], categories: [current.product.category], status: ['AVAILABLE'] })
+    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, {
+      types: ['LICENSE'],
+      categories: [current.product.category],
+      status: ['AVAILABLE'],
+    })
     const now = ctx.clock.now()
     return candidates
       .filter((o) => o.id !== current.id && licenseChangeFits(current, o))
       .map((to) => {
-        const { timing, at } = licenseChangeWhen({ status: row.status, anchor: row.billingAnchorAt, from: current, to, now, zone: ctx.tenant.timeZone })
+        const { timing, at } = licenseChangeWhen({
+          status: row.status,
+          anchor: row.billingAnchorAt,
+          from: current,
+          to,
+          now,
+          zone: ctx.tenant.timeZone,
+        })
         return changeOption(current, to, { timing, at }, ctx.tenant.timeZone)
       })
   }
@@ -103,21 +168,39 @@ export class LicenseChanges {
    * Withdraws the pending cancel, or the pending offering change. A scheduled activation is not
    * withdrawn (no endpoint would activate the license then): cancel the license instead.
    */
-  async withdraw(tx: Executor, ctx: RequestContext, ref: EntityRef, field: 'status' | 'productOffering'): Promise<LicenseView> {
+  async withdraw(
+    tx: Executor,
+    ctx: RequestContext,
+    ref: EntityRef,
+    field: 'status' | 'productOffering',
+  ): Promise<LicenseView> {
     const row = await this.lock(tx, ctx, ref)
     const target = { targetType: LICENSE_TARGET, targetId: row.id }
-    const withdrawn = await this.scheduling.withdraw(tx, ctx, target, field === 'status' ? ['cancel'] : ['change_product_offering'])
+    const withdrawn = await this.scheduling.withdraw(
+      tx,
+      ctx,
+      target,
+      field === 'status' ? ['cancel'] : ['change_product_offering'],
+    )
     if (withdrawn.length === 0) {
       if (field === 'status') {
-        const activation = (await this.scheduling.pending(tx, ctx.tenant.id, LICENSE_TARGET, [row.id])).find((c) => c.kind === 'activate')
+        const activation = (await this.scheduling.pending(tx, ctx.tenant.id, LICENSE_TARGET, [row.id])).find(
+          (c) => c.kind === 'activate',
+        )
         if (activation) {
-          throw new ConflictError('license.activation_pending', 'A scheduled activation cannot be withdrawn; cancel the license instead (POST /licenses/{licenseId}/cancel).', {
-            activateAt: activation.effectiveAt.toISOString(),
-          })
+          throw new ConflictError(
+            'license.activation_pending',
+            'A scheduled activation cannot be withdrawn; cancel the license instead (POST /licenses/{licenseId}/cancel).',
+            {
+              activateAt: activation.effectiveAt.toISOString(),
+            },
+          )
         }
       }
       const name = field === 'status' ? 'pendingStatus' : 'pendingProductOffering'
-      throw new NotFoundError(field === 'status' ? 'pending_status' : 'pending_product_offering', row.id, { message: `The license has no ${name} to withdraw.` })
+      throw new NotFoundError(field === 'status' ? 'pending_status' : 'pending_product_offering', row.id, {
+        message: `The license has no ${name} to withdraw.`,
+      })
     }
     return this.lifecycle.publish(tx, ctx, row, [LICENSE_EVENTS.updated])
   }
@@ -132,14 +215,37 @@ export class LicenseChanges {
   private async target(tx: Executor, ctx: RequestContext, current: Offering, id: string): Promise<Offering> {
     const pointer = '/body/productOfferingId'
     const to = await this.catalog.getOffering(tx, ctx.tenant.id, id)
-    if (!to) throw new BusinessRuleError('product_offering.not_found', `No product offering '${id}'.`, { productOfferingId: id }, [{ path: pointer, message: 'unknown offering' }])
-    if (to.status !== 'AVAILABLE') throw new BusinessRuleError('product_offering.not_orderable', `'${id}' is archived and can no longer be ordered.`, { productOfferingId: id }, [{ path: pointer, message: 'archived' }])
-    if (to.id === current.id) throw new BusinessRuleError('license.offering_unchanged', `The license is already on '${id}'.`, { productOfferingId: id }, [{ path: pointer, message: 'is the current offering' }])
+    if (!to)
+      throw new BusinessRuleError(
+        'product_offering.not_found',
+        `No product offering '${id}'.`,
+        { productOfferingId: id },
+        [{ path: pointer, message: 'unknown offering' }],
+      )
+    if (to.status !== 'AVAILABLE')
+      throw new BusinessRuleError(
+        'product_offering.not_orderable',
+        `'${id}' is archived and can no longer be ordered.`,
+        { productOfferingId: id },
+        [{ path: pointer, message: 'archived' }],
+      )
+    if (to.id === current.id)
+      throw new BusinessRuleError(
+        'license.offering_unchanged',
+        `The license is already on '${id}'.`,
+        { productOfferingId: id },
+        [{ path: pointer, message: 'is the current offering' }],
+      )
     if (!licenseChangeFits(current, to)) {
-      throw new BusinessRuleError('license.offering_incompatible', `'${id}' is not an offering this license can change to (see product-offering-options).`, {
-        productOfferingId: id,
-        required: { type: 'LICENSE', category: current.product.category, customerType: current.customerType },
-      }, [{ path: pointer, message: 'not a compatible license offering' }])
+      throw new BusinessRuleError(
+        'license.offering_incompatible',
+        `'${id}' is not an offering this license can change to (see product-offering-options).`,
+        {
+          productOfferingId: id,
+          required: { type: 'LICENSE', category: current.product.category, customerType: current.customerType },
+        },
+        [{ path: pointer, message: 'not a compatible license offering' }],
+      )
     }
     return to
   }
@@ -149,9 +255,13 @@ export class LicenseChanges {
 function assertNoCancelBy(pending: ScheduledChange[], at: Date): void {
   const cancel = pending.find((c) => c.kind === 'cancel' && c.effectiveAt <= at)
   if (cancel) {
-    throw new ConflictError('license.cancellation_pending', `The license is cancelled from ${cancel.effectiveAt.toISOString()}; withdraw the cancellation first (DELETE /licenses/{licenseId}/pending-status).`, {
-      cancelAt: cancel.effectiveAt.toISOString(),
-    })
+    throw new ConflictError(
+      'license.cancellation_pending',
+      `The license is cancelled from ${cancel.effectiveAt.toISOString()}; withdraw the cancellation first (DELETE /licenses/{licenseId}/pending-status).`,
+      {
+        cancelAt: cancel.effectiveAt.toISOString(),
+      },
+    )
   }
 }
 

@@ -22,7 +22,12 @@ export interface LicenseChangeMeta {
   details?: Record<string, unknown>
 }
 
-export const LICENSE_EVENTS = { created: 'license.created', updated: 'license.updated', renewed: 'license.renewed', ended: 'license.ended' } as const
+export const LICENSE_EVENTS = {
+  created: 'license.created',
+  updated: 'license.updated',
+  renewed: 'license.renewed',
+  ended: 'license.ended',
+} as const
 
 const TIMELINE_KIND: Record<LicenseStatusAction, string> = { activate: 'activated', cancel: 'cancelled' }
 
@@ -52,17 +57,30 @@ export class LicenseLifecycle implements ChangeTarget {
   /** The scheduler's entry: one due change, then the event that tells integrators. */
   async apply(tx: Executor, ctx: RequestContext, change: ScheduledChange): Promise<void> {
     const row = (await this.lock(tx, ctx.tenant.id, change.targetId)) as LicenseRow
-    const meta: LicenseChangeMeta = { reason: change.reason, scheduledChangeId: change.id, actor: { type: change.actorType, id: change.actorId, label: change.actorLabel } }
+    const meta: LicenseChangeMeta = {
+      reason: change.reason,
+      scheduledChangeId: change.id,
+      actor: { type: change.actorType, id: change.actorId, label: change.actorLabel },
+    }
     const at = change.effectiveAt
     switch (change.kind) {
       case 'activate':
       case 'cancel': {
         const updated = await this.applyStatus(tx, ctx, row, change.kind, at, { ...meta, details: change.payload })
-        await this.publish(tx, ctx, updated, [change.kind === 'cancel' ? LICENSE_EVENTS.ended : LICENSE_EVENTS.updated], at)
+        await this.publish(
+          tx,
+          ctx,
+          updated,
+          [change.kind === 'cancel' ? LICENSE_EVENTS.ended : LICENSE_EVENTS.updated],
+          at,
+        )
         return
       }
       case 'change_product_offering': {
-        const updated = await this.applyOfferingChange(tx, ctx, row, String(change.payload.productOfferingId), at, { ...meta, details: change.payload })
+        const updated = await this.applyOfferingChange(tx, ctx, row, String(change.payload.productOfferingId), at, {
+          ...meta,
+          details: change.payload,
+        })
         await this.publish(tx, ctx, updated, [LICENSE_EVENTS.updated], at)
         return
       }
@@ -77,35 +95,77 @@ export class LicenseLifecycle implements ChangeTarget {
   }
 
   /** Activates or cancels (or throws the 409 naming the current status), effective at `at`. */
-  async applyStatus(tx: Executor, ctx: RequestContext, row: LicenseRow, action: LicenseStatusAction, at: Date, meta: LicenseChangeMeta = {}): Promise<LicenseRow> {
+  async applyStatus(
+    tx: Executor,
+    ctx: RequestContext,
+    row: LicenseRow,
+    action: LicenseStatusAction,
+    at: Date,
+    meta: LicenseChangeMeta = {},
+  ): Promise<LicenseRow> {
     const status = licenseTransition(row.status, action)
     const patch: Partial<LicenseRow> = { status, updatedAt: ctx.clock.now() }
     if (action === 'activate') Object.assign(patch, { activatedAt: at, billingAnchorAt: at })
     if (action === 'cancel') Object.assign(patch, { cancelledAt: at })
     const updated = await licenses.updateLicense(tx, ctx.tenant.id, row.id, patch)
     // Nothing else can happen to an ended license, and its renewals stop.
-    if (action === 'cancel') await this.scheduling.supersedeAfter(tx, ctx, { targetType: LICENSE_TARGET, targetId: row.id }, new Date(0), 'the license was cancelled')
+    if (action === 'cancel')
+      await this.scheduling.supersedeAfter(
+        tx,
+        ctx,
+        { targetType: LICENSE_TARGET, targetId: row.id },
+        new Date(0),
+        'the license was cancelled',
+      )
     await this.record(tx, ctx, row.id, TIMELINE_KIND[action], at, meta, { from: row.status, to: status })
     if (action === 'activate') await this.scheduleRenewal(tx, ctx, updated, at)
     return updated
   }
 
   /** Puts the license on another offering, effective at `at`; its renewals follow the new offering's cycle. */
-  async applyOfferingChange(tx: Executor, ctx: RequestContext, row: LicenseRow, toId: string, at: Date, meta: LicenseChangeMeta = {}): Promise<LicenseRow> {
-    const [from, to] = await Promise.all([this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId), this.catalog.requireOffering(tx, ctx.tenant.id, toId)])
-    const updated = await licenses.updateLicense(tx, ctx.tenant.id, row.id, { productOfferingId: to.id, updatedAt: ctx.clock.now() })
-    await this.record(tx, ctx, row.id, 'product_offering_changed', at, meta, { from: from.id, to: to.id, direction: changeDirection(from, to) })
+  async applyOfferingChange(
+    tx: Executor,
+    ctx: RequestContext,
+    row: LicenseRow,
+    toId: string,
+    at: Date,
+    meta: LicenseChangeMeta = {},
+  ): Promise<LicenseRow> {
+    const [from, to] = await Promise.all([
+      this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId),
+      this.catalog.requireOffering(tx, ctx.tenant.id, toId),
+    ])
+    const updated = await licenses.updateLicense(tx, ctx.tenant.id, row.id, {
+      productOfferingId: to.id,
+      updatedAt: ctx.clock.now(),
+    })
+    await this.record(tx, ctx, row.id, 'product_offering_changed', at, meta, {
+      from: from.id,
+      to: to.id,
+      direction: changeDirection(from, to),
+    })
     // A renewal due at this same instant still applies (it is the new term's start) unless the new
     // offering bills on another cycle, whose first boundary at or after `at` replaces it.
-    if (updated.status !== 'PENDING' && !sameCycle(from.price.billingCycle, to.price.billingCycle)) await this.scheduleRenewal(tx, ctx, updated, new Date(at.getTime() - 1))
+    if (updated.status !== 'PENDING' && !sameCycle(from.price.billingCycle, to.price.billingCycle))
+      await this.scheduleRenewal(tx, ctx, updated, new Date(at.getTime() - 1))
     return updated
   }
 
   /** A new term begins at `at`: recorded, and the next renewal scheduled. */
-  async applyRenewal(tx: Executor, ctx: RequestContext, row: LicenseRow, at: Date, meta: LicenseChangeMeta = {}): Promise<LicenseRow> {
+  async applyRenewal(
+    tx: Executor,
+    ctx: RequestContext,
+    row: LicenseRow,
+    at: Date,
+    meta: LicenseChangeMeta = {},
+  ): Promise<LicenseRow> {
     const updated = await licenses.updateLicense(tx, ctx.tenant.id, row.id, { updatedAt: ctx.clock.now() })
     const next = await this.scheduleRenewal(tx, ctx, updated, at)
-    await this.record(tx, ctx, row.id, 'renewed', at, meta, { productOfferingId: row.productOfferingId, periodStart: at.toISOString(), nextRenewalAt: next?.toISOString() ?? null })
+    await this.record(tx, ctx, row.id, 'renewed', at, meta, {
+      productOfferingId: row.productOfferingId,
+      periodStart: at.toISOString(),
+      nextRenewalAt: next?.toISOString() ?? null,
+    })
     return updated
   }
 
@@ -122,9 +182,14 @@ export class LicenseLifecycle implements ChangeTarget {
       return undefined
     }
     const at = nextRenewal(row.billingAnchorAt, cycle, after, ctx.tenant.timeZone)
-    const pending = (await this.scheduling.pending(tx, ctx.tenant.id, LICENSE_TARGET, [row.id])).find((c) => c.kind === 'renew')
+    const pending = (await this.scheduling.pending(tx, ctx.tenant.id, LICENSE_TARGET, [row.id])).find(
+      (c) => c.kind === 'renew',
+    )
     if (pending?.effectiveAt.getTime() === at.getTime()) return at
-    const renewer: RequestContext = { ...ctx, actor: { type: 'system', id: 'system', label: 'license-renewal', scopes: ctx.actor.scopes } }
+    const renewer: RequestContext = {
+      ...ctx,
+      actor: { type: 'system', id: 'system', label: 'license-renewal', scopes: ctx.actor.scopes },
+    }
     await this.scheduling.schedule(tx, renewer, { ...target, kind: 'renew', effectiveAt: at })
     return at
   }
@@ -132,19 +197,45 @@ export class LicenseLifecycle implements ChangeTarget {
   /** A subscription that ends ends the licenses assigned to it, at the same instant. */
   async subscriptionEnded(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, at: Date): Promise<void> {
     for (const row of await licenses.lockLiveOfSubscription(tx, ctx.tenant.id, subscription.id)) {
-      const updated = await this.applyStatus(tx, ctx, row, 'cancel', at, { reason: 'the subscription it is assigned to ended', details: { subscriptionId: subscription.id } })
+      const updated = await this.applyStatus(tx, ctx, row, 'cancel', at, {
+        reason: 'the subscription it is assigned to ended',
+        details: { subscriptionId: subscription.id },
+      })
       await this.publish(tx, ctx, updated, [LICENSE_EVENTS.ended], at)
     }
   }
 
   /** Renders the license as it now is and writes its events; the view is what the request answers. */
-  async publish(tx: Executor, ctx: RequestContext, row: LicenseRow, types: string[], occurredAt?: Date): Promise<LicenseView> {
+  async publish(
+    tx: Executor,
+    ctx: RequestContext,
+    row: LicenseRow,
+    types: string[],
+    occurredAt?: Date,
+  ): Promise<LicenseView> {
     const view = await this.views.one(tx, ctx, row)
-    await this.events.emit(tx, ctx, ...types.map((type) => ({ type, resource: { type: LICENSE_TARGET, id: row.id }, data: view, ...(occurredAt && { occurredAt }) })))
+    await this.events.emit(
+      tx,
+      ctx,
+      ...types.map((type) => ({
+        type,
+        resource: { type: LICENSE_TARGET, id: row.id },
+        data: view,
+        ...(occurredAt && { occurredAt }),
+      })),
+    )
     return view
   }
 
-  private record(tx: Executor, ctx: RequestContext, id: string, kind: string, at: Date, meta: LicenseChangeMeta, details: Record<string, unknown>): Promise<void> {
+  private record(
+    tx: Executor,
+    ctx: RequestContext,
+    id: string,
+    kind: string,
+    at: Date,
+    meta: LicenseChangeMeta,
+    details: Record<string, unknown>,
+  ): Promise<void> {
     return this.timeline.record(tx, ctx, {
       subjectType: LICENSE_TARGET,
       subjectId: id,
@@ -158,4 +249,5 @@ export class LicenseLifecycle implements ChangeTarget {
   }
 }
 
-const sameCycle = (a: BillingCycle | null, b: BillingCycle | null): boolean => (a === null || b === null ? a === b : a.period === b.period && a.interval === b.interval)
+const sameCycle = (a: BillingCycle | null, b: BillingCycle | null): boolean =>
+  a === null || b === null ? a === b : a.period === b.period && a.interval === b.interval

@@ -86,14 +86,23 @@ export class LicenseViews {
   async many(ex: Executor, ctx: RequestContext, rows: LicenseRow[]): Promise<LicenseView[]> {
     if (rows.length === 0) return []
     const { tenant } = ctx
-    const pending = await this.scheduling.pending(ex, tenant.id, LICENSE_TARGET, rows.map((r) => r.id))
+    const pending = await this.scheduling.pending(
+      ex,
+      tenant.id,
+      LICENSE_TARGET,
+      rows.map((r) => r.id),
+    )
     const offeringIds = new Set(rows.map((r) => r.productOfferingId))
-    for (const change of pending) if (change.kind === 'change_product_offering') offeringIds.add(String(change.payload.productOfferingId))
+    for (const change of pending)
+      if (change.kind === 'change_product_offering') offeringIds.add(String(change.payload.productOfferingId))
     const offerings = new Map<string, Offering>()
     for (const id of offeringIds) offerings.set(id, await this.catalog.requireOffering(ex, tenant.id, id))
     const customers = new Map<string, EmbeddedCustomerView>()
     for (const id of new Set(rows.map((r) => r.customerId))) {
-      customers.set(id, this.parties.embedCustomer(await this.parties.requireCustomer(ex, tenant.id, { kind: 'id', id })))
+      customers.set(
+        id,
+        this.parties.embedCustomer(await this.parties.requireCustomer(ex, tenant.id, { kind: 'id', id })),
+      )
     }
     const displays = new Map<string, string | null>()
     for (const id of new Set(rows.map((r) => r.subscriptionId).filter((s): s is string => s !== null))) {
@@ -128,7 +137,10 @@ function render(row: LicenseRow, input: RenderInput): LicenseView {
   const change = input.pending.find((c) => c.kind === 'change_product_offering')
   const cycle = offering.price.billingCycle
   const anchor = row.billingAnchorAt
-  const period = cycle && anchor && row.status !== 'CANCELLED' && input.now >= anchor ? currentPeriod(anchor, cycle, input.now, input.zone) : null
+  const period =
+    cycle && anchor && row.status !== 'CANCELLED' && input.now >= anchor
+      ? currentPeriod(anchor, cycle, input.now, input.zone)
+      : null
   return {
     licenseId: row.id,
     status: row.status,
@@ -137,11 +149,24 @@ function render(row: LicenseRow, input: RenderInput): LicenseView {
     customer: input.customer,
     productOfferingId: row.productOfferingId,
     productOffering: embeddedOfferingView(offering),
-    assignedTo: row.subscriptionId ? { type: 'SUBSCRIPTION', subscriptionId: row.subscriptionId, subscriptionDisplay: input.display } : null,
+    assignedTo: row.subscriptionId
+      ? { type: 'SUBSCRIPTION', subscriptionId: row.subscriptionId, subscriptionDisplay: input.display }
+      : null,
     details: row.details,
-    pendingStatus: status && isLicenseStatusKind(status.kind) ? { status: LICENSE_STATUS_AFTER[status.kind], scheduledAt: date(status.effectiveAt) } : null,
-    pendingProductOffering: change ? { scheduledAt: date(change.effectiveAt), ...embeddedOfferingView(input.offerings.get(String(change.payload.productOfferingId)) as Offering) } : null,
-    billingCycle: period && anchor ? { anchorDate: date(anchor), currentPeriodStart: period.start, nextRenewalAt: period.end } : null,
+    pendingStatus:
+      status && isLicenseStatusKind(status.kind)
+        ? { status: LICENSE_STATUS_AFTER[status.kind], scheduledAt: date(status.effectiveAt) }
+        : null,
+    pendingProductOffering: change
+      ? {
+          scheduledAt: date(change.effectiveAt),
+          ...embeddedOfferingView(input.offerings.get(String(change.payload.productOfferingId)) as Offering),
+        }
+      : null,
+    billingCycle:
+      period && anchor
+        ? { anchorDate: date(anchor), currentPeriodStart: period.start, nextRenewalAt: period.end }
+        : null,
     activatedAt: row.activatedAt,
     cancelledAt: row.cancelledAt,
     pausedAt: row.pausedAt,

@@ -78,11 +78,28 @@ export class LicenseService {
   }
 
   async list(ctx: RequestContext, input: ListLicensesInput, page: PageRequest): Promise<Page<LicenseView>> {
-    const filter: LicenseFilter = { ...(input.statuses && { statuses: input.statuses }), ...(input.types && { types: input.types }) }
-    const nothing = { items: [], pagination: { limit: page.limit, nextCursor: null, ...(page.offset !== undefined && { offset: page.offset, total: 0 }) } }
+    const filter: LicenseFilter = {
+      ...(input.statuses && { statuses: input.statuses }),
+      ...(input.types && { types: input.types }),
+    }
+    const nothing = {
+      items: [],
+      pagination: {
+        limit: page.limit,
+        nextCursor: null,
+        ...(page.offset !== undefined && { offset: page.offset, total: 0 }),
+      },
+    }
     if (input.customerIds?.length) {
       // A customer that does not exist (or is another tenant's) matches nothing.
-      const ids = await Promise.all(input.customerIds.map((ref) => this.parties.requireCustomer(this.db, ctx.tenant.id, ref).then((c) => c.customerId).catch(() => undefined)))
+      const ids = await Promise.all(
+        input.customerIds.map((ref) =>
+          this.parties
+            .requireCustomer(this.db, ctx.tenant.id, ref)
+            .then((c) => c.customerId)
+            .catch(() => undefined),
+        ),
+      )
       filter.customerIds = ids.filter((id): id is string => id !== undefined)
       if (filter.customerIds.length === 0) return nothing
     }
@@ -108,7 +125,10 @@ export class LicenseService {
   /** `POST /licenses`: refused where the billing system manages licenses (they come from orders). */
   async create(ctx: RequestContext, input: CreateLicenseInput): Promise<LicenseView> {
     if (ctx.tenant.settings[LICENSES_MANAGED_BY_BILLING] === true) {
-      throw new BusinessRuleError('license.creation_disabled', 'Licenses are managed by billing for this tenant: create licenses through orders (POST /orders).')
+      throw new BusinessRuleError(
+        'license.creation_disabled',
+        'Licenses are managed by billing for this tenant: create licenses through orders (POST /orders).',
+      )
     }
     return this.uow.write(ctx, (tx) => this.createLicense(tx, ctx, input))
   }
@@ -118,10 +138,25 @@ export class LicenseService {
    * activation. Emits `license.created`. `path` locates the input in the caller's body for error
    * paths (default `/body`).
    */
-  async createLicense(tx: Executor, ctx: RequestContext, input: CreateLicenseInput, path = '/body'): Promise<LicenseView> {
+  async createLicense(
+    tx: Executor,
+    ctx: RequestContext,
+    input: CreateLicenseInput,
+    path = '/body',
+  ): Promise<LicenseView> {
     const offering = await this.licenseOffering(tx, ctx, input.productOfferingId, path)
-    const customer = await this.parties.requireCustomer(tx, ctx.tenant.id, bodyRef(input.customerId, `${path}/customerId`)).catch(missingAt('customer', input.customerId, `${path}/customerId`))
-    const subscriptionId = input.assignedTo ? await this.assignable(tx, ctx, customer.customerId, input.assignedTo.subscriptionId, `${path}/assignedTo/subscriptionId`) : null
+    const customer = await this.parties
+      .requireCustomer(tx, ctx.tenant.id, bodyRef(input.customerId, `${path}/customerId`))
+      .catch(missingAt('customer', input.customerId, `${path}/customerId`))
+    const subscriptionId = input.assignedTo
+      ? await this.assignable(
+          tx,
+          ctx,
+          customer.customerId,
+          input.assignedTo.subscriptionId,
+          `${path}/assignedTo/subscriptionId`,
+        )
+      : null
     const now = ctx.clock.now()
     const earliest = input.activationDate ? startOfLocalDate(input.activationDate, ctx.tenant.timeZone) : now
     const row: LicenseRow = {
@@ -145,13 +180,30 @@ export class LicenseService {
     try {
       await tx.transaction((sp) => licenses.insertLicense(sp, row))
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError('license.reference_taken', `Another license already has the reference '${input.referenceId}'.`, { referenceId: input.referenceId })
+      if (isUniqueViolation(error))
+        throw new ConflictError(
+          'license.reference_taken',
+          `Another license already has the reference '${input.referenceId}'.`,
+          { referenceId: input.referenceId },
+        )
       throw error
     }
-    await this.timeline.record(tx, ctx, { subjectType: LICENSE_TARGET, subjectId: row.id, kind: 'created', effectiveAt: now, details: { productOfferingId: offering.id, subscriptionId } })
+    await this.timeline.record(tx, ctx, {
+      subjectType: LICENSE_TARGET,
+      subjectId: row.id,
+      kind: 'created',
+      effectiveAt: now,
+      details: { productOfferingId: offering.id, subscriptionId },
+    })
     let created = row
     if (earliest <= now) created = await this.lifecycle.applyStatus(tx, ctx, row, 'activate', now)
-    else await this.scheduling.schedule(tx, ctx, { targetType: LICENSE_TARGET, targetId: row.id, kind: 'activate', effectiveAt: earliest })
+    else
+      await this.scheduling.schedule(tx, ctx, {
+        targetType: LICENSE_TARGET,
+        targetId: row.id,
+        kind: 'activate',
+        effectiveAt: earliest,
+      })
     return this.lifecycle.publish(tx, ctx, created, [LICENSE_EVENTS.created])
   }
 
@@ -177,7 +229,12 @@ export class LicenseService {
   }
 
   /** Up-, down- or lateral change, now or at the license's next renewal, inside the caller's transaction. */
-  changeLicenseOffering(tx: Executor, ctx: RequestContext, ref: EntityRef, input: ChangeLicenseOfferingInput): Promise<LicenseView> {
+  changeLicenseOffering(
+    tx: Executor,
+    ctx: RequestContext,
+    ref: EntityRef,
+    input: ChangeLicenseOfferingInput,
+  ): Promise<LicenseView> {
     return this.changes.changeOffering(tx, ctx, ref, input)
   }
 
@@ -203,24 +260,57 @@ export class LicenseService {
   private async licenseOffering(tx: Executor, ctx: RequestContext, id: string, path: string): Promise<Offering> {
     const pointer = `${path}/productOfferingId`
     const offering = await this.catalog.getOffering(tx, ctx.tenant.id, id)
-    if (!offering) throw new BusinessRuleError('product_offering.not_found', `No product offering '${id}'.`, { productOfferingId: id }, [{ path: pointer, message: 'unknown offering' }])
+    if (!offering)
+      throw new BusinessRuleError(
+        'product_offering.not_found',
+        `No product offering '${id}'.`,
+        { productOfferingId: id },
+        [{ path: pointer, message: 'unknown offering' }],
+      )
     if (offering.product.type !== 'LICENSE') {
-      throw new BusinessRuleError('license.offering_not_a_license', `'${id}' is a ${offering.product.type} offering, not a license.`, { productOfferingId: id, type: offering.product.type }, [
-        { path: pointer, message: 'not a LICENSE offering' },
-      ])
+      throw new BusinessRuleError(
+        'license.offering_not_a_license',
+        `'${id}' is a ${offering.product.type} offering, not a license.`,
+        { productOfferingId: id, type: offering.product.type },
+        [{ path: pointer, message: 'not a LICENSE offering' }],
+      )
     }
-    if (offering.status !== 'AVAILABLE') throw new BusinessRuleError('product_offering.not_orderable', `'${id}' is archived and can no longer be ordered.`, { productOfferingId: id }, [{ path: pointer, message: 'archived' }])
+    if (offering.status !== 'AVAILABLE')
+      throw new BusinessRuleError(
+        'product_offering.not_orderable',
+        `'${id}' is archived and can no longer be ordered.`,
+        { productOfferingId: id },
+        [{ path: pointer, message: 'archived' }],
+      )
     return offering
   }
 
   /** The subscription a new license is assigned to: the same customer's, not ended; locked so it cannot end meanwhile. */
-  private async assignable(tx: Executor, ctx: RequestContext, customerId: string, value: string, pointer: string): Promise<string> {
-    const subscription = await this.subscriptions.require(tx, ctx, bodyRef(value, pointer), true).catch(missingAt('subscription', value, pointer))
+  private async assignable(
+    tx: Executor,
+    ctx: RequestContext,
+    customerId: string,
+    value: string,
+    pointer: string,
+  ): Promise<string> {
+    const subscription = await this.subscriptions
+      .require(tx, ctx, bodyRef(value, pointer), true)
+      .catch(missingAt('subscription', value, pointer))
     if (subscription.customerId !== customerId) {
-      throw new BusinessRuleError('license.subscription_other_customer', 'The subscription belongs to another customer.', { subscriptionId: subscription.id }, [{ path: pointer, message: 'belongs to another customer' }])
+      throw new BusinessRuleError(
+        'license.subscription_other_customer',
+        'The subscription belongs to another customer.',
+        { subscriptionId: subscription.id },
+        [{ path: pointer, message: 'belongs to another customer' }],
+      )
     }
     if (subscription.status === 'CANCELLED') {
-      throw new BusinessRuleError('license.subscription_cancelled', 'A license cannot be assigned to a cancelled subscription.', { subscriptionId: subscription.id }, [{ path: pointer, message: 'is cancelled' }])
+      throw new BusinessRuleError(
+        'license.subscription_cancelled',
+        'A license cannot be assigned to a cancelled subscription.',
+        { subscriptionId: subscription.id },
+        [{ path: pointer, message: 'is cancelled' }],
+      )
     }
     return subscription.id
   }

@@ -8,14 +8,22 @@ export function bodyRef(value: string, pointer: string): EntityRef {
     return parseEntityRef(value)
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error
-    throw new InvalidInputError('request.invalid_id', `'${value}' must be a UUID or a reference prefixed with 'rid_'.`, { value }, [{ path: pointer, message: 'must be a UUID or rid_<reference>' }])
+    throw new InvalidInputError(
+      'request.invalid_id',
+      `'${value}' must be a UUID or a reference prefixed with 'rid_'.`,
+      { value },
+      [{ path: pointer, message: 'must be a UUID or rid_<reference>' }],
+    )
   }
 }
 
 /** A 404 of something named in a body becomes a 422 at its pointer: the request, not the URL, is wrong. */
 export function missingAt(resource: string, value: string, pointer: string): (error: unknown) => never {
   return (error: unknown) => {
-    if (error instanceof NotFoundError) throw new BusinessRuleError(`${resource}.not_found`, `No ${resource} '${value}'.`, { [`${resource}Id`]: value }, [{ path: pointer, message: `unknown ${resource}` }])
+    if (error instanceof NotFoundError)
+      throw new BusinessRuleError(`${resource}.not_found`, `No ${resource} '${value}'.`, { [`${resource}Id`]: value }, [
+        { path: pointer, message: `unknown ${resource}` },
+      ])
     throw error
   }
 }

@@ -65,7 +65,8 @@ export class LineItemChecks {
           const offering = await this.offering(scope, item.productOfferingId, 'SUBSCRIPTION_ADDON', error)
           if (offering && !isTopUp(offering)) error('productOfferingId', `'${offering.id}' is not a top-up.`)
           const target = await this.existingSubscription(scope, item.subscriptionId, 'subscriptionId', error)
-          if (target && target.status !== 'ACTIVATED') error('subscriptionId', `Only an ACTIVATED subscription can be topped up (it is ${target.status}).`)
+          if (target && target.status !== 'ACTIVATED')
+            error('subscriptionId', `Only an ACTIVATED subscription can be topped up (it is ${target.status}).`)
           if (!this.ports.topups) error('type', 'Top-ups are not available on this server.')
           break
         }
@@ -91,8 +92,10 @@ export class LineItemChecks {
           else {
             const license = await this.ports.licenses.find(scope.ex, scope.ctx.tenant.id, item.licenseId)
             if (license === undefined) error('licenseId', `No license '${item.licenseId}'.`)
-            else if (scope.customerId && license.customerId !== scope.customerId) error('licenseId', 'The license belongs to another customer.')
-            else if (license.productOfferingId === item.productOfferingId) error('productOfferingId', `The license is already on '${item.productOfferingId}'.`)
+            else if (scope.customerId && license.customerId !== scope.customerId)
+              error('licenseId', 'The license belongs to another customer.')
+            else if (license.productOfferingId === item.productOfferingId)
+              error('productOfferingId', `The license is already on '${item.productOfferingId}'.`)
           }
           break
         case 'ADD_ON_CHANGE':
@@ -106,9 +109,15 @@ export class LineItemChecks {
     return result
   }
 
-  private async subscription(scope: CheckScope, item: LineItemOf<'SUBSCRIPTION'>, result: ItemCheck, error: (p: string, m: string) => void): Promise<void> {
+  private async subscription(
+    scope: CheckScope,
+    item: LineItemOf<'SUBSCRIPTION'>,
+    result: ItemCheck,
+    error: (p: string, m: string) => void,
+  ): Promise<void> {
     await this.offering(scope, item.productOfferingId, 'SUBSCRIPTION', error)
-    if (!item.subscriber?.subscriberId && !item.subscriber?.name) result.missing.push(item.subscriber ? 'subscriber.name' : 'subscriber')
+    if (!item.subscriber?.subscriberId && !item.subscriber?.name)
+      result.missing.push(item.subscriber ? 'subscriber.name' : 'subscriber')
     if (!item.sim) result.missing.push('sim')
     const { inventory, porting } = this.ports
     if (item.porting) {
@@ -121,32 +130,59 @@ export class LineItemChecks {
       }
       if (item.tempNumber && !inventory) error('tempNumber', 'The number pool is not available on this server.')
     } else {
-      if (item.tempNumber) error('tempNumber', 'A temporary number is only for a port-in (send porting details with the number).')
+      if (item.tempNumber)
+        error('tempNumber', 'A temporary number is only for a port-in (send porting details with the number).')
       if (item.msisdn && item.leaseToken) {
         if (!inventory) error('leaseToken', 'The number pool is not available on this server.')
-        else await this.expectFine(() => inventory.assertLeased(scope.ex, scope.ctx, item.msisdn as string, item.leaseToken as string), 'leaseToken', error)
-      } else if (item.msisdn && inventory && (await inventory.isPoolNumber(scope.ex, scope.ctx.tenant.id, item.msisdn))) {
+        else
+          await this.expectFine(
+            () => inventory.assertLeased(scope.ex, scope.ctx, item.msisdn as string, item.leaseToken as string),
+            'leaseToken',
+            error,
+          )
+      } else if (
+        item.msisdn &&
+        inventory &&
+        (await inventory.isPoolNumber(scope.ex, scope.ctx.tenant.id, item.msisdn))
+      ) {
         error('leaseToken', 'This number is in the number pool: lease it first and send its leaseToken.')
       } else if (item.msisdn && !inventory) {
         error('msisdn', 'Without a number pool a number can only be ported in (send porting details).')
       } else if (item.msisdn) {
-        error('msisdn', 'The number is not in the number pool: lease one, leave msisdn empty to get one, or port it in with porting details.')
+        error(
+          'msisdn',
+          'The number is not in the number pool: lease one, leave msisdn empty to get one, or port it in with porting details.',
+        )
       }
     }
     if (item.sim?.iccid) {
       if (!inventory) error('sim.iccid', 'SIM inventory is not available on this server.')
-      else await this.expectFine(() => inventory.assertSimAvailable(scope.ex, scope.ctx, item.sim?.iccid as string, undefined, item.sim?.esim), 'sim.iccid', error)
+      else
+        await this.expectFine(
+          () => inventory.assertSimAvailable(scope.ex, scope.ctx, item.sim?.iccid as string, undefined, item.sim?.esim),
+          'sim.iccid',
+          error,
+        )
     }
     const subscriberId = item.subscriber?.subscriberId
     if (subscriberId) {
       // An existing subscriber must be the order's customer's (the subscriptions area checks it again at fulfilment).
-      const subscriber = await this.parties.requireSubscriber(scope.ex, scope.ctx.tenant.id, subscriberId).catch(() => undefined)
+      const subscriber = await this.parties
+        .requireSubscriber(scope.ex, scope.ctx.tenant.id, subscriberId)
+        .catch(() => undefined)
       if (!subscriber) error('subscriber.subscriberId', `No subscriber '${subscriberId}'.`)
-      else if (!scope.customerId) error('subscriber.subscriberId', "The order has no existing customer: an existing subscriber must be the order's customer's.")
-      else if (subscriber.customerId !== scope.customerId) error('subscriber.subscriberId', 'The subscriber belongs to another customer.')
+      else if (!scope.customerId)
+        error(
+          'subscriber.subscriberId',
+          "The order has no existing customer: an existing subscriber must be the order's customer's.",
+        )
+      else if (subscriber.customerId !== scope.customerId)
+        error('subscriber.subscriberId', 'The subscriber belongs to another customer.')
     }
     // One number and one SIM card per line: another SUBSCRIPTION item of the order must not use them too.
-    const others = scope.items.filter((i): i is LineItemOf<'SUBSCRIPTION'> => i.type === 'SUBSCRIPTION' && i.lineItemId !== item.lineItemId)
+    const others = scope.items.filter(
+      (i): i is LineItemOf<'SUBSCRIPTION'> => i.type === 'SUBSCRIPTION' && i.lineItemId !== item.lineItemId,
+    )
     const sharing = (same: (other: LineItemOf<'SUBSCRIPTION'>) => boolean) => others.find(same)?.lineItemId
     const numberTwice = item.msisdn ? sharing((o) => o.msisdn === item.msisdn) : undefined
     if (numberTwice) error('msisdn', `Line item '${numberTwice}' of this order uses ${item.msisdn} too.`)
@@ -154,24 +190,39 @@ export class LineItemChecks {
     if (simTwice) error('sim.iccid', `Line item '${simTwice}' of this order uses this SIM too.`)
   }
 
-  private async addon(scope: CheckScope, item: LineItemOf<'ADD_ON'>, error: (p: string, m: string) => void): Promise<void> {
+  private async addon(
+    scope: CheckScope,
+    item: LineItemOf<'ADD_ON'>,
+    error: (p: string, m: string) => void,
+  ): Promise<void> {
     const offering = await this.offering(scope, item.productOfferingId, 'SUBSCRIPTION_ADDON', error)
-    if (offering && isTopUp(offering)) error('productOfferingId', `'${offering.id}' is a top-up: order it as a TOP_UP line item.`)
+    if (offering && isTopUp(offering))
+      error('productOfferingId', `'${offering.id}' is a top-up: order it as a TOP_UP line item.`)
     const plan = await this.subscriptionRef(scope, item, '', error)
-    if (offering && plan && !addonFits(offering, plan)) error('productOfferingId', `'${offering.id}' does not fit the plan '${plan.id}'.`)
+    if (offering && plan && !addonFits(offering, plan))
+      error('productOfferingId', `'${offering.id}' does not fit the plan '${plan.id}'.`)
   }
 
-  private async subscriptionChange(scope: CheckScope, item: LineItemOf<'SUBSCRIPTION_CHANGE'>, error: (p: string, m: string) => void): Promise<void> {
+  private async subscriptionChange(
+    scope: CheckScope,
+    item: LineItemOf<'SUBSCRIPTION_CHANGE'>,
+    error: (p: string, m: string) => void,
+  ): Promise<void> {
     const to = await this.offering(scope, item.productOfferingId, 'SUBSCRIPTION', error)
     const subscription = await this.existingSubscription(scope, item.subscriptionId, 'subscriptionId', error)
     if (!subscription || !to) return
     if (subscription.status === 'CANCELLED') error('subscriptionId', 'The subscription is cancelled.')
     const current = await this.catalog.requireOffering(scope.ex, scope.ctx.tenant.id, subscription.productOfferingId)
     if (current.id === to.id) error('productOfferingId', `The subscription is already on '${to.id}'.`)
-    else if (current.product.category !== to.product.category || current.customerType !== to.customerType) error('productOfferingId', `'${to.id}' is not a plan this subscription can change to.`)
+    else if (current.product.category !== to.product.category || current.customerType !== to.customerType)
+      error('productOfferingId', `'${to.id}' is not a plan this subscription can change to.`)
   }
 
-  private async addonChange(scope: CheckScope, item: LineItemOf<'ADD_ON_CHANGE'>, error: (p: string, m: string) => void): Promise<void> {
+  private async addonChange(
+    scope: CheckScope,
+    item: LineItemOf<'ADD_ON_CHANGE'>,
+    error: (p: string, m: string) => void,
+  ): Promise<void> {
     const to = await this.offering(scope, item.productOfferingId, 'SUBSCRIPTION_ADDON', error)
     const subscription = await this.existingSubscription(scope, item.subscriptionId, 'subscriptionId', error)
     if (!subscription || !to) return
@@ -183,29 +234,57 @@ export class LineItemChecks {
         : attached
     const selector = item.subscriptionAddonId ? 'subscriptionAddonId' : 'currentProductOfferingId'
     if (candidates.length === 0) return error(selector, 'No attached add-on of the subscription matches.')
-    if (candidates.length > 1) return error(selector, `The subscription has ${candidates.length} such add-ons attached: name one with subscriptionAddonId.`)
+    if (candidates.length > 1)
+      return error(
+        selector,
+        `The subscription has ${candidates.length} such add-ons attached: name one with subscriptionAddonId.`,
+      )
     if (candidates[0]?.productOfferingId === to.id) error('productOfferingId', `The add-on is already on '${to.id}'.`)
   }
 
   /** The offering, if it exists, is AVAILABLE and of the type the item needs; else an error on `productOfferingId`. */
-  private async offering(scope: CheckScope, id: string, type: ProductType, error: (p: string, m: string) => void): Promise<Offering | undefined> {
+  private async offering(
+    scope: CheckScope,
+    id: string,
+    type: ProductType,
+    error: (p: string, m: string) => void,
+  ): Promise<Offering | undefined> {
     const offering = await this.catalog.getOffering(scope.ex, scope.ctx.tenant.id, id)
     if (!offering) return void error('productOfferingId', `No product offering '${id}'.`)
-    if (offering.product.type !== type) return void error('productOfferingId', `'${id}' is a ${offering.product.type} offering; this line item needs ${type}.`)
-    if (offering.status !== 'AVAILABLE') return void error('productOfferingId', `'${id}' is archived and can no longer be ordered.`)
+    if (offering.product.type !== type)
+      return void error(
+        'productOfferingId',
+        `'${id}' is a ${offering.product.type} offering; this line item needs ${type}.`,
+      )
+    if (offering.status !== 'AVAILABLE')
+      return void error('productOfferingId', `'${id}' is archived and can no longer be ordered.`)
     return offering
   }
 
   /** The plan of the subscription an item attaches to: an existing one, or the SUBSCRIPTION item of this order. */
-  private async subscriptionRef(scope: CheckScope, ref: { subscriptionId?: string; subscriptionLineItemId?: string }, prefix: string, error: (p: string, m: string) => void): Promise<Offering | undefined> {
+  private async subscriptionRef(
+    scope: CheckScope,
+    ref: { subscriptionId?: string; subscriptionLineItemId?: string },
+    prefix: string,
+    error: (p: string, m: string) => void,
+  ): Promise<Offering | undefined> {
     const at = (field: string) => (prefix ? `${prefix}.${field}` : field)
-    if (ref.subscriptionId && ref.subscriptionLineItemId) return void error(at('subscriptionId'), 'Send subscriptionId or subscriptionLineItemId, not both.')
+    if (ref.subscriptionId && ref.subscriptionLineItemId)
+      return void error(at('subscriptionId'), 'Send subscriptionId or subscriptionLineItemId, not both.')
     if (ref.subscriptionLineItemId) {
       const sibling = scope.items.find((i) => i.lineItemId === ref.subscriptionLineItemId)
-      if (!sibling || sibling.type !== 'SUBSCRIPTION') return void error(at('subscriptionLineItemId'), `No SUBSCRIPTION line item '${ref.subscriptionLineItemId}' in this order.`)
+      if (!sibling || sibling.type !== 'SUBSCRIPTION')
+        return void error(
+          at('subscriptionLineItemId'),
+          `No SUBSCRIPTION line item '${ref.subscriptionLineItemId}' in this order.`,
+        )
       return this.catalog.getOffering(scope.ex, scope.ctx.tenant.id, sibling.productOfferingId)
     }
-    if (!ref.subscriptionId) return void error(at('subscriptionId'), 'Name the subscription: subscriptionId, or subscriptionLineItemId for one this order creates.')
+    if (!ref.subscriptionId)
+      return void error(
+        at('subscriptionId'),
+        'Name the subscription: subscriptionId, or subscriptionLineItemId for one this order creates.',
+      )
     const subscription = await this.existingSubscription(scope, ref.subscriptionId, at('subscriptionId'), error)
     if (!subscription) return undefined
     if (subscription.status === 'CANCELLED') return void error(at('subscriptionId'), 'The subscription is cancelled.')
@@ -213,16 +292,33 @@ export class LineItemChecks {
   }
 
   /** An existing subscription of the order's customer. */
-  private async existingSubscription(scope: CheckScope, id: string, property: string, error: (p: string, m: string) => void): Promise<SubscriptionRow | undefined> {
-    if (!isUuid(id) && !id.startsWith(REFERENCE_PREFIX)) return void error(property, `'${id}' is neither a UUID nor rid_<reference>.`)
-    const row = await this.subscriptions.require(scope.ex, scope.ctx, parseEntityRef(id, property, 'body')).catch(() => undefined)
+  private async existingSubscription(
+    scope: CheckScope,
+    id: string,
+    property: string,
+    error: (p: string, m: string) => void,
+  ): Promise<SubscriptionRow | undefined> {
+    if (!isUuid(id) && !id.startsWith(REFERENCE_PREFIX))
+      return void error(property, `'${id}' is neither a UUID nor rid_<reference>.`)
+    const row = await this.subscriptions
+      .require(scope.ex, scope.ctx, parseEntityRef(id, property, 'body'))
+      .catch(() => undefined)
     if (!row) return void error(property, `No subscription '${id}'.`)
-    if (!scope.customerId) return void error(property, "The order has no existing customer: only a customer's own subscriptions can be changed.")
-    if (row.customerId !== scope.customerId) return void error(property, 'The subscription belongs to another customer.')
+    if (!scope.customerId)
+      return void error(
+        property,
+        "The order has no existing customer: only a customer's own subscriptions can be changed.",
+      )
+    if (row.customerId !== scope.customerId)
+      return void error(property, 'The subscription belongs to another customer.')
     return row
   }
 
-  private async expectFine(check: () => Promise<void>, property: string, error: (p: string, m: string) => void): Promise<void> {
+  private async expectFine(
+    check: () => Promise<void>,
+    property: string,
+    error: (p: string, m: string) => void,
+  ): Promise<void> {
     try {
       await check()
     } catch (e) {

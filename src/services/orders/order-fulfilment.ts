@@ -66,33 +66,63 @@ export class OrderFulfilment {
     const claimed = await db.transaction(async (tx) => {
       const order = await orders.lockOrder(tx, tenantId, orderId)
       if (!order || (order.status !== 'SUBMITTED' && order.status !== 'PROCESSING')) return undefined
-      const processing = await orders.updateOrder(tx, tenantId, orderId, { status: 'PROCESSING', fulfilmentAttempts: order.fulfilmentAttempts + 1, updatedAt: system.clock.now() })
+      const processing = await orders.updateOrder(tx, tenantId, orderId, {
+        status: 'PROCESSING',
+        fulfilmentAttempts: order.fulfilmentAttempts + 1,
+        updatedAt: system.clock.now(),
+      })
       if (order.status === 'SUBMITTED') await orderService.publish(tx, system, processing, ['order.updated'])
       return processing
     })
     if (!claimed) return
     const submitter = claimed.submission?.submittedBy as { type: 'api_key'; id: string; label: string } | undefined
-    const ctx: RequestContext = { ...system, actor: { ...system.actor, ...(submitter && { id: submitter.id, label: submitter.label }) }, requestId: `order:${orderId}` }
+    const ctx: RequestContext = {
+      ...system,
+      actor: { ...system.actor, ...(submitter && { id: submitter.id, label: submitter.label }) },
+      requestId: `order:${orderId}`,
+    }
     try {
       await db.transaction(async (tx) => {
         // Another run (a second worker, a job whose lease ran out) may have finished it meanwhile.
         const order = await this.stillProcessing(tx, tenantId, orderId)
         if (!order) return
         const rows = await orders.lineItemsOf(tx, tenantId, [orderId])
-        const created = await this.execute(tx, ctx, order, rows.map((r) => r.item))
+        const created = await this.execute(
+          tx,
+          ctx,
+          order,
+          rows.map((r) => r.item),
+        )
         const now = ctx.clock.now()
-        for (const row of rows) if (withoutPasscode(row.item) !== row.item) await orders.replaceLineItem(tx, { ...row, item: withoutPasscode(row.item), updatedAt: now })
-        const done = await orders.updateOrder(tx, tenantId, orderId, { status: 'COMPLETED', createdEntities: created as unknown as Record<string, unknown>, completedAt: now, updatedAt: now })
+        for (const row of rows)
+          if (withoutPasscode(row.item) !== row.item)
+            await orders.replaceLineItem(tx, { ...row, item: withoutPasscode(row.item), updatedAt: now })
+        const done = await orders.updateOrder(tx, tenantId, orderId, {
+          status: 'COMPLETED',
+          createdEntities: created as unknown as Record<string, unknown>,
+          completedAt: now,
+          updatedAt: now,
+        })
         await orderService.publish(tx, ctx, done, ['order.updated', 'order.completed'])
       })
     } catch (error) {
       if (error instanceof DomainError) {
-        await this.fail(ctx, orderId, { lineItemId: error.details.lineItemId ?? null, code: error.details.cause ?? error.code, message: error.message, errors: error.fieldErrors })
+        await this.fail(ctx, orderId, {
+          lineItemId: error.details.lineItemId ?? null,
+          code: error.details.cause ?? error.code,
+          message: error.message,
+          errors: error.fieldErrors,
+        })
         return
       }
       // Not the order's fault (a crash, a lost connection): the job retries; after its last attempt the order fails, so it can be submitted again.
       if (job && job.attempt >= job.maxAttempts) {
-        await this.fail(ctx, orderId, { lineItemId: null, code: 'order.fulfilment_error', message: `Fulfilment failed ${job.attempt} times on an error that is not the order's; nothing was created. Submit the order again to retry.`, errors: [] })
+        await this.fail(ctx, orderId, {
+          lineItemId: null,
+          code: 'order.fulfilment_error',
+          message: `Fulfilment failed ${job.attempt} times on an error that is not the order's; nothing was created. Submit the order again to retry.`,
+          errors: [],
+        })
       }
       throw error
     }
@@ -110,8 +140,20 @@ export class OrderFulfilment {
     })
   }
 
-  private async execute(tx: Executor, ctx: RequestContext, order: OrderRow, items: LineItem[]): Promise<CreatedEntities> {
-    const created: CreatedEntities = { subscriptions: [], licenses: [], addons: [], topups: [], changes: [], externalItems: [] }
+  private async execute(
+    tx: Executor,
+    ctx: RequestContext,
+    order: OrderRow,
+    items: LineItem[],
+  ): Promise<CreatedEntities> {
+    const created: CreatedEntities = {
+      subscriptions: [],
+      licenses: [],
+      addons: [],
+      topups: [],
+      changes: [],
+      externalItems: [],
+    }
     let userId = order.userId
     if (!userId && order.newUser) {
       userId = (await this.deps.parties.createUser(tx, ctx, order.newUser as never, '/user')).userId
@@ -134,17 +176,35 @@ export class OrderFulfilment {
         await this.executeItem(tx, ctx, { order, customerId, item, path, created, subscriptionsByItem })
       } catch (error) {
         if (!(error instanceof DomainError)) throw error
-        throw new LineItemFailed('order.line_item_failed', `Line item '${item.lineItemId}' (${item.type}) failed: ${error.message}`, { lineItemId: item.lineItemId, cause: error.code }, error.fieldErrors)
+        throw new LineItemFailed(
+          'order.line_item_failed',
+          `Line item '${item.lineItemId}' (${item.type}) failed: ${error.message}`,
+          { lineItemId: item.lineItemId, cause: error.code },
+          error.fieldErrors,
+        )
       }
     }
     return created
   }
 
-  private async executeItem(tx: Executor, ctx: RequestContext, step: { order: OrderRow; customerId: string; item: LineItem; path: string; created: CreatedEntities; subscriptionsByItem: Map<string, string> }): Promise<void> {
+  private async executeItem(
+    tx: Executor,
+    ctx: RequestContext,
+    step: {
+      order: OrderRow
+      customerId: string
+      item: LineItem
+      path: string
+      created: CreatedEntities
+      subscriptionsByItem: Map<string, string>
+    },
+  ): Promise<void> {
     const { item, path, created, customerId } = step
     const origin = { orderId: step.order.id, lineItemId: item.lineItemId }
     const subscriptionOf = (ref: { subscriptionId?: string; subscriptionLineItemId?: string }): EntityRef =>
-      ref.subscriptionLineItemId ? { kind: 'id', id: step.subscriptionsByItem.get(ref.subscriptionLineItemId) as string } : parseEntityRef(ref.subscriptionId as string, 'subscriptionId', 'body')
+      ref.subscriptionLineItemId
+        ? { kind: 'id', id: step.subscriptionsByItem.get(ref.subscriptionLineItemId) as string }
+        : parseEntityRef(ref.subscriptionId as string, 'subscriptionId', 'body')
     switch (item.type) {
       case 'SUBSCRIPTION': {
         const view = await this.subscription(tx, ctx, item, customerId, path, origin)
@@ -174,7 +234,12 @@ export class OrderFulfilment {
           {
             productOfferingId: item.productOfferingId,
             customerId,
-            ...(subscriptionId && { assignedTo: { type: 'SUBSCRIPTION', subscriptionId: subscriptionId.kind === 'id' ? subscriptionId.id : `rid_${subscriptionId.reference}` } }),
+            ...(subscriptionId && {
+              assignedTo: {
+                type: 'SUBSCRIPTION',
+                subscriptionId: subscriptionId.kind === 'id' ? subscriptionId.id : `rid_${subscriptionId.reference}`,
+              },
+            }),
             ...(item.activationDate && { activationDate: item.activationDate }),
             ...(item.details && { details: item.details }),
             ...(item.referenceId && { referenceId: item.referenceId }),
@@ -186,47 +251,122 @@ export class OrderFulfilment {
         return
       }
       case 'ADD_ON': {
-        const addon = await this.deps.addons.addIn(tx, ctx, subscriptionOf(item), { productOfferingId: item.productOfferingId, ...(item.scheduledAt && { scheduledAt: item.scheduledAt }), metadata: { ...item.metadata, ...origin } })
-        created.addons.push({ subscriptionAddonId: addon.subscriptionAddonId, subscriptionId: addon.subscriptionId, status: addon.status, productOfferingId: addon.productOfferingId, createdByLineItem: item.lineItemId })
+        const addon = await this.deps.addons.addIn(tx, ctx, subscriptionOf(item), {
+          productOfferingId: item.productOfferingId,
+          ...(item.scheduledAt && { scheduledAt: item.scheduledAt }),
+          metadata: { ...item.metadata, ...origin },
+        })
+        created.addons.push({
+          subscriptionAddonId: addon.subscriptionAddonId,
+          subscriptionId: addon.subscriptionId,
+          status: addon.status,
+          productOfferingId: addon.productOfferingId,
+          createdByLineItem: item.lineItemId,
+        })
         return
       }
       case 'TOP_UP': {
-        const topup = await this.required(this.deps.ports.topups, 'top-ups').apply(tx, ctx, item.subscriptionId, { productOfferingId: item.productOfferingId, metadata: { ...item.metadata, ...origin } }, path)
-        created.topups.push({ topupId: topup.topupId, subscriptionId: topup.subscriptionId, createdByLineItem: item.lineItemId })
+        const topup = await this.required(this.deps.ports.topups, 'top-ups').apply(
+          tx,
+          ctx,
+          item.subscriptionId,
+          { productOfferingId: item.productOfferingId, metadata: { ...item.metadata, ...origin } },
+          path,
+        )
+        created.topups.push({
+          topupId: topup.topupId,
+          subscriptionId: topup.subscriptionId,
+          createdByLineItem: item.lineItemId,
+        })
         return
       }
       case 'EXTERNAL_PRODUCT':
       case 'EXTERNAL_ITEM':
         // Fulfilled outside Openline (shipped, delivered): recorded for the operator's systems.
-        created.externalItems.push({ lineItemId: item.lineItemId, type: item.type, ...(item.type === 'EXTERNAL_PRODUCT' ? { productOfferingId: item.productOfferingId } : { name: item.name, externalReference: item.externalReference ?? null }), quantity: item.quantity ?? 1 })
+        created.externalItems.push({
+          lineItemId: item.lineItemId,
+          type: item.type,
+          ...(item.type === 'EXTERNAL_PRODUCT'
+            ? { productOfferingId: item.productOfferingId }
+            : { name: item.name, externalReference: item.externalReference ?? null }),
+          quantity: item.quantity ?? 1,
+        })
         return
       case 'SUBSCRIPTION_CHANGE': {
-        const view = await this.deps.planChanges.changeIn(tx, ctx, parseEntityRef(item.subscriptionId, 'subscriptionId', 'body'), { productOfferingId: item.productOfferingId, ...(item.scheduledAt && { scheduledAt: item.scheduledAt }), ...(item.reason && { reason: item.reason }), metadata: { ...item.metadata, ...origin } })
-        created.changes.push({ type: item.type, subscriptionId: view.subscriptionId, productOfferingId: item.productOfferingId, scheduledAt: view.pendingProductOffering?.scheduledAt ?? null, createdByLineItem: item.lineItemId })
+        const view = await this.deps.planChanges.changeIn(
+          tx,
+          ctx,
+          parseEntityRef(item.subscriptionId, 'subscriptionId', 'body'),
+          {
+            productOfferingId: item.productOfferingId,
+            ...(item.scheduledAt && { scheduledAt: item.scheduledAt }),
+            ...(item.reason && { reason: item.reason }),
+            metadata: { ...item.metadata, ...origin },
+          },
+        )
+        created.changes.push({
+          type: item.type,
+          subscriptionId: view.subscriptionId,
+          productOfferingId: item.productOfferingId,
+          scheduledAt: view.pendingProductOffering?.scheduledAt ?? null,
+          createdByLineItem: item.lineItemId,
+        })
         return
       }
       case 'ADD_ON_CHANGE': {
-        const view = await this.deps.addonChanges.changeIn(tx, ctx, parseEntityRef(item.subscriptionId, 'subscriptionId', 'body'), {
+        const view = await this.deps.addonChanges.changeIn(
+          tx,
+          ctx,
+          parseEntityRef(item.subscriptionId, 'subscriptionId', 'body'),
+          {
+            productOfferingId: item.productOfferingId,
+            ...(item.subscriptionAddonId && { subscriptionAddonId: item.subscriptionAddonId }),
+            ...(item.currentProductOfferingId && { currentProductOfferingId: item.currentProductOfferingId }),
+            ...(item.scheduledAt && { scheduledAt: item.scheduledAt }),
+            ...(item.reason && { reason: item.reason }),
+            metadata: { ...item.metadata, ...origin },
+          },
+        )
+        created.changes.push({
+          type: item.type,
+          subscriptionId: view.subscriptionId,
           productOfferingId: item.productOfferingId,
-          ...(item.subscriptionAddonId && { subscriptionAddonId: item.subscriptionAddonId }),
-          ...(item.currentProductOfferingId && { currentProductOfferingId: item.currentProductOfferingId }),
-          ...(item.scheduledAt && { scheduledAt: item.scheduledAt }),
-          ...(item.reason && { reason: item.reason }),
-          metadata: { ...item.metadata, ...origin },
+          createdByLineItem: item.lineItemId,
         })
-        created.changes.push({ type: item.type, subscriptionId: view.subscriptionId, productOfferingId: item.productOfferingId, createdByLineItem: item.lineItemId })
         return
       }
       case 'LICENSE_CHANGE': {
-        const license = await this.required(this.deps.ports.licenses, 'licenses').change(tx, ctx, item.licenseId, { productOfferingId: item.productOfferingId, ...(item.scheduledAt && { scheduledAt: item.scheduledAt }), metadata: { ...item.metadata, ...origin } }, path)
-        created.changes.push({ type: item.type, licenseId: license.licenseId, productOfferingId: item.productOfferingId, createdByLineItem: item.lineItemId })
+        const license = await this.required(this.deps.ports.licenses, 'licenses').change(
+          tx,
+          ctx,
+          item.licenseId,
+          {
+            productOfferingId: item.productOfferingId,
+            ...(item.scheduledAt && { scheduledAt: item.scheduledAt }),
+            metadata: { ...item.metadata, ...origin },
+          },
+          path,
+        )
+        created.changes.push({
+          type: item.type,
+          licenseId: license.licenseId,
+          productOfferingId: item.productOfferingId,
+          createdByLineItem: item.lineItemId,
+        })
         return
       }
     }
   }
 
   /** A new subscription: its number (leased, from the pool, or ported in), its SIM, then the subscription itself. */
-  private async subscription(tx: Executor, ctx: RequestContext, item: LineItemOf<'SUBSCRIPTION'>, customerId: string, path: string, origin: Record<string, string>) {
+  private async subscription(
+    tx: Executor,
+    ctx: RequestContext,
+    item: LineItemOf<'SUBSCRIPTION'>,
+    customerId: string,
+    path: string,
+    origin: Record<string, string>,
+  ) {
     const { inventory, porting } = this.deps.ports
     const id = newId()
     const offering = await this.deps.catalog.requireOffering(tx, ctx.tenant.id, item.productOfferingId)
@@ -234,24 +374,61 @@ export class OrderFulfilment {
     if (item.porting) {
       const details = item.porting
       // With a temporary number the line works at once; without one it waits for the port.
-      if (item.tempNumber) msisdn = await this.required(inventory, 'the number pool').assignFromPool(tx, ctx, { type: subscriptionType(offering.product.category), subscriptionId: id })
+      if (item.tempNumber)
+        msisdn = await this.required(inventory, 'the number pool').assignFromPool(tx, ctx, {
+          type: subscriptionType(offering.product.category),
+          subscriptionId: id,
+        })
       const sim = await this.sim(tx, ctx, item, path)
       // The port-in first, so the subscription's first snapshot (subscription.created) shows it.
-      await this.required(porting, 'port-in').start(tx, ctx, { subscriptionId: id, msisdn: item.msisdn as string, details, temporaryMsisdn: msisdn })
+      await this.required(porting, 'port-in').start(tx, ctx, {
+        subscriptionId: id,
+        msisdn: item.msisdn as string,
+        details,
+        temporaryMsisdn: msisdn,
+      })
       return this.createSubscription(tx, ctx, item, customerId, path, origin, id, msisdn, sim, !msisdn)
     }
     if (item.msisdn && item.leaseToken) {
-      await this.required(inventory, 'the number pool').assignLeased(tx, ctx, { msisdn: item.msisdn, leaseToken: item.leaseToken, subscriptionId: id })
+      await this.required(inventory, 'the number pool').assignLeased(tx, ctx, {
+        msisdn: item.msisdn,
+        leaseToken: item.leaseToken,
+        subscriptionId: id,
+      })
       msisdn = item.msisdn
-    } else if (inventory) msisdn = await inventory.assignFromPool(tx, ctx, { type: subscriptionType(offering.product.category), subscriptionId: id })
-    return this.createSubscription(tx, ctx, item, customerId, path, origin, id, msisdn, await this.sim(tx, ctx, item, path))
+    } else if (inventory)
+      msisdn = await inventory.assignFromPool(tx, ctx, {
+        type: subscriptionType(offering.product.category),
+        subscriptionId: id,
+      })
+    return this.createSubscription(
+      tx,
+      ctx,
+      item,
+      customerId,
+      path,
+      origin,
+      id,
+      msisdn,
+      await this.sim(tx, ctx, item, path),
+    )
   }
 
-  private async sim(tx: Executor, ctx: RequestContext, item: LineItemOf<'SUBSCRIPTION'>, path: string): Promise<{ esim: boolean; iccid?: string }> {
+  private async sim(
+    tx: Executor,
+    ctx: RequestContext,
+    item: LineItemOf<'SUBSCRIPTION'>,
+    path: string,
+  ): Promise<{ esim: boolean; iccid?: string }> {
     const wanted = item.sim ?? { esim: false }
     const inventory = this.deps.ports.inventory
     if (!inventory || (!wanted.esim && !wanted.iccid)) return { esim: wanted.esim }
-    const sim = await inventory.reserveSim(tx, ctx, wanted.iccid ? { iccid: wanted.iccid, esim: wanted.esim } : { esim: true }, `${path}/sim`)
+    const sim = await inventory.reserveSim(
+      tx,
+      ctx,
+      wanted.iccid ? { iccid: wanted.iccid, esim: wanted.esim } : { esim: true },
+      `${path}/sim`,
+    )
     return { esim: wanted.esim, iccid: sim.iccid }
   }
 
@@ -267,7 +444,17 @@ export class OrderFulfilment {
     sim: { esim: boolean; iccid?: string },
     awaitActivation = false,
   ) {
-    const subscriber = item.subscriber?.subscriberId ? { subscriberId: item.subscriber.subscriberId } : item.subscriber?.name ? { subscriber: { name: item.subscriber.name, ...(item.subscriber.email && { email: item.subscriber.email }), ...(item.subscriber.address && { address: item.subscriber.address }) } } : {}
+    const subscriber = item.subscriber?.subscriberId
+      ? { subscriberId: item.subscriber.subscriberId }
+      : item.subscriber?.name
+        ? {
+            subscriber: {
+              name: item.subscriber.name,
+              ...(item.subscriber.email && { email: item.subscriber.email }),
+              ...(item.subscriber.address && { address: item.subscriber.address }),
+            },
+          }
+        : {}
     const view = await this.deps.subscriptions.createIn(
       tx,
       ctx,
@@ -292,11 +479,19 @@ export class OrderFulfilment {
   }
 
   /** Marks the order FAILED, if this run still holds it PROCESSING. */
-  private async fail(ctx: RequestContext, orderId: string, failure: { lineItemId: unknown; code: unknown; message: string; errors: unknown[] }): Promise<void> {
+  private async fail(
+    ctx: RequestContext,
+    orderId: string,
+    failure: { lineItemId: unknown; code: unknown; message: string; errors: unknown[] },
+  ): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
       if (!(await this.stillProcessing(tx, ctx.tenant.id, orderId))) return
       const now = ctx.clock.now()
-      const failed = await orders.updateOrder(tx, ctx.tenant.id, orderId, { status: 'FAILED', failure: { ...failure, failedAt: now.toISOString() }, updatedAt: now })
+      const failed = await orders.updateOrder(tx, ctx.tenant.id, orderId, {
+        status: 'FAILED',
+        failure: { ...failure, failedAt: now.toISOString() },
+        updatedAt: now,
+      })
       await this.deps.orders.publish(tx, ctx, failed, ['order.updated', 'order.failed'])
     })
   }

@@ -80,7 +80,10 @@ export class OrderViews {
 
   async view(ex: Executor, ctx: RequestContext, order: OrderRow, rows: LineItemRow[]): Promise<OrderView> {
     const items = rows.map((r) => r.item)
-    const validation = order.status === 'PENDING' || order.status === 'FAILED' ? await this.validate(ex, ctx, order, items) : settled(items)
+    const validation =
+      order.status === 'PENDING' || order.status === 'FAILED'
+        ? await this.validate(ex, ctx, order, items)
+        : settled(items)
     const pricing = (order.pricing as PricingView | null) ?? null
     return {
       orderId: order.id,
@@ -96,7 +99,10 @@ export class OrderViews {
       consents: order.consents,
       lineItems: items.map(maskedLineItem),
       validation,
-      requirements: requirementsFor(ctx.tenant.settings.orderRequirements as Partial<Requirements> | undefined, pricing ? toMinor(pricing.total, pricing.currency) : null),
+      requirements: requirementsFor(
+        ctx.tenant.settings.orderRequirements as Partial<Requirements> | undefined,
+        pricing ? toMinor(pricing.total, pricing.currency) : null,
+      ),
       pricing,
       externalPayment: (order.submission?.externalPayment as Record<string, unknown> | undefined) ?? null,
       createdEntities: order.createdEntities,
@@ -117,7 +123,9 @@ export class OrderViews {
       status: view.status,
       customerId: view.customerId,
       customer: view.customer,
-      pricing: view.pricing ? { subtotal: view.pricing.subtotal, total: view.pricing.total, currency: view.pricing.currency } : null,
+      pricing: view.pricing
+        ? { subtotal: view.pricing.subtotal, total: view.pricing.total, currency: view.pricing.currency }
+        : null,
       lineItemCount: view.lineItems.length,
       validationStatus: view.validation.isValid ? 'VALID' : 'INVALID',
       createdAt: view.createdAt,
@@ -133,20 +141,43 @@ export class OrderViews {
     const errors: Problem[] = []
     if (!order.customerId && !order.newCustomer) missing.push('customer')
     if (items.length === 0) missing.push('lineItems')
-    const shippable = items.some((i) => (i.type === 'SUBSCRIPTION' && i.sim && !i.sim.esim && !i.sim.iccid) || i.type === 'EXTERNAL_PRODUCT')
+    const shippable = items.some(
+      (i) => (i.type === 'SUBSCRIPTION' && i.sim && !i.sim.esim && !i.sim.iccid) || i.type === 'EXTERNAL_PRODUCT',
+    )
     if (shippable && !order.shipping?.address) missing.push('shipping.address')
     const lineItemValidation: LineItemValidation[] = []
     for (const item of items) {
       const check = await this.checks.check(scope, item)
-      lineItemValidation.push({ lineItemId: item.lineItemId, isValid: check.missing.length === 0 && check.errors.length === 0, missingFields: check.missing, errors: check.errors })
+      lineItemValidation.push({
+        lineItemId: item.lineItemId,
+        isValid: check.missing.length === 0 && check.errors.length === 0,
+        missingFields: check.missing,
+        errors: check.errors,
+      })
     }
     const { mixed } = await this.pricer.lines(ex, ctx, items, null)
-    if (mixed) errors.push({ property: 'lineItems', message: 'The line items are priced in different currencies; an order has one.' })
+    if (mixed)
+      errors.push({
+        property: 'lineItems',
+        message: 'The line items are priced in different currencies; an order has one.',
+      })
     if (order.promoCode) {
       const promotion = await this.catalog.findPromotion(ex, ctx.tenant.id, order.promoCode)
-      const offerings = await Promise.all(items.filter((i) => 'productOfferingId' in i).map((i) => this.catalog.getOffering(ex, ctx.tenant.id, (i as { productOfferingId: string }).productOfferingId)))
+      const offerings = await Promise.all(
+        items
+          .filter((i) => 'productOfferingId' in i)
+          .map((i) =>
+            this.catalog.getOffering(ex, ctx.tenant.id, (i as { productOfferingId: string }).productOfferingId),
+          ),
+      )
       const fits = promotion && offerings.some((o) => o && promotionRejection(promotion, o, ctx.clock.now()) === null)
-      if (!fits) errors.push({ property: 'promoCode', message: promotion ? `The promotion '${order.promoCode}' applies to none of the line items now.` : `Unknown promotion code '${order.promoCode}'.` })
+      if (!fits)
+        errors.push({
+          property: 'promoCode',
+          message: promotion
+            ? `The promotion '${order.promoCode}' applies to none of the line items now.`
+            : `Unknown promotion code '${order.promoCode}'.`,
+        })
     }
     return {
       isValid: missing.length === 0 && errors.length === 0 && lineItemValidation.every((v) => v.isValid),

@@ -1,6 +1,21 @@
 import { randomUUID } from 'node:crypto'
-import type { CreateOrderInput, LineItem, LineItemInput, SubmitOrderInput, UpdateOrderInput } from '../../domain/orders/inputs.js'
-import { CANCELLABLE, EDITABLE, ORDER_TTL_MS, SUBMITTABLE, assertOrderStatus, requirementsFor, unmetRequirements, withStoredPasscode } from '../../domain/orders/order.js'
+import type {
+  CreateOrderInput,
+  LineItem,
+  LineItemInput,
+  SubmitOrderInput,
+  UpdateOrderInput,
+} from '../../domain/orders/inputs.js'
+import {
+  CANCELLABLE,
+  EDITABLE,
+  ORDER_TTL_MS,
+  SUBMITTABLE,
+  assertOrderStatus,
+  requirementsFor,
+  unmetRequirements,
+  withStoredPasscode,
+} from '../../domain/orders/order.js'
 import type { Requirements, UnmetRequirement } from '../../domain/orders/order.js'
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
 import { newId, parseEntityRef } from '../../domain/shared/ids.js'
@@ -25,8 +40,15 @@ export const EXPIRE_ORDER = 'order.expire'
 
 /** Where a submission satisfies each requirement: the reference the client sends. */
 const REQUIREMENT_FIELDS: Record<UnmetRequirement, { path: string; message: string }> = {
-  payment: { path: '/body/paymentSessionId', message: 'Payment is REQUIRED: send a completed payment session id, or externalPayment for a payment taken elsewhere.' },
-  paymentProfile: { path: '/body/paymentProfileSessionId', message: 'A payment profile is REQUIRED: send a completed payment-profile session id.' },
+  payment: {
+    path: '/body/paymentSessionId',
+    message:
+      'Payment is REQUIRED: send a completed payment session id, or externalPayment for a payment taken elsewhere.',
+  },
+  paymentProfile: {
+    path: '/body/paymentProfileSessionId',
+    message: 'A payment profile is REQUIRED: send a completed payment-profile session id.',
+  },
   signing: { path: '/body/signingSessionId', message: 'Signing is REQUIRED: send a completed signing session id.' },
 }
 
@@ -62,19 +84,46 @@ export class OrderService {
   }
 
   async list(ctx: RequestContext, input: ListOrdersInput, page: PageRequest): Promise<Page<OrderSummaryView>> {
-    const filter: OrderFilter = { ...(input.statuses && { statuses: input.statuses }), ...(input.expiresAfter && { expiresAfter: input.expiresAfter }), ...(input.expiresBefore && { expiresBefore: input.expiresBefore }) }
+    const filter: OrderFilter = {
+      ...(input.statuses && { statuses: input.statuses }),
+      ...(input.expiresAfter && { expiresAfter: input.expiresAfter }),
+      ...(input.expiresBefore && { expiresBefore: input.expiresBefore }),
+    }
     if (input.customerId) {
-      const customer = await this.parties.requireCustomer(this.db, ctx.tenant.id, parseEntityRef(input.customerId, 'customerId', 'query')).catch(() => undefined)
+      const customer = await this.parties
+        .requireCustomer(this.db, ctx.tenant.id, parseEntityRef(input.customerId, 'customerId', 'query'))
+        .catch(() => undefined)
       filter.customerIds = [customer?.customerId ?? randomUUID()]
     }
     if (input.userId) {
-      const user = await this.users.requireUser(this.db, ctx.tenant.id, parseEntityRef(input.userId, 'userId', 'query')).catch(() => undefined)
+      const user = await this.users
+        .requireUser(this.db, ctx.tenant.id, parseEntityRef(input.userId, 'userId', 'query'))
+        .catch(() => undefined)
       filter.userIds = [user?.userId ?? randomUUID()]
     }
-    const rows = await readPage(page, (w) => orders.listOrders(this.db, ctx.tenant.id, filter, w), (r) => r.id, () => orders.countOrders(this.db, ctx.tenant.id, filter))
-    const items = await orders.lineItemsOf(this.db, ctx.tenant.id, rows.items.map((o) => o.id))
+    const rows = await readPage(
+      page,
+      (w) => orders.listOrders(this.db, ctx.tenant.id, filter, w),
+      (r) => r.id,
+      () => orders.countOrders(this.db, ctx.tenant.id, filter),
+    )
+    const items = await orders.lineItemsOf(
+      this.db,
+      ctx.tenant.id,
+      rows.items.map((o) => o.id),
+    )
     const summaries = []
-    for (const order of rows.items) summaries.push(this.views.summary(await this.views.view(this.db, ctx, order, items.filter((i) => i.orderId === order.id))))
+    for (const order of rows.items)
+      summaries.push(
+        this.views.summary(
+          await this.views.view(
+            this.db,
+            ctx,
+            order,
+            items.filter((i) => i.orderId === order.id),
+          ),
+        ),
+      )
     return { items: summaries, pagination: rows.pagination }
   }
 
@@ -110,7 +159,8 @@ export class OrderService {
       Object.assign(order, await this.configure(tx, ctx, input))
       await orders.insertOrder(tx, order)
       let current = order
-      for (const [index, item] of (input.lineItems ?? []).entries()) current = (await this.insertItem(tx, ctx, current, item, `/body/lineItems/${index}`)).order
+      for (const [index, item] of (input.lineItems ?? []).entries())
+        current = (await this.insertItem(tx, ctx, current, item, `/body/lineItems/${index}`)).order
       return this.touched(tx, ctx, current, ['order.created'])
     })
   }
@@ -120,7 +170,10 @@ export class OrderService {
     return this.uow.write(ctx, async (tx) => {
       const order = await this.require(tx, ctx, id, true)
       assertOrderStatus(order.status, EDITABLE, 'be changed')
-      const updated = await orders.updateOrder(tx, ctx.tenant.id, order.id, { ...(await this.configure(tx, ctx, input)), pricing: null })
+      const updated = await orders.updateOrder(tx, ctx.tenant.id, order.id, {
+        ...(await this.configure(tx, ctx, input)),
+        pricing: null,
+      })
       return this.touched(tx, ctx, updated, ['order.updated'])
     })
   }
@@ -130,7 +183,11 @@ export class OrderService {
       const order = await this.require(tx, ctx, id, true)
       assertOrderStatus(order.status, CANCELLABLE, 'be cancelled')
       const now = ctx.clock.now()
-      const updated = await orders.updateOrder(tx, ctx.tenant.id, order.id, { status: 'CANCELLED', cancelledAt: now, updatedAt: now })
+      const updated = await orders.updateOrder(tx, ctx.tenant.id, order.id, {
+        status: 'CANCELLED',
+        cancelledAt: now,
+        updatedAt: now,
+      })
       return this.publish(tx, ctx, updated, ['order.updated'])
     })
   }
@@ -151,15 +208,32 @@ export class OrderService {
       const order = await this.require(tx, ctx, id, true)
       assertOrderStatus(order.status, EDITABLE, 'change line items')
       if (input.lineItemId && input.lineItemId !== lineItemId) {
-        throw new BusinessRuleError('order.line_item_id_mismatch', `The body's lineItemId '${input.lineItemId}' is not the one in the path.`, {}, [{ path: '/body/lineItemId', message: 'must match the path' }])
+        throw new BusinessRuleError(
+          'order.line_item_id_mismatch',
+          `The body's lineItemId '${input.lineItemId}' is not the one in the path.`,
+          {},
+          [{ path: '/body/lineItemId', message: 'must match the path' }],
+        )
       }
       const items = await orders.lineItemsOf(tx, ctx.tenant.id, [order.id])
       const existing = items.find((i) => i.lineItemId === lineItemId)
       if (!existing) throw new NotFoundError('order_line_item', lineItemId)
       const item = withStoredPasscode({ ...input, lineItemId } as LineItem, existing.item)
-      await this.assertItem(tx, ctx, order, item, items.filter((i) => i.lineItemId !== lineItemId).map((i) => i.item).concat(item), '/body')
+      await this.assertItem(
+        tx,
+        ctx,
+        order,
+        item,
+        items
+          .filter((i) => i.lineItemId !== lineItemId)
+          .map((i) => i.item)
+          .concat(item),
+        '/body',
+      )
       await orders.replaceLineItem(tx, { ...existing, type: item.type, item, updatedAt: ctx.clock.now() })
-      await this.touched(tx, ctx, await orders.updateOrder(tx, ctx.tenant.id, order.id, { pricing: null }), ['order.updated'])
+      await this.touched(tx, ctx, await orders.updateOrder(tx, ctx.tenant.id, order.id, { pricing: null }), [
+        'order.updated',
+      ])
       return item
     })
   }
@@ -168,8 +242,11 @@ export class OrderService {
     return this.uow.write(ctx, async (tx) => {
       const order = await this.require(tx, ctx, id, true)
       assertOrderStatus(order.status, EDITABLE, 'change line items')
-      if (!(await orders.deleteLineItem(tx, ctx.tenant.id, order.id, lineItemId))) throw new NotFoundError('order_line_item', lineItemId)
-      await this.touched(tx, ctx, await orders.updateOrder(tx, ctx.tenant.id, order.id, { pricing: null }), ['order.updated'])
+      if (!(await orders.deleteLineItem(tx, ctx.tenant.id, order.id, lineItemId)))
+        throw new NotFoundError('order_line_item', lineItemId)
+      await this.touched(tx, ctx, await orders.updateOrder(tx, ctx.tenant.id, order.id, { pricing: null }), [
+        'order.updated',
+      ])
     })
   }
 
@@ -183,7 +260,14 @@ export class OrderService {
       const order = await this.require(tx, ctx, id, true)
       assertOrderStatus(order.status, SUBMITTABLE, 'be priced')
       const pricing = await this.priceValid(tx, ctx, order)
-      await this.touched(tx, ctx, await orders.updateOrder(tx, ctx.tenant.id, order.id, { pricing: pricing as unknown as Record<string, unknown> }), ['order.updated'])
+      await this.touched(
+        tx,
+        ctx,
+        await orders.updateOrder(tx, ctx.tenant.id, order.id, {
+          pricing: pricing as unknown as Record<string, unknown>,
+        }),
+        ['order.updated'],
+      )
       return { pricing }
     })
   }
@@ -198,7 +282,10 @@ export class OrderService {
       const order = await this.require(tx, ctx, id, true)
       assertOrderStatus(order.status, SUBMITTABLE, 'be submitted')
       const pricing = await this.priceValid(tx, ctx, order)
-      const requirements = requirementsFor(ctx.tenant.settings.orderRequirements as Partial<Requirements> | undefined, toMinor(pricing.total, pricing.currency))
+      const requirements = requirementsFor(
+        ctx.tenant.settings.orderRequirements as Partial<Requirements> | undefined,
+        toMinor(pricing.total, pricing.currency),
+      )
       const unmet = unmetRequirements(requirements, input)
       if (unmet.length > 0) {
         throw new BusinessRuleError(
@@ -210,14 +297,29 @@ export class OrderService {
       }
       const now = ctx.clock.now()
       const submission = { ...input, submittedBy: { type: ctx.actor.type, id: ctx.actor.id, label: ctx.actor.label } }
-      const updated = await orders.updateOrder(tx, ctx.tenant.id, order.id, { status: 'SUBMITTED', submission, pricing: pricing as unknown as Record<string, unknown>, failure: null, submittedAt: now, updatedAt: now })
-      await this.queue.enqueue(tx, { tenantId: ctx.tenant.id, kind: FULFIL_ORDER, payload: { orderId: order.id }, dedupeKey: `${FULFIL_ORDER}:${order.id}`, maxAttempts: 5 })
+      const updated = await orders.updateOrder(tx, ctx.tenant.id, order.id, {
+        status: 'SUBMITTED',
+        submission,
+        pricing: pricing as unknown as Record<string, unknown>,
+        failure: null,
+        submittedAt: now,
+        updatedAt: now,
+      })
+      await this.queue.enqueue(tx, {
+        tenantId: ctx.tenant.id,
+        kind: FULFIL_ORDER,
+        payload: { orderId: order.id },
+        dedupeKey: `${FULFIL_ORDER}:${order.id}`,
+        maxAttempts: 5,
+      })
       return this.publish(tx, ctx, updated, ['order.submitted', 'order.updated'])
     })
   }
 
   async require(ex: Executor, ctx: RequestContext, id: string, forUpdate = false): Promise<OrderRow> {
-    const order = forUpdate ? await orders.lockOrder(ex, ctx.tenant.id, id) : await orders.findOrder(ex, ctx.tenant.id, id)
+    const order = forUpdate
+      ? await orders.lockOrder(ex, ctx.tenant.id, id)
+      : await orders.findOrder(ex, ctx.tenant.id, id)
     if (!order) throw new NotFoundError('order', id)
     return order
   }
@@ -225,7 +327,11 @@ export class OrderService {
   /** Renders the order and writes its events. */
   async publish(tx: Executor, ctx: RequestContext, order: OrderRow, types: string[]): Promise<OrderView> {
     const view = await this.views.view(tx, ctx, order, await orders.lineItemsOf(tx, ctx.tenant.id, [order.id]))
-    await this.events.emit(tx, ctx, ...types.map((type) => ({ type, resource: { type: 'order', id: order.id }, data: view })))
+    await this.events.emit(
+      tx,
+      ctx,
+      ...types.map((type) => ({ type, resource: { type: 'order', id: order.id }, data: view })),
+    )
     return view
   }
 
@@ -234,7 +340,13 @@ export class OrderService {
     const now = ctx.clock.now()
     const expiresAt = new Date(now.getTime() + ORDER_TTL_MS)
     const updated = await orders.updateOrder(tx, ctx.tenant.id, order.id, { updatedAt: now, expiresAt })
-    await this.queue.enqueue(tx, { tenantId: ctx.tenant.id, kind: EXPIRE_ORDER, payload: { orderId: order.id }, runAt: expiresAt, dedupeKey: `${EXPIRE_ORDER}:${order.id}:${expiresAt.toISOString()}` })
+    await this.queue.enqueue(tx, {
+      tenantId: ctx.tenant.id,
+      kind: EXPIRE_ORDER,
+      payload: { orderId: order.id },
+      runAt: expiresAt,
+      dedupeKey: `${EXPIRE_ORDER}:${order.id}:${expiresAt.toISOString()}`,
+    })
     return this.publish(tx, ctx, updated, types)
   }
 
@@ -242,12 +354,26 @@ export class OrderService {
     const rows = await orders.lineItemsOf(tx, ctx.tenant.id, [order.id])
     const items = rows.map((r) => r.item)
     const validation = await this.views.validate(tx, ctx, order, items)
-    if (!validation.isValid) throw new BusinessRuleError('order.invalid', 'The order is not complete or not valid: see validation. Invalid orders cannot be priced or submitted.', { validation })
-    const firstDay = items.map((i) => (i.type === 'SUBSCRIPTION' ? i.scheduleActivationAt : undefined)).filter((d): d is string => Boolean(d)).sort()[0]
+    if (!validation.isValid)
+      throw new BusinessRuleError(
+        'order.invalid',
+        'The order is not complete or not valid: see validation. Invalid orders cannot be priced or submitted.',
+        { validation },
+      )
+    const firstDay = items
+      .map((i) => (i.type === 'SUBSCRIPTION' ? i.scheduleActivationAt : undefined))
+      .filter((d): d is string => Boolean(d))
+      .sort()[0]
     return (await this.pricer.price(tx, ctx, items, order.promoCode, firstDay)).view
   }
 
-  private async insertItem(tx: Executor, ctx: RequestContext, order: OrderRow, input: LineItemInput, path: string): Promise<{ order: OrderRow; item: LineItem }> {
+  private async insertItem(
+    tx: Executor,
+    ctx: RequestContext,
+    order: OrderRow,
+    input: LineItemInput,
+    path: string,
+  ): Promise<{ order: OrderRow; item: LineItem }> {
     const existing = await orders.lineItemsOf(tx, ctx.tenant.id, [order.id])
     const taken = new Set(existing.map((i) => i.lineItemId))
     // A generated id skips ids the client chose (`line-item-2` sent earlier) and never reuses a removed one.
@@ -255,19 +381,38 @@ export class OrderService {
     while (!input.lineItemId && taken.has(`line-item-${seq}`)) seq++
     const item = { ...input, lineItemId: input.lineItemId ?? `line-item-${seq}` } as LineItem
     if (taken.has(item.lineItemId)) {
-      throw new ConflictError('order.line_item_exists', `The order already has a line item '${item.lineItemId}'.`, { lineItemId: item.lineItemId })
+      throw new ConflictError('order.line_item_exists', `The order already has a line item '${item.lineItemId}'.`, {
+        lineItemId: item.lineItemId,
+      })
     }
     await this.assertItem(tx, ctx, order, item, [...existing.map((i) => i.item), item], path)
     const now = ctx.clock.now()
-    const row: LineItemRow = { tenantId: ctx.tenant.id, orderId: order.id, lineItemId: item.lineItemId, position: (await orders.lastPosition(tx, ctx.tenant.id, order.id)) + 1, type: item.type, item, createdAt: now, updatedAt: now }
+    const row: LineItemRow = {
+      tenantId: ctx.tenant.id,
+      orderId: order.id,
+      lineItemId: item.lineItemId,
+      position: (await orders.lastPosition(tx, ctx.tenant.id, order.id)) + 1,
+      type: item.type,
+      item,
+      createdAt: now,
+      updatedAt: now,
+    }
     await orders.insertLineItem(tx, row)
     return { order: await orders.updateOrder(tx, ctx.tenant.id, order.id, { lineItemSeq: seq, pricing: null }), item }
   }
 
   /** Line items that reference things are checked at once: an error refuses the item (missing fields do not). */
-  private async assertItem(tx: Executor, ctx: RequestContext, order: OrderRow, item: LineItem, items: LineItem[], path: string): Promise<void> {
+  private async assertItem(
+    tx: Executor,
+    ctx: RequestContext,
+    order: OrderRow,
+    item: LineItem,
+    items: LineItem[],
+    path: string,
+  ): Promise<void> {
     // Ids it refers to are UUIDs or rid_ references; anything else is a 400 naming the field, as for ids everywhere.
-    for (const [field, value] of referencesOf(item)) parseEntityRef(value, field.split('/').at(-1), 'body', `${path}/${field}`)
+    for (const [field, value] of referencesOf(item))
+      parseEntityRef(value, field.split('/').at(-1), 'body', `${path}/${field}`)
     const check = await this.checks.check({ ex: tx, ctx, customerId: order.customerId, items }, item)
     if (check.errors.length > 0) {
       throw new BusinessRuleError(
@@ -288,7 +433,13 @@ export class OrderService {
       if (input.customer && 'customerId' in input.customer) {
         const ref = parseEntityRef(input.customer.customerId, 'customerId', 'body', '/body/customer/customerId')
         const customer = await this.parties.requireCustomer(tx, ctx.tenant.id, ref).catch((error: unknown) => {
-          if (error instanceof NotFoundError) throw new BusinessRuleError('customer.not_found', `No customer '${input.customer && 'customerId' in input.customer ? input.customer.customerId : ''}'.`, {}, [{ path: '/body/customer/customerId', message: 'unknown customer' }])
+          if (error instanceof NotFoundError)
+            throw new BusinessRuleError(
+              'customer.not_found',
+              `No customer '${input.customer && 'customerId' in input.customer ? input.customer.customerId : ''}'.`,
+              {},
+              [{ path: '/body/customer/customerId', message: 'unknown customer' }],
+            )
           throw error
         })
         patch.customerId = customer.customerId
@@ -298,10 +449,15 @@ export class OrderService {
       patch.userId = null
       patch.newUser = null
       if (input.user && 'userId' in input.user) {
-        const user = await this.users.requireUser(tx, ctx.tenant.id, parseEntityRef(input.user.userId, 'userId', 'body', '/body/user/userId')).catch((error: unknown) => {
-          if (error instanceof NotFoundError) throw new BusinessRuleError('user.not_found', 'No such user.', {}, [{ path: '/body/user/userId', message: 'unknown user' }])
-          throw error
-        })
+        const user = await this.users
+          .requireUser(tx, ctx.tenant.id, parseEntityRef(input.user.userId, 'userId', 'body', '/body/user/userId'))
+          .catch((error: unknown) => {
+            if (error instanceof NotFoundError)
+              throw new BusinessRuleError('user.not_found', 'No such user.', {}, [
+                { path: '/body/user/userId', message: 'unknown user' },
+              ])
+            throw error
+          })
         patch.userId = user.userId
       } else if (input.user) patch.newUser = input.user as Record<string, unknown>
     }

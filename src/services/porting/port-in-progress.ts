@@ -60,7 +60,8 @@ export class PortInProgress {
   async check(tenantId: string, portInId: string, revision: number, job: JobAttempt): Promise<void> {
     const { ctx, provider } = await this.scope(tenantId, PORT_IN_CHECK)
     const row = await ports.findPortIn(this.db, tenantId, portInId)
-    if (!row || row.revision !== revision || !isLive(row.status) || row.status === 'PENDING' || !row.providerReference) return
+    if (!row || row.revision !== revision || !isLive(row.status) || row.status === 'PENDING' || !row.providerReference)
+      return
     const reference = row.providerReference
     await this.ask(ctx, row, provider, job, (p) => p.check({ ...request(row), reference }))
   }
@@ -72,9 +73,19 @@ export class PortInProgress {
   }
 
   /** Calls the provider; a failure is retried (rethrown) until it is permanent or the last try, then fails the port-in. */
-  private async ask(ctx: RequestContext, seen: PortInRow, provider: PortingProvider | null, job: JobAttempt, call: (provider: PortingProvider) => Promise<PortingAnswer>): Promise<void> {
+  private async ask(
+    ctx: RequestContext,
+    seen: PortInRow,
+    provider: PortingProvider | null,
+    job: JobAttempt,
+    call: (provider: PortingProvider) => Promise<PortingAnswer>,
+  ): Promise<void> {
     let answer: PortingAnswer
-    if (!provider) answer = { status: 'FAILED', reason: 'The tenant has no porting provider any more (tenant setting portingProvider).' }
+    if (!provider)
+      answer = {
+        status: 'FAILED',
+        reason: 'The tenant has no porting provider any more (tenant setting portingProvider).',
+      }
     else {
       try {
         answer = await call(provider)
@@ -93,14 +104,23 @@ export class PortInProgress {
     await this.db.transaction(async (tx) => {
       const subscription = await this.subscriptions.require(tx, ctx, { kind: 'id', id: seen.subscriptionId }, true)
       const row = await ports.findPortIn(tx, ctx.tenant.id, seen.id, { lock: true })
-      if (!row || row.status !== seen.status || row.revision !== seen.revision || row.providerReference !== seen.providerReference) return
+      if (
+        !row ||
+        row.status !== seen.status ||
+        row.revision !== seen.revision ||
+        row.providerReference !== seen.providerReference
+      )
+        return
       const now = ctx.clock.now()
       const outcome = applyAnswer(row, answer, now)
-      if (outcome.event === null && outcome.checkAfterMs !== null) return void (await enqueueCheck(this.queue, tx, ctx, row.id, row.revision, outcome.checkAfterMs))
+      if (outcome.event === null && outcome.checkAfterMs !== null)
+        return void (await enqueueCheck(this.queue, tx, ctx, row.id, row.revision, outcome.checkAfterMs))
       const updated = await this.records.save(tx, ctx, row, outcome.patch)
       await this.records.note(tx, ctx, updated, TIMELINE_KIND[answer.status], detailsOf(answer, updated))
-      if (outcome.checkAfterMs !== null) await enqueueCheck(this.queue, tx, ctx, row.id, row.revision, outcome.checkAfterMs)
-      const after = answer.status === 'COMPLETED' ? await this.takeNumber(tx, ctx, subscription, updated, now) : subscription
+      if (outcome.checkAfterMs !== null)
+        await enqueueCheck(this.queue, tx, ctx, row.id, row.revision, outcome.checkAfterMs)
+      const after =
+        answer.status === 'COMPLETED' ? await this.takeNumber(tx, ctx, subscription, updated, now) : subscription
       if (outcome.event) await this.records.publish(tx, ctx, updated, outcome.event)
       await this.records.subscriptionChanged(tx, ctx, after)
     })
@@ -110,7 +130,13 @@ export class PortInProgress {
    * The number is ours: it becomes the subscription's, the temporary number rests in quarantine,
    * and a subscription that waited for the port (no temporary number) is activated.
    */
-  private async takeNumber(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, portIn: PortInRow, now: Date): Promise<SubscriptionRow> {
+  private async takeNumber(
+    tx: Executor,
+    ctx: RequestContext,
+    subscription: SubscriptionRow,
+    portIn: PortInRow,
+    now: Date,
+  ): Promise<SubscriptionRow> {
     const meta = { reason: 'port-in completed', details: { portInId: portIn.id } }
     let row = await this.lifecycle.changeNumber(tx, ctx, subscription, portIn.msisdn, now, meta)
     if (portIn.temporaryMsisdn) await this.numbers.releaseNumber(tx, ctx, portIn.temporaryMsisdn)
@@ -118,7 +144,10 @@ export class PortInProgress {
     return row
   }
 
-  private async scope(tenantId: string, label: string): Promise<{ ctx: RequestContext; provider: PortingProvider | null }> {
+  private async scope(
+    tenantId: string,
+    label: string,
+  ): Promise<{ ctx: RequestContext; provider: PortingProvider | null }> {
     const tenant = await this.tenants.getById(tenantId)
     return { ctx: systemContext(tenant, this.clock, label), provider: this.providers.for(tenant) }
   }

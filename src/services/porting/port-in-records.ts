@@ -26,7 +26,11 @@ export class PortInRecords {
   /** Saves a change; a port-in that ends keeps no secrets. */
   save(tx: Executor, ctx: RequestContext, row: PortInRow, patch: PortInPatch): Promise<PortInRow> {
     const ended = patch.status === 'COMPLETED' || patch.status === 'FAILED'
-    return ports.updatePortIn(tx, ctx.tenant.id, row.id, { ...patch, ...(ended && { details: withoutSecrets(patch.details ?? row.details) }), updatedAt: ctx.clock.now() })
+    return ports.updatePortIn(tx, ctx.tenant.id, row.id, {
+      ...patch,
+      ...(ended && { details: withoutSecrets(patch.details ?? row.details) }),
+      updatedAt: ctx.clock.now(),
+    })
   }
 
   /** Ends a live port-in as FAILED, with the reason on its timeline and `subscription.portIn.failed` (the caller tells of the subscription). */
@@ -38,13 +42,28 @@ export class PortInRecords {
   }
 
   /** A line on the subscription's timeline: where people look for what happened to a line. */
-  note(tx: Executor, ctx: RequestContext, row: PortInRow, kind: string, details: Record<string, unknown> = {}): Promise<void> {
-    return this.timeline.record(tx, ctx, { subjectType: 'subscription', subjectId: row.subscriptionId, kind, details: { portInId: row.id, msisdn: row.msisdn, ...details } })
+  note(
+    tx: Executor,
+    ctx: RequestContext,
+    row: PortInRow,
+    kind: string,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    return this.timeline.record(tx, ctx, {
+      subjectType: 'subscription',
+      subjectId: row.subscriptionId,
+      kind,
+      details: { portInId: row.id, msisdn: row.msisdn, ...details },
+    })
   }
 
   /** `subscription.portIn.<event>` with the Porting as `data`. */
   async publish(tx: Executor, ctx: RequestContext, row: PortInRow, event: PortInEvent | 'created'): Promise<void> {
-    await this.events.emit(tx, ctx, { type: `subscription.portIn.${event}`, resource: { type: PORT_IN_TARGET, id: row.id }, data: toPortingView(row, ctx.tenant.timeZone) })
+    await this.events.emit(tx, ctx, {
+      type: `subscription.portIn.${event}`,
+      resource: { type: PORT_IN_TARGET, id: row.id },
+      data: toPortingView(row, ctx.tenant.timeZone),
+    })
   }
 
   /** The subscription's `porting` (and maybe its number and status) changed: `subscription.updated`, whose view is answered. */

@@ -35,7 +35,8 @@ export function toPortingView(row: PortInRow, timeZone: string): PortingView {
     details: maskedDetails(row.details),
     scheduledAt: row.scheduledAt ? toLocalDate(row.scheduledAt, timeZone) : null,
     temporaryMsisdn: row.temporaryMsisdn,
-    rejection: row.rejectionReason && row.rejectedAt ? { reason: row.rejectionReason, rejectedAt: row.rejectedAt } : null,
+    rejection:
+      row.rejectionReason && row.rejectedAt ? { reason: row.rejectionReason, rejectedAt: row.rejectedAt } : null,
     failure: row.failureReason && row.failedAt ? { reason: row.failureReason, failedAt: row.failedAt } : null,
     providerReference: row.providerReference,
     completedAt: row.completedAt,

@@ -1,6 +1,12 @@
 import type { Tenant } from '../../domain/access/tenant.js'
 import type { DetailsCheck, DetailsProblem, PortingCountry } from '../../domain/porting/details.js'
-import { SUPPORTED_PREFIXES, checkDetails, correctedDetails, knownDetails, portingCountry } from '../../domain/porting/details.js'
+import {
+  SUPPORTED_PREFIXES,
+  checkDetails,
+  correctedDetails,
+  knownDetails,
+  portingCountry,
+} from '../../domain/porting/details.js'
 import type { PortingSummary } from '../../domain/porting/port-in.js'
 import { assertEditable, freshState, isLive } from '../../domain/porting/port-in.js'
 import { BusinessRuleError, ConflictError, InvalidInputError, NotFoundError } from '../../domain/shared/errors.js'
@@ -59,9 +65,17 @@ export class PortInService {
    * can port numbers in, the number is one Openline can port and the tenant does not already
    * have, and the details are complete for its country.
    */
-  async check(ex: Executor, ctx: RequestContext, input: { msisdn: string | undefined; details: Record<string, unknown> }): Promise<PortInCheck> {
+  async check(
+    ex: Executor,
+    ctx: RequestContext,
+    input: { msisdn: string | undefined; details: Record<string, unknown> },
+  ): Promise<PortInCheck> {
     const result: PortInCheck = { missing: [], errors: [] }
-    if (!this.providers.settings(ctx.tenant)) result.errors.push({ property: 'porting', message: 'This tenant cannot port numbers in: set the tenant setting portingProvider.' })
+    if (!this.providers.settings(ctx.tenant))
+      result.errors.push({
+        property: 'porting',
+        message: 'This tenant cannot port numbers in: set the tenant setting portingProvider.',
+      })
     if (!input.msisdn) return result
     const country = portingCountry(input.msisdn)
     if (!country) {
@@ -83,10 +97,15 @@ export class PortInService {
    */
   async start(tx: Executor, ctx: RequestContext, input: StartPortIn): Promise<PortInRow> {
     const settings = this.providers.settings(ctx.tenant)
-    if (!settings) throw new BusinessRuleError('porting.unavailable', 'This tenant cannot port numbers in: set the tenant setting portingProvider.')
+    if (!settings)
+      throw new BusinessRuleError(
+        'porting.unavailable',
+        'This tenant cannot port numbers in: set the tenant setting portingProvider.',
+      )
     const country = this.countryOf(input.msisdn)
     const details = checkDetails(country, input.details)
-    if (details.missing.length > 0 || details.errors.length > 0) throw invalidDetails(BusinessRuleError, details, '/porting')
+    if (details.missing.length > 0 || details.errors.length > 0)
+      throw invalidDetails(BusinessRuleError, details, '/porting')
     const taken = await this.numberTaken(tx, ctx.tenant.id, input.msisdn)
     if (taken) throw taken
     const now = ctx.clock.now()
@@ -129,14 +148,19 @@ export class PortInService {
    * with the next revision, which clears a rejection; an answer about the old details is ignored.
    * Incomplete or wrong details are a 400 naming each field; a masked passcode keeps the stored one.
    */
-  async correct(ctx: RequestContext, ref: EntityRef, details: Record<string, unknown>): Promise<{ subscription: SubscriptionView }> {
+  async correct(
+    ctx: RequestContext,
+    ref: EntityRef,
+    details: Record<string, unknown>,
+  ): Promise<{ subscription: SubscriptionView }> {
     return this.uow.write(ctx, async (tx) => {
       const subscription = await this.subscriptions.require(tx, ctx, ref, true)
       const row = await this.require(tx, ctx, subscription.id, true)
       assertEditable(row.status)
       const merged = correctedDetails(row.details, details)
       const check = checkDetails(row.country, merged)
-      if (check.missing.length > 0 || check.errors.length > 0) throw invalidDetails(InvalidInputError, check, '/body/details')
+      if (check.missing.length > 0 || check.errors.length > 0)
+        throw invalidDetails(InvalidInputError, check, '/body/details')
       const corrected = await this.records.save(tx, ctx, row, {
         status: 'PENDING',
         details: knownDetails(row.country, merged),
@@ -145,7 +169,10 @@ export class PortInService {
         rejectionReason: null,
         rejectedAt: null,
       })
-      await this.records.note(tx, ctx, corrected, 'port_in_details_corrected', { revision: corrected.revision, from: row.status })
+      await this.records.note(tx, ctx, corrected, 'port_in_details_corrected', {
+        revision: corrected.revision,
+        from: row.status,
+      })
       await enqueueSubmission(this.queue, tx, ctx, corrected.id, corrected.revision)
       await this.records.publish(tx, ctx, corrected, 'updated')
       return { subscription: await this.records.subscriptionChanged(tx, ctx, subscription) }
@@ -178,15 +205,34 @@ export class PortInService {
 
   private countryOf(msisdn: string): PortingCountry {
     const country = portingCountry(msisdn)
-    if (!country) throw new BusinessRuleError('porting.unsupported_number', `Only ${SUPPORTED_PREFIXES} numbers can be ported in, not ${msisdn}.`, { msisdn })
+    if (!country)
+      throw new BusinessRuleError(
+        'porting.unsupported_number',
+        `Only ${SUPPORTED_PREFIXES} numbers can be ported in, not ${msisdn}.`,
+        { msisdn },
+      )
     return country
   }
 
   /** Why the tenant cannot port this number in (it has it already, or is porting it), or null. */
-  private async numberTaken(ex: Executor, tenantId: string, msisdn: string): Promise<BusinessRuleError | ConflictError | null> {
+  private async numberTaken(
+    ex: Executor,
+    tenantId: string,
+    msisdn: string,
+  ): Promise<BusinessRuleError | ConflictError | null> {
     // In use first: a pool number on a live line cannot be leased either, so "lease it" would mislead.
-    if (await this.subscriptions.numberInUse(ex, tenantId, msisdn)) return new BusinessRuleError('porting.number_in_use', `${msisdn} is already the number of one of this tenant's subscriptions.`, { msisdn })
-    if (await this.numbers.isPoolNumber(ex, tenantId, msisdn)) return new BusinessRuleError('porting.number_in_pool', `${msisdn} is in this tenant's number pool: lease it instead of porting it in.`, { msisdn })
+    if (await this.subscriptions.numberInUse(ex, tenantId, msisdn))
+      return new BusinessRuleError(
+        'porting.number_in_use',
+        `${msisdn} is already the number of one of this tenant's subscriptions.`,
+        { msisdn },
+      )
+    if (await this.numbers.isPoolNumber(ex, tenantId, msisdn))
+      return new BusinessRuleError(
+        'porting.number_in_pool',
+        `${msisdn} is in this tenant's number pool: lease it instead of porting it in.`,
+        { msisdn },
+      )
     if (await ports.findLivePortInOf(ex, tenantId, msisdn)) return numberInProgress(msisdn)
     return null
   }
@@ -194,11 +240,24 @@ export class PortInService {
 
 const onLineItem = (property: string): string => (property ? `porting.${property}` : 'porting')
 
-const numberInProgress = (msisdn: string) => new ConflictError('porting.number_in_progress', `${msisdn} is already being ported in.`, { msisdn })
+const numberInProgress = (msisdn: string) =>
+  new ConflictError('porting.number_in_progress', `${msisdn} is already being ported in.`, { msisdn })
 
 /** The error naming every missing and wrong field of the details, under `prefix` (a JSON pointer). */
-function invalidDetails(Kind: typeof InvalidInputError | typeof BusinessRuleError, check: DetailsCheck, prefix: string): InvalidInputError | BusinessRuleError {
+function invalidDetails(
+  Kind: typeof InvalidInputError | typeof BusinessRuleError,
+  check: DetailsCheck,
+  prefix: string,
+): InvalidInputError | BusinessRuleError {
   const at = (property: string) => `${prefix}${property ? `/${property.replaceAll('.', '/')}` : ''}`
-  const fields = [...check.missing.map((p) => ({ path: at(p), message: 'is required' })), ...check.errors.map((e) => ({ path: at(e.property), message: e.message }))]
-  return new Kind('porting.invalid_details', `The porting details are incomplete or wrong: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}.`, { missingFields: check.missing }, fields)
+  const fields = [
+    ...check.missing.map((p) => ({ path: at(p), message: 'is required' })),
+    ...check.errors.map((e) => ({ path: at(e.property), message: e.message })),
+  ]
+  return new Kind(
+    'porting.invalid_details',
+    `The porting details are incomplete or wrong: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}.`,
+    { missingFields: check.missing },
+    fields,
+  )
 }

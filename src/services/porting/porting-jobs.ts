@@ -11,7 +11,13 @@ export const PORT_IN_CANCEL = 'port-in.cancel'
 export const PORTING_MAX_ATTEMPTS = 6
 
 /** Queues the submission of a port-in's details (one job per revision), due now on the tenant's clock. */
-export function enqueueSubmission(queue: JobQueue, tx: Executor, ctx: RequestContext, portInId: string, revision: number): Promise<boolean> {
+export function enqueueSubmission(
+  queue: JobQueue,
+  tx: Executor,
+  ctx: RequestContext,
+  portInId: string,
+  revision: number,
+): Promise<boolean> {
   return queue.enqueue(tx, {
     tenantId: ctx.tenant.id,
     kind: PORT_IN_SUBMIT,
@@ -23,7 +29,14 @@ export function enqueueSubmission(queue: JobQueue, tx: Executor, ctx: RequestCon
 }
 
 /** Queues a check on a port-in the provider holds, `afterMs` from now on the tenant's clock. */
-export function enqueueCheck(queue: JobQueue, tx: Executor, ctx: RequestContext, portInId: string, revision: number, afterMs: number): Promise<boolean> {
+export function enqueueCheck(
+  queue: JobQueue,
+  tx: Executor,
+  ctx: RequestContext,
+  portInId: string,
+  revision: number,
+  afterMs: number,
+): Promise<boolean> {
   const runAt = new Date(ctx.clock.now().getTime() + Math.max(0, afterMs))
   return queue.enqueue(tx, {
     tenantId: ctx.tenant.id,
@@ -36,6 +49,18 @@ export function enqueueCheck(queue: JobQueue, tx: Executor, ctx: RequestContext,
 }
 
 /** Queues the withdrawal of a port-in at its provider (its subscription ended). */
-export function enqueueCancel(queue: JobQueue, tx: Executor, ctx: RequestContext, portInId: string, reference: string): Promise<boolean> {
-  return queue.enqueue(tx, { tenantId: ctx.tenant.id, kind: PORT_IN_CANCEL, payload: { portInId, reference }, runAt: ctx.clock.now(), dedupeKey: `${PORT_IN_CANCEL}:${portInId}` })
+export function enqueueCancel(
+  queue: JobQueue,
+  tx: Executor,
+  ctx: RequestContext,
+  portInId: string,
+  reference: string,
+): Promise<boolean> {
+  return queue.enqueue(tx, {
+    tenantId: ctx.tenant.id,
+    kind: PORT_IN_CANCEL,
+    payload: { portInId, reference },
+    runAt: ctx.clock.now(),
+    dedupeKey: `${PORT_IN_CANCEL}:${portInId}`,
+  })
 }

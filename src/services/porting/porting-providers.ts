@@ -18,7 +18,9 @@ const SANDBOX_DEFAULT: PortingProviderSettings = { type: 'simulated' }
  * number must not be "ported" by a simulation nobody chose). Real integrations register theirs.
  */
 export class PortingProviders {
-  private readonly factories = new Map<string, PortingProviderFactory>([['simulated', (settings, clock) => new SimulatedPortingProvider(settings as SimulatedPortingSettings, clock)]])
+  private readonly factories = new Map<string, PortingProviderFactory>([
+    ['simulated', (settings, clock) => new SimulatedPortingProvider(settings as SimulatedPortingSettings, clock)],
+  ])
 
   constructor(private readonly clock: Clock) {}
 

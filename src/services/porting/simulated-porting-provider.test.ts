@@ -45,15 +45,29 @@ describe('simulated porting provider', () => {
     const provider = new SimulatedPortingProvider({ type: 'simulated' }, clock)
     const { reference } = (await provider.submit(request())) as { reference: string }
     clock.advance(REVIEW_MS - 1)
-    expect(await provider.check({ ...request(), reference })).toEqual({ status: 'IN_PROGRESS', reference, checkAfterMs: 1 })
+    expect(await provider.check({ ...request(), reference })).toEqual({
+      status: 'IN_PROGRESS',
+      reference,
+      checkAfterMs: 1,
+    })
     await expect(provider.check({ ...request(), reference: 'nonsense' })).rejects.toMatchObject({ retryable: false })
   })
 
   it('walks each magic ending’s path', async () => {
     const paths: Record<string, string[]> = {}
-    for (const [msisdn, revision] of [['+15557770001', 1], ['+15557770001', 2], ['+15557770002', 1], ['+15557770003', 1], ['+46701230007', 1]] as const) {
+    for (const [msisdn, revision] of [
+      ['+15557770001', 1],
+      ['+15557770001', 2],
+      ['+15557770002', 1],
+      ['+15557770003', 1],
+      ['+46701230007', 1],
+    ] as const) {
       const clock = new FakeClock('2025-01-15T10:00:00Z')
-      const answers = await walk(new SimulatedPortingProvider({ type: 'simulated' }, clock), clock, request({ msisdn, revision }))
+      const answers = await walk(
+        new SimulatedPortingProvider({ type: 'simulated' }, clock),
+        clock,
+        request({ msisdn, revision }),
+      )
       paths[`${msisdn}@${revision}`] = answers.map((a) => a.status)
       if (msisdn.endsWith('0007')) expect(clock.now()).toEqual(new Date('2025-01-22T10:00:00Z'))
     }
@@ -71,7 +85,11 @@ describe('simulated porting provider', () => {
     await walk(new SimulatedPortingProvider({ type: 'simulated', completeAfterDays: 3 }, clock), clock, request())
     expect(clock.now()).toEqual(new Date('2025-01-18T10:00:00Z'))
     const now = new FakeClock('2025-01-15T10:00:00Z')
-    const answers = await walk(new SimulatedPortingProvider({ type: 'simulated', completeAfterDays: 0 }, now), now, request())
+    const answers = await walk(
+      new SimulatedPortingProvider({ type: 'simulated', completeAfterDays: 0 }, now),
+      now,
+      request(),
+    )
     expect(answers.map((a) => a.status)).toEqual(['IN_PROGRESS', 'COMPLETED'])
     expect(now.now()).toEqual(new Date('2025-01-15T11:00:00Z'))
   })

@@ -47,7 +47,10 @@ export class SimulatedPortingProvider implements PortingProvider {
 
   async check(request: PortInRequest & { reference: string }): Promise<PortingAnswer> {
     const match = REFERENCE.exec(request.reference)
-    if (!match) throw new ProviderError(`The simulated porting provider has no port-in '${request.reference}'.`, { retryable: false })
+    if (!match)
+      throw new ProviderError(`The simulated porting provider has no port-in '${request.reference}'.`, {
+        retryable: false,
+      })
     const { reference } = request
     const submittedAt = Number(match[2])
     const now = this.clock.now().getTime()
@@ -55,13 +58,20 @@ export class SimulatedPortingProvider implements PortingProvider {
     if (now < reviewedAt) return { status: 'IN_PROGRESS', reference, checkAfterMs: reviewedAt - now }
     const ending = request.msisdn.slice(-4)
     if (ending === MAGIC_ENDINGS.rejectedUntilCorrected && request.revision === 1) {
-      return { status: 'REJECTED', reason: 'The donor operator rejected the details: the account number and passcode do not match its records.' }
+      return {
+        status: 'REJECTED',
+        reason: 'The donor operator rejected the details: the account number and passcode do not match its records.',
+      }
     }
-    if (ending === MAGIC_ENDINGS.refused) return { status: 'FAILED', reason: 'The donor operator refused the port: the number is not portable.' }
-    const days = ending === MAGIC_ENDINGS.slow ? SLOW_DAYS : (this.settings.completeAfterDays ?? DEFAULT_COMPLETE_AFTER_DAYS)
+    if (ending === MAGIC_ENDINGS.refused)
+      return { status: 'FAILED', reason: 'The donor operator refused the port: the number is not portable.' }
+    const days =
+      ending === MAGIC_ENDINGS.slow ? SLOW_DAYS : (this.settings.completeAfterDays ?? DEFAULT_COMPLETE_AFTER_DAYS)
     const portAt = Math.max(reviewedAt, submittedAt + days * DAY_MS)
-    if (now < portAt) return { status: 'SCHEDULED', reference, scheduledAt: new Date(portAt), checkAfterMs: portAt - now }
-    if (ending === MAGIC_ENDINGS.cancelledOnPortDay) return { status: 'FAILED', reason: 'The donor operator cancelled the port on the port day.' }
+    if (now < portAt)
+      return { status: 'SCHEDULED', reference, scheduledAt: new Date(portAt), checkAfterMs: portAt - now }
+    if (ending === MAGIC_ENDINGS.cancelledOnPortDay)
+      return { status: 'FAILED', reason: 'The donor operator cancelled the port on the port day.' }
     return { status: 'COMPLETED', reference }
   }
 

@@ -27,7 +27,9 @@ export class QueuedAddonProvisioner implements AddonProvisioner {
     const p = current.provisioning
     if (p?.operation === 'DEPROVISION' && p.state === 'PENDING') {
       // An offering change: the old package goes first, the new one is provisioned after it.
-      await addons.updateAddon(tx, ctx.tenant.id, addon.id, { provisioning: { ...p, reprovision: true, updatedAt: now.toISOString() } })
+      await addons.updateAddon(tx, ctx.tenant.id, addon.id, {
+        provisioning: { ...p, reprovision: true, updatedAt: now.toISOString() },
+      })
       return true
     }
     await addons.updateAddon(tx, ctx.tenant.id, addon.id, { provisioning: startOperation('PROVISION', now, null) })
@@ -41,18 +43,30 @@ export class QueuedAddonProvisioner implements AddonProvisioner {
     const p = current.provisioning
     if (p?.operation === 'DEPROVISION' && p.state === 'PENDING') {
       // Already removing the package (the first half of an offering change): stop there.
-      await addons.updateAddon(tx, ctx.tenant.id, addon.id, { provisioning: { ...p, reprovision: false, updatedAt: now.toISOString() } })
+      await addons.updateAddon(tx, ctx.tenant.id, addon.id, {
+        provisioning: { ...p, reprovision: false, updatedAt: now.toISOString() },
+      })
       await enqueueProvisioning(this.queue, tx, ctx, addon.id, 'DEPROVISION')
       return
     }
     // `addon` is the add-on as it was: after an offering change, the old offering is the one to remove.
-    await addons.updateAddon(tx, ctx.tenant.id, addon.id, { provisioning: startOperation('DEPROVISION', now, current.provisioning, { productOfferingId: addon.productOfferingId }) })
+    await addons.updateAddon(tx, ctx.tenant.id, addon.id, {
+      provisioning: startOperation('DEPROVISION', now, current.provisioning, {
+        productOfferingId: addon.productOfferingId,
+      }),
+    })
     await enqueueProvisioning(this.queue, tx, ctx, addon.id, 'DEPROVISION')
   }
 }
 
 /** Queues the job of an operation, due now on the tenant's clock; one live job per add-on and operation. */
-export function enqueueProvisioning(queue: JobQueue, tx: Executor, ctx: RequestContext, addonId: string, operation: 'PROVISION' | 'DEPROVISION'): Promise<boolean> {
+export function enqueueProvisioning(
+  queue: JobQueue,
+  tx: Executor,
+  ctx: RequestContext,
+  addonId: string,
+  operation: 'PROVISION' | 'DEPROVISION',
+): Promise<boolean> {
   const kind = operation === 'PROVISION' ? ADDON_PROVISION : ADDON_DEPROVISION
   return queue.enqueue(tx, {
     tenantId: ctx.tenant.id,

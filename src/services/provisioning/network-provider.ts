@@ -30,7 +30,8 @@ export interface AddonProvisioningRequest {
   providerPackageId: string | null
 }
 
-export type ProvisioningResult = { status: 'DONE'; packageId: string } | { status: 'IN_PROGRESS'; operationId: string; checkAfterMs: number }
+export type ProvisioningResult =
+  { status: 'DONE'; packageId: string } | { status: 'IN_PROGRESS'; operationId: string; checkAfterMs: number }
 
 /**
  * A provider failure. Retryable ones (timeouts, rate limits, the provider's 5xx) are tried again

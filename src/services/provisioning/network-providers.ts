@@ -14,7 +14,9 @@ export type ProviderFactory = (settings: NetworkProviderSettings, clock: Clock) 
  * factory. The simulated provider is built in; real integrations register theirs.
  */
 export class NetworkProviders {
-  private readonly factories = new Map<string, ProviderFactory>([['simulated', (settings, clock) => new SimulatedProvider(settings as SimulatedProviderSettings, clock)]])
+  private readonly factories = new Map<string, ProviderFactory>([
+    ['simulated', (settings, clock) => new SimulatedProvider(settings as SimulatedProviderSettings, clock)],
+  ])
 
   constructor(private readonly clock: Clock) {}
 

@@ -33,22 +33,41 @@ export class ProvisioningRetryService {
       const row = (await addons.lockAddonById(tx, ctx.tenant.id, found.id)) ?? found
       const p = row.provisioning
       if (p?.state !== 'FAILED') {
-        throw new ConflictError('addon.provisioning_not_failed', `Only a FAILED provisioning can be retried; this add-on's is ${p ? `${p.operation} ${p.state}` : 'not provisioned (the tenant has no provider)'}.`, {
-          provisioning: p ? { state: p.state, operation: p.operation } : null,
-        })
+        throw new ConflictError(
+          'addon.provisioning_not_failed',
+          `Only a FAILED provisioning can be retried; this add-on's is ${p ? `${p.operation} ${p.state}` : 'not provisioned (the tenant has no provider)'}.`,
+          {
+            provisioning: p ? { state: p.state, operation: p.operation } : null,
+          },
+        )
       }
       if (p.operation === 'PROVISION' && !isAttached(row.status)) {
-        throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `The add-on is ${row.status}: there is nothing to provision.`, { status: row.status })
+        throw new ConflictError(
+          `addon.is_${row.status.toLowerCase()}`,
+          `The add-on is ${row.status}: there is nothing to provision.`,
+          { status: row.status },
+        )
       }
       const now = ctx.clock.now()
-      const provisioning: Provisioning = { ...p, state: 'PENDING', attempts: 0, lastError: null, updatedAt: now.toISOString() }
+      const provisioning: Provisioning = {
+        ...p,
+        state: 'PENDING',
+        attempts: 0,
+        lastError: null,
+        updatedAt: now.toISOString(),
+      }
       const updated = await addons.updateAddon(tx, ctx.tenant.id, row.id, { provisioning, updatedAt: now })
       await enqueueProvisioning(this.queue, tx, ctx, row.id, p.operation)
       await this.timeline.record(tx, ctx, {
         subjectType: 'subscription',
         subjectId: row.subscriptionId,
         kind: 'addon_provisioning_retried',
-        details: { subscriptionAddonId: row.id, operation: p.operation, previousError: p.lastError, previousAttempts: p.attempts },
+        details: {
+          subscriptionAddonId: row.id,
+          operation: p.operation,
+          previousError: p.lastError,
+          previousAttempts: p.attempts,
+        },
       })
       return this.views.one(tx, ctx.tenant, updated)
     })

@@ -58,14 +58,26 @@ export class ProvisioningService {
     if (!provider) return this.provisioned(ctx, addonId, offeringId, null, attempts)
     const attempt = attempts + 1
     try {
-      await this.answered(ctx, addonId, offeringId, await provider.provisionAddon(await this.request(ctx, row, offeringId, attempt)), attempt)
+      await this.answered(
+        ctx,
+        addonId,
+        offeringId,
+        await provider.provisionAddon(await this.request(ctx, row, offeringId, attempt)),
+        attempt,
+      )
     } catch (error) {
       await this.failed(ctx, addonId, 'PROVISION', error, attempt, job)
     }
   }
 
   /** Job `addon.provision-check`: asks how an operation the provider started is going. */
-  async check(tenantId: string, addonId: string, operationId: string, offeringId: string, job: JobAttempt): Promise<void> {
+  async check(
+    tenantId: string,
+    addonId: string,
+    operationId: string,
+    offeringId: string,
+    job: JobAttempt,
+  ): Promise<void> {
     const { ctx, provider } = await this.scope(tenantId, ADDON_PROVISION_CHECK)
     const row = await addons.findAddonById(this.db, tenantId, addonId)
     if (!row || !awaits(row, 'PROVISION')) return
@@ -86,7 +98,10 @@ export class ProvisioningService {
     const p = row.provisioning as Provisioning
     const attempt = p.attempts + 1
     try {
-      if (provider) await provider.deprovisionAddon(await this.request(ctx, row, p.productOfferingId ?? row.productOfferingId, attempt))
+      if (provider)
+        await provider.deprovisionAddon(
+          await this.request(ctx, row, p.productOfferingId ?? row.productOfferingId, attempt),
+        )
       await this.db.transaction(async (tx) => {
         const locked = await addons.lockAddonById(tx, tenantId, addonId)
         if (!locked || !awaits(locked, 'DEPROVISION')) return
@@ -96,8 +111,17 @@ export class ProvisioningService {
           await enqueueProvisioning(this.queue, tx, ctx, addonId, 'PROVISION')
           return
         }
-        const updated = await this.save(tx, ctx, locked, { ...current, state: 'DEPROVISIONED', attempts: attempt, lastError: null, reprovision: false })
-        await this.record(tx, ctx, updated, 'addon_deprovisioned', { providerPackageId: current.providerPackageId, attempts: attempt })
+        const updated = await this.save(tx, ctx, locked, {
+          ...current,
+          state: 'DEPROVISIONED',
+          attempts: attempt,
+          lastError: null,
+          reprovision: false,
+        })
+        await this.record(tx, ctx, updated, 'addon_deprovisioned', {
+          providerPackageId: current.providerPackageId,
+          attempts: attempt,
+        })
         await this.lifecycle.publish(tx, ctx, updated, ADDON_EVENTS.deprovisioned, { withSubscription: false })
       })
     } catch (error) {
@@ -106,7 +130,13 @@ export class ProvisioningService {
   }
 
   /** Records a provider's answer to a provisioning call or check. */
-  private async answered(ctx: RequestContext, addonId: string, offeringId: string, result: ProvisioningResult, attempts: number): Promise<void> {
+  private async answered(
+    ctx: RequestContext,
+    addonId: string,
+    offeringId: string,
+    result: ProvisioningResult,
+    attempts: number,
+  ): Promise<void> {
     if (result.status === 'DONE') return this.provisioned(ctx, addonId, offeringId, result.packageId, attempts)
     await this.db.transaction(async (tx) => {
       const row = await addons.lockAddonById(tx, ctx.tenant.id, addonId)
@@ -129,7 +159,13 @@ export class ProvisioningService {
    * reference). A package nobody waits for any more (the add-on ended, or moved to another
    * offering meanwhile) is deprovisioned.
    */
-  private async provisioned(ctx: RequestContext, addonId: string, offeringId: string, packageId: string | null, attempts: number): Promise<void> {
+  private async provisioned(
+    ctx: RequestContext,
+    addonId: string,
+    offeringId: string,
+    packageId: string | null,
+    attempts: number,
+  ): Promise<void> {
     try {
       await this.db.transaction(async (tx) => {
         const row = await addons.lockAddonById(tx, ctx.tenant.id, addonId)
@@ -137,9 +173,18 @@ export class ProvisioningService {
         const p = row.provisioning as Provisioning
         if (awaits(row, 'PROVISION') && row.productOfferingId === offeringId) {
           const wasPending = row.status === 'PENDING'
-          const provisioning: Provisioning = { state: 'PENDING', operation: 'PROVISION', attempts, lastError: null, providerPackageId: null, updatedAt: p.updatedAt }
+          const provisioning: Provisioning = {
+            state: 'PENDING',
+            operation: 'PROVISION',
+            attempts,
+            lastError: null,
+            providerPackageId: null,
+            updatedAt: p.updatedAt,
+          }
           const updated = await this.lifecycle.completeProvisioning(tx, ctx, { ...row, provisioning }, packageId)
-          await this.lifecycle.publish(tx, ctx, updated, wasPending ? ADDON_EVENTS.activated : ADDON_EVENTS.changed, { withSubscription: wasPending })
+          await this.lifecycle.publish(tx, ctx, updated, wasPending ? ADDON_EVENTS.activated : ADDON_EVENTS.changed, {
+            withSubscription: wasPending,
+          })
           return
         }
         if (packageId === null || !p) return
@@ -150,12 +195,21 @@ export class ProvisioningService {
         }
         const changedMeanwhile = awaits(row, 'PROVISION')
         if (!changedMeanwhile && (p.state !== 'DEPROVISIONED' || isAttached(row.status))) return
-        await this.save(tx, ctx, row, { ...startOperation('DEPROVISION', ctx.clock.now(), null, { productOfferingId: offeringId, reprovision: changedMeanwhile }), providerPackageId: packageId })
+        await this.save(tx, ctx, row, {
+          ...startOperation('DEPROVISION', ctx.clock.now(), null, {
+            productOfferingId: offeringId,
+            reprovision: changedMeanwhile,
+          }),
+          providerPackageId: packageId,
+        })
         await enqueueProvisioning(this.queue, tx, ctx, addonId, 'DEPROVISION')
       })
     } catch (error) {
       if (!isUniqueViolation(error)) throw error
-      throw new ProviderError(`Another add-on of this tenant already has the reference '${packageId}', the package id the provider answered.`, { retryable: false })
+      throw new ProviderError(
+        `Another add-on of this tenant already has the reference '${packageId}', the package id the provider answered.`,
+        { retryable: false },
+      )
     }
   }
 
@@ -164,16 +218,33 @@ export class ProvisioningService {
    * operation FAILED (ProvisioningGaveUp: the job stops). When the add-on no longer waits for this operation, the failure no longer
    * matters and the job ends.
    */
-  private async failed(ctx: RequestContext, addonId: string, operation: ProvisioningOperation, error: unknown, attempts: number, job: JobAttempt): Promise<void> {
+  private async failed(
+    ctx: RequestContext,
+    addonId: string,
+    operation: ProvisioningOperation,
+    error: unknown,
+    attempts: number,
+    job: JobAttempt,
+  ): Promise<void> {
     const retryable = !(error instanceof ProviderError) || error.retryable
     const giveUp = !retryable || job.attempt >= job.maxAttempts
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000)
     const waiting = await this.db.transaction(async (tx) => {
       const row = await addons.lockAddonById(tx, ctx.tenant.id, addonId)
       if (!row || !awaits(row, operation)) return false
-      const updated = await this.save(tx, ctx, row, { ...(row.provisioning as Provisioning), attempts, lastError: message, ...(giveUp && { state: 'FAILED' as const }) })
+      const updated = await this.save(tx, ctx, row, {
+        ...(row.provisioning as Provisioning),
+        attempts,
+        lastError: message,
+        ...(giveUp && { state: 'FAILED' as const }),
+      })
       if (giveUp) {
-        await this.record(tx, ctx, updated, 'addon_provisioning_failed', { operation, attempts, error: message, retryable })
+        await this.record(tx, ctx, updated, 'addon_provisioning_failed', {
+          operation,
+          attempts,
+          error: message,
+          retryable,
+        })
         await this.lifecycle.publish(tx, ctx, updated, ADDON_EVENTS.provisioningFailed, { withSubscription: false })
       }
       return true
@@ -183,7 +254,12 @@ export class ProvisioningService {
     throw error
   }
 
-  private async request(ctx: RequestContext, row: AddonRow, offeringId: string, attempt: number): Promise<AddonProvisioningRequest> {
+  private async request(
+    ctx: RequestContext,
+    row: AddonRow,
+    offeringId: string,
+    attempt: number,
+  ): Promise<AddonProvisioningRequest> {
     const [subscription, offering] = await Promise.all([
       this.subscriptions.require(this.db, ctx, { kind: 'id', id: row.subscriptionId }),
       this.catalog.requireOffering(this.db, ctx.tenant.id, offeringId),
@@ -206,10 +282,24 @@ export class ProvisioningService {
   }
 
   private save(tx: Executor, ctx: RequestContext, row: AddonRow, provisioning: Provisioning): Promise<AddonRow> {
-    return addons.updateAddon(tx, ctx.tenant.id, row.id, { provisioning: { ...provisioning, updatedAt: ctx.clock.now().toISOString() }, updatedAt: ctx.clock.now() })
+    return addons.updateAddon(tx, ctx.tenant.id, row.id, {
+      provisioning: { ...provisioning, updatedAt: ctx.clock.now().toISOString() },
+      updatedAt: ctx.clock.now(),
+    })
   }
 
-  private record(tx: Executor, ctx: RequestContext, row: AddonRow, kind: string, details: Record<string, unknown>): Promise<void> {
-    return this.timeline.record(tx, ctx, { subjectType: 'subscription', subjectId: row.subscriptionId, kind, details: { subscriptionAddonId: row.id, ...details } })
+  private record(
+    tx: Executor,
+    ctx: RequestContext,
+    row: AddonRow,
+    kind: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return this.timeline.record(tx, ctx, {
+      subjectType: 'subscription',
+      subjectId: row.subscriptionId,
+      kind,
+      details: { subscriptionAddonId: row.id, ...details },
+    })
   }
 }

@@ -39,27 +39,47 @@ describe('simulated provider', () => {
 
   it('takes at least a minute for offerings with simulate: slow', async () => {
     const provider = new SimulatedProvider({ type: 'simulated', latencyMs: 5 }, new FakeClock())
-    expect(await provider.provisionAddon(request({ offeringMetadata: { simulate: 'slow' } }))).toMatchObject({ status: 'IN_PROGRESS', checkAfterMs: SLOW_MS })
+    expect(await provider.provisionAddon(request({ offeringMetadata: { simulate: 'slow' } }))).toMatchObject({
+      status: 'IN_PROGRESS',
+      checkAfterMs: SLOW_MS,
+    })
   })
 
   it('fails as configured: fail-always permanently, fail-once and failFirst retryably', () => {
-    const fails = (settings: Parameters<typeof simulatedFailure>[0], r: Partial<AddonProvisioningRequest>) => simulatedFailure(settings, request(r), 'provision')
-    expect(fails({ type: 'simulated' }, { offeringMetadata: { simulate: 'fail-always' }, attempt: 4 })).toMatchObject({ retryable: false })
-    expect(fails({ type: 'simulated' }, { offeringMetadata: { simulate: 'fail-once' }, attempt: 1 })).toMatchObject({ retryable: true })
+    const fails = (settings: Parameters<typeof simulatedFailure>[0], r: Partial<AddonProvisioningRequest>) =>
+      simulatedFailure(settings, request(r), 'provision')
+    expect(fails({ type: 'simulated' }, { offeringMetadata: { simulate: 'fail-always' }, attempt: 4 })).toMatchObject({
+      retryable: false,
+    })
+    expect(fails({ type: 'simulated' }, { offeringMetadata: { simulate: 'fail-once' }, attempt: 1 })).toMatchObject({
+      retryable: true,
+    })
     expect(fails({ type: 'simulated' }, { offeringMetadata: { simulate: 'fail-once' }, attempt: 2 })).toBeNull()
-    expect([1, 2, 3].map((attempt) => fails({ type: 'simulated', failFirst: 2 }, { attempt }) instanceof ProviderError)).toEqual([true, true, false])
-    expect(fails({ type: 'simulated', failFirst: 2 }, { attempt: 1 })?.message).toBe('Simulated provision failure 1 of 2 (failFirst).')
+    expect(
+      [1, 2, 3].map((attempt) => fails({ type: 'simulated', failFirst: 2 }, { attempt }) instanceof ProviderError),
+    ).toEqual([true, true, false])
+    expect(fails({ type: 'simulated', failFirst: 2 }, { attempt: 1 })?.message).toBe(
+      'Simulated provision failure 1 of 2 (failFirst).',
+    )
   })
 
   it('draws failureRate deterministically: the same attempt always answers the same, and about the rate fail', () => {
     const settings = { type: 'simulated' as const, failureRate: 0.3, seed: 7 }
-    const outcomes = Array.from({ length: 2000 }, (_, i) => simulatedFailure(settings, request({ attempt: i + 1 }), 'provision') !== null)
-    const again = Array.from({ length: 2000 }, (_, i) => simulatedFailure(settings, request({ attempt: i + 1 }), 'provision') !== null)
+    const outcomes = Array.from(
+      { length: 2000 },
+      (_, i) => simulatedFailure(settings, request({ attempt: i + 1 }), 'provision') !== null,
+    )
+    const again = Array.from(
+      { length: 2000 },
+      (_, i) => simulatedFailure(settings, request({ attempt: i + 1 }), 'provision') !== null,
+    )
     expect(again).toEqual(outcomes)
     const share = outcomes.filter(Boolean).length / outcomes.length
     expect(share).toBeGreaterThan(0.25)
     expect(share).toBeLessThan(0.35)
-    expect(simulatedFailure({ type: 'simulated', failureRate: 1 }, request(), 'deprovision')).toMatchObject({ retryable: true })
+    expect(simulatedFailure({ type: 'simulated', failureRate: 1 }, request(), 'deprovision')).toMatchObject({
+      retryable: true,
+    })
     expect(simulatedFailure({ type: 'simulated', failureRate: 0 }, request(), 'deprovision')).toBeNull()
   })
 })

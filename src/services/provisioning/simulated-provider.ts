@@ -11,7 +11,8 @@ export type SimulateMode = 'fail-once' | 'fail-always' | 'slow'
 export const SLOW_MS = 60_000
 
 /** Deterministic, so a test (or an integrator) can predict it: the add-on id's last 12 hex digits. */
-export const simulatedPackageId = (addonId: string): string => `sim-pkg-${addonId.replaceAll('-', '').slice(-12).toLowerCase()}`
+export const simulatedPackageId = (addonId: string): string =>
+  `sim-pkg-${addonId.replaceAll('-', '').slice(-12).toLowerCase()}`
 
 const OPERATION = /^sim-op-([0-9a-f-]{36})-(\d+)$/
 
@@ -33,12 +34,17 @@ export class SimulatedProvider implements NetworkProvider {
     const latency = simulatedLatency(this.settings, request)
     if (latency === 0) return { status: 'DONE', packageId: simulatedPackageId(request.subscriptionAddonId) }
     const doneAt = this.clock.now().getTime() + latency
-    return { status: 'IN_PROGRESS', operationId: `sim-op-${request.subscriptionAddonId}-${doneAt}`, checkAfterMs: latency }
+    return {
+      status: 'IN_PROGRESS',
+      operationId: `sim-op-${request.subscriptionAddonId}-${doneAt}`,
+      checkAfterMs: latency,
+    }
   }
 
   async checkOperation(operationId: string): Promise<ProvisioningResult> {
     const match = OPERATION.exec(operationId)
-    if (!match) throw new ProviderError(`The simulated provider has no operation '${operationId}'.`, { retryable: false })
+    if (!match)
+      throw new ProviderError(`The simulated provider has no operation '${operationId}'.`, { retryable: false })
     const remaining = Number(match[2]) - this.clock.now().getTime()
     if (remaining <= 0) return { status: 'DONE', packageId: simulatedPackageId(match[1] as string) }
     return { status: 'IN_PROGRESS', operationId, checkAfterMs: remaining }
@@ -56,13 +62,20 @@ export class SimulatedProvider implements NetworkProvider {
  * (a deterministic draw from the add-on, the operation, the attempt and the seed). All but the
  * first are retryable.
  */
-export function simulatedFailure(settings: SimulatedProviderSettings, request: AddonProvisioningRequest, operation: 'provision' | 'deprovision'): ProviderError | null {
+export function simulatedFailure(
+  settings: SimulatedProviderSettings,
+  request: AddonProvisioningRequest,
+  operation: 'provision' | 'deprovision',
+): ProviderError | null {
   const mode = request.offeringMetadata[SIMULATE_KEY]
   const what = `Simulated ${operation} failure`
-  if (mode === 'fail-always') return new ProviderError(`${what}: offering metadata simulate=fail-always.`, { retryable: false })
-  if (mode === 'fail-once' && request.attempt === 1) return new ProviderError(`${what}: offering metadata simulate=fail-once (attempt 1).`, { retryable: true })
+  if (mode === 'fail-always')
+    return new ProviderError(`${what}: offering metadata simulate=fail-always.`, { retryable: false })
+  if (mode === 'fail-once' && request.attempt === 1)
+    return new ProviderError(`${what}: offering metadata simulate=fail-once (attempt 1).`, { retryable: true })
   const failFirst = settings.failFirst ?? 0
-  if (request.attempt <= failFirst) return new ProviderError(`${what} ${request.attempt} of ${failFirst} (failFirst).`, { retryable: true })
+  if (request.attempt <= failFirst)
+    return new ProviderError(`${what} ${request.attempt} of ${failFirst} (failFirst).`, { retryable: true })
   const rate = settings.failureRate ?? 0
   if (rate > 0 && draw(`${settings.seed ?? 0}:${operation}:${request.subscriptionAddonId}:${request.attempt}`) < rate) {
     return new ProviderError(`${what} (failureRate ${rate}, attempt ${request.attempt}).`, { retryable: true })
@@ -71,7 +84,10 @@ export function simulatedFailure(settings: SimulatedProviderSettings, request: A
 }
 
 /** `latencyMs`, or at least a minute for offerings with `simulate: 'slow'`. */
-export function simulatedLatency(settings: SimulatedProviderSettings, request: Pick<AddonProvisioningRequest, 'offeringMetadata'>): number {
+export function simulatedLatency(
+  settings: SimulatedProviderSettings,
+  request: Pick<AddonProvisioningRequest, 'offeringMetadata'>,
+): number {
   const latency = settings.latencyMs ?? 0
   return request.offeringMetadata[SIMULATE_KEY] === 'slow' ? Math.max(latency, SLOW_MS) : latency
 }

@@ -26,17 +26,47 @@ export interface DirectLineInventory {
   settle(tx: Executor, ctx: RequestContext, line: DirectLine, claimed: { iccid?: string }): Promise<void>
 }
 
-export function directLineInventory(numbers: NumberPoolService, sims: SimService, numberInUse: (ex: Executor, tenantId: string, msisdn: string) => Promise<boolean>): DirectLineInventory {
+export function directLineInventory(
+  numbers: NumberPoolService,
+  sims: SimService,
+  numberInUse: (ex: Executor, tenantId: string, msisdn: string) => Promise<boolean>,
+): DirectLineInventory {
   return {
     async claim(tx, ctx, line) {
-      if (line.leaseToken && !line.msisdn) throw new InvalidInputError('subscription.lease_without_number', 'A leaseToken goes with the leased msisdn it holds.', {}, [{ path: '/body/leaseToken', message: 'only with msisdn' }])
+      if (line.leaseToken && !line.msisdn)
+        throw new InvalidInputError(
+          'subscription.lease_without_number',
+          'A leaseToken goes with the leased msisdn it holds.',
+          {},
+          [{ path: '/body/leaseToken', message: 'only with msisdn' }],
+        )
       if (line.msisdn && (await numbers.isPoolNumber(tx, ctx.tenant.id, line.msisdn))) {
-        if (!line.leaseToken) throw new BusinessRuleError('inventory.lease_required', `${line.msisdn} is in the number pool: lease it (POST /inventory/lease-numbers) and send its leaseToken.`, { msisdn: line.msisdn }, [{ path: '/body/leaseToken', message: 'required for a number of the pool' }])
-        await numbers.assignLeased(tx, ctx, { msisdn: line.msisdn, leaseToken: line.leaseToken, subscriptionId: line.subscriptionId }, '/body')
+        if (!line.leaseToken)
+          throw new BusinessRuleError(
+            'inventory.lease_required',
+            `${line.msisdn} is in the number pool: lease it (POST /inventory/lease-numbers) and send its leaseToken.`,
+            { msisdn: line.msisdn },
+            [{ path: '/body/leaseToken', message: 'required for a number of the pool' }],
+          )
+        await numbers.assignLeased(
+          tx,
+          ctx,
+          { msisdn: line.msisdn, leaseToken: line.leaseToken, subscriptionId: line.subscriptionId },
+          '/body',
+        )
       } else if (line.msisdn && (await numberInUse(tx, ctx.tenant.id, line.msisdn))) {
-        throw new ConflictError('subscription.msisdn_in_use', `${line.msisdn} is the number of another subscription that has not ended.`, { msisdn: line.msisdn })
+        throw new ConflictError(
+          'subscription.msisdn_in_use',
+          `${line.msisdn} is the number of another subscription that has not ended.`,
+          { msisdn: line.msisdn },
+        )
       } else if (line.leaseToken) {
-        throw new BusinessRuleError('inventory.not_leased', `${line.msisdn} is not a number of the pool: it has no lease.`, { msisdn: line.msisdn }, [{ path: '/body/leaseToken', message: 'the number is not in the pool' }])
+        throw new BusinessRuleError(
+          'inventory.not_leased',
+          `${line.msisdn} is not a number of the pool: it has no lease.`,
+          { msisdn: line.msisdn },
+          [{ path: '/body/leaseToken', message: 'the number is not in the pool' }],
+        )
       }
       const iccid = line.sim?.iccid
       if (!iccid || !(await sims.isInventorySim(tx, ctx.tenant.id, iccid))) return {}

@@ -47,7 +47,11 @@ export class PlanChangeService {
     const row = await this.subscriptions.require(this.db, ctx, ref)
     if (row.status === 'CANCELLED') throw statusConflict(row.status, 'change_product_offering')
     const current = await this.catalog.requireOffering(this.db, ctx.tenant.id, row.productOfferingId)
-    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, { types: ['SUBSCRIPTION'], categories: [current.product.category], status: ['AVAILABLE'] })
+    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, {
+      types: ['SUBSCRIPTION'],
+      categories: [current.product.category],
+      status: ['AVAILABLE'],
+    })
     const now = ctx.clock.now()
     return candidates
       .filter((o) => o.id !== current.id && o.customerType === current.customerType)
@@ -72,33 +76,94 @@ export class PlanChangeService {
     const { at } = this.when(ctx, row, current, to, now, earliest)
     const target = { targetType: SUBSCRIPTION_TARGET, targetId: row.id }
     assertNoCancelBy(await this.subscriptions.pendingOf(tx, ctx, row), at, ctx.tenant.timeZone)
-    const details = { from: current.id, to: to.id, direction: changeDirection(current, to), ...(input.metadata && { metadata: input.metadata }) }
+    const details = {
+      from: current.id,
+      to: to.id,
+      direction: changeDirection(current, to),
+      ...(input.metadata && { metadata: input.metadata }),
+    }
     if (at <= now) {
       // Applied now: a pending (downgrade) change is replaced by this one.
-      await this.scheduling.supersedeKinds(tx, ctx, target, ['change_product_offering'], 'replaced by a plan change applied at once')
-      const updated = await this.lifecycle.applyOfferingChange(tx, ctx, row, to.id, now, { reason: input.reason ?? null, details })
+      await this.scheduling.supersedeKinds(
+        tx,
+        ctx,
+        target,
+        ['change_product_offering'],
+        'replaced by a plan change applied at once',
+      )
+      const updated = await this.lifecycle.applyOfferingChange(tx, ctx, row, to.id, now, {
+        reason: input.reason ?? null,
+        details,
+      })
       return this.lifecycle.publish(tx, ctx, updated, ['subscription.updated'])
     }
-    await this.scheduling.schedule(tx, ctx, { ...target, kind: 'change_product_offering', effectiveAt: at, reason: input.reason ?? null, payload: { productOfferingId: to.id, ...details } })
+    await this.scheduling.schedule(tx, ctx, {
+      ...target,
+      kind: 'change_product_offering',
+      effectiveAt: at,
+      reason: input.reason ?? null,
+      payload: { productOfferingId: to.id, ...details },
+    })
     return this.lifecycle.publish(tx, ctx, row, ['subscription.updated'])
   }
 
   /** The offering asked for, if the subscription may move to it. */
   private async target(tx: Executor, ctx: RequestContext, current: Offering, id: string): Promise<Offering> {
     const to = await this.catalog.getOffering(tx, ctx.tenant.id, id)
-    if (!to) throw new BusinessRuleError('product_offering.not_found', `No product offering '${id}'.`, { productOfferingId: id }, [{ path: '/body/productOfferingId', message: 'unknown offering' }])
-    if (to.status !== 'AVAILABLE') throw new BusinessRuleError('product_offering.not_orderable', `'${id}' is archived and can no longer be ordered.`, { productOfferingId: id })
-    if (to.id === current.id) throw new BusinessRuleError('subscription.offering_unchanged', `The subscription is already on '${id}'.`, { productOfferingId: id })
-    if (to.product.type !== current.product.type || to.product.category !== current.product.category || to.customerType !== current.customerType) {
-      throw new BusinessRuleError('subscription.offering_incompatible', `'${id}' is not a plan this subscription can change to (see product-offering-options).`, {
+    if (!to)
+      throw new BusinessRuleError(
+        'product_offering.not_found',
+        `No product offering '${id}'.`,
+        { productOfferingId: id },
+        [{ path: '/body/productOfferingId', message: 'unknown offering' }],
+      )
+    if (to.status !== 'AVAILABLE')
+      throw new BusinessRuleError(
+        'product_offering.not_orderable',
+        `'${id}' is archived and can no longer be ordered.`,
+        { productOfferingId: id },
+      )
+    if (to.id === current.id)
+      throw new BusinessRuleError('subscription.offering_unchanged', `The subscription is already on '${id}'.`, {
         productOfferingId: id,
-        required: { type: current.product.type, category: current.product.category, customerType: current.customerType },
       })
+    if (
+      to.product.type !== current.product.type ||
+      to.product.category !== current.product.category ||
+      to.customerType !== current.customerType
+    ) {
+      throw new BusinessRuleError(
+        'subscription.offering_incompatible',
+        `'${id}' is not a plan this subscription can change to (see product-offering-options).`,
+        {
+          productOfferingId: id,
+          required: {
+            type: current.product.type,
+            category: current.product.category,
+            customerType: current.customerType,
+          },
+        },
+      )
     }
     return to
   }
 
-  private when(ctx: RequestContext, row: SubscriptionRow, from: Offering, to: Offering, now: Date, earliest: Date | undefined) {
-    return offeringChangeInstant({ from, to, anchor: row.billingAnchorAt, running: row.status !== 'PENDING', now, ...(earliest && { earliest }), zone: ctx.tenant.timeZone })
+  private when(
+    ctx: RequestContext,
+    row: SubscriptionRow,
+    from: Offering,
+    to: Offering,
+    now: Date,
+    earliest: Date | undefined,
+  ) {
+    return offeringChangeInstant({
+      from,
+      to,
+      anchor: row.billingAnchorAt,
+      running: row.status !== 'PENDING',
+      now,
+      ...(earliest && { earliest }),
+      zone: ctx.tenant.timeZone,
+    })
   }
 }

@@ -25,7 +25,14 @@ export interface ChangeMeta {
 /** Other areas follow a subscription's life (add-ons end with it, or when its plan no longer fits them). */
 export interface SubscriptionListener {
   ended?(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, at: Date): Promise<void>
-  offeringChanged?(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, from: Offering, to: Offering, at: Date): Promise<void>
+  offeringChanged?(
+    tx: Executor,
+    ctx: RequestContext,
+    subscription: SubscriptionRow,
+    from: Offering,
+    to: Offering,
+    at: Date,
+  ): Promise<void>
 }
 
 const TIMELINE_KIND: Record<StatusAction, string> = {
@@ -69,40 +76,97 @@ export class SubscriptionLifecycle implements ChangeTarget {
   /** The scheduler's entry: one due change, then the event that tells integrators. */
   async apply(tx: Executor, ctx: RequestContext, change: ScheduledChange): Promise<void> {
     const row = (await this.lock(tx, ctx.tenant.id, change.targetId)) as SubscriptionRow
-    const meta: ChangeMeta = { reason: change.reason, scheduledChangeId: change.id, actor: { type: change.actorType, id: change.actorId, label: change.actorLabel } }
+    const meta: ChangeMeta = {
+      reason: change.reason,
+      scheduledChangeId: change.id,
+      actor: { type: change.actorType, id: change.actorId, label: change.actorLabel },
+    }
     if (isStatusKind(change.kind)) {
-      const updated = await this.applyStatus(tx, ctx, row, change.kind, change.effectiveAt, { ...meta, details: change.payload })
-      await this.publish(tx, ctx, updated, change.kind === 'cancel' ? ['subscription.updated', 'subscription.ended'] : ['subscription.updated'], change.effectiveAt)
+      const updated = await this.applyStatus(tx, ctx, row, change.kind, change.effectiveAt, {
+        ...meta,
+        details: change.payload,
+      })
+      await this.publish(
+        tx,
+        ctx,
+        updated,
+        change.kind === 'cancel' ? ['subscription.updated', 'subscription.ended'] : ['subscription.updated'],
+        change.effectiveAt,
+      )
     } else if (change.kind === 'change_product_offering') {
-      const updated = await this.applyOfferingChange(tx, ctx, row, String(change.payload.productOfferingId), change.effectiveAt, meta)
+      const updated = await this.applyOfferingChange(
+        tx,
+        ctx,
+        row,
+        String(change.payload.productOfferingId),
+        change.effectiveAt,
+        meta,
+      )
       await this.publish(tx, ctx, updated, ['subscription.updated'], change.effectiveAt)
     } else throw new Error(`Unknown subscription change '${change.kind}'.`)
   }
 
   /** Moves the status (or throws the 409 naming the current one), effective at `at`. */
-  async applyStatus(tx: Executor, ctx: RequestContext, row: SubscriptionRow, action: StatusAction, at: Date, meta: ChangeMeta = {}): Promise<SubscriptionRow> {
+  async applyStatus(
+    tx: Executor,
+    ctx: RequestContext,
+    row: SubscriptionRow,
+    action: StatusAction,
+    at: Date,
+    meta: ChangeMeta = {},
+  ): Promise<SubscriptionRow> {
     const status = transition(row.status, action)
     const patch: Partial<SubscriptionRow> = { status, updatedAt: ctx.clock.now() }
     if (action === 'activate') Object.assign(patch, { activatedAt: at, billingAnchorAt: at })
     if (action === 'cancel') {
       const comment = typeof meta.details?.comment === 'string' ? meta.details.comment : null
-      Object.assign(patch, { cancelledAt: at, cancellation: { reason: String(meta.details?.reason ?? meta.reason ?? 'OTHER'), comment } })
+      Object.assign(patch, {
+        cancelledAt: at,
+        cancellation: { reason: String(meta.details?.reason ?? meta.reason ?? 'OTHER'), comment },
+      })
     }
     const updated = await subscriptions.updateSubscription(tx, ctx.tenant.id, row.id, patch)
     if (action === 'cancel') {
       // Nothing else can happen to an ended subscription.
-      await this.scheduling.supersedeAfter(tx, ctx, { targetType: SUBSCRIPTION_TARGET, targetId: row.id }, new Date(0), 'the subscription was cancelled')
+      await this.scheduling.supersedeAfter(
+        tx,
+        ctx,
+        { targetType: SUBSCRIPTION_TARGET, targetId: row.id },
+        new Date(0),
+        'the subscription was cancelled',
+      )
       for (const listener of this.listeners) await listener.ended?.(tx, ctx, updated, at)
     }
-    await this.record(tx, ctx, row, TIMELINE_KIND[action], at, meta, { from: row.status, to: status, ...(meta.details ?? {}) })
+    await this.record(tx, ctx, row, TIMELINE_KIND[action], at, meta, {
+      from: row.status,
+      to: status,
+      ...(meta.details ?? {}),
+    })
     return updated
   }
 
   /** Puts the subscription on another plan, effective at `at`. */
-  async applyOfferingChange(tx: Executor, ctx: RequestContext, row: SubscriptionRow, toId: string, at: Date, meta: ChangeMeta = {}): Promise<SubscriptionRow> {
-    const [from, to] = await Promise.all([this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId), this.catalog.requireOffering(tx, ctx.tenant.id, toId)])
-    const updated = await subscriptions.updateSubscription(tx, ctx.tenant.id, row.id, { productOfferingId: to.id, updatedAt: ctx.clock.now() })
-    await this.record(tx, ctx, row, 'product_offering_changed', at, meta, { from: from.id, to: to.id, direction: changeDirection(from, to) })
+  async applyOfferingChange(
+    tx: Executor,
+    ctx: RequestContext,
+    row: SubscriptionRow,
+    toId: string,
+    at: Date,
+    meta: ChangeMeta = {},
+  ): Promise<SubscriptionRow> {
+    const [from, to] = await Promise.all([
+      this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId),
+      this.catalog.requireOffering(tx, ctx.tenant.id, toId),
+    ])
+    const updated = await subscriptions.updateSubscription(tx, ctx.tenant.id, row.id, {
+      productOfferingId: to.id,
+      updatedAt: ctx.clock.now(),
+    })
+    await this.record(tx, ctx, row, 'product_offering_changed', at, meta, {
+      from: from.id,
+      to: to.id,
+      direction: changeDirection(from, to),
+    })
     for (const listener of this.listeners) await listener.offeringChanged?.(tx, ctx, updated, from, to, at)
     return updated
   }
@@ -111,15 +175,38 @@ export class SubscriptionLifecycle implements ChangeTarget {
    * Puts the subscription on another number (a port-in completing), effective at `at`. A `display`
    * that was the default rendering of the old number follows the new one; a client's own stays.
    */
-  async changeNumber(tx: Executor, ctx: RequestContext, row: SubscriptionRow, msisdn: string, at: Date, meta: ChangeMeta = {}): Promise<SubscriptionRow> {
+  async changeNumber(
+    tx: Executor,
+    ctx: RequestContext,
+    row: SubscriptionRow,
+    msisdn: string,
+    at: Date,
+    meta: ChangeMeta = {},
+  ): Promise<SubscriptionRow> {
     const defaultDisplay = row.display === null || (row.msisdn !== null && row.display === displayMsisdn(row.msisdn))
-    const updated = await subscriptions.updateSubscription(tx, ctx.tenant.id, row.id, { msisdn, ...(defaultDisplay && { display: displayMsisdn(msisdn) }), updatedAt: ctx.clock.now() })
-    await this.record(tx, ctx, row, 'msisdn_changed', at, meta, { from: row.msisdn, to: msisdn, ...(meta.details ?? {}) })
+    const updated = await subscriptions.updateSubscription(tx, ctx.tenant.id, row.id, {
+      msisdn,
+      ...(defaultDisplay && { display: displayMsisdn(msisdn) }),
+      updatedAt: ctx.clock.now(),
+    })
+    await this.record(tx, ctx, row, 'msisdn_changed', at, meta, {
+      from: row.msisdn,
+      to: msisdn,
+      ...(meta.details ?? {}),
+    })
     return updated
   }
 
   /** A change on the subscription's timeline, effective at `at`, with who asked and why. */
-  private record(tx: Executor, ctx: RequestContext, row: SubscriptionRow, kind: string, at: Date, meta: ChangeMeta, details: Record<string, unknown>): Promise<void> {
+  private record(
+    tx: Executor,
+    ctx: RequestContext,
+    row: SubscriptionRow,
+    kind: string,
+    at: Date,
+    meta: ChangeMeta,
+    details: Record<string, unknown>,
+  ): Promise<void> {
     return this.timeline.record(tx, ctx, {
       subjectType: SUBSCRIPTION_TARGET,
       subjectId: row.id,
@@ -133,10 +220,24 @@ export class SubscriptionLifecycle implements ChangeTarget {
   }
 
   /** Renders the subscription as it now is and writes its events; the view is what the request answers. */
-  async publish(tx: Executor, ctx: RequestContext, row: SubscriptionRow, types: string[], occurredAt?: Date): Promise<SubscriptionView> {
+  async publish(
+    tx: Executor,
+    ctx: RequestContext,
+    row: SubscriptionRow,
+    types: string[],
+    occurredAt?: Date,
+  ): Promise<SubscriptionView> {
     const view = await this.views.one(tx, ctx.tenant, row, ctx.clock.now())
-    await this.events.emit(tx, ctx, ...types.map((type) => ({ type, resource: { type: SUBSCRIPTION_TARGET, id: row.id }, data: view, ...(occurredAt && { occurredAt }) })))
+    await this.events.emit(
+      tx,
+      ctx,
+      ...types.map((type) => ({
+        type,
+        resource: { type: SUBSCRIPTION_TARGET, id: row.id },
+        data: view,
+        ...(occurredAt && { occurredAt }),
+      })),
+    )
     return view
   }
 }
-

@@ -6,12 +6,15 @@ import type { SubscriptionLookup } from '../subscriber.service.js'
 export const subscriptionLookup: SubscriptionLookup = {
   async subscriptionIdsBySubscriber(ex, tenantId, subscriberIds) {
     const map = new Map<string, string[]>()
-    for (const row of await subscriptions.idsBySubscriber(ex, tenantId, subscriberIds)) map.set(row.subscriberId, [...(map.get(row.subscriberId) ?? []), row.id])
+    for (const row of await subscriptions.idsBySubscriber(ex, tenantId, subscriberIds))
+      map.set(row.subscriberId, [...(map.get(row.subscriberId) ?? []), row.id])
     return map
   },
   subscriberIdsBySubscriptions(ex, tenantId, subscriptionIds) {
     const ids = subscriptionIds.filter(isUuid).map((id) => id.toLowerCase())
-    const references = subscriptionIds.filter((id) => id.startsWith(REFERENCE_PREFIX)).map((id) => id.slice(REFERENCE_PREFIX.length))
+    const references = subscriptionIds
+      .filter((id) => id.startsWith(REFERENCE_PREFIX))
+      .map((id) => id.slice(REFERENCE_PREFIX.length))
     return subscriptions.subscriberIdsOf(ex, tenantId, { ids, references })
   },
 }

@@ -50,7 +50,11 @@ export interface SubscriptionView {
 }
 
 /** The port-in summaries of these subscriptions, by subscription id (the porting area registers it). */
-export type PortingLookup = (ex: Executor, tenant: Tenant, subscriptionIds: string[]) => Promise<Map<string, PortingSummary>>
+export type PortingLookup = (
+  ex: Executor,
+  tenant: Tenant,
+  subscriptionIds: string[],
+) => Promise<Map<string, PortingSummary>>
 
 /**
  * Renders subscription rows with what other areas own (offering, customer, subscriber) and the
@@ -77,20 +81,33 @@ export class SubscriptionViews {
 
   async many(ex: Executor, tenant: Tenant, rows: SubscriptionRow[], now: Date): Promise<SubscriptionView[]> {
     if (rows.length === 0) return []
-    const pending = await this.scheduling.pending(ex, tenant.id, SUBSCRIPTION_TARGET, rows.map((r) => r.id))
+    const pending = await this.scheduling.pending(
+      ex,
+      tenant.id,
+      SUBSCRIPTION_TARGET,
+      rows.map((r) => r.id),
+    )
     const offeringIds = new Set(rows.map((r) => r.productOfferingId))
-    for (const change of pending) if (change.kind === 'change_product_offering') offeringIds.add(String(change.payload.productOfferingId))
+    for (const change of pending)
+      if (change.kind === 'change_product_offering') offeringIds.add(String(change.payload.productOfferingId))
     const offerings = new Map<string, Offering>()
     for (const id of offeringIds) offerings.set(id, await this.catalog.requireOffering(ex, tenant.id, id))
     const customers = new Map<string, EmbeddedCustomerView>()
     for (const id of new Set(rows.map((r) => r.customerId))) {
-      customers.set(id, this.parties.embedCustomer(await this.parties.requireCustomer(ex, tenant.id, { kind: 'id', id })))
+      customers.set(
+        id,
+        this.parties.embedCustomer(await this.parties.requireCustomer(ex, tenant.id, { kind: 'id', id })),
+      )
     }
     const subscribers = new Map<string, EmbeddedSubscriberView>()
     for (const id of new Set(rows.map((r) => r.subscriberId).filter((s): s is string => s !== null))) {
       subscribers.set(id, this.parties.embedSubscriber(await this.parties.requireSubscriber(ex, tenant.id, id)))
     }
-    const porting = await this.porting(ex, tenant, rows.map((r) => r.id))
+    const porting = await this.porting(
+      ex,
+      tenant,
+      rows.map((r) => r.id),
+    )
     return rows.map((row) =>
       render(row, {
         porting: porting.get(row.id) ?? null,
@@ -126,7 +143,10 @@ function render(row: SubscriptionRow, input: RenderInput): SubscriptionView {
   const porting = input.porting
   const cycle = input.offering.price.billingCycle
   const anchor = row.billingAnchorAt
-  const period = cycle && anchor && row.status !== 'CANCELLED' && input.now >= anchor ? currentPeriod(anchor, cycle, input.now, zone) : null
+  const period =
+    cycle && anchor && row.status !== 'CANCELLED' && input.now >= anchor
+      ? currentPeriod(anchor, cycle, input.now, zone)
+      : null
   return {
     subscriptionId: row.id,
     status: row.status,
@@ -141,9 +161,14 @@ function render(row: SubscriptionRow, input: RenderInput): SubscriptionView {
     subscriber: input.subscriber,
     sim: row.sim,
     extensions: row.extensions,
-    pendingStatus: status ? { status: STATUS_AFTER[status.kind as keyof typeof STATUS_AFTER], scheduledAt: date(status.effectiveAt) } : null,
+    pendingStatus: status
+      ? { status: STATUS_AFTER[status.kind as keyof typeof STATUS_AFTER], scheduledAt: date(status.effectiveAt) }
+      : null,
     pendingProductOffering: plan
-      ? { scheduledAt: date(plan.effectiveAt), ...embeddedOfferingView(input.offerings.get(String(plan.payload.productOfferingId)) as Offering) }
+      ? {
+          scheduledAt: date(plan.effectiveAt),
+          ...embeddedOfferingView(input.offerings.get(String(plan.payload.productOfferingId)) as Offering),
+        }
       : null,
     pendingMsisdn: msisdn
       ? { msisdn: String(msisdn.payload.msisdn), scheduledAt: date(msisdn.effectiveAt) }
@@ -151,7 +176,10 @@ function render(row: SubscriptionRow, input: RenderInput): SubscriptionView {
         ? { msisdn: porting.msisdn, scheduledAt: porting.scheduledAt }
         : null,
     porting,
-    billingCycle: period && anchor ? { anchorDate: date(anchor), currentPeriodStart: period.start, nextRenewalAt: period.end } : null,
+    billingCycle:
+      period && anchor
+        ? { anchorDate: date(anchor), currentPeriodStart: period.start, nextRenewalAt: period.end }
+        : null,
     cancellation: row.cancellation,
     activatedAt: row.activatedAt,
     cancelledAt: row.cancelledAt,

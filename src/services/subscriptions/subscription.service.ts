@@ -94,9 +94,24 @@ export class SubscriptionService {
     const filter: SubscriptionFilter = { ...rest }
     if (customerIds?.length) {
       // A customer that does not exist (or is another tenant's) matches nothing.
-      const ids = await Promise.all(customerIds.map((ref) => this.parties.requireCustomer(this.db, ctx.tenant.id, ref).then((c) => c.customerId).catch(() => undefined)))
+      const ids = await Promise.all(
+        customerIds.map((ref) =>
+          this.parties
+            .requireCustomer(this.db, ctx.tenant.id, ref)
+            .then((c) => c.customerId)
+            .catch(() => undefined),
+        ),
+      )
       filter.customerIds = ids.filter((id): id is string => id !== undefined)
-      if (filter.customerIds.length === 0) return { items: [], pagination: { limit: page.limit, nextCursor: null, ...(page.offset !== undefined && { offset: page.offset, total: 0 }) } }
+      if (filter.customerIds.length === 0)
+        return {
+          items: [],
+          pagination: {
+            limit: page.limit,
+            nextCursor: null,
+            ...(page.offset !== undefined && { offset: page.offset, total: 0 }),
+          },
+        }
     }
     const rows = await readPage(
       page,
@@ -104,7 +119,10 @@ export class SubscriptionService {
       (row) => row.id,
       () => subscriptions.countSubscriptions(this.db, ctx.tenant.id, filter),
     )
-    return { items: await this.views.many(this.db, ctx.tenant, rows.items, ctx.clock.now()), pagination: rows.pagination }
+    return {
+      items: await this.views.many(this.db, ctx.tenant, rows.items, ctx.clock.now()),
+      pagination: rows.pagination,
+    }
   }
 
   async timelineOf(ctx: RequestContext, ref: EntityRef): Promise<TimelineItem[]> {
@@ -115,10 +133,18 @@ export class SubscriptionService {
   /** Creates a subscription without an order, where the tenant allows it; now or from a future day. */
   async create(ctx: RequestContext, input: CreateSubscriptionInput): Promise<SubscriptionView> {
     if (ctx.tenant.settings[ALLOW_DIRECT_CREATION] === false) {
-      throw new BusinessRuleError('subscription.direct_creation_disabled', 'This tenant creates subscriptions through orders only (POST /orders).')
+      throw new BusinessRuleError(
+        'subscription.direct_creation_disabled',
+        'This tenant creates subscriptions through orders only (POST /orders).',
+      )
     }
     return this.uow.write(ctx, async (tx) => {
-      const line = { subscriptionId: input.id ?? newId(), msisdn: input.msisdn, leaseToken: input.leaseToken, sim: input.sim }
+      const line = {
+        subscriptionId: input.id ?? newId(),
+        msisdn: input.msisdn,
+        leaseToken: input.leaseToken,
+        sim: input.sim,
+      }
       const claimed = await this.inventory?.claim(tx, ctx, line)
       const view = await this.createIn(tx, ctx, { ...input, id: line.subscriptionId })
       if (claimed) await this.inventory?.settle(tx, ctx, line, claimed)
@@ -135,19 +161,50 @@ export class SubscriptionService {
    * Creates a subscription inside the caller's transaction (direct creation, and order fulfilment).
    * `path` prefixes the field paths of errors, so an order can point at its line item.
    */
-  async createIn(tx: Executor, ctx: RequestContext, input: CreateSubscriptionInput, path = '/body'): Promise<SubscriptionView> {
+  async createIn(
+    tx: Executor,
+    ctx: RequestContext,
+    input: CreateSubscriptionInput,
+    path = '/body',
+  ): Promise<SubscriptionView> {
     const offering = await this.catalog.getOffering(tx, ctx.tenant.id, input.productOfferingId)
-    if (!offering) throw new BusinessRuleError('product_offering.not_found', `No product offering '${input.productOfferingId}'.`, { productOfferingId: input.productOfferingId }, [{ path: `${path}/productOfferingId`, message: 'unknown offering' }])
-    if (offering.product.type !== 'SUBSCRIPTION') throw new BusinessRuleError('subscription.offering_not_a_plan', `'${offering.id}' is a ${offering.product.type} offering, not a subscription plan.`, { productOfferingId: offering.id, type: offering.product.type })
-    if (offering.status !== 'AVAILABLE') throw new BusinessRuleError('product_offering.not_orderable', `'${offering.id}' is archived and can no longer be ordered.`, { productOfferingId: offering.id })
+    if (!offering)
+      throw new BusinessRuleError(
+        'product_offering.not_found',
+        `No product offering '${input.productOfferingId}'.`,
+        { productOfferingId: input.productOfferingId },
+        [{ path: `${path}/productOfferingId`, message: 'unknown offering' }],
+      )
+    if (offering.product.type !== 'SUBSCRIPTION')
+      throw new BusinessRuleError(
+        'subscription.offering_not_a_plan',
+        `'${offering.id}' is a ${offering.product.type} offering, not a subscription plan.`,
+        { productOfferingId: offering.id, type: offering.product.type },
+      )
+    if (offering.status !== 'AVAILABLE')
+      throw new BusinessRuleError(
+        'product_offering.not_orderable',
+        `'${offering.id}' is archived and can no longer be ordered.`,
+        { productOfferingId: offering.id },
+      )
     // A malformed id is a 400, not a query on the uuid column (which would fail as a 500).
-    const customer = await this.parties.requireCustomer(tx, ctx.tenant.id, parseEntityRef(input.customerId, 'customerId', 'body')).catch((error: unknown) => {
-      if (error instanceof NotFoundError) throw new BusinessRuleError('customer.not_found', `No customer '${input.customerId}'.`, { customerId: input.customerId }, [{ path: `${path}/customerId`, message: 'unknown customer' }])
-      throw error
-    })
+    const customer = await this.parties
+      .requireCustomer(tx, ctx.tenant.id, parseEntityRef(input.customerId, 'customerId', 'body'))
+      .catch((error: unknown) => {
+        if (error instanceof NotFoundError)
+          throw new BusinessRuleError(
+            'customer.not_found',
+            `No customer '${input.customerId}'.`,
+            { customerId: input.customerId },
+            [{ path: `${path}/customerId`, message: 'unknown customer' }],
+          )
+        throw error
+      })
     const subscriberId = await this.subscriberFor(tx, ctx, customer.customerId, input, path)
     const now = ctx.clock.now()
-    const activateAt = input.scheduleActivationAt ? latest(now, startOfLocalDate(input.scheduleActivationAt, ctx.tenant.timeZone)) : now
+    const activateAt = input.scheduleActivationAt
+      ? latest(now, startOfLocalDate(input.scheduleActivationAt, ctx.tenant.timeZone))
+      : now
     const activeNow = activateAt <= now && !input.awaitActivation
     const row: SubscriptionRow = {
       tenantId: ctx.tenant.id,
@@ -173,17 +230,49 @@ export class SubscriptionService {
     try {
       await tx.transaction((sp) => subscriptions.insertSubscription(sp, row))
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError('subscription.reference_taken', `Another subscription already has the reference '${input.referenceId}'.`, { referenceId: input.referenceId })
+      if (isUniqueViolation(error))
+        throw new ConflictError(
+          'subscription.reference_taken',
+          `Another subscription already has the reference '${input.referenceId}'.`,
+          { referenceId: input.referenceId },
+        )
       throw error
     }
-    await this.timeline.record(tx, ctx, { subjectType: SUBSCRIPTION_TARGET, subjectId: row.id, kind: 'created', effectiveAt: now, details: { productOfferingId: offering.id } })
-    if (activeNow) await this.timeline.record(tx, ctx, { subjectType: SUBSCRIPTION_TARGET, subjectId: row.id, kind: 'activated', effectiveAt: now, details: { from: 'PENDING', to: 'ACTIVATED' } })
-    else if (!input.awaitActivation) await this.scheduling.schedule(tx, ctx, { targetType: SUBSCRIPTION_TARGET, targetId: row.id, kind: 'activate', effectiveAt: activateAt })
-    return this.lifecycle.publish(tx, ctx, row, ['subscription.created', ...(subscriberId ? ['subscription.subscriber_set'] : [])])
+    await this.timeline.record(tx, ctx, {
+      subjectType: SUBSCRIPTION_TARGET,
+      subjectId: row.id,
+      kind: 'created',
+      effectiveAt: now,
+      details: { productOfferingId: offering.id },
+    })
+    if (activeNow)
+      await this.timeline.record(tx, ctx, {
+        subjectType: SUBSCRIPTION_TARGET,
+        subjectId: row.id,
+        kind: 'activated',
+        effectiveAt: now,
+        details: { from: 'PENDING', to: 'ACTIVATED' },
+      })
+    else if (!input.awaitActivation)
+      await this.scheduling.schedule(tx, ctx, {
+        targetType: SUBSCRIPTION_TARGET,
+        targetId: row.id,
+        kind: 'activate',
+        effectiveAt: activateAt,
+      })
+    return this.lifecycle.publish(tx, ctx, row, [
+      'subscription.created',
+      ...(subscriberId ? ['subscription.subscriber_set'] : []),
+    ])
   }
 
   /** Activate, block, unblock, pause or resume: now, or from the client's earliest day. */
-  async changeStatus(ctx: RequestContext, ref: EntityRef, action: Exclude<StatusAction, 'cancel'>, input: StatusChangeInput): Promise<SubscriptionView> {
+  async changeStatus(
+    ctx: RequestContext,
+    ref: EntityRef,
+    action: Exclude<StatusAction, 'cancel'>,
+    input: StatusChangeInput,
+  ): Promise<SubscriptionView> {
     return this.uow.write(ctx, async (tx) => {
       const row = await this.require(tx, ctx, ref, true)
       const now = ctx.clock.now()
@@ -192,15 +281,35 @@ export class SubscriptionService {
       assertNoCancelBy(pending, at, ctx.tenant.timeZone)
       const details = { ...(input.metadata && { metadata: input.metadata }) }
       if (at <= now) {
-        const updated = await this.lifecycle.applyStatus(tx, ctx, row, action, now, { reason: input.reason ?? null, details })
+        const updated = await this.lifecycle.applyStatus(tx, ctx, row, action, now, {
+          reason: input.reason ?? null,
+          details,
+        })
         // Done now: a pending change of the same kind has nothing left to do.
-        await this.scheduling.supersedeKinds(tx, ctx, { targetType: SUBSCRIPTION_TARGET, targetId: row.id }, [action], `${action} was done at once instead`)
+        await this.scheduling.supersedeKinds(
+          tx,
+          ctx,
+          { targetType: SUBSCRIPTION_TARGET, targetId: row.id },
+          [action],
+          `${action} was done at once instead`,
+        )
         return this.lifecycle.publish(tx, ctx, updated, ['subscription.updated'])
       }
       const before = pending.filter((c) => isStatusKind(c.kind) && c.kind !== action && c.effectiveAt <= at)
-      const projected = projectedStatus(row.status, before.map((c) => ({ action: c.kind as StatusAction, effectiveAt: c.effectiveAt })), at)
+      const projected = projectedStatus(
+        row.status,
+        before.map((c) => ({ action: c.kind as StatusAction, effectiveAt: c.effectiveAt })),
+        at,
+      )
       if (!canTransition(projected, action)) throw statusConflict(projected, action)
-      await this.scheduling.schedule(tx, ctx, { targetType: SUBSCRIPTION_TARGET, targetId: row.id, kind: action, effectiveAt: at, reason: input.reason ?? null, payload: details })
+      await this.scheduling.schedule(tx, ctx, {
+        targetType: SUBSCRIPTION_TARGET,
+        targetId: row.id,
+        kind: action,
+        effectiveAt: at,
+        reason: input.reason ?? null,
+        payload: details,
+      })
       return this.lifecycle.publish(tx, ctx, row, ['subscription.updated'])
     })
   }
@@ -213,28 +322,57 @@ export class SubscriptionService {
       if (row.status === 'CANCELLED') throw statusConflict(row.status, 'cancel')
       const now = ctx.clock.now()
       const at = cancellationInstant(input.schedule, now, ctx.tenant.timeZone)
-      const details = { reason: input.reason, comment: input.comment ?? null, schedule: input.schedule.type, ...(input.metadata && { metadata: input.metadata }) }
+      const details = {
+        reason: input.reason,
+        comment: input.comment ?? null,
+        schedule: input.schedule.type,
+        ...(input.metadata && { metadata: input.metadata }),
+      }
       if (at <= now) {
         const updated = await this.lifecycle.applyStatus(tx, ctx, row, 'cancel', now, { reason: input.reason, details })
         return this.lifecycle.publish(tx, ctx, updated, ['subscription.updated', 'subscription.ended'])
       }
       const target = { targetType: SUBSCRIPTION_TARGET, targetId: row.id }
-      await this.scheduling.schedule(tx, ctx, { ...target, kind: 'cancel', effectiveAt: at, reason: input.reason, payload: details })
+      await this.scheduling.schedule(tx, ctx, {
+        ...target,
+        kind: 'cancel',
+        effectiveAt: at,
+        reason: input.reason,
+        payload: details,
+      })
       // A scheduled cancel supersedes every change after it (docs/compatibility.md).
-      await this.scheduling.supersedeAfter(tx, ctx, target, at, `the subscription is cancelled before it (on ${at.toISOString()})`, ['cancel'])
+      await this.scheduling.supersedeAfter(
+        tx,
+        ctx,
+        target,
+        at,
+        `the subscription is cancelled before it (on ${at.toISOString()})`,
+        ['cancel'],
+      )
       return this.lifecycle.publish(tx, ctx, row, ['subscription.updated'])
     })
   }
 
   /** Withdraws what a pending* field shows: every pending status change, or the pending plan change. */
-  async withdrawPending(ctx: RequestContext, ref: EntityRef, field: 'status' | 'productOffering'): Promise<SubscriptionView> {
+  async withdrawPending(
+    ctx: RequestContext,
+    ref: EntityRef,
+    field: 'status' | 'productOffering',
+  ): Promise<SubscriptionView> {
     return this.uow.write(ctx, async (tx) => {
       const row = await this.require(tx, ctx, ref, true)
       const kinds = field === 'status' ? STATUS_KINDS : ['change_product_offering']
-      const withdrawn = await this.scheduling.withdraw(tx, ctx, { targetType: SUBSCRIPTION_TARGET, targetId: row.id }, kinds)
+      const withdrawn = await this.scheduling.withdraw(
+        tx,
+        ctx,
+        { targetType: SUBSCRIPTION_TARGET, targetId: row.id },
+        kinds,
+      )
       if (withdrawn.length === 0) {
         const name = field === 'status' ? 'pendingStatus' : 'pendingProductOffering'
-        throw new NotFoundError(`pending_${field === 'status' ? 'status' : 'product_offering'}`, row.id, { message: `The subscription has no ${name} to withdraw.` })
+        throw new NotFoundError(`pending_${field === 'status' ? 'status' : 'product_offering'}`, row.id, {
+          message: `The subscription has no ${name} to withdraw.`,
+        })
       }
       return this.lifecycle.publish(tx, ctx, row, ['subscription.updated'])
     })
@@ -242,14 +380,21 @@ export class SubscriptionService {
 
   /** The row, or 404; locked for the transaction when it will change. */
   async require(ex: Executor, ctx: RequestContext, ref: EntityRef, forUpdate = false): Promise<SubscriptionRow> {
-    const row = forUpdate ? await subscriptions.lockSubscription(ex, ctx.tenant.id, ref) : await subscriptions.findSubscription(ex, ctx.tenant.id, ref)
+    const row = forUpdate
+      ? await subscriptions.lockSubscription(ex, ctx.tenant.id, ref)
+      : await subscriptions.findSubscription(ex, ctx.tenant.id, ref)
     if (!row) throw new NotFoundError('subscription', ref.kind === 'id' ? ref.id : `rid_${ref.reference}`)
     return row
   }
 
   /** Whether a subscription of the tenant that has not ended uses this number. */
   async numberInUse(ex: Executor, tenantId: string, msisdn: string): Promise<boolean> {
-    const live = await subscriptions.listSubscriptions(ex, tenantId, { msisdns: [msisdn], statuses: ['PENDING', 'ACTIVATED', 'BLOCKED', 'PAUSED'] }, { limit: 1 })
+    const live = await subscriptions.listSubscriptions(
+      ex,
+      tenantId,
+      { msisdns: [msisdn], statuses: ['PENDING', 'ACTIVATED', 'BLOCKED', 'PAUSED'] },
+      { limit: 1 },
+    )
     return live.length > 0
   }
 
@@ -257,18 +402,36 @@ export class SubscriptionService {
     return this.scheduling.pending(ex, ctx.tenant.id, SUBSCRIPTION_TARGET, [row.id])
   }
 
-  private async subscriberFor(tx: Executor, ctx: RequestContext, customerId: string, input: CreateSubscriptionInput, path: string): Promise<string | null> {
+  private async subscriberFor(
+    tx: Executor,
+    ctx: RequestContext,
+    customerId: string,
+    input: CreateSubscriptionInput,
+    path: string,
+  ): Promise<string | null> {
     if (input.subscriberId) {
-      const subscriber = await this.parties.requireSubscriber(tx, ctx.tenant.id, input.subscriberId).catch((error: unknown) => {
-        if (error instanceof NotFoundError) throw new BusinessRuleError('subscriber.not_found', `No subscriber '${input.subscriberId}'.`, {}, [{ path: `${path}/subscriberId`, message: 'unknown subscriber' }])
-        throw error
-      })
+      const subscriber = await this.parties
+        .requireSubscriber(tx, ctx.tenant.id, input.subscriberId)
+        .catch((error: unknown) => {
+          if (error instanceof NotFoundError)
+            throw new BusinessRuleError('subscriber.not_found', `No subscriber '${input.subscriberId}'.`, {}, [
+              { path: `${path}/subscriberId`, message: 'unknown subscriber' },
+            ])
+          throw error
+        })
       if (subscriber.customerId !== customerId) {
-        throw new BusinessRuleError('subscriber.other_customer', 'The subscriber belongs to another customer.', { subscriberId: input.subscriberId }, [{ path: `${path}/subscriberId`, message: 'belongs to another customer' }])
+        throw new BusinessRuleError(
+          'subscriber.other_customer',
+          'The subscriber belongs to another customer.',
+          { subscriberId: input.subscriberId },
+          [{ path: `${path}/subscriberId`, message: 'belongs to another customer' }],
+        )
       }
       return subscriber.subscriberId
     }
-    if (input.subscriber) return (await this.parties.createSubscriber(tx, ctx, { customerId, ...input.subscriber }, `${path}/subscriber`)).subscriberId
+    if (input.subscriber)
+      return (await this.parties.createSubscriber(tx, ctx, { customerId, ...input.subscriber }, `${path}/subscriber`))
+        .subscriberId
     return null
   }
 }
@@ -278,9 +441,13 @@ export function assertNoCancelBy(pending: ScheduledChange[], at: Date, timeZone:
   const cancel = pending.find((c) => c.kind === 'cancel' && c.effectiveAt <= at)
   if (cancel) {
     const when = cancel.effectiveAt.toISOString()
-    throw new ConflictError('subscription.cancellation_pending', `The subscription is cancelled from ${when} (${timeZone}); withdraw the cancellation first (DELETE /subscriptions/{id}/pending-status).`, {
-      cancelAt: when,
-    })
+    throw new ConflictError(
+      'subscription.cancellation_pending',
+      `The subscription is cancelled from ${when} (${timeZone}); withdraw the cancellation first (DELETE /subscriptions/{id}/pending-status).`,
+      {
+        cancelAt: when,
+      },
+    )
   }
 }
 

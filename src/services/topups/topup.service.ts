@@ -64,10 +64,18 @@ export class TopupService {
     const subscription = await this.subscriptions.require(this.db, ctx, ref)
     if (subscription.status !== 'ACTIVATED') return []
     const plan = await this.catalog.requireOffering(this.db, ctx.tenant.id, subscription.productOfferingId)
-    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, { types: ['SUBSCRIPTION_ADDON'], status: ['AVAILABLE'] })
+    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, {
+      types: ['SUBSCRIPTION_ADDON'],
+      status: ['AVAILABLE'],
+    })
     return candidates
       .filter((o) => isTopUp(o) && addonFits(o, plan))
-      .map((o) => ({ productOfferingId: o.id, productOffering: embeddedOfferingView(o), productOfferingGroupId: o.groupId, group: o.group ? groupView(o.group) : null }))
+      .map((o) => ({
+        productOfferingId: o.id,
+        productOffering: embeddedOfferingView(o),
+        productOfferingGroupId: o.groupId,
+        group: o.group ? groupView(o.group) : null,
+      }))
   }
 
   async apply(ctx: RequestContext, ref: EntityRef, input: ApplyTopupInput): Promise<TopupView> {
@@ -79,17 +87,25 @@ export class TopupService {
     const subscription = await this.subscriptions.require(tx, ctx, ref, true)
     const offering = await this.topupOffering(tx, ctx, input.productOfferingId)
     if (subscription.status !== 'ACTIVATED') {
-      throw new BusinessRuleError('topup.subscription_not_active', `Only an ACTIVATED subscription can be topped up; this one is ${subscription.status}.`, {
-        subscriptionId: subscription.id,
-        status: subscription.status,
-      })
+      throw new BusinessRuleError(
+        'topup.subscription_not_active',
+        `Only an ACTIVATED subscription can be topped up; this one is ${subscription.status}.`,
+        {
+          subscriptionId: subscription.id,
+          status: subscription.status,
+        },
+      )
     }
     const plan = await this.catalog.requireOffering(tx, ctx.tenant.id, subscription.productOfferingId)
     if (!addonFits(offering, plan)) {
-      throw new BusinessRuleError('topup.not_compatible', `'${offering.id}' does not fit the subscription's plan '${plan.id}' (see topup-options).`, {
-        productOfferingId: offering.id,
-        planProductOfferingId: plan.id,
-      })
+      throw new BusinessRuleError(
+        'topup.not_compatible',
+        `'${offering.id}' does not fit the subscription's plan '${plan.id}' (see topup-options).`,
+        {
+          productOfferingId: offering.id,
+          planProductOfferingId: plan.id,
+        },
+      )
     }
     const now = ctx.clock.now()
     const row: TopupRow = {
@@ -112,7 +128,11 @@ export class TopupService {
       details: { topupId: row.id, productOfferingId: offering.id, ...(input.metadata && { metadata: input.metadata }) },
     })
     const view = render(row, offering)
-    await this.events.emit(tx, ctx, { type: TOPUP_APPLIED, resource: { type: 'subscription_topup', id: row.id }, data: view })
+    await this.events.emit(tx, ctx, {
+      type: TOPUP_APPLIED,
+      resource: { type: 'subscription_topup', id: row.id },
+      data: view,
+    })
     return view
   }
 
@@ -125,8 +145,12 @@ export class TopupService {
       () => topups.countTopups(this.db, ctx.tenant.id, subscription.id),
     )
     const offerings = new Map<string, Offering>()
-    for (const id of new Set(rows.items.map((r) => r.productOfferingId))) offerings.set(id, await this.catalog.requireOffering(this.db, ctx.tenant.id, id))
-    return { items: rows.items.map((row) => render(row, offerings.get(row.productOfferingId) as Offering)), pagination: rows.pagination }
+    for (const id of new Set(rows.items.map((r) => r.productOfferingId)))
+      offerings.set(id, await this.catalog.requireOffering(this.db, ctx.tenant.id, id))
+    return {
+      items: rows.items.map((row) => render(row, offerings.get(row.productOfferingId) as Offering)),
+      pagination: rows.pagination,
+    }
   }
 
   async get(ctx: RequestContext, ref: EntityRef, topupId: string): Promise<TopupView> {
@@ -139,13 +163,27 @@ export class TopupService {
   /** The offering asked for, if it is a top-up that can still be bought. */
   private async topupOffering(tx: Executor, ctx: RequestContext, id: string): Promise<Offering> {
     const offering = await this.catalog.getOffering(tx, ctx.tenant.id, id)
-    if (!offering) throw new BusinessRuleError('product_offering.not_found', `No product offering '${id}'.`, { productOfferingId: id }, [{ path: '/body/productOfferingId', message: 'unknown offering' }])
+    if (!offering)
+      throw new BusinessRuleError(
+        'product_offering.not_found',
+        `No product offering '${id}'.`,
+        { productOfferingId: id },
+        [{ path: '/body/productOfferingId', message: 'unknown offering' }],
+      )
     if (!isTopUp(offering)) {
-      throw new BusinessRuleError('topup.not_a_topup', `'${id}' is not a top-up (a SUBSCRIPTION_ADDON of category PRODUCT_CATEGORY_TOP_UP).`, { productOfferingId: id, type: offering.product.type, category: offering.product.category }, [
-        { path: '/body/productOfferingId', message: 'not a top-up offering' },
-      ])
+      throw new BusinessRuleError(
+        'topup.not_a_topup',
+        `'${id}' is not a top-up (a SUBSCRIPTION_ADDON of category PRODUCT_CATEGORY_TOP_UP).`,
+        { productOfferingId: id, type: offering.product.type, category: offering.product.category },
+        [{ path: '/body/productOfferingId', message: 'not a top-up offering' }],
+      )
     }
-    if (offering.status !== 'AVAILABLE') throw new BusinessRuleError('product_offering.not_orderable', `'${id}' is archived and can no longer be ordered.`, { productOfferingId: id })
+    if (offering.status !== 'AVAILABLE')
+      throw new BusinessRuleError(
+        'product_offering.not_orderable',
+        `'${id}' is archived and can no longer be ordered.`,
+        { productOfferingId: id },
+      )
     return offering
   }
 }

@@ -45,7 +45,11 @@ export class V2TokenVerifier {
   }
 
   async verify(token: string): Promise<V2Principal> {
-    if (this.algorithms.length === 0) throw new UnauthenticatedError('auth.bearer_not_accepted', 'This server is not configured for bearer tokens; send an X-Api-Key.')
+    if (this.algorithms.length === 0)
+      throw new UnauthenticatedError(
+        'auth.bearer_not_accepted',
+        'This server is not configured for bearer tokens; send an X-Api-Key.',
+      )
     try {
       const { payload } = await jwtVerify(token, this.keyFor, {
         algorithms: this.algorithms,
@@ -57,7 +61,8 @@ export class V2TokenVerifier {
       })
       return principalOf(payload, this.config?.jwtAudience)
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new UnauthenticatedError('auth.token_expired', 'The bearer token has expired.')
+      if (error instanceof errors.JWTExpired)
+        throw new UnauthenticatedError('auth.token_expired', 'The bearer token has expired.')
       if (error instanceof errors.JOSEError && TOKEN_ERRORS.has(error.code)) {
         const claim = error instanceof errors.JWTClaimValidationFailed ? ` (${error.claim})` : ''
         throw new UnauthenticatedError('auth.invalid_token', `The bearer token is not valid${claim}.`)

@@ -30,7 +30,10 @@ export const V2_EXTERNAL_IDS = {
   providerServiceId: 'providerServiceId',
 } as const
 
-const who = (actor: { label: string; user: string | null } | null) => ({ system: actor?.label ?? NOT_AVAILABLE, user: actor?.user ?? NOT_AVAILABLE })
+const who = (actor: { label: string; user: string | null } | null) => ({
+  system: actor?.label ?? NOT_AVAILABLE,
+  user: actor?.user ?? NOT_AVAILABLE,
+})
 
 /**
  * One add-on in V2 terms (docs/compatibility.md, "V2 add-ons API"). `activation_date` is when it
@@ -40,16 +43,25 @@ const who = (actor: { label: string; user: string | null } | null) => ({ system:
 export function toV2AddOn(record: AddonRecord): V2AddOn {
   const { view, externalIds, pending } = record
   const activation = pending.find((c) => c.kind === 'activate')
-  const ending = pending.filter((c) => c.kind === 'cancel' || c.kind === 'expire').sort((a, b) => a.effectiveAt.getTime() - b.effectiveAt.getTime())[0]
+  const ending = pending
+    .filter((c) => c.kind === 'cancel' || c.kind === 'expire')
+    .sort((a, b) => a.effectiveAt.getTime() - b.effectiveAt.getTime())[0]
   const endedAt = view.cancelledAt ?? view.expiredAt
-  const endedBy: AuditActor | null = endedAt ? record.endedBy : ending?.kind === 'cancel' ? { type: ending.actorType, id: ending.actorId, label: ending.actorLabel, user: ending.actorUser } : null
+  const endedBy: AuditActor | null = endedAt
+    ? record.endedBy
+    : ending?.kind === 'cancel'
+      ? { type: ending.actorType, id: ending.actorId, label: ending.actorLabel, user: ending.actorUser }
+      : null
   const deactivation = endedAt ?? ending?.effectiveAt ?? null
   const created = who(record.createdBy)
   const ended = who(endedBy)
   const text = (key: string) => (typeof externalIds[key] === 'string' ? (externalIds[key] as string) : null)
   return {
     id: view.subscriptionAddonId,
-    legacy_id: typeof externalIds[V2_EXTERNAL_IDS.legacyId] === 'number' ? (externalIds[V2_EXTERNAL_IDS.legacyId] as number) : null,
+    legacy_id:
+      typeof externalIds[V2_EXTERNAL_IDS.legacyId] === 'number'
+        ? (externalIds[V2_EXTERNAL_IDS.legacyId] as number)
+        : null,
     catalogue_add_on_legacy_id: text(V2_EXTERNAL_IDS.catalogueLegacyId),
     catalogue_add_on_id: view.productOfferingId,
     creation_date: view.addedAt,

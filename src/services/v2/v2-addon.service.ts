@@ -60,9 +60,15 @@ export class V2AddonService {
     const matching = all.filter(
       (a) =>
         (legacyAddOnId === undefined || a.legacy_id === legacyAddOnId) &&
-        (activationDate === undefined || (a.activation_date !== null && matchesDateFilter(activationDate, a.activation_date))),
+        (activationDate === undefined ||
+          (a.activation_date !== null && matchesDateFilter(activationDate, a.activation_date))),
     )
-    return { items: matching.slice(query.offset, query.offset + query.limit), offset: query.offset, limit: query.limit, total: matching.length }
+    return {
+      items: matching.slice(query.offset, query.offset + query.limit),
+      offset: query.offset,
+      limit: query.limit,
+      total: matching.length,
+    }
   }
 
   async get(ctx: RequestContext, subscription: EntityRef, addon: EntityRef): Promise<V2AddOn> {
@@ -73,13 +79,17 @@ export class V2AddonService {
   async add(ctx: RequestContext, subscription: EntityRef, input: V2AddOnInput): Promise<V2AddOn> {
     const externalIds: ExternalIds = {
       ...(input.legacy_id != null && { [V2_EXTERNAL_IDS.legacyId]: input.legacy_id }),
-      ...(input.catalogue_add_on_legacy_id != null && { [V2_EXTERNAL_IDS.catalogueLegacyId]: input.catalogue_add_on_legacy_id }),
+      ...(input.catalogue_add_on_legacy_id != null && {
+        [V2_EXTERNAL_IDS.catalogueLegacyId]: input.catalogue_add_on_legacy_id,
+      }),
       ...(input.provider_product_id != null && { [V2_EXTERNAL_IDS.providerProductId]: input.provider_product_id }),
       ...(input.provider_service_id != null && { [V2_EXTERNAL_IDS.providerServiceId]: input.provider_service_id }),
     }
     const added = await this.addons.add(ctx, subscription, {
       productOfferingId: input.catalogue_add_on_id,
-      ...(input.activation_date != null && { startAt: parseInstant(input.activation_date, ctx.tenant.timeZone, '/body/activation_date') }),
+      ...(input.activation_date != null && {
+        startAt: parseInstant(input.activation_date, ctx.tenant.timeZone, '/body/activation_date'),
+      }),
       ...(input.id !== undefined && { id: input.id.toLowerCase() }),
       externalIds,
     })
@@ -90,9 +100,22 @@ export class V2AddonService {
    * A Connect cancel, now or at `deactivation_date`, always left to the worker (the API answers
    * 202): the add-on shows its pending deactivation until the worker has ended it.
    */
-  async deactivate(ctx: RequestContext, subscription: EntityRef, addon: EntityRef, input: V2Deactivation): Promise<void> {
-    const at = input.deactivation_date != null ? parseInstant(input.deactivation_date, ctx.tenant.timeZone, '/body/deactivation_date') : undefined
+  async deactivate(
+    ctx: RequestContext,
+    subscription: EntityRef,
+    addon: EntityRef,
+    input: V2Deactivation,
+  ): Promise<void> {
+    const at =
+      input.deactivation_date != null
+        ? parseInstant(input.deactivation_date, ctx.tenant.timeZone, '/body/deactivation_date')
+        : undefined
     const { subscriptionAddonId } = await this.addons.get(ctx, subscription, addon)
-    await this.addons.cancel(ctx, subscription, { subscriptionAddonId, reason: input.reason, deferred: true, ...(at && { at }) })
+    await this.addons.cancel(ctx, subscription, {
+      subscriptionAddonId,
+      reason: input.reason,
+      deferred: true,
+      ...(at && { at }),
+    })
   }
 }

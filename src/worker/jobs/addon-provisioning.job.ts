@@ -5,7 +5,11 @@ import type { JobRow } from '../../persistence/repositories/job.repository.js'
 import type { JobHandler } from '../runner.js'
 import { PermanentJobError } from '../runner.js'
 
-export { ADDON_DEPROVISION, ADDON_PROVISION, ADDON_PROVISION_CHECK } from '../../services/provisioning/provisioning-jobs.js'
+export {
+  ADDON_DEPROVISION,
+  ADDON_PROVISION,
+  ADDON_PROVISION_CHECK,
+} from '../../services/provisioning/provisioning-jobs.js'
 
 type Payload = { subscriptionAddonId: string; operationId?: string; productOfferingId?: string }
 
@@ -32,7 +36,9 @@ export const checkAddonProvisioning =
   (provisioning: ProvisioningService): JobHandler =>
   async (job) => {
     const { subscriptionAddonId, operationId, productOfferingId } = job.payload as Required<Payload>
-    await step(job, (attempt) => provisioning.check(job.tenantId, subscriptionAddonId, operationId, productOfferingId, attempt))
+    await step(job, (attempt) =>
+      provisioning.check(job.tenantId, subscriptionAddonId, operationId, productOfferingId, attempt),
+    )
   }
 
 /** Asks the provider to remove an add-on's package. */

@@ -1,10 +1,24 @@
 import type { Services } from '../../container.js'
 import type { JobHandler, RecurringJob } from '../runner.js'
-import { ADDON_DEPROVISION, ADDON_PROVISION, ADDON_PROVISION_CHECK, checkAddonProvisioning, deprovisionAddon, provisionAddon } from './addon-provisioning.job.js'
+import {
+  ADDON_DEPROVISION,
+  ADDON_PROVISION,
+  ADDON_PROVISION_CHECK,
+  checkAddonProvisioning,
+  deprovisionAddon,
+  provisionAddon,
+} from './addon-provisioning.job.js'
 import { APPLY_SCHEDULED_CHANGES, applyScheduledChanges } from './apply-scheduled-changes.job.js'
 import { EXPIRE_ORDER, FULFIL_ORDER, expireOrder, fulfilOrder } from './orders.job.js'
 import { END_QUARANTINE, EXPIRE_LEASE, endQuarantine, expireLease } from './inventory.job.js'
-import { PORT_IN_CANCEL, PORT_IN_CHECK, PORT_IN_SUBMIT, cancelPortIn, checkPortIn, submitPortIn } from './porting.job.js'
+import {
+  PORT_IN_CANCEL,
+  PORT_IN_CHECK,
+  PORT_IN_SUBMIT,
+  cancelPortIn,
+  checkPortIn,
+  submitPortIn,
+} from './porting.job.js'
 import { PURGE_FINISHED_JOBS, purgeFinishedJobs } from './purge-finished-jobs.job.js'
 import { PURGE_IDEMPOTENCY_KEYS, purgeIdempotencyKeys } from './purge-idempotency-keys.job.js'
 

@@ -7,7 +7,10 @@ export { EXPIRE_ORDER, FULFIL_ORDER } from '../../services/orders/order.service.
 export const fulfilOrder =
   (fulfilment: OrderFulfilment): JobHandler =>
   async (job) => {
-    await fulfilment.fulfil(job.tenantId, String(job.payload.orderId), { attempt: job.attempts, maxAttempts: job.maxAttempts })
+    await fulfilment.fulfil(job.tenantId, String(job.payload.orderId), {
+      attempt: job.attempts,
+      maxAttempts: job.maxAttempts,
+    })
   }
 
 /** Expires an order left untouched for 7 days. */

@@ -25,7 +25,11 @@ const document: CatalogDocument = {
   groups: [groupBody('plans', { name: 'Plans' })],
   offerings: [
     offeringBody('plan-s', { productOfferingGroupId: 'plans', rank: 1 }),
-    offeringBody('plan-l', { productOfferingGroupId: 'plans', rank: 2, price: { grossPrice: 39, currency: 'USD', priceType: 'RECURRING', billingCycle: { period: 'MONTHLY' } } }),
+    offeringBody('plan-l', {
+      productOfferingGroupId: 'plans',
+      rank: 2,
+      price: { grossPrice: 39, currency: 'USD', priceType: 'RECURRING', billingCycle: { period: 'MONTHLY' } },
+    }),
   ],
   promotions: [promotionBody('hello', { productOfferingIds: ['plan-s'] })],
 }
@@ -36,22 +40,42 @@ function file(name: string, content: string): string {
   return path
 }
 
-const importFile = (tenant: TestTenant, path: string) => t.services.catalog.importCatalog(systemContext(tenant.tenant, t.clock, 'test'), readCatalogFile(path))
-const allEvents = async (tenant: TestTenant) => (await t.request(tenant, { method: 'GET', url: '/events?limit=1000' })).json().items as { type: string }[]
+const importFile = (tenant: TestTenant, path: string) =>
+  t.services.catalog.importCatalog(systemContext(tenant.tenant, t.clock, 'test'), readCatalogFile(path))
+const allEvents = async (tenant: TestTenant) =>
+  (await t.request(tenant, { method: 'GET', url: '/events?limit=1000' })).json().items as { type: string }[]
 const listAll = async (tenant: TestTenant) =>
-  (await t.request(tenant, { method: 'GET', url: '/product-offerings?status=AVAILABLE&status=ARCHIVED' })).json().items.map((o: { productOfferingId: string }) => o.productOfferingId)
+  (await t.request(tenant, { method: 'GET', url: '/product-offerings?status=AVAILABLE&status=ARCHIVED' }))
+    .json()
+    .items.map((o: { productOfferingId: string }) => o.productOfferingId)
 
 describe('catalog import', () => {
   it('imports a YAML file and a JSON file alike', async () => {
     const fromYaml = await t.tenant()
     const fromJson = await t.tenant()
-    expect(await importFile(fromYaml, file('catalog.yaml', stringify(document)))).toEqual({ groups: 1, offerings: 2, promotions: 1 })
-    expect(await importFile(fromJson, file('catalog.json', JSON.stringify(document)))).toEqual({ groups: 1, offerings: 2, promotions: 1 })
+    expect(await importFile(fromYaml, file('catalog.yaml', stringify(document)))).toEqual({
+      groups: 1,
+      offerings: 2,
+      promotions: 1,
+    })
+    expect(await importFile(fromJson, file('catalog.json', JSON.stringify(document)))).toEqual({
+      groups: 1,
+      offerings: 2,
+      promotions: 1,
+    })
     for (const tenant of [fromYaml, fromJson]) {
       expect(await listAll(tenant)).toEqual(['plan-s', 'plan-l'])
-      expect((await t.request(tenant, { method: 'GET', url: '/product-offerings/plan-l' })).json()).toMatchObject({ group: { name: 'Plans' }, price: { netPrice: 39 } })
+      expect((await t.request(tenant, { method: 'GET', url: '/product-offerings/plan-l' })).json()).toMatchObject({
+        group: { name: 'Plans' },
+        price: { netPrice: 39 },
+      })
       expect((await t.request(tenant, { method: 'GET', url: '/promotions/HELLO' })).statusCode).toBe(200)
-      expect((await allEvents(tenant)).map((e) => e.type)).toEqual(['product_offering_group.created', 'product_offering.created', 'product_offering.created', 'promotion.created'])
+      expect((await allEvents(tenant)).map((e) => e.type)).toEqual([
+        'product_offering_group.created',
+        'product_offering.created',
+        'product_offering.created',
+        'promotion.created',
+      ])
     }
   })
 
@@ -70,8 +94,15 @@ describe('catalog import', () => {
     ;(changed.offerings ?? [])[1]!.status = 'ARCHIVED'
     await importFile(tenant, file('changed.json', JSON.stringify(changed)))
     expect(await listAll(tenant)).toEqual(['plan-s', 'plan-l'])
-    expect((await t.request(tenant, { method: 'GET', url: '/product-offerings/plan-s' })).json()).toMatchObject({ name: 'Small plan', createdAt: before.createdAt, updatedAt: t.clock.now().toISOString() })
-    expect((await allEvents(tenant)).slice(4).map((e) => e.type)).toEqual(['product_offering.updated', 'product_offering.archived'])
+    expect((await t.request(tenant, { method: 'GET', url: '/product-offerings/plan-s' })).json()).toMatchObject({
+      name: 'Small plan',
+      createdAt: before.createdAt,
+      updatedAt: t.clock.now().toISOString(),
+    })
+    expect((await allEvents(tenant)).slice(4).map((e) => e.type)).toEqual([
+      'product_offering.updated',
+      'product_offering.archived',
+    ])
   })
 
   it('lists every bad field of a file with its path, and writes nothing', async () => {
@@ -80,7 +111,11 @@ describe('catalog import', () => {
       groups: [groupBody('plans'), { productOfferingGroupId: 'Bad Group', name: '' }],
       offerings: [
         offeringBody('fine'),
-        { productOfferingId: 'no-product', name: 'x', price: { grossPrice: 1, currency: 'USD', priceType: 'ONE_TIME' } },
+        {
+          productOfferingId: 'no-product',
+          name: 'x',
+          price: { grossPrice: 1, currency: 'USD', priceType: 'ONE_TIME' },
+        },
         offeringBody('bad-price', { price: { grossPrice: -3, currency: 'USD', priceType: 'SOMETIMES' as 'ONE_TIME' } }),
       ],
       promotions: [{ code: 'X', name: 'x', discount: { type: 'HALF' } }],
@@ -129,15 +164,26 @@ describe('catalog import', () => {
     }
     const paths = (error as { fieldErrors: { path: string }[] }).fieldErrors.map((e) => e.path)
     expect(paths.sort()).toEqual(
-      ['/groups/1/productOfferingGroupId', '/offerings/1/productOfferingGroupId', '/offerings/2/product/type', '/offerings/3/productOfferingId', '/offerings/4/price/grossPrice', '/promotions/1/code'].sort(),
+      [
+        '/groups/1/productOfferingGroupId',
+        '/offerings/1/productOfferingGroupId',
+        '/offerings/2/product/type',
+        '/offerings/3/productOfferingId',
+        '/offerings/4/price/grossPrice',
+        '/promotions/1/code',
+      ].sort(),
     )
     expect(await listAll(tenant)).toEqual(['existing'])
     expect((await offering(t.services, tenant, 'existing')).product.type).toBe('SUBSCRIPTION')
   })
 
   it('refuses a file that is not YAML or JSON', async () => {
-    expect(() => readCatalogFile(file('x.json', '{ nope'))).toThrow(expect.objectContaining({ code: 'catalog.unreadable_document' }))
-    expect(() => readCatalogFile(file('x.yml', 'a: [b'))).toThrow(expect.objectContaining({ code: 'catalog.unreadable_document' }))
+    expect(() => readCatalogFile(file('x.json', '{ nope'))).toThrow(
+      expect.objectContaining({ code: 'catalog.unreadable_document' }),
+    )
+    expect(() => readCatalogFile(file('x.yml', 'a: [b'))).toThrow(
+      expect.objectContaining({ code: 'catalog.unreadable_document' }),
+    )
   })
 })
 
@@ -148,12 +194,20 @@ describe('the demo catalog', () => {
     const byId = async (id: string) => offering(t.services, tenant, id)
     expect((await byId('mobile-plan-basic')).rank).toBe(1)
     expect((await byId('mobile-plan-max')).rank).toBe(3)
-    expect(await byId('addon-data-5gb')).toMatchObject({ maxPerSubscription: 1, compatibility: { categories: ['PRODUCT_CATEGORY_SUBSCRIPTION_CELL'] } })
-    expect((await byId('addon-roaming-eu-7d')).product.features).toMatchObject({ validityDays: 7, countries: expect.arrayContaining(['SE', 'DE']) })
+    expect(await byId('addon-data-5gb')).toMatchObject({
+      maxPerSubscription: 1,
+      compatibility: { categories: ['PRODUCT_CATEGORY_SUBSCRIPTION_CELL'] },
+    })
+    expect((await byId('addon-roaming-eu-7d')).product.features).toMatchObject({
+      validityDays: 7,
+      countries: expect.arrayContaining(['SE', 'DE']),
+    })
     expect(isTopUp(await byId('topup-data-2gb'))).toBe(true)
     expect((await byId('license-security-suite')).product.type).toBe('LICENSE')
     expect((await byId('accessory-sim-holder')).price).toMatchObject({ priceType: 'ONE_TIME', billingCycle: null })
-    const priced = (await t.request(tenant, { method: 'GET', url: '/product-offerings/mobile-plan-basic?promoCode=WELCOME10' })).json()
+    const priced = (
+      await t.request(tenant, { method: 'GET', url: '/product-offerings/mobile-plan-basic?promoCode=WELCOME10' })
+    ).json()
     expect(priced.price).toMatchObject({ grossPrice: 19.99, discount: 2, netPrice: 17.99 })
     expect(priced.promotion).toMatchObject({ durationMonths: 3 })
   })

@@ -46,17 +46,34 @@ describe('GET /product-offerings', () => {
     const addons = ['addon-data-1gb', 'addon-data-5gb', 'addon-data-10gb', 'topup-data-2gb', 'addon-roaming-eu-7d']
     expect(await ids(demo, '?types[]=SUBSCRIPTION_ADDON')).toEqual(addons)
     expect(await ids(demo, '?types=SUBSCRIPTION_ADDON')).toEqual(addons)
-    expect(await ids(demo, '?types=LICENSE&types=EXTERNAL_PRODUCT')).toEqual(['accessory-sim-holder', 'license-security-suite'])
-    expect(await ids(demo, '?type[]=SUBSCRIPTION')).toEqual(['mobile-plan-basic', 'mobile-plan-plus', 'mobile-plan-max'])
+    expect(await ids(demo, '?types=LICENSE&types=EXTERNAL_PRODUCT')).toEqual([
+      'accessory-sim-holder',
+      'license-security-suite',
+    ])
+    expect(await ids(demo, '?type[]=SUBSCRIPTION')).toEqual([
+      'mobile-plan-basic',
+      'mobile-plan-plus',
+      'mobile-plan-max',
+    ])
     const bad = await t.request(demo, { method: 'GET', url: '/product-offerings?types[]=PHONE' })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().errors[0].path).toMatch(/^\/query\/types/)
   })
 
   it('filters by categories, group and customer type', async () => {
-    expect(await ids(demo, '?categories[]=PRODUCT_CATEGORY_TOP_UP&categories[]=PRODUCT_CATEGORY_TRAVEL_ESIM_PACKAGE')).toEqual(['topup-data-2gb', 'addon-roaming-eu-7d'])
-    expect(await ids(demo, '?categories=PRODUCT_CATEGORY_EXTRA_DATA')).toEqual(['addon-data-1gb', 'addon-data-5gb', 'addon-data-10gb'])
-    expect(await ids(demo, '?productOfferingGroupId=mobile-plans')).toEqual(['mobile-plan-basic', 'mobile-plan-plus', 'mobile-plan-max'])
+    expect(
+      await ids(demo, '?categories[]=PRODUCT_CATEGORY_TOP_UP&categories[]=PRODUCT_CATEGORY_TRAVEL_ESIM_PACKAGE'),
+    ).toEqual(['topup-data-2gb', 'addon-roaming-eu-7d'])
+    expect(await ids(demo, '?categories=PRODUCT_CATEGORY_EXTRA_DATA')).toEqual([
+      'addon-data-1gb',
+      'addon-data-5gb',
+      'addon-data-10gb',
+    ])
+    expect(await ids(demo, '?productOfferingGroupId=mobile-plans')).toEqual([
+      'mobile-plan-basic',
+      'mobile-plan-plus',
+      'mobile-plan-max',
+    ])
     expect(await ids(demo, '?productOfferingGroupId=nothing')).toEqual([])
     expect(await ids(demo, '?customerType=BUSINESS')).toEqual([])
     expect(await ids(demo, '?customerType=CONSUMER&types=LICENSE')).toEqual(['license-security-suite'])
@@ -64,7 +81,9 @@ describe('GET /product-offerings', () => {
 
   it('filters by status, AVAILABLE by default', async () => {
     const tenant = await t.tenant()
-    await seedCatalog(t.services, tenant, { offerings: [offeringBody('live'), offeringBody('gone', { status: 'ARCHIVED' })] })
+    await seedCatalog(t.services, tenant, {
+      offerings: [offeringBody('live'), offeringBody('gone', { status: 'ARCHIVED' })],
+    })
     expect(await ids(tenant, '')).toEqual(['live'])
     expect(await ids(tenant, '?status[]=ARCHIVED')).toEqual(['gone'])
     expect(await ids(tenant, '?status=AVAILABLE&status=ARCHIVED')).toEqual(['gone', 'live'])
@@ -74,7 +93,10 @@ describe('GET /product-offerings', () => {
     const seen: string[] = []
     let cursor: string | null = null
     do {
-      const res = await t.request(demo, { method: 'GET', url: `/product-offerings?limit=3${cursor ? `&cursor=${cursor}` : ''}` })
+      const res = await t.request(demo, {
+        method: 'GET',
+        url: `/product-offerings?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      })
       const body = res.json() as { items: { productOfferingId: string }[]; pagination: { nextCursor: string | null } }
       expect(body.pagination).not.toHaveProperty('total')
       seen.push(...body.items.map((o: { productOfferingId: string }) => o.productOfferingId))
@@ -101,7 +123,10 @@ describe('GET /product-offerings', () => {
     const walked: string[] = []
     let cursor: string | null = null
     do {
-      const res = await t.request(tenant, { method: 'GET', url: `/product-offerings?limit=1${cursor ? `&cursor=${cursor}` : ''}` })
+      const res = await t.request(tenant, {
+        method: 'GET',
+        url: `/product-offerings?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      })
       const body = res.json() as { items: { productOfferingId: string }[]; pagination: { nextCursor: string | null } }
       walked.push(...body.items.map((o: { productOfferingId: string }) => o.productOfferingId))
       cursor = body.pagination.nextCursor
@@ -111,9 +136,18 @@ describe('GET /product-offerings', () => {
 
   it('pages by offset, answering the total', async () => {
     const res = await t.request(demo, { method: 'GET', url: '/product-offerings?limit=4&offset=4' })
-    expect(res.json().items.map((o: { productOfferingId: string }) => o.productOfferingId)).toEqual(DEMO_ORDER.slice(4, 8))
-    expect(res.json().pagination).toMatchObject({ limit: 4, offset: 4, total: DEMO_ORDER.length, nextCursor: expect.any(String) })
-    const filtered = (await t.request(demo, { method: 'GET', url: '/product-offerings?types=SUBSCRIPTION&offset=0&limit=2' })).json()
+    expect(res.json().items.map((o: { productOfferingId: string }) => o.productOfferingId)).toEqual(
+      DEMO_ORDER.slice(4, 8),
+    )
+    expect(res.json().pagination).toMatchObject({
+      limit: 4,
+      offset: 4,
+      total: DEMO_ORDER.length,
+      nextCursor: expect.any(String),
+    })
+    const filtered = (
+      await t.request(demo, { method: 'GET', url: '/product-offerings?types=SUBSCRIPTION&offset=0&limit=2' })
+    ).json()
     expect(filtered.pagination.total).toBe(3)
   })
 
@@ -133,30 +167,43 @@ describe('GET /product-catalogs/default', () => {
     const res = await t.request(demo, { method: 'GET', url: '/product-catalogs/default' })
     expect(res.statusCode).toBe(200)
     const catalog = res.json()
-    expect(catalog).toMatchObject({ productCatalogId: 'default', external_reference: null, customerType: null, metadata: {} })
+    expect(catalog).toMatchObject({
+      productCatalogId: 'default',
+      external_reference: null,
+      customerType: null,
+      metadata: {},
+    })
     expect(typeof catalog.name).toBe('string')
     expect(catalog.productOfferings.map((o: { productOfferingId: string }) => o.productOfferingId)).toEqual(DEMO_ORDER)
-    expect(catalog.ProductOfferingGroups.map((g: { productOfferingGroupId: string }) => g.productOfferingGroupId)).toEqual([
-      'accessories',
-      'addon-data',
-      'licenses',
-      'mobile-plans',
-      'top-ups',
-      'travel-passes',
+    expect(
+      catalog.ProductOfferingGroups.map((g: { productOfferingGroupId: string }) => g.productOfferingGroupId),
+    ).toEqual(['accessories', 'addon-data', 'licenses', 'mobile-plans', 'top-ups', 'travel-passes'])
+    expect(Object.keys(catalog.ProductOfferingGroups[0]).sort()).toEqual([
+      'category',
+      'description',
+      'internalDescription',
+      'name',
+      'productOfferingGroupId',
     ])
-    expect(Object.keys(catalog.ProductOfferingGroups[0]).sort()).toEqual(['category', 'description', 'internalDescription', 'name', 'productOfferingGroupId'])
   })
 
   it('filters by customer type, leaving out groups with nothing to show', async () => {
     const tenant = await t.tenant()
     await seedCatalog(t.services, tenant, {
       groups: [groupBody('consumer'), groupBody('business')],
-      offerings: [offeringBody('c1', { productOfferingGroupId: 'consumer' }), offeringBody('b1', { productOfferingGroupId: 'business', customerType: 'BUSINESS' })],
+      offerings: [
+        offeringBody('c1', { productOfferingGroupId: 'consumer' }),
+        offeringBody('b1', { productOfferingGroupId: 'business', customerType: 'BUSINESS' }),
+      ],
     })
-    const catalog = (await t.request(tenant, { method: 'GET', url: '/product-catalogs/default?customerType=BUSINESS' })).json()
+    const catalog = (
+      await t.request(tenant, { method: 'GET', url: '/product-catalogs/default?customerType=BUSINESS' })
+    ).json()
     expect(catalog.customerType).toBe('BUSINESS')
     expect(catalog.productOfferings.map((o: { productOfferingId: string }) => o.productOfferingId)).toEqual(['b1'])
-    expect(catalog.ProductOfferingGroups.map((g: { productOfferingGroupId: string }) => g.productOfferingGroupId)).toEqual(['business'])
+    expect(
+      catalog.ProductOfferingGroups.map((g: { productOfferingGroupId: string }) => g.productOfferingGroupId),
+    ).toEqual(['business'])
   })
 
   it('is empty for a tenant without a catalog, and 401 without a key', async () => {

@@ -13,13 +13,23 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const create = (tenant: TestTenant, body: unknown) => t.request(tenant, { method: 'POST', url: '/promotions', payload: body as object })
-const priced = (tenant: TestTenant, id: string, code: string) => t.request(tenant, { method: 'GET', url: `/product-offerings/${id}?promoCode=${encodeURIComponent(code)}` })
+const create = (tenant: TestTenant, body: unknown) =>
+  t.request(tenant, { method: 'POST', url: '/promotions', payload: body as object })
+const priced = (tenant: TestTenant, id: string, code: string) =>
+  t.request(tenant, { method: 'GET', url: `/product-offerings/${id}?promoCode=${encodeURIComponent(code)}` })
 
 describe('promotions', () => {
   it('creates a promotion with a case-insensitive code, reads it back and emits promotion.created', async () => {
     const tenant = await t.tenant()
-    const res = await create(tenant, promotionBody('welcome10', { productOfferingIds: ['plan'], durationMonths: 3, validTo: '2025-06-01T00:00:00+02:00', metadata: { campaign: 'spring' } }))
+    const res = await create(
+      tenant,
+      promotionBody('welcome10', {
+        productOfferingIds: ['plan'],
+        durationMonths: 3,
+        validTo: '2025-06-01T00:00:00+02:00',
+        metadata: { campaign: 'spring' },
+      }),
+    )
     expect(res.statusCode).toBe(201)
     expect(res.json()).toEqual({
       code: 'WELCOME10',
@@ -39,7 +49,9 @@ describe('promotions', () => {
     const dup = await create(tenant, promotionBody('WELCOME10'))
     expect(dup.statusCode).toBe(409)
     expect(dup.json()).toMatchObject({ code: 'promotion.already_exists', promoCode: 'WELCOME10' })
-    const events = (await t.request(tenant, { method: 'GET', url: '/events?resourceType=promotion&resourceId=WELCOME10' })).json().items
+    const events = (
+      await t.request(tenant, { method: 'GET', url: '/events?resourceType=promotion&resourceId=WELCOME10' })
+    ).json().items
     expect(events.map((e: { type: string }) => e.type)).toEqual(['promotion.created'])
     expect(events[0].data).toEqual(res.json())
   })
@@ -47,10 +59,22 @@ describe('promotions', () => {
   it('updates a promotion in full and emits promotion.updated', async () => {
     const tenant = await t.tenant()
     await create(tenant, promotionBody('SPRING', { durationMonths: 2 }))
-    const res = await t.request(tenant, { method: 'PUT', url: '/promotions/spring', payload: { name: 'Spring', discount: { type: 'AMOUNT', amount: 5.5, currency: 'usd' }, status: 'ARCHIVED' } })
+    const res = await t.request(tenant, {
+      method: 'PUT',
+      url: '/promotions/spring',
+      payload: { name: 'Spring', discount: { type: 'AMOUNT', amount: 5.5, currency: 'usd' }, status: 'ARCHIVED' },
+    })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toMatchObject({ code: 'SPRING', name: 'Spring', status: 'ARCHIVED', durationMonths: null, discount: { type: 'AMOUNT', amount: 5.5, currency: 'USD' } })
-    const events = (await t.request(tenant, { method: 'GET', url: '/events?resourceType=promotion&resourceId=SPRING' })).json().items
+    expect(res.json()).toMatchObject({
+      code: 'SPRING',
+      name: 'Spring',
+      status: 'ARCHIVED',
+      durationMonths: null,
+      discount: { type: 'AMOUNT', amount: 5.5, currency: 'USD' },
+    })
+    const events = (
+      await t.request(tenant, { method: 'GET', url: '/events?resourceType=promotion&resourceId=SPRING' })
+    ).json().items
     expect(events.map((e: { type: string }) => e.type)).toEqual(['promotion.created', 'promotion.updated'])
   })
 
@@ -58,8 +82,16 @@ describe('promotions', () => {
     ['a percent discount without percent', { discount: { type: 'PERCENT' } }, '/body/discount/percent'],
     ['a percent above 100', { discount: { type: 'PERCENT', percent: 150 } }, '/body/discount/percent'],
     ['an amount discount without currency', { discount: { type: 'AMOUNT', amount: 5 } }, '/body/discount/currency'],
-    ['an amount finer than a cent', { discount: { type: 'AMOUNT', amount: 0.005, currency: 'USD' } }, '/body/discount/amount'],
-    ['an end before the start', { validFrom: '2025-02-01T00:00:00Z', validTo: '2025-01-01T00:00:00Z' }, '/body/validTo'],
+    [
+      'an amount finer than a cent',
+      { discount: { type: 'AMOUNT', amount: 0.005, currency: 'USD' } },
+      '/body/discount/amount',
+    ],
+    [
+      'an end before the start',
+      { validFrom: '2025-02-01T00:00:00Z', validTo: '2025-01-01T00:00:00Z' },
+      '/body/validTo',
+    ],
     ['a date without a time', { validTo: '2025-02-01' }, '/body/validTo'],
     ['a code with spaces', { code: 'TWO WORDS' }, '/body/code'],
   ])('answers 400 for %s, and writes nothing', async (_label, change, path) => {
@@ -73,20 +105,59 @@ describe('promotions', () => {
   it('answers 404 for unknown and another tenant’s codes, 401 without a key, 403 without admin, and replays', async () => {
     const tenant = await t.tenant()
     await create(tenant, promotionBody('MINE'))
-    expect((await t.request(tenant, { method: 'GET', url: '/promotions/NONE' })).json()).toMatchObject({ code: 'promotion.not_found' })
-    expect((await t.request(tenant, { method: 'PUT', url: '/promotions/NONE', payload: { name: 'x', discount: { type: 'PERCENT', percent: 1 } } })).statusCode).toBe(404)
+    expect((await t.request(tenant, { method: 'GET', url: '/promotions/NONE' })).json()).toMatchObject({
+      code: 'promotion.not_found',
+    })
+    expect(
+      (
+        await t.request(tenant, {
+          method: 'PUT',
+          url: '/promotions/NONE',
+          payload: { name: 'x', discount: { type: 'PERCENT', percent: 1 } },
+        })
+      ).statusCode,
+    ).toBe(404)
     const stranger = await t.tenant()
     await expectHiddenFrom(t, stranger, { method: 'GET', url: '/promotions/MINE' }, 'promotion.not_found')
-    await expectHiddenFrom(t, stranger, { method: 'PUT', url: '/promotions/MINE', payload: { name: 'x', discount: { type: 'PERCENT', percent: 1 } } }, 'promotion.not_found')
+    await expectHiddenFrom(
+      t,
+      stranger,
+      { method: 'PUT', url: '/promotions/MINE', payload: { name: 'x', discount: { type: 'PERCENT', percent: 1 } } },
+      'promotion.not_found',
+    )
     await expectUnauthenticated(t, { method: 'GET', url: '/promotions/MINE' })
     await expectUnauthenticated(t, { method: 'POST', url: '/promotions', payload: promotionBody('X') })
-    await expectUnauthenticated(t, { method: 'PUT', url: '/promotions/MINE', payload: { name: 'x', discount: { type: 'PERCENT', percent: 1 } } })
+    await expectUnauthenticated(t, {
+      method: 'PUT',
+      url: '/promotions/MINE',
+      payload: { name: 'x', discount: { type: 'PERCENT', percent: 1 } },
+    })
     const writer = await makeApiKey(t.services, tenant.tenant, ['read', 'write'])
-    expect((await t.request(writer, { method: 'POST', url: '/promotions', payload: promotionBody('X') })).statusCode).toBe(403)
-    expect((await t.request(writer, { method: 'PUT', url: '/promotions/MINE', payload: { name: 'x', discount: { type: 'PERCENT', percent: 1 } } })).statusCode).toBe(403)
+    expect(
+      (await t.request(writer, { method: 'POST', url: '/promotions', payload: promotionBody('X') })).statusCode,
+    ).toBe(403)
+    expect(
+      (
+        await t.request(writer, {
+          method: 'PUT',
+          url: '/promotions/MINE',
+          payload: { name: 'x', discount: { type: 'PERCENT', percent: 1 } },
+        })
+      ).statusCode,
+    ).toBe(403)
     expect((await t.request(writer, { method: 'GET', url: '/promotions/MINE' })).statusCode).toBe(200)
-    expect((await expectReplay(t, tenant, { method: 'POST', url: '/promotions', payload: promotionBody('ONCE') })).status).toBe(201)
-    expect((await expectReplay(t, tenant, { method: 'PUT', url: '/promotions/ONCE', payload: { name: 'y', discount: { type: 'PERCENT', percent: 2 } } })).status).toBe(200)
+    expect(
+      (await expectReplay(t, tenant, { method: 'POST', url: '/promotions', payload: promotionBody('ONCE') })).status,
+    ).toBe(201)
+    expect(
+      (
+        await expectReplay(t, tenant, {
+          method: 'PUT',
+          url: '/promotions/ONCE',
+          payload: { name: 'y', discount: { type: 'PERCENT', percent: 2 } },
+        })
+      ).status,
+    ).toBe(200)
   })
 })
 
@@ -117,19 +188,39 @@ describe('GET /product-offerings/{id}?promoCode=', () => {
     const res = await priced(tenant, 'plan', 'welcome10')
     expect(res.statusCode).toBe(200)
     expect(res.json().price).toMatchObject({ grossPrice: 19.99, discount: 2, netPrice: 17.99, currency: 'USD' })
-    expect(res.json().promotion).toEqual({ code: 'WELCOME10', name: 'Promotion WELCOME10', discount: { type: 'PERCENT', percent: 10 }, discountAmount: 2, durationMonths: 3, validFrom: null, validTo: null })
+    expect(res.json().promotion).toEqual({
+      code: 'WELCOME10',
+      name: 'Promotion WELCOME10',
+      discount: { type: 'PERCENT', percent: 10 },
+      discountAmount: 2,
+      durationMonths: 3,
+      validFrom: null,
+      validTo: null,
+    })
     expect((await priced(tenant, 'plan', 'THIRD')).json().price).toMatchObject({ discount: 6.66, netPrice: 13.33 })
-    expect((await priced(tenant, 'swedish', 'WELCOME10')).json().price).toMatchObject({ grossPrice: 99, discount: 9.9, netPrice: 89.1, currency: 'SEK' })
+    expect((await priced(tenant, 'swedish', 'WELCOME10')).json().price).toMatchObject({
+      grossPrice: 99,
+      discount: 9.9,
+      netPrice: 89.1,
+      currency: 'SEK',
+    })
     const plain = (await t.request(tenant, { method: 'GET', url: '/product-offerings/plan' })).json()
     expect(plain.price).toMatchObject({ discount: 0, netPrice: 19.99 })
     expect(plain).not.toHaveProperty('promotion')
   })
 
   it('adds to an existing discount, and takes a fixed amount off in its currency', async () => {
-    expect((await priced(tenant, 'discounted', 'WELCOME10')).json().price).toMatchObject({ grossPrice: 10, discount: 4.6, netPrice: 5.4 })
+    expect((await priced(tenant, 'discounted', 'WELCOME10')).json().price).toMatchObject({
+      grossPrice: 10,
+      discount: 4.6,
+      netPrice: 5.4,
+    })
     const fixed = (await priced(tenant, 'plan', 'FIVE50')).json()
     expect(fixed.price).toMatchObject({ discount: 5.5, netPrice: 14.49 })
-    expect(fixed.promotion).toMatchObject({ discount: { type: 'AMOUNT', amount: 5.5, currency: 'USD' }, discountAmount: 5.5 })
+    expect(fixed.promotion).toMatchObject({
+      discount: { type: 'AMOUNT', amount: 5.5, currency: 'USD' },
+      discountAmount: 5.5,
+    })
     expect((await priced(tenant, 'discounted', 'FIVE50')).json().price).toMatchObject({ discount: 9.5, netPrice: 0.5 })
   })
 
@@ -142,13 +233,21 @@ describe('GET /product-offerings/{id}?promoCode=', () => {
   ])('answers 422 promotion.not_applicable with reason %s', async (reason, id, code) => {
     const res = await priced(tenant, id, code)
     expect(res.statusCode).toBe(422)
-    expect(res.json()).toMatchObject({ code: 'promotion.not_applicable', reason, promoCode: code, productOfferingId: id })
+    expect(res.json()).toMatchObject({
+      code: 'promotion.not_applicable',
+      reason,
+      promoCode: code,
+      productOfferingId: id,
+    })
   })
 
   it('expires a code on the tenant’s clock', async () => {
     expect((await priced(tenant, 'plan', 'ENDING')).statusCode).toBe(200)
     const sandbox = await t.tenant()
-    await seedCatalog(t.services, sandbox, { offerings: [offeringBody('plan')], promotions: [promotionBody('ENDING', { validTo: '2025-01-20T00:00:00Z' })] })
+    await seedCatalog(t.services, sandbox, {
+      offerings: [offeringBody('plan')],
+      promotions: [promotionBody('ENDING', { validTo: '2025-01-20T00:00:00Z' })],
+    })
     // A sandbox tenant whose test clock has run ahead past the end: expired there, valid elsewhere.
     await t.services.tenants.update(t.services.db, sandbox.tenant.id, { clockOffsetMs: 10 * 86_400_000 })
     const ahead = await priced(sandbox, 'plan', 'ENDING')

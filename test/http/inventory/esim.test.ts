@@ -17,10 +17,16 @@ afterAll(() => t.close())
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 /** A subscription using an eSIM from the inventory (creating it puts the SIM IN_USE). */
-async function esimSubscription(world: World, referenceId?: string): Promise<{ subscriptionId: string; iccid: string }> {
+async function esimSubscription(
+  world: World,
+  referenceId?: string,
+): Promise<{ subscriptionId: string; iccid: string }> {
   const sim = { iccid: iccid(), type: 'ESIM', lpa: '1$rsp.example.com$QR-4711' }
   await importSims(t, world.tenant, [sim])
-  const sub = await makeSubscription(t, world, { sim: { esim: true, iccid: sim.iccid }, ...(referenceId && { referenceId }) })
+  const sub = await makeSubscription(t, world, {
+    sim: { esim: true, iccid: sim.iccid },
+    ...(referenceId && { referenceId }),
+  })
   return { subscriptionId: sub.subscriptionId, iccid: sim.iccid }
 }
 
@@ -54,8 +60,14 @@ describe('GET /subscriptions/{subscriptionId}/esim/qrcode', () => {
     expect(size.width).toBeGreaterThanOrEqual(100)
 
     // The same through rid_, and the image route answers the very same PNG.
-    expect((await t.request(world.tenant, { method: 'GET', url: '/subscriptions/rid_crm-esim-1/esim/qrcode' })).json().qrCodeData).toBe(body.qrCodeData)
-    const image = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${subscriptionId}/esim/qrcode.png` })
+    expect(
+      (await t.request(world.tenant, { method: 'GET', url: '/subscriptions/rid_crm-esim-1/esim/qrcode' })).json()
+        .qrCodeData,
+    ).toBe(body.qrCodeData)
+    const image = await t.request(world.tenant, {
+      method: 'GET',
+      url: `/subscriptions/${subscriptionId}/esim/qrcode.png`,
+    })
     expect(image.statusCode).toBe(200)
     expect(image.headers['content-type']).toBe('image/png')
     expect(image.headers['cache-control']).toBe('no-store')
@@ -74,18 +86,26 @@ describe('GET /subscriptions/{subscriptionId}/esim/qrcode', () => {
     const world = await subscriptionWorld(t)
     const physical = await makeSubscription(t, world, { sim: { esim: false, iccid: iccid() } })
     for (const suffix of ['qrcode', 'qrcode.png']) {
-      const res = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${physical.subscriptionId}/esim/${suffix}` })
+      const res = await t.request(world.tenant, {
+        method: 'GET',
+        url: `/subscriptions/${physical.subscriptionId}/esim/${suffix}`,
+      })
       expect(res.statusCode).toBe(409)
       expect(res.json().code).toBe('subscription.not_esim')
     }
     const unprovisioned = await makeSubscription(t, world, { sim: { esim: true } })
-    const res = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${unprovisioned.subscriptionId}/esim/qrcode` })
+    const res = await t.request(world.tenant, {
+      method: 'GET',
+      url: `/subscriptions/${unprovisioned.subscriptionId}/esim/qrcode`,
+    })
     expect(res.statusCode).toBe(409)
     expect(res.json().code).toBe('subscription.esim_not_provisioned')
-    expect((await t.request(world.tenant, { method: 'GET', url: '/events?type=sim.qrcode_issued' })).json().items).toEqual([])
+    expect(
+      (await t.request(world.tenant, { method: 'GET', url: '/events?type=sim.qrcode_issued' })).json().items,
+    ).toEqual([])
   })
 
-  it('answers 404 for another tenant\'s subscription, 400 for a bad id, 401 without a key, 403 without read', async () => {
+  it("answers 404 for another tenant's subscription, 400 for a bad id, 401 without a key, 403 without read", async () => {
     const world = await subscriptionWorld(t)
     const stranger = await t.tenant()
     const { subscriptionId } = await esimSubscription(world)
@@ -104,8 +124,15 @@ describe('GET /subscriptions/{subscriptionId}/esim/qrcode', () => {
   it('has no code once the subscription has ended (its eSIM is consumed)', async () => {
     const world = await subscriptionWorld(t)
     const { subscriptionId } = await esimSubscription(world)
-    const cancel = await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${subscriptionId}/cancel`, payload: { schedule: { type: 'CancelNow' }, reason: 'NO_NEED' } })
+    const cancel = await t.request(world.tenant, {
+      method: 'POST',
+      url: `/subscriptions/${subscriptionId}/cancel`,
+      payload: { schedule: { type: 'CancelNow' }, reason: 'NO_NEED' },
+    })
     expect(cancel.statusCode).toBe(200)
-    expect((await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${subscriptionId}/esim/qrcode` })).json().code).toBe('subscription.esim_not_provisioned')
+    expect(
+      (await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${subscriptionId}/esim/qrcode` })).json()
+        .code,
+    ).toBe('subscription.esim_not_provisioned')
   })
 })

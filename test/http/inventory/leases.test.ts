@@ -27,25 +27,57 @@ describe('POST /inventory/lease-numbers', () => {
     const first = await lease(t, tenant, ['CELL', 'DATA'], 2)
     expect(first).toEqual({
       numbers: [
-        { msisdn: cheap, type: 'CELL', grade: 1, availableAt: '2025-01-15T10:00:00.000Z', leasedAt: '2025-01-15T10:00:00.000Z', expiresAt: '2025-01-15T11:00:00.000Z', metadata: {} },
-        { msisdn: data, type: 'DATA', grade: 3, availableAt: '2025-01-15T10:00:00.000Z', leasedAt: '2025-01-15T10:00:00.000Z', expiresAt: '2025-01-15T11:00:00.000Z', metadata: {} },
+        {
+          msisdn: cheap,
+          type: 'CELL',
+          grade: 1,
+          availableAt: '2025-01-15T10:00:00.000Z',
+          leasedAt: '2025-01-15T10:00:00.000Z',
+          expiresAt: '2025-01-15T11:00:00.000Z',
+          metadata: {},
+        },
+        {
+          msisdn: data,
+          type: 'DATA',
+          grade: 3,
+          availableAt: '2025-01-15T10:00:00.000Z',
+          leasedAt: '2025-01-15T10:00:00.000Z',
+          expiresAt: '2025-01-15T11:00:00.000Z',
+          metadata: {},
+        },
       ],
       leaseToken: expect.stringMatching(/^lease_[A-Za-z0-9_-]{32}$/),
       expiresAt: '2025-01-15T11:00:00.000Z',
     })
     const second = await lease(t, tenant, ['CELL'], 1)
-    expect(second.numbers).toMatchObject([{ msisdn: premium, grade: 9, metadata: { region: 'north', areaCode: '070' } }])
+    expect(second.numbers).toMatchObject([
+      { msisdn: premium, grade: 9, metadata: { region: 'north', areaCode: '070' } },
+    ])
     expect(second.leaseToken).not.toBe(first.leaseToken)
     const pool = await poolOf(t, tenant)
-    expect([cheap, premium, data, m2m].map((n) => pool.get(n)?.status)).toEqual(['LEASED', 'LEASED', 'LEASED', 'AVAILABLE'])
+    expect([cheap, premium, data, m2m].map((n) => pool.get(n)?.status)).toEqual([
+      'LEASED',
+      'LEASED',
+      'LEASED',
+      'AVAILABLE',
+    ])
   })
 
   it('answers 422 inventory.numbers_unavailable with how many there are when the pool runs out, leasing nothing', async () => {
     const tenant = await t.tenant()
-    await importNumbers(t, tenant, msisdns(3).map((msisdn) => ({ msisdn, type: 'CELL' })))
+    await importNumbers(
+      t,
+      tenant,
+      msisdns(3).map((msisdn) => ({ msisdn, type: 'CELL' })),
+    )
     const res = await t.request(tenant, { method: 'POST', url, payload: { types: ['CELL'], count: 4 } })
     expect(res.statusCode).toBe(422)
-    expect(res.json()).toMatchObject({ code: 'inventory.numbers_unavailable', types: ['CELL'], requested: 4, available: 3 })
+    expect(res.json()).toMatchObject({
+      code: 'inventory.numbers_unavailable',
+      types: ['CELL'],
+      requested: 4,
+      available: 3,
+    })
     expect([...(await poolOf(t, tenant)).values()].every((n) => n.status === 'AVAILABLE')).toBe(true)
     await lease(t, tenant, ['CELL'], 3)
     const empty = await t.request(tenant, { method: 'POST', url, payload: { types: ['CELL'], count: 1 } })
@@ -54,20 +86,34 @@ describe('POST /inventory/lease-numbers', () => {
     expect(otherType.json()).toMatchObject({ code: 'inventory.numbers_unavailable', available: 0 })
   })
 
-  it('never leases another tenant\'s numbers', async () => {
+  it("never leases another tenant's numbers", async () => {
     const owner = await t.tenant()
     const stranger = await t.tenant()
-    await importNumbers(t, owner, msisdns(2).map((msisdn) => ({ msisdn, type: 'CELL' })))
-    expect((await t.request(stranger, { method: 'POST', url, payload: { types: ['CELL'], count: 1 } })).json()).toMatchObject({ code: 'inventory.numbers_unavailable', available: 0 })
+    await importNumbers(
+      t,
+      owner,
+      msisdns(2).map((msisdn) => ({ msisdn, type: 'CELL' })),
+    )
+    expect(
+      (await t.request(stranger, { method: 'POST', url, payload: { types: ['CELL'], count: 1 } })).json(),
+    ).toMatchObject({ code: 'inventory.numbers_unavailable', available: 0 })
   })
 
   it('releases the unused numbers when the lease expires, an hour later on the test clock', async () => {
     const world = await subscriptionWorld(t)
     const numbers = msisdns(3)
-    await importNumbers(t, world.tenant, numbers.map((msisdn) => ({ msisdn, type: 'CELL' })))
+    await importNumbers(
+      t,
+      world.tenant,
+      numbers.map((msisdn) => ({ msisdn, type: 'CELL' })),
+    )
     const leased = await lease(t, world.tenant, ['CELL'], 2)
     await advanceTo(t, world, '2025-01-15T10:59:59Z')
-    expect([...(await poolOf(t, world.tenant)).values()].map((n) => n.status)).toEqual(['LEASED', 'LEASED', 'AVAILABLE'])
+    expect([...(await poolOf(t, world.tenant)).values()].map((n) => n.status)).toEqual([
+      'LEASED',
+      'LEASED',
+      'AVAILABLE',
+    ])
     const advanced = await advanceTo(t, world, '2025-01-15T11:00:00Z')
     expect(advanced.jobsRun).toBeGreaterThanOrEqual(1)
     const pool = await poolOf(t, world.tenant)
@@ -78,13 +124,19 @@ describe('POST /inventory/lease-numbers', () => {
       ['AVAILABLE', null, null, '2025-01-15T10:00:00.000Z'],
     ])
     // Free again: a new lease may take them.
-    expect((await lease(t, world.tenant, ['CELL'], 3)).numbers.map((n: { msisdn: string }) => n.msisdn)).toEqual(numbers)
+    expect((await lease(t, world.tenant, ['CELL'], 3)).numbers.map((n: { msisdn: string }) => n.msisdn)).toEqual(
+      numbers,
+    )
     expect(leased.numbers.map((n: { msisdn: string }) => n.msisdn)).toEqual(numbers.slice(0, 2))
   })
 
   it('rejects bad requests with the field, leasing nothing', async () => {
     const tenant = await t.tenant()
-    await importNumbers(t, tenant, msisdns(1).map((msisdn) => ({ msisdn, type: 'CELL' })))
+    await importNumbers(
+      t,
+      tenant,
+      msisdns(1).map((msisdn) => ({ msisdn, type: 'CELL' })),
+    )
     const cases: [unknown, string][] = [
       [{ count: 1 }, '/body/types'],
       [{ types: [], count: 1 }, '/body/types'],
@@ -105,13 +157,25 @@ describe('POST /inventory/lease-numbers', () => {
 
   it('answers 401 without a valid key, 403 for a read-only key, and replays the same lease', async () => {
     const tenant = await t.tenant()
-    await importNumbers(t, tenant, msisdns(2).map((msisdn) => ({ msisdn, type: 'CELL' })))
+    await importNumbers(
+      t,
+      tenant,
+      msisdns(2).map((msisdn) => ({ msisdn, type: 'CELL' })),
+    )
     await expectUnauthenticated(t, { method: 'POST', url, payload: { types: ['CELL'], count: 1 } })
     const reader = await makeApiKey(t.services, tenant.tenant, ['read'])
-    expect((await t.request(reader, { method: 'POST', url, payload: { types: ['CELL'], count: 1 } })).statusCode).toBe(403)
-    const { first, status } = await expectReplay(t, tenant, { method: 'POST', url, payload: { types: ['CELL'], count: 1 } })
+    expect((await t.request(reader, { method: 'POST', url, payload: { types: ['CELL'], count: 1 } })).statusCode).toBe(
+      403,
+    )
+    const { first, status } = await expectReplay(t, tenant, {
+      method: 'POST',
+      url,
+      payload: { types: ['CELL'], count: 1 },
+    })
     expect(status).toBe(201)
     const pool = await poolOf(t, tenant)
-    expect([...pool.values()].filter((n) => n.status === 'LEASED').map((n) => n.msisdn)).toEqual([first.numbers[0].msisdn])
+    expect([...pool.values()].filter((n) => n.status === 'LEASED').map((n) => n.msisdn)).toEqual([
+      first.numbers[0].msisdn,
+    ])
   })
 })

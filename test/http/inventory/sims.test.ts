@@ -13,9 +13,26 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const esimRow = (overrides: Record<string, unknown> = {}) => ({ iccid: iccid(), type: 'ESIM', imsi: '240011234567890', lpa: '1$rsp.example.com$ABCD1234', puk1: '90817263', puk2: '72635481', pin: '4321', ...overrides })
-const physicalRow = (overrides: Record<string, unknown> = {}) => ({ iccid: iccid(), type: 'PHYSICAL', imsi: '240011234567891', puk1: '11112222', puk2: '33334444', ...overrides })
-const listSims = async (tenant: Parameters<TestApp['request']>[0], query = '') => (await t.request(tenant, { method: 'GET', url: `/inventory/sims?limit=1000${query}` })).json().items
+const esimRow = (overrides: Record<string, unknown> = {}) => ({
+  iccid: iccid(),
+  type: 'ESIM',
+  imsi: '240011234567890',
+  lpa: '1$rsp.example.com$ABCD1234',
+  puk1: '90817263',
+  puk2: '72635481',
+  pin: '4321',
+  ...overrides,
+})
+const physicalRow = (overrides: Record<string, unknown> = {}) => ({
+  iccid: iccid(),
+  type: 'PHYSICAL',
+  imsi: '240011234567891',
+  puk1: '11112222',
+  puk2: '33334444',
+  ...overrides,
+})
+const listSims = async (tenant: Parameters<TestApp['request']>[0], query = '') =>
+  (await t.request(tenant, { method: 'GET', url: `/inventory/sims?limit=1000${query}` })).json().items
 
 describe('POST /inventory/sims/import', () => {
   it('adds SIMs (an eSIM with its profile), skipping and counting the ones the tenant has', async () => {
@@ -23,7 +40,10 @@ describe('POST /inventory/sims/import', () => {
     const esim = esimRow({ metadata: { batch: 'b1' } })
     const physical = physicalRow({ status: 'BRAND_RESERVED' })
     expect(await importSims(t, tenant, [esim, physical])).toEqual({ imported: 2, skipped: 0 })
-    expect(await importSims(t, tenant, [{ ...esim, imsi: '240019999999999' }, physicalRow()])).toEqual({ imported: 1, skipped: 1 })
+    expect(await importSims(t, tenant, [{ ...esim, imsi: '240019999999999' }, physicalRow()])).toEqual({
+      imported: 1,
+      skipped: 1,
+    })
     const res = await t.request(tenant, { method: 'GET', url: `/inventory/sims/${esim.iccid}` })
     expect(res.statusCode).toBe(200)
     expect(res.headers['cache-control']).toBe('no-store')
@@ -39,7 +59,9 @@ describe('POST /inventory/sims/import', () => {
       createdAt: '2025-01-15T10:00:00.000Z',
       updatedAt: '2025-01-15T10:00:00.000Z',
     })
-    expect((await t.request(tenant, { method: 'GET', url: `/inventory/sims/${physical.iccid}` })).json()).toMatchObject({ type: 'PHYSICAL', status: 'BRAND_RESERVED', lpa: null, esimProfile: null })
+    expect((await t.request(tenant, { method: 'GET', url: `/inventory/sims/${physical.iccid}` })).json()).toMatchObject(
+      { type: 'PHYSICAL', status: 'BRAND_RESERVED', lpa: null, esimProfile: null },
+    )
     // PUKs and the PIN appear in no ordinary response.
     expect(JSON.stringify(await listSims(tenant))).not.toMatch(/90817263|72635481|11112222|puk|"pin"/)
   })
@@ -48,17 +70,36 @@ describe('POST /inventory/sims/import', () => {
     const tenant = await t.tenant()
     const good = esimRow()
     const badLuhn = `${good.iccid.slice(0, -1)}${(Number(good.iccid.at(-1)) + 1) % 10}`
-    const schema = await t.request(tenant, { method: 'POST', url: '/inventory/sims/import', payload: { sims: [good, { iccid: '123', type: 'CARD', puk1: 'x' }] } })
+    const schema = await t.request(tenant, {
+      method: 'POST',
+      url: '/inventory/sims/import',
+      payload: { sims: [good, { iccid: '123', type: 'CARD', puk1: 'x' }] },
+    })
     expect(schema.statusCode).toBe(400)
-    expect(schema.json().errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['/body/sims/1/iccid', '/body/sims/1/type', '/body/sims/1/puk1']))
+    expect(schema.json().errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['/body/sims/1/iccid', '/body/sims/1/type', '/body/sims/1/puk1']),
+    )
     const rules = await t.request(tenant, {
       method: 'POST',
       url: '/inventory/sims/import',
-      payload: { sims: [good, { iccid: badLuhn, type: 'PHYSICAL' }, { iccid: iccid(), type: 'ESIM' }, { ...physicalRow(), lpa: '1$a$b' }, { ...good }] },
+      payload: {
+        sims: [
+          good,
+          { iccid: badLuhn, type: 'PHYSICAL' },
+          { iccid: iccid(), type: 'ESIM' },
+          { ...physicalRow(), lpa: '1$a$b' },
+          { ...good },
+        ],
+      },
     })
     expect(rules.statusCode).toBe(400)
     expect(rules.json()).toMatchObject({ code: 'inventory.invalid_import' })
-    expect(rules.json().errors.map((e: { path: string }) => e.path)).toEqual(['/body/sims/1/iccid', '/body/sims/2/lpa', '/body/sims/3/lpa', '/body/sims/4/iccid'])
+    expect(rules.json().errors.map((e: { path: string }) => e.path)).toEqual([
+      '/body/sims/1/iccid',
+      '/body/sims/2/lpa',
+      '/body/sims/3/lpa',
+      '/body/sims/4/iccid',
+    ])
     expect(await listSims(tenant)).toEqual([])
   })
 
@@ -91,14 +132,16 @@ describe('GET /inventory/sims and /inventory/sims/{iccid}', () => {
     expect((await t.request(reader, { method: 'GET', url: `/inventory/sims/${e.iccid}` })).statusCode).toBe(200)
   })
 
-  it('answers 404 for an unknown or another tenant\'s SIM, 400 for a malformed ICCID, 401 without a key', async () => {
+  it("answers 404 for an unknown or another tenant's SIM, 400 for a malformed ICCID, 401 without a key", async () => {
     const tenant = await t.tenant()
     const stranger = await t.tenant()
     const sim = physicalRow()
     await importSims(t, tenant, [sim])
     await expectHiddenFrom(t, stranger, { method: 'GET', url: `/inventory/sims/${sim.iccid}` }, 'sim.not_found')
     await expectHiddenFrom(t, stranger, { method: 'GET', url: `/inventory/sims/${sim.iccid}/puk` }, 'sim.not_found')
-    expect((await t.request(tenant, { method: 'GET', url: `/inventory/sims/${iccid()}` })).json().code).toBe('sim.not_found')
+    expect((await t.request(tenant, { method: 'GET', url: `/inventory/sims/${iccid()}` })).json().code).toBe(
+      'sim.not_found',
+    )
     const bad = await t.request(tenant, { method: 'GET', url: '/inventory/sims/12ab' })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().errors[0].path).toBe('/params/iccid')
@@ -134,7 +177,11 @@ describe('GET /inventory/sims/{iccid}/puk', () => {
     const tenant = await t.tenant()
     const created = await t.request(tenant, { method: 'POST', url: '/api-keys', payload: { label: 'full' } })
     expect(created.json().apiKey.scopes).toEqual(['read', 'write', 'admin', 'sims:puk'])
-    const named = await t.request(tenant, { method: 'POST', url: '/api-keys', payload: { scopes: ['sims:puk', 'read'] } })
+    const named = await t.request(tenant, {
+      method: 'POST',
+      url: '/api-keys',
+      payload: { scopes: ['sims:puk', 'read'] },
+    })
     expect(named.json().apiKey.scopes).toEqual(['read', 'sims:puk'])
   })
 })
@@ -145,41 +192,81 @@ describe('SIMs in fulfilment (the service, inside a transaction)', () => {
     const [physical, esim, brand] = [physicalRow(), esimRow(), physicalRow({ status: 'BRAND_RESERVED' })]
     await importSims(t, world.tenant, [physical, esim, brand])
     const sims = t.services.sims
-    const reserved = await inTransaction(t, world.tenant, (tx, ctx) => sims.reserveSim(tx, ctx, { iccid: physical.iccid }))
+    const reserved = await inTransaction(t, world.tenant, (tx, ctx) =>
+      sims.reserveSim(tx, ctx, { iccid: physical.iccid }),
+    )
     expect(reserved).toMatchObject({ iccid: physical.iccid, status: 'RESERVED', esimProfile: null })
-    expect(await errorOf(inTransaction(t, world.tenant, (tx, ctx) => sims.reserveSim(tx, ctx, { iccid: physical.iccid }, '/body/lineItems/0/sim')))).toMatchObject({
+    expect(
+      await errorOf(
+        inTransaction(t, world.tenant, (tx, ctx) =>
+          sims.reserveSim(tx, ctx, { iccid: physical.iccid }, '/body/lineItems/0/sim'),
+        ),
+      ),
+    ).toMatchObject({
       code: 'inventory.sim_unavailable',
       details: { status: 'RESERVED' },
       fieldErrors: [{ path: '/body/lineItems/0/sim/iccid' }],
     })
-    expect(await errorOf(inTransaction(t, world.tenant, (tx, ctx) => sims.reserveSim(tx, ctx, { iccid: brand.iccid })))).toMatchObject({ code: 'inventory.sim_unavailable' })
-    expect(await errorOf(inTransaction(t, world.tenant, (tx, ctx) => sims.reserveSim(tx, ctx, { iccid: iccid() }, '/body/sim')))).toMatchObject({
+    expect(
+      await errorOf(inTransaction(t, world.tenant, (tx, ctx) => sims.reserveSim(tx, ctx, { iccid: brand.iccid }))),
+    ).toMatchObject({ code: 'inventory.sim_unavailable' })
+    expect(
+      await errorOf(
+        inTransaction(t, world.tenant, (tx, ctx) => sims.reserveSim(tx, ctx, { iccid: iccid() }, '/body/sim')),
+      ),
+    ).toMatchObject({
       code: 'inventory.sim_not_found',
       fieldErrors: [{ path: '/body/sim/iccid' }],
     })
 
     const picked = await inTransaction(t, world.tenant, (tx, ctx) => sims.reserveSim(tx, ctx, { esim: true }))
     expect(picked).toMatchObject({ iccid: esim.iccid, status: 'RESERVED', esimProfile: { status: 'ALLOCATED' } })
-    expect(await errorOf(inTransaction(t, world.tenant, (tx, ctx) => sims.reserveSim(tx, ctx, { esim: true }, '/body/sim')))).toMatchObject({
+    expect(
+      await errorOf(inTransaction(t, world.tenant, (tx, ctx) => sims.reserveSim(tx, ctx, { esim: true }, '/body/sim'))),
+    ).toMatchObject({
       code: 'inventory.sim_unavailable',
       fieldErrors: [{ path: '/body/sim/esim' }],
     })
 
     const sub = await makeSubscription(t, world) // the SIM is consumed for it below, as fulfilment does
-    const used = await inTransaction(t, world.tenant, (tx, ctx) => sims.consumeSim(tx, ctx, esim.iccid, sub.subscriptionId))
-    expect(used).toMatchObject({ status: 'IN_USE', subscriptionId: sub.subscriptionId, esimProfile: { status: 'RELEASED', lastOperationAt: new Date('2025-01-15T10:00:00.000Z') } })
-    expect(await inTransaction(t, world.tenant, (tx, ctx) => sims.consumeSim(tx, ctx, esim.iccid, sub.subscriptionId))).toEqual(used)
+    const used = await inTransaction(t, world.tenant, (tx, ctx) =>
+      sims.consumeSim(tx, ctx, esim.iccid, sub.subscriptionId),
+    )
+    expect(used).toMatchObject({
+      status: 'IN_USE',
+      subscriptionId: sub.subscriptionId,
+      esimProfile: { status: 'RELEASED', lastOperationAt: new Date('2025-01-15T10:00:00.000Z') },
+    })
+    expect(
+      await inTransaction(t, world.tenant, (tx, ctx) => sims.consumeSim(tx, ctx, esim.iccid, sub.subscriptionId)),
+    ).toEqual(used)
 
     const undone = await inTransaction(t, world.tenant, (tx, ctx) => sims.releaseSim(tx, ctx, physical.iccid))
     expect(undone).toMatchObject({ status: 'AVAILABLE', subscriptionId: null })
-    expect(await errorOf(inTransaction(t, world.tenant, (tx, ctx) => sims.releaseSim(tx, ctx, brand.iccid)))).toMatchObject({ code: 'inventory.sim_unavailable' })
-    expect(await errorOf(inTransaction(t, world.tenant, (tx, ctx) => sims.consumeSim(tx, ctx, brand.iccid, sub.subscriptionId)))).toMatchObject({ code: 'inventory.sim_unavailable' })
+    expect(
+      await errorOf(inTransaction(t, world.tenant, (tx, ctx) => sims.releaseSim(tx, ctx, brand.iccid))),
+    ).toMatchObject({ code: 'inventory.sim_unavailable' })
+    expect(
+      await errorOf(
+        inTransaction(t, world.tenant, (tx, ctx) => sims.consumeSim(tx, ctx, brand.iccid, sub.subscriptionId)),
+      ),
+    ).toMatchObject({ code: 'inventory.sim_unavailable' })
 
     // The subscription ends: its SIM is used up for good.
-    const cancel = await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${sub.subscriptionId}/cancel`, payload: { schedule: { type: 'CancelNow' }, reason: 'NO_NEED' } })
+    const cancel = await t.request(world.tenant, {
+      method: 'POST',
+      url: `/subscriptions/${sub.subscriptionId}/cancel`,
+      payload: { schedule: { type: 'CancelNow' }, reason: 'NO_NEED' },
+    })
     expect(cancel.statusCode, cancel.body).toBe(200)
     const consumed = (await t.request(world.tenant, { method: 'GET', url: `/inventory/sims/${esim.iccid}` })).json()
-    expect(consumed).toMatchObject({ status: 'CONSUMED', subscriptionId: sub.subscriptionId, esimProfile: { status: 'UNAVAILABLE' } })
-    expect(await errorOf(inTransaction(t, world.tenant, (tx, ctx) => sims.releaseSim(tx, ctx, esim.iccid)))).toMatchObject({ code: 'inventory.sim_unavailable' })
+    expect(consumed).toMatchObject({
+      status: 'CONSUMED',
+      subscriptionId: sub.subscriptionId,
+      esimProfile: { status: 'UNAVAILABLE' },
+    })
+    expect(
+      await errorOf(inTransaction(t, world.tenant, (tx, ctx) => sims.releaseSim(tx, ctx, esim.iccid))),
+    ).toMatchObject({ code: 'inventory.sim_unavailable' })
   })
 })

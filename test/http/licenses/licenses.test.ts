@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { uniqueName } from '../../helpers/factories.js'
-import { BACKUP, PREMIUM, RETIRED, SUITE, getLicense, licenseTimeline, licenseWorld, makeLicense } from '../../helpers/licenses.js'
+import {
+  BACKUP,
+  PREMIUM,
+  RETIRED,
+  SUITE,
+  getLicense,
+  licenseTimeline,
+  licenseWorld,
+  makeLicense,
+} from '../../helpers/licenses.js'
 import { countOf, eventsAbout, makeCustomer } from '../../helpers/parties.js'
 import { expectHiddenFrom, expectReplay, expectUnauthenticated } from '../../helpers/security.js'
 import type { World } from '../../helpers/subscriptions.js'
@@ -19,13 +28,19 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const create = (payload: Record<string, unknown>, w: World = world) => t.request(w.tenant, { method: 'POST', url: '/licenses', payload })
+const create = (payload: Record<string, unknown>, w: World = world) =>
+  t.request(w.tenant, { method: 'POST', url: '/licenses', payload })
 
 describe('POST /licenses', () => {
   it('creates an ACTIVE license assigned to a subscription, with its customer, offering and billing cycle', async () => {
     const sub = await makeSubscription(t, world, { referenceId: uniqueName('sub') })
     const referenceId = uniqueName('crm-license')
-    const own = await makeLicense(t, world, { assignedTo: { type: 'SUBSCRIPTION', subscriptionId: `rid_${sub.referenceId}` }, referenceId, details: { seats: 5 }, metadata: { crmId: 7 } })
+    const own = await makeLicense(t, world, {
+      assignedTo: { type: 'SUBSCRIPTION', subscriptionId: `rid_${sub.referenceId}` },
+      referenceId,
+      details: { seats: 5 },
+      metadata: { crmId: 7 },
+    })
     expect(own).toEqual({
       licenseId: expect.any(String),
       status: 'ACTIVE',
@@ -33,12 +48,21 @@ describe('POST /licenses', () => {
       customerId: world.customer.customerId,
       customer: { customerId: world.customer.customerId, name: world.customer.name },
       productOfferingId: SUITE,
-      productOffering: expect.objectContaining({ productOfferingId: SUITE, name: 'Security Suite', price: expect.objectContaining({ grossPrice: 4.99 }), productOfferingGroupId: 'licenses' }),
+      productOffering: expect.objectContaining({
+        productOfferingId: SUITE,
+        name: 'Security Suite',
+        price: expect.objectContaining({ grossPrice: 4.99 }),
+        productOfferingGroupId: 'licenses',
+      }),
       assignedTo: { type: 'SUBSCRIPTION', subscriptionId: sub.subscriptionId, subscriptionDisplay: sub.display },
       details: { seats: 5 },
       pendingStatus: null,
       pendingProductOffering: null,
-      billingCycle: { anchorDate: '2025-01-15', currentPeriodStart: '2025-01-15T10:00:00.000Z', nextRenewalAt: '2025-02-15T00:00:00.000Z' },
+      billingCycle: {
+        anchorDate: '2025-01-15',
+        currentPeriodStart: '2025-01-15T10:00:00.000Z',
+        nextRenewalAt: '2025-02-15T00:00:00.000Z',
+      },
       activatedAt: '2025-01-15T10:00:00.000Z',
       cancelledAt: null,
       pausedAt: null,
@@ -63,20 +87,54 @@ describe('POST /licenses', () => {
   it('takes the type from the body when given, needs no assignment, and finds the customer by rid_', async () => {
     const customer = await makeCustomer(t, world.tenant, { referenceId: uniqueName('crm-customer') })
     const license = await makeLicense(t, world, { type: 'ANTIVIRUS', customerId: `rid_${customer.referenceId}` })
-    expect(license).toMatchObject({ type: 'ANTIVIRUS', customerId: customer.customerId, assignedTo: null, details: {}, metadata: {}, referenceId: null })
+    expect(license).toMatchObject({
+      type: 'ANTIVIRUS',
+      customerId: customer.customerId,
+      assignedTo: null,
+      details: {},
+      metadata: {},
+      referenceId: null,
+    })
   })
 
   it.each([
     ['no offering', { customerId: 'x' }, '/body/productOfferingId'],
     ['no customer', { productOfferingId: SUITE }, '/body/customerId'],
-    ['a malformed activation date', { productOfferingId: SUITE, customerId: 'CUSTOMER', activationDate: '2025-2-1' }, '/body/activationDate'],
-    ['an assignment that is not to a subscription', { productOfferingId: SUITE, customerId: 'CUSTOMER', assignedTo: { type: 'DEVICE', subscriptionId: 'x' } }, '/body/assignedTo/type'],
-    ['a reference over 255 characters', { productOfferingId: SUITE, customerId: 'CUSTOMER', referenceId: 'r'.repeat(256) }, '/body/referenceId'],
-    ['details that are not an object', { productOfferingId: SUITE, customerId: 'CUSTOMER', details: 'x' }, '/body/details'],
+    [
+      'a malformed activation date',
+      { productOfferingId: SUITE, customerId: 'CUSTOMER', activationDate: '2025-2-1' },
+      '/body/activationDate',
+    ],
+    [
+      'an assignment that is not to a subscription',
+      { productOfferingId: SUITE, customerId: 'CUSTOMER', assignedTo: { type: 'DEVICE', subscriptionId: 'x' } },
+      '/body/assignedTo/type',
+    ],
+    [
+      'a reference over 255 characters',
+      { productOfferingId: SUITE, customerId: 'CUSTOMER', referenceId: 'r'.repeat(256) },
+      '/body/referenceId',
+    ],
+    [
+      'details that are not an object',
+      { productOfferingId: SUITE, customerId: 'CUSTOMER', details: 'x' },
+      '/body/details',
+    ],
     ['a malformed customer id', { productOfferingId: SUITE, customerId: 'customer-1' }, '/body/customerId'],
-    ['a malformed subscription id', { productOfferingId: SUITE, customerId: 'CUSTOMER', assignedTo: { type: 'SUBSCRIPTION', subscriptionId: 'sub-1' } }, '/body/assignedTo/subscriptionId'],
+    [
+      'a malformed subscription id',
+      {
+        productOfferingId: SUITE,
+        customerId: 'CUSTOMER',
+        assignedTo: { type: 'SUBSCRIPTION', subscriptionId: 'sub-1' },
+      },
+      '/body/assignedTo/subscriptionId',
+    ],
   ])('answers %s with 400 naming the field, and writes nothing', async (_case, payload, path) => {
-    const body = JSON.parse(JSON.stringify(payload).replace('CUSTOMER', world.customer.customerId)) as Record<string, unknown>
+    const body = JSON.parse(JSON.stringify(payload).replace('CUSTOMER', world.customer.customerId)) as Record<
+      string,
+      unknown
+    >
     const before = await countOf(t, world.tenant, '/licenses')
     const res = await create(body)
     expect(res.statusCode, res.body).toBe(400)
@@ -88,18 +146,42 @@ describe('POST /licenses', () => {
     const other = await makeCustomer(t, world.tenant)
     const theirs = await makeSubscription(t, { ...world, customer: other })
     const cancelled = await makeSubscription(t, world)
-    await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${cancelled.subscriptionId}/cancel`, payload: { schedule: 'CancelNow', reason: 'NO_NEED' } })
+    await t.request(world.tenant, {
+      method: 'POST',
+      url: `/subscriptions/${cancelled.subscriptionId}/cancel`,
+      payload: { schedule: 'CancelNow', reason: 'NO_NEED' },
+    })
     const assign = (subscriptionId: string) => ({ type: 'SUBSCRIPTION', subscriptionId })
     const customerId = world.customer.customerId
     const cases: [Record<string, unknown>, string, string][] = [
       [{ productOfferingId: 'no-such-offering', customerId }, 'product_offering.not_found', '/body/productOfferingId'],
-      [{ productOfferingId: 'mobile-plan-basic', customerId }, 'license.offering_not_a_license', '/body/productOfferingId'],
+      [
+        { productOfferingId: 'mobile-plan-basic', customerId },
+        'license.offering_not_a_license',
+        '/body/productOfferingId',
+      ],
       [{ productOfferingId: RETIRED, customerId }, 'product_offering.not_orderable', '/body/productOfferingId'],
       [{ productOfferingId: SUITE, customerId: 'rid_nobody' }, 'customer.not_found', '/body/customerId'],
-      [{ productOfferingId: SUITE, customerId: stranger.customer.customerId }, 'customer.not_found', '/body/customerId'],
-      [{ productOfferingId: SUITE, customerId, assignedTo: assign('rid_nothing') }, 'subscription.not_found', '/body/assignedTo/subscriptionId'],
-      [{ productOfferingId: SUITE, customerId, assignedTo: assign(theirs.subscriptionId) }, 'license.subscription_other_customer', '/body/assignedTo/subscriptionId'],
-      [{ productOfferingId: SUITE, customerId, assignedTo: assign(cancelled.subscriptionId) }, 'license.subscription_cancelled', '/body/assignedTo/subscriptionId'],
+      [
+        { productOfferingId: SUITE, customerId: stranger.customer.customerId },
+        'customer.not_found',
+        '/body/customerId',
+      ],
+      [
+        { productOfferingId: SUITE, customerId, assignedTo: assign('rid_nothing') },
+        'subscription.not_found',
+        '/body/assignedTo/subscriptionId',
+      ],
+      [
+        { productOfferingId: SUITE, customerId, assignedTo: assign(theirs.subscriptionId) },
+        'license.subscription_other_customer',
+        '/body/assignedTo/subscriptionId',
+      ],
+      [
+        { productOfferingId: SUITE, customerId, assignedTo: assign(cancelled.subscriptionId) },
+        'license.subscription_cancelled',
+        '/body/assignedTo/subscriptionId',
+      ],
     ]
     const before = await countOf(t, world.tenant, '/licenses')
     for (const [payload, code, path] of cases) {
@@ -123,11 +205,16 @@ describe('POST /licenses', () => {
 
   it('is disabled where billing manages licenses: 422 license.creation_disabled, pointing at orders', async () => {
     const managed = await licenseWorld(t)
-    await t.services.tenants.update(t.services.db, managed.tenant.tenant.id, { settings: { licensesManagedByBilling: true } })
+    await t.services.tenants.update(t.services.db, managed.tenant.tenant.id, {
+      settings: { licensesManagedByBilling: true },
+    })
     managed.tenant.tenant = await t.services.tenants.getById(managed.tenant.tenant.id)
     const res = await create({ productOfferingId: SUITE, customerId: managed.customer.customerId }, managed)
     expect(res.statusCode, res.body).toBe(422)
-    expect(res.json()).toMatchObject({ code: 'license.creation_disabled', detail: expect.stringContaining('create licenses through orders') })
+    expect(res.json()).toMatchObject({
+      code: 'license.creation_disabled',
+      detail: expect.stringContaining('create licenses through orders'),
+    })
     expect(await countOf(t, managed.tenant, '/licenses')).toBe(0)
   })
 
@@ -135,11 +222,16 @@ describe('POST /licenses', () => {
     const payload = { productOfferingId: SUITE, customerId: world.customer.customerId }
     const { first, status } = await expectReplay(t, world.tenant, { method: 'POST', url: '/licenses', payload })
     expect(status).toBe(201)
-    expect(await countOf(t, world.tenant, `/licenses?customerId=${world.customer.customerId}&status=ACTIVE`)).toBeGreaterThan(0)
+    expect(
+      await countOf(t, world.tenant, `/licenses?customerId=${world.customer.customerId}&status=ACTIVE`),
+    ).toBeGreaterThan(0)
     expect((await eventsAbout(t, world.tenant, first.licenseId)).length).toBe(1)
     const before = await countOf(t, world.tenant, '/licenses')
     await expectUnauthenticated(t, { method: 'POST', url: '/licenses', payload })
-    const reader = await t.services.apiKeys.create(undefined, world.tenant.tenant, { label: 'reader', scopes: ['read'] })
+    const reader = await t.services.apiKeys.create(undefined, world.tenant.tenant, {
+      label: 'reader',
+      scopes: ['read'],
+    })
     const res = await t.request({ headers: { 'x-api-key': reader.key } }, { method: 'POST', url: '/licenses', payload })
     expect(res.statusCode).toBe(403)
     expect(await countOf(t, world.tenant, '/licenses')).toBe(before)
@@ -149,8 +241,18 @@ describe('POST /licenses', () => {
 describe('GET /licenses/{licenseId}', () => {
   it('hides another tenant’s license by UUID and rid_, needs a key, and rejects malformed ids', async () => {
     const license = await makeLicense(t, world, { referenceId: uniqueName('hidden') })
-    await expectHiddenFrom(t, stranger.tenant, { method: 'GET', url: `/licenses/${license.licenseId}` }, 'license.not_found')
-    await expectHiddenFrom(t, stranger.tenant, { method: 'GET', url: `/licenses/rid_${license.referenceId}` }, 'license.not_found')
+    await expectHiddenFrom(
+      t,
+      stranger.tenant,
+      { method: 'GET', url: `/licenses/${license.licenseId}` },
+      'license.not_found',
+    )
+    await expectHiddenFrom(
+      t,
+      stranger.tenant,
+      { method: 'GET', url: `/licenses/rid_${license.referenceId}` },
+      'license.not_found',
+    )
     await expectUnauthenticated(t, { method: 'GET', url: `/licenses/${license.licenseId}` })
     const bad = await t.request(world.tenant, { method: 'GET', url: '/licenses/license-1' })
     expect(bad.statusCode).toBe(400)
@@ -163,10 +265,17 @@ describe('GET /licenses', () => {
     const w = await licenseWorld(t)
     const customer = await makeCustomer(t, w.tenant, { referenceId: uniqueName('cust') })
     const sub = await makeSubscription(t, { ...w, customer })
-    const a = await makeLicense(t, { ...w, customer }, { assignedTo: { type: 'SUBSCRIPTION', subscriptionId: sub.subscriptionId } })
+    const a = await makeLicense(
+      t,
+      { ...w, customer },
+      { assignedTo: { type: 'SUBSCRIPTION', subscriptionId: sub.subscriptionId } },
+    )
     const b = await makeLicense(t, { ...w, customer }, { productOfferingId: BACKUP })
     const c = await makeLicense(t, w, { productOfferingId: PREMIUM, activationDate: '2025-03-01' })
-    const ids = async (query: string) => (await t.request(w.tenant, { method: 'GET', url: `/licenses${query}` })).json().items.map((l: { licenseId: string }) => l.licenseId)
+    const ids = async (query: string) =>
+      (await t.request(w.tenant, { method: 'GET', url: `/licenses${query}` }))
+        .json()
+        .items.map((l: { licenseId: string }) => l.licenseId)
     expect(await ids('')).toEqual([a.licenseId, b.licenseId, c.licenseId])
     expect(await ids(`?customerId[]=rid_${customer.referenceId}`)).toEqual([a.licenseId, b.licenseId])
     expect(await ids(`?customerId=${w.customer.customerId}&customerId=rid_nobody`)).toEqual([c.licenseId])
@@ -177,13 +286,17 @@ describe('GET /licenses', () => {
     expect(await ids(`?subscriptionId=${(await makeSubscription(t, w)).subscriptionId}`)).toEqual([])
     const page1 = (await t.request(w.tenant, { method: 'GET', url: '/licenses?limit=2' })).json()
     expect(page1.items).toHaveLength(2)
-    const page2 = (await t.request(w.tenant, { method: 'GET', url: `/licenses?limit=2&cursor=${page1.pagination.nextCursor}` })).json()
+    const page2 = (
+      await t.request(w.tenant, { method: 'GET', url: `/licenses?limit=2&cursor=${page1.pagination.nextCursor}` })
+    ).json()
     expect(page2).toMatchObject({ items: [{ licenseId: c.licenseId }], pagination: { nextCursor: null } })
     const offset = (await t.request(w.tenant, { method: 'GET', url: '/licenses?limit=1&offset=1' })).json()
     expect(offset).toMatchObject({ items: [{ licenseId: b.licenseId }], pagination: { offset: 1, total: 3 } })
     expect((await t.request(w.tenant, { method: 'GET', url: '/licenses?status=GONE' })).statusCode).toBe(400)
-    expect((await t.request(stranger.tenant, { method: 'GET', url: `/licenses?customerId=${w.customer.customerId}` })).json().items).toEqual([])
+    expect(
+      (await t.request(stranger.tenant, { method: 'GET', url: `/licenses?customerId=${w.customer.customerId}` })).json()
+        .items,
+    ).toEqual([])
     await expectUnauthenticated(t, { method: 'GET', url: '/licenses' })
   })
 })
-

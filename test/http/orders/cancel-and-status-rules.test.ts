@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OrderWorld } from '../../helpers/orders.js'
-import { expectProblem, getOrder, makeOrder, orderAct, orderEventTypes, orderRequest, orderState, orderWorld, subscriptionItem, whileTopupsFail } from '../../helpers/orders.js'
+import {
+  expectProblem,
+  getOrder,
+  makeOrder,
+  orderAct,
+  orderEventTypes,
+  orderRequest,
+  orderState,
+  orderWorld,
+  subscriptionItem,
+  whileTopupsFail,
+} from '../../helpers/orders.js'
 import { advanceTo, makeSubscription } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
@@ -39,7 +50,15 @@ async function orderIn(world: OrderWorld, status: string): Promise<string> {
   if (status === 'COMPLETED') await t.worker.drain({ tenantId: world.tenant.tenant.id })
   if (status === 'FAILED') {
     const target = await makeSubscription(t, world, { msisdn: '+15557770001' })
-    await orderAct(t, world, id, 'POST', 'line-items', { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: target.subscriptionId }, 201)
+    await orderAct(
+      t,
+      world,
+      id,
+      'POST',
+      'line-items',
+      { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: target.subscriptionId },
+      201,
+    )
     await orderAct(t, world, id, 'POST', 'submit', {})
     await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${target.subscriptionId}/pause`, payload: {} })
     await t.worker.drain({ tenantId: world.tenant.tenant.id })
@@ -47,7 +66,15 @@ async function orderIn(world: OrderWorld, status: string): Promise<string> {
   if (status === 'PROCESSING') {
     // Fulfilment hits an error that is not the order's: PROCESSING until the job's retry.
     const target = await makeSubscription(t, world, { msisdn: '+15557770002' })
-    await orderAct(t, world, id, 'POST', 'line-items', { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: target.subscriptionId }, 201)
+    await orderAct(
+      t,
+      world,
+      id,
+      'POST',
+      'line-items',
+      { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: target.subscriptionId },
+      201,
+    )
     await orderAct(t, world, id, 'POST', 'submit', {})
     await whileTopupsFail(t, () => t.worker.drain({ tenantId: world.tenant.tenant.id }))
   }
@@ -57,18 +84,25 @@ async function orderIn(world: OrderWorld, status: string): Promise<string> {
 }
 
 describe('what each status allows', () => {
-  it.each(['SUBMITTED', 'PROCESSING', 'COMPLETED', 'CANCELLED', 'EXPIRED', 'FAILED'])('answers 409 order.is_<status> to every write a %s order no longer takes, writing nothing', async (status) => {
-    const world = await orderWorld(t)
-    const id = await orderIn(world, status)
-    const before = await orderState(t, world, id)
-    for (const [action, method, path, body] of writes) {
-      if (status === 'FAILED' && FAILED_MAY.has(action)) continue
-      const res = await orderRequest(t, world, id, method, path, body)
-      const problem = expectProblem(res, 409, `order.is_${status.toLowerCase()}`)
-      expect(problem, action).toMatchObject({ status: 409, currentStatus: status, detail: expect.stringContaining(`A ${status} order cannot`) })
-    }
-    expect(await orderState(t, world, id)).toEqual(before)
-  })
+  it.each(['SUBMITTED', 'PROCESSING', 'COMPLETED', 'CANCELLED', 'EXPIRED', 'FAILED'])(
+    'answers 409 order.is_<status> to every write a %s order no longer takes, writing nothing',
+    async (status) => {
+      const world = await orderWorld(t)
+      const id = await orderIn(world, status)
+      const before = await orderState(t, world, id)
+      for (const [action, method, path, body] of writes) {
+        if (status === 'FAILED' && FAILED_MAY.has(action)) continue
+        const res = await orderRequest(t, world, id, method, path, body)
+        const problem = expectProblem(res, 409, `order.is_${status.toLowerCase()}`)
+        expect(problem, action).toMatchObject({
+          status: 409,
+          currentStatus: status,
+          detail: expect.stringContaining(`A ${status} order cannot`),
+        })
+      }
+      expect(await orderState(t, world, id)).toEqual(before)
+    },
+  )
 
   it('lets a PENDING order take every write', async () => {
     const world = await orderWorld(t)
@@ -86,7 +120,13 @@ describe('POST /orders/{id}/cancel', () => {
     for (const payload of [undefined, {}]) {
       const order = await makeOrder(t, world, { lineItems: [subscriptionItem()] })
       const cancelled = await orderAct(t, world, order.orderId, 'POST', 'cancel', payload)
-      expect(cancelled).toMatchObject({ status: 'CANCELLED', state: 'CANCELLED', cancelledAt: '2025-01-15T10:00:00.000Z', submittedAt: null, completedAt: null })
+      expect(cancelled).toMatchObject({
+        status: 'CANCELLED',
+        state: 'CANCELLED',
+        cancelledAt: '2025-01-15T10:00:00.000Z',
+        submittedAt: null,
+        completedAt: null,
+      })
       expect(await getOrder(t, world, order.orderId)).toEqual(cancelled)
       expect(await orderEventTypes(t, world, order.orderId)).toEqual(['order.created', 'order.updated'])
       expectProblem(await orderRequest(t, world, order.orderId, 'POST', 'cancel'), 409, 'order.is_cancelled')
@@ -96,8 +136,15 @@ describe('POST /orders/{id}/cancel', () => {
   it('cancels a FAILED order instead of retrying it, creating nothing', async () => {
     const world = await orderWorld(t)
     const id = await orderIn(world, 'FAILED')
-    expect(await orderAct(t, world, id, 'POST', 'cancel', undefined)).toMatchObject({ status: 'CANCELLED', failure: { code: 'topup.subscription_not_active' } })
-    expect((await t.request(world.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })).json().items).toHaveLength(1)
+    expect(await orderAct(t, world, id, 'POST', 'cancel', undefined)).toMatchObject({
+      status: 'CANCELLED',
+      failure: { code: 'topup.subscription_not_active' },
+    })
+    expect(
+      (
+        await t.request(world.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })
+      ).json().items,
+    ).toHaveLength(1)
   })
 
   it('never lets a cancelled order be fulfilled, even by a job already queued', async () => {
@@ -106,6 +153,10 @@ describe('POST /orders/{id}/cancel', () => {
     await orderAct(t, world, order.orderId, 'POST', 'cancel', undefined)
     await t.services.orderFulfilment.fulfil(world.tenant.tenant.id, order.orderId)
     expect((await getOrder(t, world, order.orderId)).status).toBe('CANCELLED')
-    expect((await t.request(world.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })).json().items).toEqual([])
+    expect(
+      (
+        await t.request(world.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })
+      ).json().items,
+    ).toEqual([])
   })
 })

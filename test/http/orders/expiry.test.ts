@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lease, poolOf } from '../../helpers/inventory.js'
 import type { OrderWorld } from '../../helpers/orders.js'
-import { expectProblem, getOrder, makeOrder, orderAct, orderEventTypes, orderRequest, orderWorld, submitAndFulfil, subscriptionItem } from '../../helpers/orders.js'
+import {
+  expectProblem,
+  getOrder,
+  makeOrder,
+  orderAct,
+  orderEventTypes,
+  orderRequest,
+  orderWorld,
+  submitAndFulfil,
+  subscriptionItem,
+} from '../../helpers/orders.js'
 import { advanceTo, justBefore } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
@@ -28,14 +38,25 @@ describe('order expiry', () => {
     expect(await status(world, order.orderId)).toBe('PENDING')
     await advanceTo(t, world, order.expiresAt)
     const expired = await getOrder(t, world, order.orderId)
-    expect(expired).toMatchObject({ status: 'EXPIRED', state: 'EXPIRED', updatedAt: '2025-01-22T10:00:00.000Z', expiresAt: '2025-01-22T10:00:00.000Z', cancelledAt: null })
-    const events = (await t.request(world.tenant, { method: 'GET', url: `/events?resourceId=${order.orderId}` })).json().items
+    expect(expired).toMatchObject({
+      status: 'EXPIRED',
+      state: 'EXPIRED',
+      updatedAt: '2025-01-22T10:00:00.000Z',
+      expiresAt: '2025-01-22T10:00:00.000Z',
+      cancelledAt: null,
+    })
+    const events = (await t.request(world.tenant, { method: 'GET', url: `/events?resourceId=${order.orderId}` })).json()
+      .items
     expect(events.map((e: { type: string; occurredAt: string }) => [e.type, e.occurredAt])).toEqual([
       ['order.created', '2025-01-15T10:00:00.000Z'],
       ['order.updated', '2025-01-22T10:00:00.000Z'],
     ])
     expect(events[1].data).toEqual(expired)
-    expect((await t.request(world.tenant, { method: 'GET', url: '/orders?status=EXPIRED' })).json().items.map((o: { orderId: string }) => o.orderId)).toEqual([order.orderId])
+    expect(
+      (await t.request(world.tenant, { method: 'GET', url: '/orders?status=EXPIRED' }))
+        .json()
+        .items.map((o: { orderId: string }) => o.orderId),
+    ).toEqual([order.orderId])
     expectProblem(await orderRequest(t, world, order.orderId, 'POST', 'submit', {}), 409, 'order.is_expired')
   })
 
@@ -45,8 +66,29 @@ describe('order expiry', () => {
     const id = order.orderId as string
     const touches: [string, () => Promise<unknown>][] = [
       ['PATCH', () => orderAct(t, world, id, 'PATCH', '', { metadata: { step: 1 } })],
-      ['POST line item', () => orderAct(t, world, id, 'POST', 'line-items', { type: 'EXTERNAL_ITEM', lineItemId: 'case', name: 'Case', amount: 1, currency: 'USD' }, 201)],
-      ['PUT line item', () => orderAct(t, world, id, 'PUT', 'line-items/case', { type: 'EXTERNAL_ITEM', name: 'Case', amount: 2, currency: 'USD' })],
+      [
+        'POST line item',
+        () =>
+          orderAct(
+            t,
+            world,
+            id,
+            'POST',
+            'line-items',
+            { type: 'EXTERNAL_ITEM', lineItemId: 'case', name: 'Case', amount: 1, currency: 'USD' },
+            201,
+          ),
+      ],
+      [
+        'PUT line item',
+        () =>
+          orderAct(t, world, id, 'PUT', 'line-items/case', {
+            type: 'EXTERNAL_ITEM',
+            name: 'Case',
+            amount: 2,
+            currency: 'USD',
+          }),
+      ],
       ['DELETE line item', () => orderAct(t, world, id, 'DELETE', 'line-items/case', undefined, 204)],
       ['calculate-price', () => orderAct(t, world, id, 'POST', 'calculate-price', undefined)],
     ]
@@ -58,7 +100,10 @@ describe('order expiry', () => {
       expect(await status(world, id), what).toBe('PENDING')
       await touch()
       const view = await getOrder(t, world, id)
-      expect([view.updatedAt, view.expiresAt], what).toEqual([at, new Date(Date.parse(at) + 7 * 86_400_000).toISOString()])
+      expect([view.updatedAt, view.expiresAt], what).toEqual([
+        at,
+        new Date(Date.parse(at) + 7 * 86_400_000).toISOString(),
+      ])
     }
     // Reading does not keep it alive: it expires 7 days after the last change.
     const last = await getOrder(t, world, id)
@@ -68,7 +113,11 @@ describe('order expiry', () => {
     await advanceTo(t, world, last.expiresAt)
     expect(await status(world, id)).toBe('EXPIRED')
     // Six changes, then the expiry: the earlier expiry jobs, made obsolete, changed nothing.
-    expect(await orderEventTypes(t, world, id)).toEqual(['order.created', ...Array(5).fill('order.updated'), 'order.updated'])
+    expect(await orderEventTypes(t, world, id)).toEqual([
+      'order.created',
+      ...Array(5).fill('order.updated'),
+      'order.updated',
+    ])
   })
 
   it('never expires an order once it has left PENDING', async () => {
@@ -88,7 +137,9 @@ describe('number leases in orders', () => {
     const world = await orderWorld(t)
     const leased = await lease(t, world.tenant, ['CELL'], 2)
     const numbers = leased.numbers.map((n: { msisdn: string }) => n.msisdn)
-    const order = await makeOrder(t, world, { lineItems: [subscriptionItem({ msisdn: numbers[0], leaseToken: leased.leaseToken })] })
+    const order = await makeOrder(t, world, {
+      lineItems: [subscriptionItem({ msisdn: numbers[0], leaseToken: leased.leaseToken })],
+    })
     expect(order.validation.isValid).toBe(true)
     await advanceTo(t, world, justBefore(leased.expiresAt))
     const held = await poolOf(t, world.tenant)
@@ -100,11 +151,21 @@ describe('number leases in orders', () => {
       ['AVAILABLE', null],
     ])
     const view = await getOrder(t, world, order.orderId)
-    expect(view.validation.lineItemValidation[0]).toMatchObject({ isValid: false, errors: [{ property: 'leaseToken', message: expect.stringContaining('expired') }] })
+    expect(view.validation.lineItemValidation[0]).toMatchObject({
+      isValid: false,
+      errors: [{ property: 'leaseToken', message: expect.stringContaining('expired') }],
+    })
     expectProblem(await orderRequest(t, world, order.orderId, 'POST', 'submit', {}), 422, 'order.invalid')
     // A new lease of the same number puts the cart right.
     const again = await lease(t, world.tenant, ['CELL'], 1)
-    await orderAct(t, world, order.orderId, 'PUT', 'line-items/line-item-1', subscriptionItem({ msisdn: again.numbers[0].msisdn, leaseToken: again.leaseToken }))
+    await orderAct(
+      t,
+      world,
+      order.orderId,
+      'PUT',
+      'line-items/line-item-1',
+      subscriptionItem({ msisdn: again.numbers[0].msisdn, leaseToken: again.leaseToken }),
+    )
     const done = await submitAndFulfil(t, world, order.orderId)
     expect(done.createdEntities.subscriptions[0].msisdn).toBe(again.numbers[0].msisdn)
   })

@@ -2,7 +2,16 @@ import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { idem } from '../../helpers/factories.js'
 import type { OrderWorld } from '../../helpers/orders.js'
-import { expectProblem, getOrder, makeOrder, orderEventTypes, orderRoute, orderState, orderWorld, subscriptionItem } from '../../helpers/orders.js'
+import {
+  expectProblem,
+  getOrder,
+  makeOrder,
+  orderEventTypes,
+  orderRoute,
+  orderState,
+  orderWorld,
+  subscriptionItem,
+} from '../../helpers/orders.js'
 import { expectReplay } from '../../helpers/security.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
@@ -26,7 +35,11 @@ const ITEM = { type: 'EXTERNAL_ITEM', lineItemId: 'case', name: 'Case', amount: 
 describe('idempotent replay of order writes', () => {
   it('replays a create without creating a second order', async () => {
     const count = (await orderState(t, world, (await makeOrder(t, world)).orderId)).count
-    const { first, status } = await replay({ method: 'POST', url: '/orders', payload: { customer: { customerId: world.customer.customerId }, lineItems: [subscriptionItem()] } })
+    const { first, status } = await replay({
+      method: 'POST',
+      url: '/orders',
+      payload: { customer: { customerId: world.customer.customerId }, lineItems: [subscriptionItem()] },
+    })
     expect(status).toBe(201)
     expect((await orderState(t, world, first.orderId)).count).toBe(count + 1)
     expect(await orderEventTypes(t, world, first.orderId)).toEqual(['order.created'])
@@ -49,7 +62,11 @@ describe('idempotent replay of order writes', () => {
       expect(status, `${route.method} ${route.url}`).toBe(expected)
       expect((await orderEventTypes(t, world, id)).length, `${route.method} ${route.url}`).toBe(before + 1)
     }
-    expect(await getOrder(t, world, id)).toMatchObject({ status: 'CANCELLED', promoCode: 'WELCOME10', lineItems: [{ lineItemId: 'plan' }] })
+    expect(await getOrder(t, world, id)).toMatchObject({
+      status: 'CANCELLED',
+      promoCode: 'WELCOME10',
+      lineItems: [{ lineItemId: 'plan' }],
+    })
   })
 
   it('replays a submit: submitted once, fulfilled once, and the replay still answers what the submit did', async () => {
@@ -79,9 +96,15 @@ describe('idempotent replay of order writes', () => {
     expect(first.statusCode, first.body).toBe(201)
     const before = await orderState(t, world, order.orderId)
     const otherBefore = await orderState(t, world, other.orderId)
-    const changed = await t.request(world.tenant, { ...orderRoute(order.orderId, 'POST', 'line-items', { ...ITEM, lineItemId: 'strap', name: 'Strap' }), headers })
+    const changed = await t.request(world.tenant, {
+      ...orderRoute(order.orderId, 'POST', 'line-items', { ...ITEM, lineItemId: 'strap', name: 'Strap' }),
+      headers,
+    })
     expect(expectProblem(changed, 409, 'idempotency.key_reused')).toMatchObject({ differences: ['body'] })
-    const elsewhere = await t.request(world.tenant, { ...orderRoute(other.orderId, 'POST', 'line-items', ITEM), headers })
+    const elsewhere = await t.request(world.tenant, {
+      ...orderRoute(other.orderId, 'POST', 'line-items', ITEM),
+      headers,
+    })
     expect(expectProblem(elsewhere, 409, 'idempotency.key_reused')).toMatchObject({ differences: ['path'] })
     const create = await t.request(world.tenant, { method: 'POST', url: '/orders', payload: {}, headers })
     expectProblem(create, 409, 'idempotency.key_reused')
@@ -94,7 +117,10 @@ describe('idempotent replay of order writes', () => {
     const route = { ...orderRoute(order.orderId, 'POST', 'submit', {}), headers: idem() }
     const refused = await t.request(world.tenant, route)
     expectProblem(refused, 422, 'order.invalid')
-    await t.request(world.tenant, orderRoute(order.orderId, 'PATCH', '', { customer: { customerId: world.customer.customerId } }))
+    await t.request(
+      world.tenant,
+      orderRoute(order.orderId, 'PATCH', '', { customer: { customerId: world.customer.customerId } }),
+    )
     const again = await t.request(world.tenant, route)
     expect(again.statusCode).toBe(422)
     expect(again.body).toBe(refused.body)

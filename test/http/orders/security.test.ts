@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApiKey } from '../../helpers/factories.js'
 import { lease } from '../../helpers/inventory.js'
 import type { Holdings, OrderWorld } from '../../helpers/orders.js'
-import { expectProblem, holdingsOf, makeOrder, orderRoute, orderState, orderWorld, subscriptionItem } from '../../helpers/orders.js'
+import {
+  expectProblem,
+  holdingsOf,
+  makeOrder,
+  orderRoute,
+  orderState,
+  orderWorld,
+  subscriptionItem,
+} from '../../helpers/orders.js'
 import { makeUser } from '../../helpers/parties.js'
 import { expectHiddenFrom, expectUnauthenticated } from '../../helpers/security.js'
 import type { TestApp } from '../../helpers/test-app.js'
@@ -60,7 +68,8 @@ describe('order route security', () => {
   })
 
   it('answers 404 order.not_found to its own tenant for an order that does not exist', async () => {
-    for (const route of orderRoutes('01890a5d-ac96-774b-bcce-b302099a8057')) await expectHiddenFrom(t, world.tenant, route, 'order.not_found')
+    for (const route of orderRoutes('01890a5d-ac96-774b-bcce-b302099a8057'))
+      await expectHiddenFrom(t, world.tenant, route, 'order.not_found')
   })
 
   it('answers 403 auth.missing_scope to a read-only key on every write, and lets it read', async () => {
@@ -69,7 +78,10 @@ describe('order route security', () => {
     for (const route of [...tenantRoutes(), ...orderRoutes(order.orderId)]) {
       const res = await t.request(reader, route)
       if (route.method === 'GET') expect(res.statusCode, `${route.method} ${route.url}`).toBe(200)
-      else expect(expectProblem(res, 403, 'auth.missing_scope'), `${route.method} ${route.url}`).toMatchObject({ requiredScope: 'write' })
+      else
+        expect(expectProblem(res, 403, 'auth.missing_scope'), `${route.method} ${route.url}`).toMatchObject({
+          requiredScope: 'write',
+        })
     }
     expect(await orderState(t, world, order.orderId)).toEqual(before)
   })
@@ -78,14 +90,44 @@ describe('order route security', () => {
     const theirs = await holdingsOf(t, stranger)
     const theirLease = await lease(t, stranger.tenant, ['CELL'], 1)
     const theirUser = await makeUser(t, stranger.tenant)
-    expectProblem(await t.request(world.tenant, { method: 'POST', url: '/orders', payload: { customer: { customerId: stranger.customer.customerId } } }), 422, 'customer.not_found', '/body/customer/customerId')
-    expectProblem(await t.request(world.tenant, { method: 'POST', url: '/orders', payload: { user: { userId: theirUser.userId } } }), 422, 'user.not_found', '/body/user/userId')
+    expectProblem(
+      await t.request(world.tenant, {
+        method: 'POST',
+        url: '/orders',
+        payload: { customer: { customerId: stranger.customer.customerId } },
+      }),
+      422,
+      'customer.not_found',
+      '/body/customer/customerId',
+    )
+    expectProblem(
+      await t.request(world.tenant, {
+        method: 'POST',
+        url: '/orders',
+        payload: { user: { userId: theirUser.userId } },
+      }),
+      422,
+      'user.not_found',
+      '/body/user/userId',
+    )
     const before = await orderState(t, world, order.orderId)
     for (const [item, path] of [
-      [{ type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: theirs.subscription.subscriptionId }, '/body/subscriptionId'],
-      [{ type: 'ADD_ON', productOfferingId: 'addon-data-5gb', subscriptionId: theirs.subscription.subscriptionId }, '/body/subscriptionId'],
-      [{ type: 'LICENSE_CHANGE', licenseId: theirs.license.licenseId, productOfferingId: 'license-security-premium' }, '/body/licenseId'],
-      [subscriptionItem({ msisdn: theirLease.numbers[0].msisdn, leaseToken: theirLease.leaseToken }), '/body/leaseToken'],
+      [
+        { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: theirs.subscription.subscriptionId },
+        '/body/subscriptionId',
+      ],
+      [
+        { type: 'ADD_ON', productOfferingId: 'addon-data-5gb', subscriptionId: theirs.subscription.subscriptionId },
+        '/body/subscriptionId',
+      ],
+      [
+        { type: 'LICENSE_CHANGE', licenseId: theirs.license.licenseId, productOfferingId: 'license-security-premium' },
+        '/body/licenseId',
+      ],
+      [
+        subscriptionItem({ msisdn: theirLease.numbers[0].msisdn, leaseToken: theirLease.leaseToken }),
+        '/body/leaseToken',
+      ],
     ] as const) {
       const res = await t.request(world.tenant, orderRoute(order.orderId, 'POST', 'line-items', item))
       const problem = expectProblem(res, 422, 'order.line_item_invalid', path)
@@ -93,7 +135,14 @@ describe('order route security', () => {
     }
     expect(await orderState(t, world, order.orderId)).toEqual(before)
     // Its own subscription and license are fine.
-    const mine = await t.request(world.tenant, orderRoute(order.orderId, 'POST', 'line-items', { type: 'TOP_UP', productOfferingId: 'topup-data-2gb', subscriptionId: holdings.subscription.subscriptionId }))
+    const mine = await t.request(
+      world.tenant,
+      orderRoute(order.orderId, 'POST', 'line-items', {
+        type: 'TOP_UP',
+        productOfferingId: 'topup-data-2gb',
+        subscriptionId: holdings.subscription.subscriptionId,
+      }),
+    )
     expect(mine.statusCode, mine.body).toBe(201)
   })
 })

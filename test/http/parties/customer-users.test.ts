@@ -29,7 +29,11 @@ describe('POST /customers/{customerId}/users', () => {
     t.clock.advance(1000)
     const res = await add(`rid_${customer.referenceId}`, { userId: `rid_${user.referenceId}`, role: 'MANAGER' })
     expect(res.statusCode, res.body).toBe(200)
-    expect(res.json()).toEqual({ ...customer, users: [{ userId: user.userId, name: 'Greta', role: 'MANAGER' }], updatedAt: t.clock.now().toISOString() })
+    expect(res.json()).toEqual({
+      ...customer,
+      users: [{ userId: user.userId, name: 'Greta', role: 'MANAGER' }],
+      updatedAt: t.clock.now().toISOString(),
+    })
     expect(await getCustomer(customer.customerId)).toEqual(res.json())
     expect((await getUser(user.userId)).customerIds).toEqual([customer.customerId])
   })
@@ -38,7 +42,9 @@ describe('POST /customers/{customerId}/users', () => {
     const first = await makeUser(t, tenant, { name: 'First' })
     const second = await makeUser(t, tenant, { name: 'Second' })
     const customer = await makeCustomer(t, tenant, { users: [first.userId, second.userId] })
-    expect((await add(customer.customerId, { userId: first.userId, role: 'MEMBER' })).json().users).toEqual(customer.users)
+    expect((await add(customer.customerId, { userId: first.userId, role: 'MEMBER' })).json().users).toEqual(
+      customer.users,
+    )
     const promoted = await add(customer.customerId, { userId: first.userId, role: 'ADMIN' })
     expect(promoted.json().users).toEqual([
       { userId: first.userId, name: 'First', role: 'ADMIN' },
@@ -70,13 +76,16 @@ describe('POST /customers/{customerId}/users', () => {
     expect((await getUser(user.userId)).customerIds).toEqual([a.customerId, b.customerId])
   })
 
-  it('answers an unknown user, or another tenant\'s, with 422 user.not_found at /body/userId, and changes nothing', async () => {
+  it("answers an unknown user, or another tenant's, with 422 user.not_found at /body/userId, and changes nothing", async () => {
     const customer = await makeCustomer(t, tenant)
     const theirs = await makeUser(t, stranger)
     for (const userId of ['rid_nobody', '01a1fba3-0000-7000-8000-000000000003', theirs.userId]) {
       const res = await add(customer.customerId, { userId, role: 'MEMBER' })
       expect(res.statusCode).toBe(422)
-      expect(res.json()).toMatchObject({ code: 'user.not_found', errors: [{ path: '/body/userId', message: 'no such user' }] })
+      expect(res.json()).toMatchObject({
+        code: 'user.not_found',
+        errors: [{ path: '/body/userId', message: 'no such user' }],
+      })
     }
     expect(await getCustomer(customer.customerId)).toEqual(customer)
   })
@@ -94,11 +103,16 @@ describe('POST /customers/{customerId}/users', () => {
     expect(await getCustomer(customer.customerId)).toEqual(customer)
   })
 
-  it('hides another tenant\'s customer, by id and reference', async () => {
+  it("hides another tenant's customer, by id and reference", async () => {
     const customer = await makeCustomer(t, tenant, { referenceId: uniqueName('c') })
     const theirUser = await makeUser(t, stranger)
     for (const id of [customer.customerId, `rid_${customer.referenceId}`]) {
-      await expectHiddenFrom(t, stranger, { method: 'POST', url: `/customers/${id}/users`, payload: { userId: theirUser.userId, role: 'ADMIN' } }, 'customer.not_found')
+      await expectHiddenFrom(
+        t,
+        stranger,
+        { method: 'POST', url: `/customers/${id}/users`, payload: { userId: theirUser.userId, role: 'ADMIN' } },
+        'customer.not_found',
+      )
     }
     expect(await getCustomer(customer.customerId)).toEqual(customer)
   })
@@ -106,36 +120,56 @@ describe('POST /customers/{customerId}/users', () => {
   it('replays with the same idempotency key', async () => {
     const customer = await makeCustomer(t, tenant)
     const user = await makeUser(t, tenant)
-    const { first } = await expectReplay(t, tenant, { method: 'POST', url: `/customers/${customer.customerId}/users`, payload: { userId: user.userId, role: 'ADMIN' } })
+    const { first } = await expectReplay(t, tenant, {
+      method: 'POST',
+      url: `/customers/${customer.customerId}/users`,
+      payload: { userId: user.userId, role: 'ADMIN' },
+    })
     expect(first.users).toEqual([{ userId: user.userId, name: user.name, role: 'ADMIN' }])
   })
 
   it('answers 401 without a valid key, and changes nothing', async () => {
     const customer = await makeCustomer(t, tenant)
     const user = await makeUser(t, tenant)
-    await expectUnauthenticated(t, { method: 'POST', url: `/customers/${customer.customerId}/users`, payload: { userId: user.userId, role: 'ADMIN' } })
+    await expectUnauthenticated(t, {
+      method: 'POST',
+      url: `/customers/${customer.customerId}/users`,
+      payload: { userId: user.userId, role: 'ADMIN' },
+    })
     expect((await getCustomer(customer.customerId)).users).toEqual([])
   })
 })
 
 describe('DELETE /customers/{customerId}/users/{userId}', () => {
-  it('takes a user\'s access away and answers the customer, emitting customer.updated and user.updated', async () => {
+  it("takes a user's access away and answers the customer, emitting customer.updated and user.updated", async () => {
     const keep = await makeUser(t, tenant, { name: 'Keep' })
     const drop = await makeUser(t, tenant, { name: 'Drop', referenceId: uniqueName('drop') })
     const customer = await makeCustomer(t, tenant, { users: [keep.userId, drop.userId] })
-    const res = await t.request(tenant, { method: 'DELETE', url: `/customers/${customer.customerId}/users/rid_${drop.referenceId}` })
+    const res = await t.request(tenant, {
+      method: 'DELETE',
+      url: `/customers/${customer.customerId}/users/rid_${drop.referenceId}`,
+    })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json().users).toEqual([{ userId: keep.userId, name: 'Keep', role: 'MEMBER' }])
     expect((await getUser(drop.userId)).customerIds).toEqual([])
-    expect((await eventsAbout(t, tenant, customer.customerId)).map((e) => e.type)).toEqual(['customer.created', 'customer.updated'])
-    expect((await eventsAbout(t, tenant, drop.userId)).at(-1)).toMatchObject({ type: 'user.updated', data: { customerIds: [] } })
+    expect((await eventsAbout(t, tenant, customer.customerId)).map((e) => e.type)).toEqual([
+      'customer.created',
+      'customer.updated',
+    ])
+    expect((await eventsAbout(t, tenant, drop.userId)).at(-1)).toMatchObject({
+      type: 'user.updated',
+      data: { customerIds: [] },
+    })
   })
 
   it('answers 404 customer_user.not_found for a user without access or unknown, and 400 for a malformed id', async () => {
     const customer = await makeCustomer(t, tenant)
     const outsider = await makeUser(t, tenant)
     for (const userId of [outsider.userId, 'rid_nobody']) {
-      const res = await t.request(tenant, { method: 'DELETE', url: `/customers/${customer.customerId}/users/${userId}` })
+      const res = await t.request(tenant, {
+        method: 'DELETE',
+        url: `/customers/${customer.customerId}/users/${userId}`,
+      })
       expect(res.statusCode).toBe(404)
       expect(res.json().code).toBe('customer_user.not_found')
     }
@@ -143,7 +177,7 @@ describe('DELETE /customers/{customerId}/users/{userId}', () => {
     expect(bad.json()).toMatchObject({ code: 'request.invalid_id', errors: [{ path: '/params/userId' }] })
   })
 
-  it('hides another tenant\'s customer, replays, and answers 401 without a key', async () => {
+  it("hides another tenant's customer, replays, and answers 401 without a key", async () => {
     const user = await makeUser(t, tenant)
     const customer = await makeCustomer(t, tenant, { users: [user.userId] })
     const url = `/customers/${customer.customerId}/users/${user.userId}`

@@ -19,12 +19,32 @@ beforeAll(async () => {
   tenant = await t.tenant()
   stranger = await t.tenant()
   user = await makeUser(t, tenant, { referenceId: 'lister' })
-  acme = await makeCustomer(t, tenant, { customerType: 'BUSINESS', name: 'Acme Widgets AB', contact: { email: 'hello@acme.example' }, referenceId: 'crm-100', users: [user.userId] })
-  bolt = await makeCustomer(t, tenant, { customerType: 'BUSINESS', name: 'Bolt 100% Ltd', billing: { email: 'pay@bolt.example' } })
-  cleo = await makeCustomer(t, tenant, { customerType: 'CONSUMER', name: 'Cleo Larsson', referenceId: 'crm_200', users: [{ userId: user.userId, role: 'MANAGER' }] })
+  acme = await makeCustomer(t, tenant, {
+    customerType: 'BUSINESS',
+    name: 'Acme Widgets AB',
+    contact: { email: 'hello@acme.example' },
+    referenceId: 'crm-100',
+    users: [user.userId],
+  })
+  bolt = await makeCustomer(t, tenant, {
+    customerType: 'BUSINESS',
+    name: 'Bolt 100% Ltd',
+    billing: { email: 'pay@bolt.example' },
+  })
+  cleo = await makeCustomer(t, tenant, {
+    customerType: 'CONSUMER',
+    name: 'Cleo Larsson',
+    referenceId: 'crm_200',
+    users: [{ userId: user.userId, role: 'MANAGER' }],
+  })
   // Another tenant's customers match the same searches and must never show up.
   const theirUser = await makeUser(t, stranger, { referenceId: 'lister' })
-  await makeCustomer(t, stranger, { customerType: 'BUSINESS', name: 'Acme Widgets AB', referenceId: 'crm-100', users: [theirUser.userId] })
+  await makeCustomer(t, stranger, {
+    customerType: 'BUSINESS',
+    name: 'Acme Widgets AB',
+    referenceId: 'crm-100',
+    users: [theirUser.userId],
+  })
 })
 afterAll(() => t.close())
 
@@ -35,7 +55,7 @@ const names = async (query: string) => {
 }
 
 describe('GET /customers', () => {
-  it('lists the tenant\'s customers oldest first, as full views', async () => {
+  it("lists the tenant's customers oldest first, as full views", async () => {
     const res = await t.request(tenant, { method: 'GET', url: '/customers' })
     expect(res.json()).toEqual({ items: [acme, bolt, cleo], pagination: { limit: 100, nextCursor: null } })
   })
@@ -67,10 +87,17 @@ describe('GET /customers', () => {
   it('pages by cursor and by offset', async () => {
     const first = (await t.request(tenant, { method: 'GET', url: '/customers?limit=2' })).json()
     expect(first.items.map((c: Json) => c.name)).toEqual(['Acme Widgets AB', 'Bolt 100% Ltd'])
-    const second = (await t.request(tenant, { method: 'GET', url: `/customers?limit=2&cursor=${first.pagination.nextCursor}` })).json()
+    const second = (
+      await t.request(tenant, { method: 'GET', url: `/customers?limit=2&cursor=${first.pagination.nextCursor}` })
+    ).json()
     expect(second).toEqual({ items: [cleo], pagination: { limit: 2, nextCursor: null } })
-    const offset = (await t.request(tenant, { method: 'GET', url: '/customers?limit=1&offset=1&customerType=BUSINESS' })).json()
-    expect(offset).toMatchObject({ items: [{ name: 'Bolt 100% Ltd' }], pagination: { limit: 1, offset: 1, total: 2, nextCursor: null } })
+    const offset = (
+      await t.request(tenant, { method: 'GET', url: '/customers?limit=1&offset=1&customerType=BUSINESS' })
+    ).json()
+    expect(offset).toMatchObject({
+      items: [{ name: 'Bolt 100% Ltd' }],
+      pagination: { limit: 1, offset: 1, total: 2, nextCursor: null },
+    })
     const none = (await t.request(tenant, { method: 'GET', url: '/customers?offset=0&userId=rid_nobody' })).json()
     expect(none.pagination).toMatchObject({ offset: 0, total: 0, nextCursor: null })
   })

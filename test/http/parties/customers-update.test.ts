@@ -17,7 +17,8 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const put = (id: string, payload: unknown, who: TestTenant = tenant) => t.request(who, { method: 'PUT', url: `/customers/${id}`, payload: payload as Record<string, unknown> })
+const put = (id: string, payload: unknown, who: TestTenant = tenant) =>
+  t.request(who, { method: 'PUT', url: `/customers/${id}`, payload: payload as Record<string, unknown> })
 
 async function fullCustomer() {
   const contact = await makeUser(t, tenant, { name: 'Carl Contact' })
@@ -27,7 +28,13 @@ async function fullCustomer() {
     identity: '556000-0001',
     preferredLocale: 'sv-SE',
     contact: { email: 'full@example.com', msisdn: '+46700000001' },
-    billing: { method: 'PAPER_INVOICE', email: 'bills@example.com', currency: 'SEK', address: { city: 'Malmö', country: 'SE' }, autoPay: true },
+    billing: {
+      method: 'PAPER_INVOICE',
+      email: 'bills@example.com',
+      currency: 'SEK',
+      address: { city: 'Malmö', country: 'SE' },
+      autoPay: true,
+    },
     contactPersonUserId: contact.userId,
     shipping: { name: 'Dock', address: { city: 'Lund', country: 'SE' } },
     referenceId: uniqueName('full'),
@@ -39,7 +46,11 @@ describe('PUT /customers/{customerId}', () => {
   it('changes only the fields sent; contact and billing merge field by field', async () => {
     const before = await fullCustomer()
     t.clock.advance(60_000)
-    const res = await put(before.customerId, { name: 'Renamed AB', contact: { msisdn: '+46700000002' }, billing: { currency: 'EUR' } })
+    const res = await put(before.customerId, {
+      name: 'Renamed AB',
+      contact: { msisdn: '+46700000002' },
+      billing: { currency: 'EUR' },
+    })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toEqual({
       ...before,
@@ -48,7 +59,9 @@ describe('PUT /customers/{customerId}', () => {
       billing: { ...before.billing, currency: 'EUR' },
       updatedAt: new Date(Date.parse(before.updatedAt) + 60_000).toISOString(),
     })
-    expect((await t.request(tenant, { method: 'GET', url: `/customers/${before.customerId}` })).json()).toEqual(res.json())
+    expect((await t.request(tenant, { method: 'GET', url: `/customers/${before.customerId}` })).json()).toEqual(
+      res.json(),
+    )
   })
 
   it('keeps everything with an empty body, and clears optional fields sent as null', async () => {
@@ -65,11 +78,21 @@ describe('PUT /customers/{customerId}', () => {
     })
     expect(res.statusCode, res.body).toBe(200)
     const after = res.json()
-    for (const gone of ['identity', 'preferredLocale', 'contactPersonUserId', 'contactPerson', 'shipping', 'referenceId']) expect(after).not.toHaveProperty(gone)
+    for (const gone of [
+      'identity',
+      'preferredLocale',
+      'contactPersonUserId',
+      'contactPerson',
+      'shipping',
+      'referenceId',
+    ])
+      expect(after).not.toHaveProperty(gone)
     expect(after.contact).toEqual({ msisdn: '+46700000001' })
     expect(after.billing).toEqual({ method: 'PAPER_INVOICE', currency: 'SEK', autoPay: true })
     expect(after.metadata).toEqual({ tier: 'gold' })
-    expect((await t.request(tenant, { method: 'GET', url: `/customers/rid_${before.referenceId}` })).statusCode).toBe(404)
+    expect((await t.request(tenant, { method: 'GET', url: `/customers/rid_${before.referenceId}` })).statusCode).toBe(
+      404,
+    )
   })
 
   it('replaces metadata and shipping whole, sets a new contact person and reference, and normalises the billing method', async () => {
@@ -96,7 +119,9 @@ describe('PUT /customers/{customerId}', () => {
       referenceId,
       billing: { method: 'E_INVOICE', autoPay: false, currency: 'SEK' },
     })
-    expect((await t.request(tenant, { method: 'GET', url: `/customers/rid_${referenceId}` })).json().customerId).toBe(before.customerId)
+    expect((await t.request(tenant, { method: 'GET', url: `/customers/rid_${referenceId}` })).json().customerId).toBe(
+      before.customerId,
+    )
   })
 
   it('emits customer.updated with the full view', async () => {
@@ -136,24 +161,44 @@ describe('PUT /customers/{customerId}', () => {
     expect((await eventsAbout(t, tenant, before.customerId)).map((e) => e.type)).toEqual(['customer.created'])
   })
 
-  it('answers 404 for an unknown customer and hides another tenant\'s, by id and reference', async () => {
+  it("answers 404 for an unknown customer and hides another tenant's, by id and reference", async () => {
     expect((await put('rid_nobody', { name: 'x' })).json().code).toBe('customer.not_found')
     const customer = await makeCustomer(t, tenant, { referenceId: uniqueName('mine') })
-    await expectHiddenFrom(t, stranger, { method: 'PUT', url: `/customers/${customer.customerId}`, payload: { name: 'stolen' } }, 'customer.not_found')
-    await expectHiddenFrom(t, stranger, { method: 'PUT', url: `/customers/rid_${customer.referenceId}`, payload: { name: 'stolen' } }, 'customer.not_found')
-    expect((await t.request(tenant, { method: 'GET', url: `/customers/${customer.customerId}` })).json().name).toBe(customer.name)
+    await expectHiddenFrom(
+      t,
+      stranger,
+      { method: 'PUT', url: `/customers/${customer.customerId}`, payload: { name: 'stolen' } },
+      'customer.not_found',
+    )
+    await expectHiddenFrom(
+      t,
+      stranger,
+      { method: 'PUT', url: `/customers/rid_${customer.referenceId}`, payload: { name: 'stolen' } },
+      'customer.not_found',
+    )
+    expect((await t.request(tenant, { method: 'GET', url: `/customers/${customer.customerId}` })).json().name).toBe(
+      customer.name,
+    )
   })
 
   it('replays an update with the same idempotency key', async () => {
     const customer = await makeCustomer(t, tenant)
-    const { first } = await expectReplay(t, tenant, { method: 'PUT', url: `/customers/${customer.customerId}`, payload: { name: 'Replayed' } })
+    const { first } = await expectReplay(t, tenant, {
+      method: 'PUT',
+      url: `/customers/${customer.customerId}`,
+      payload: { name: 'Replayed' },
+    })
     expect(first.name).toBe('Replayed')
-    expect((await eventsAbout(t, tenant, customer.customerId)).filter((e) => e.type === 'customer.updated')).toHaveLength(1)
+    expect(
+      (await eventsAbout(t, tenant, customer.customerId)).filter((e) => e.type === 'customer.updated'),
+    ).toHaveLength(1)
   })
 
   it('answers 401 without a valid key, and changes nothing', async () => {
     const customer = await makeCustomer(t, tenant)
     await expectUnauthenticated(t, { method: 'PUT', url: `/customers/${customer.customerId}`, payload: { name: 'x' } })
-    expect((await t.request(tenant, { method: 'GET', url: `/customers/${customer.customerId}` })).json().name).toBe(customer.name)
+    expect((await t.request(tenant, { method: 'GET', url: `/customers/${customer.customerId}` })).json().name).toBe(
+      customer.name,
+    )
   })
 })

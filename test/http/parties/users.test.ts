@@ -23,7 +23,14 @@ describe('POST /users', () => {
     const res = await t.request(tenant, {
       method: 'POST',
       url: '/users',
-      payload: { name: 'Hanna Holm', email: 'hanna@example.com', msisdn: '+46701112233', identity: '19800101-1234', referenceId, metadata: { source: 'crm' } },
+      payload: {
+        name: 'Hanna Holm',
+        email: 'hanna@example.com',
+        msisdn: '+46701112233',
+        identity: '19800101-1234',
+        referenceId,
+        metadata: { source: 'crm' },
+      },
     })
     expect(res.statusCode, res.body).toBe(201)
     const user = res.json()
@@ -86,7 +93,7 @@ describe('POST /users', () => {
 })
 
 describe('GET /users/{userId}', () => {
-  it('answers 404 for unknown ids, 400 for malformed ones, hides another tenant\'s, and needs a key', async () => {
+  it("answers 404 for unknown ids, 400 for malformed ones, hides another tenant's, and needs a key", async () => {
     expect((await t.request(tenant, { method: 'GET', url: '/users/rid_nobody' })).json().code).toBe('user.not_found')
     expect((await t.request(tenant, { method: 'GET', url: '/users/nope' })).json().code).toBe('request.invalid_id')
     const user = await makeUser(t, tenant, { referenceId: uniqueName('u') })
@@ -118,9 +125,14 @@ describe('GET /users', () => {
     expect(await names('filter=berg')).toEqual(['Kim Berg'])
     const page = (await t.request(own, { method: 'GET', url: '/users?limit=2' })).json()
     expect(page.items).toHaveLength(2)
-    const rest = (await t.request(own, { method: 'GET', url: `/users?limit=2&cursor=${page.pagination.nextCursor}` })).json()
+    const rest = (
+      await t.request(own, { method: 'GET', url: `/users?limit=2&cursor=${page.pagination.nextCursor}` })
+    ).json()
     expect(rest.items.map((u: { name: string }) => u.name)).toEqual(['Kim Berg'])
-    expect((await t.request(own, { method: 'GET', url: '/users?offset=2' })).json().pagination).toMatchObject({ offset: 2, total: 3 })
+    expect((await t.request(own, { method: 'GET', url: '/users?offset=2' })).json().pagination).toMatchObject({
+      offset: 2,
+      total: 3,
+    })
     const theirs = await makeCustomer(t, stranger, { referenceId: 'firm' })
     expect(await names(`customerId=${theirs.customerId}`)).toEqual([])
   })
@@ -134,19 +146,34 @@ describe('GET /users', () => {
 
 describe('PUT /users/{userId}', () => {
   it('changes the fields sent, clears those sent as null, and emits user.updated', async () => {
-    const user = await makeUser(t, tenant, { name: 'Lo', email: 'lo@example.com', msisdn: '+46701230000', identity: 'x', metadata: { a: 1 } })
+    const user = await makeUser(t, tenant, {
+      name: 'Lo',
+      email: 'lo@example.com',
+      msisdn: '+46701230000',
+      identity: 'x',
+      metadata: { a: 1 },
+    })
     t.clock.advance(1000)
-    const res = await t.request(tenant, { method: 'PUT', url: `/users/${user.userId}`, payload: { email: 'lo@new.example', msisdn: null, referenceId: 'lo-ref' } })
+    const res = await t.request(tenant, {
+      method: 'PUT',
+      url: `/users/${user.userId}`,
+      payload: { email: 'lo@new.example', msisdn: null, referenceId: 'lo-ref' },
+    })
     expect(res.statusCode, res.body).toBe(200)
     const { msisdn: _gone, ...rest } = user
-    expect(res.json()).toEqual({ ...rest, email: 'lo@new.example', referenceId: 'lo-ref', updatedAt: t.clock.now().toISOString() })
+    expect(res.json()).toEqual({
+      ...rest,
+      email: 'lo@new.example',
+      referenceId: 'lo-ref',
+      updatedAt: t.clock.now().toISOString(),
+    })
     expect((await t.request(tenant, { method: 'GET', url: '/users/rid_lo-ref' })).json()).toEqual(res.json())
     const events = await eventsAbout(t, tenant, user.userId)
     expect(events.map((e) => e.type)).toEqual(['user.created', 'user.updated'])
     expect(events[1]?.data).toEqual(res.json())
   })
 
-  it('shows the new name in its customers\' users', async () => {
+  it("shows the new name in its customers' users", async () => {
     const user = await makeUser(t, tenant, { name: 'Old Name' })
     const customer = await makeCustomer(t, tenant, { users: [user.userId], contactPersonUserId: user.userId })
     await t.request(tenant, { method: 'PUT', url: `/users/${user.userId}`, payload: { name: 'New Name' } })
@@ -167,22 +194,42 @@ describe('PUT /users/{userId}', () => {
     expect((await t.request(tenant, { method: 'GET', url: `/users/${user.userId}` })).json()).toEqual(user)
   })
 
-  it('answers a taken reference with 409, an unknown user with 404, and hides another tenant\'s', async () => {
+  it("answers a taken reference with 409, an unknown user with 404, and hides another tenant's", async () => {
     const taken = await makeUser(t, tenant, { referenceId: uniqueName('taken') })
     const user = await makeUser(t, tenant, { referenceId: uniqueName('mine') })
-    const conflict = await t.request(tenant, { method: 'PUT', url: `/users/${user.userId}`, payload: { referenceId: taken.referenceId } })
+    const conflict = await t.request(tenant, {
+      method: 'PUT',
+      url: `/users/${user.userId}`,
+      payload: { referenceId: taken.referenceId },
+    })
     expect(conflict.statusCode).toBe(409)
     expect(conflict.json().code).toBe('user.reference_taken')
-    expect((await t.request(tenant, { method: 'PUT', url: '/users/rid_nobody', payload: { name: 'x' } })).json().code).toBe('user.not_found')
-    await expectHiddenFrom(t, stranger, { method: 'PUT', url: `/users/${user.userId}`, payload: { name: 'x' } }, 'user.not_found')
-    await expectHiddenFrom(t, stranger, { method: 'PUT', url: `/users/rid_${user.referenceId}`, payload: { name: 'x' } }, 'user.not_found')
+    expect(
+      (await t.request(tenant, { method: 'PUT', url: '/users/rid_nobody', payload: { name: 'x' } })).json().code,
+    ).toBe('user.not_found')
+    await expectHiddenFrom(
+      t,
+      stranger,
+      { method: 'PUT', url: `/users/${user.userId}`, payload: { name: 'x' } },
+      'user.not_found',
+    )
+    await expectHiddenFrom(
+      t,
+      stranger,
+      { method: 'PUT', url: `/users/rid_${user.referenceId}`, payload: { name: 'x' } },
+      'user.not_found',
+    )
     expect((await t.request(tenant, { method: 'GET', url: `/users/${user.userId}` })).json()).toEqual(user)
   })
 
   it('replays with the same idempotency key, and answers 401 without a key', async () => {
     const user = await makeUser(t, tenant)
     await expectUnauthenticated(t, { method: 'PUT', url: `/users/${user.userId}`, payload: { name: 'x' } })
-    const { first } = await expectReplay(t, tenant, { method: 'PUT', url: `/users/${user.userId}`, payload: { name: 'Replayed' } })
+    const { first } = await expectReplay(t, tenant, {
+      method: 'PUT',
+      url: `/users/${user.userId}`,
+      payload: { name: 'Replayed' },
+    })
     expect(first.name).toBe('Replayed')
     expect((await eventsAbout(t, tenant, user.userId)).filter((e) => e.type === 'user.updated')).toHaveLength(1)
   })

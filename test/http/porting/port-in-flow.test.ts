@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { poolOf, stockInventory } from '../../helpers/inventory.js'
 import { eventsAbout } from '../../helpers/parties.js'
-import { SE_DETAILS, eventsOfType, inPorting, orderPortIn, portInItem, portableNumber, runDueJobs, usDetails } from '../../helpers/porting.js'
+import {
+  SE_DETAILS,
+  eventsOfType,
+  inPorting,
+  orderPortIn,
+  portInItem,
+  portableNumber,
+  runDueJobs,
+  usDetails,
+} from '../../helpers/porting.js'
 import { act, advanceTo, getSubscription, subscriptionWorld, timelineOf } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
@@ -12,7 +21,12 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const PORT_IN_EVENTS = ['subscription.portIn.created', 'subscription.portIn.updated', 'subscription.portIn.completed', 'subscription.portIn.failed']
+const PORT_IN_EVENTS = [
+  'subscription.portIn.created',
+  'subscription.portIn.updated',
+  'subscription.portIn.completed',
+  'subscription.portIn.failed',
+]
 
 describe('port-in through an order', () => {
   it('with a temporary number: active at once on a pool number, then COMPLETED on the test clock with the numbers swapped and the temporary one in quarantine', async () => {
@@ -46,17 +60,32 @@ describe('port-in through an order', () => {
     })
 
     await runDueJobs(t, world)
-    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({ status: 'IN_PROGRESS', providerReference: expect.stringMatching(/^sim-port-/) })
+    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({
+      status: 'IN_PROGRESS',
+      providerReference: expect.stringMatching(/^sim-port-/),
+    })
     await advanceTo(t, world, '2025-01-15T11:00:00Z')
-    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({ status: 'SCHEDULED', scheduledAt: '2025-01-16' })
-    expect((await getSubscription(t, world, subscription.subscriptionId)).pendingMsisdn).toEqual({ msisdn: ported, scheduledAt: '2025-01-16' })
+    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({
+      status: 'SCHEDULED',
+      scheduledAt: '2025-01-16',
+    })
+    expect((await getSubscription(t, world, subscription.subscriptionId)).pendingMsisdn).toEqual({
+      msisdn: ported,
+      scheduledAt: '2025-01-16',
+    })
     expect(await poolOf(t, world.tenant).then((pool) => pool.get(temporary)?.status)).toBe('ASSIGNED')
 
     await advanceTo(t, world, '2025-01-16T09:59:59Z')
     expect((await inPorting(t, world, subscription.subscriptionId)).status).toBe('SCHEDULED')
     await advanceTo(t, world, '2025-01-16T10:00:00Z')
     const done = await getSubscription(t, world, subscription.subscriptionId)
-    expect(done).toMatchObject({ status: 'ACTIVATED', msisdn: ported, display: `+1 555 ${ported.slice(5, 8)} ${ported.slice(8)}`, pendingMsisdn: null, porting: { status: 'COMPLETED', scheduledAt: '2025-01-16' } })
+    expect(done).toMatchObject({
+      status: 'ACTIVATED',
+      msisdn: ported,
+      display: `+1 555 ${ported.slice(5, 8)} ${ported.slice(8)}`,
+      pendingMsisdn: null,
+      porting: { status: 'COMPLETED', scheduledAt: '2025-01-16' },
+    })
     const portIn = await inPorting(t, world, subscription.subscriptionId)
     expect(portIn).toMatchObject({ status: 'COMPLETED', completedAt: '2025-01-16T10:00:00.000Z' })
     // Nothing needs the passcode once the port is done.
@@ -72,13 +101,30 @@ describe('port-in through an order', () => {
       ['subscription.portIn.updated', 'SCHEDULED'],
       ['subscription.portIn.completed', 'COMPLETED'],
     ])
-    expect(events.every((e) => e.resource.type === 'port_in' && e.resource.id === portIn.portInId && e.data.subscriptionId === subscription.subscriptionId)).toBe(true)
+    expect(
+      events.every(
+        (e) =>
+          e.resource.type === 'port_in' &&
+          e.resource.id === portIn.portInId &&
+          e.data.subscriptionId === subscription.subscriptionId,
+      ),
+    ).toBe(true)
     expect(events[0]?.data.details.passcode).toBe('****')
     expect(events[3]?.occurredAt).toBe('2025-01-16T10:00:00.000Z')
-    const updates = (await eventsAbout(t, world.tenant, subscription.subscriptionId)).filter((e) => e.type === 'subscription.updated')
+    const updates = (await eventsAbout(t, world.tenant, subscription.subscriptionId)).filter(
+      (e) => e.type === 'subscription.updated',
+    )
     expect(updates.at(-1)?.data).toMatchObject({ msisdn: ported, porting: { status: 'COMPLETED' } })
     const kinds = (await timelineOf(t, world, subscription.subscriptionId)).map((i) => i.kind)
-    expect(kinds).toEqual(expect.arrayContaining(['port_in_requested', 'port_in_submitted', 'port_in_scheduled', 'port_in_completed', 'msisdn_changed']))
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'port_in_requested',
+        'port_in_submitted',
+        'port_in_scheduled',
+        'port_in_completed',
+        'msisdn_changed',
+      ]),
+    )
   })
 
   it('without a temporary number: PENDING without a number until the port completes, then activated on the ported number', async () => {
@@ -86,7 +132,15 @@ describe('port-in through an order', () => {
     await stockInventory(t, world.tenant)
     const ported = portableNumber()
     const { subscription } = await orderPortIn(t, world, portInItem(ported))
-    expect(subscription).toMatchObject({ status: 'PENDING', msisdn: null, display: null, activatedAt: null, pendingStatus: null, pendingMsisdn: { msisdn: ported, scheduledAt: null }, porting: { status: 'PENDING' } })
+    expect(subscription).toMatchObject({
+      status: 'PENDING',
+      msisdn: null,
+      display: null,
+      activatedAt: null,
+      pendingStatus: null,
+      pendingMsisdn: { msisdn: ported, scheduledAt: null },
+      porting: { status: 'PENDING' },
+    })
     await runDueJobs(t, world)
     await advanceTo(t, world, '2025-01-16T12:00:00Z')
     expect(await getSubscription(t, world, subscription.subscriptionId)).toMatchObject({
@@ -109,18 +163,34 @@ describe('port-in through an order', () => {
     await runDueJobs(t, world)
     await advanceTo(t, world, '2025-01-15T11:00:00Z')
     const rejected = await inPorting(t, world, subscription.subscriptionId)
-    expect(rejected).toMatchObject({ status: 'PENDING', rejection: { reason: expect.stringMatching(/do not match/), rejectedAt: '2025-01-15T11:00:00.000Z' }, failure: null })
+    expect(rejected).toMatchObject({
+      status: 'PENDING',
+      rejection: { reason: expect.stringMatching(/do not match/), rejectedAt: '2025-01-15T11:00:00.000Z' },
+      failure: null,
+    })
     // Nothing more happens until the details are corrected.
     await advanceTo(t, world, '2025-01-17T11:00:00Z')
     expect((await inPorting(t, world, subscription.subscriptionId)).status).toBe('PENDING')
 
-    const corrected = await act(t, world, subscription.subscriptionId, 'POST', 'in-porting', { details: usDetails({ accountNumber: 'ACC-9999', passcode: '****' }) })
-    expect(corrected.subscription).toMatchObject({ subscriptionId: subscription.subscriptionId, porting: { status: 'PENDING' } })
-    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({ status: 'PENDING', rejection: null, details: { accountNumber: 'ACC-9999', passcode: '****' } })
+    const corrected = await act(t, world, subscription.subscriptionId, 'POST', 'in-porting', {
+      details: usDetails({ accountNumber: 'ACC-9999', passcode: '****' }),
+    })
+    expect(corrected.subscription).toMatchObject({
+      subscriptionId: subscription.subscriptionId,
+      porting: { status: 'PENDING' },
+    })
+    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({
+      status: 'PENDING',
+      rejection: null,
+      details: { accountNumber: 'ACC-9999', passcode: '****' },
+    })
     await runDueJobs(t, world)
     expect((await inPorting(t, world, subscription.subscriptionId)).status).toBe('IN_PROGRESS')
     await advanceTo(t, world, '2025-01-18T12:00:00Z')
-    expect(await getSubscription(t, world, subscription.subscriptionId)).toMatchObject({ msisdn: ported, porting: { status: 'COMPLETED', scheduledAt: '2025-01-18' } })
+    expect(await getSubscription(t, world, subscription.subscriptionId)).toMatchObject({
+      msisdn: ported,
+      porting: { status: 'COMPLETED', scheduledAt: '2025-01-18' },
+    })
     const types = (await eventsOfType(t, world, ...PORT_IN_EVENTS)).map((e) => `${e.type}:${e.data.status}`)
     expect(types).toEqual([
       'subscription.portIn.created:PENDING',
@@ -141,12 +211,24 @@ describe('port-in through an order', () => {
     await runDueJobs(t, world)
     await advanceTo(t, world, '2025-01-16T11:00:00Z')
     const portIn = await inPorting(t, world, subscription.subscriptionId)
-    expect(portIn).toMatchObject({ status: 'FAILED', failure: { reason: expect.stringMatching(/not portable/), failedAt: '2025-01-15T11:00:00.000Z' }, completedAt: null })
+    expect(portIn).toMatchObject({
+      status: 'FAILED',
+      failure: { reason: expect.stringMatching(/not portable/), failedAt: '2025-01-15T11:00:00.000Z' },
+      completedAt: null,
+    })
     expect(portIn.details).not.toHaveProperty('passcode')
-    expect(await getSubscription(t, world, subscription.subscriptionId)).toMatchObject({ status: 'ACTIVATED', msisdn: subscription.msisdn, pendingMsisdn: null, porting: { status: 'FAILED' } })
+    expect(await getSubscription(t, world, subscription.subscriptionId)).toMatchObject({
+      status: 'ACTIVATED',
+      msisdn: subscription.msisdn,
+      pendingMsisdn: null,
+      porting: { status: 'FAILED' },
+    })
     expect((await poolOf(t, world.tenant)).get(subscription.msisdn)?.status).toBe('ASSIGNED')
     const [failed] = await eventsOfType(t, world, 'subscription.portIn.failed')
-    expect(failed).toMatchObject({ occurredAt: '2025-01-15T11:00:00.000Z', data: { status: 'FAILED', failure: { reason: expect.stringMatching(/not portable/) } } })
+    expect(failed).toMatchObject({
+      occurredAt: '2025-01-15T11:00:00.000Z',
+      data: { status: 'FAILED', failure: { reason: expect.stringMatching(/not portable/) } },
+    })
   })
 
   it('cancelled by the donor on the port day: FAILED; a subscription waiting without a number stays PENDING', async () => {
@@ -157,8 +239,16 @@ describe('port-in through an order', () => {
     await advanceTo(t, world, '2025-01-15T11:00:00Z')
     expect((await inPorting(t, world, subscription.subscriptionId)).status).toBe('SCHEDULED')
     await advanceTo(t, world, '2025-01-16T10:00:00Z')
-    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({ status: 'FAILED', failure: { reason: expect.stringMatching(/port day/) } })
-    expect(await getSubscription(t, world, subscription.subscriptionId)).toMatchObject({ status: 'PENDING', msisdn: null, pendingMsisdn: null, porting: { status: 'FAILED' } })
+    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({
+      status: 'FAILED',
+      failure: { reason: expect.stringMatching(/port day/) },
+    })
+    expect(await getSubscription(t, world, subscription.subscriptionId)).toMatchObject({
+      status: 'PENDING',
+      msisdn: null,
+      pendingMsisdn: null,
+      porting: { status: 'FAILED' },
+    })
   })
 
   it('ports a Swedish number with Swedish details; a slow donor (…0007) takes a week', async () => {
@@ -168,7 +258,11 @@ describe('port-in through an order', () => {
     const { subscription } = await orderPortIn(t, world, portInItem(ported, { tempNumber: true, porting: SE_DETAILS }))
     await runDueJobs(t, world)
     await advanceTo(t, world, '2025-01-15T11:00:00Z')
-    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({ status: 'SCHEDULED', scheduledAt: '2025-01-22', details: SE_DETAILS })
+    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({
+      status: 'SCHEDULED',
+      scheduledAt: '2025-01-22',
+      details: SE_DETAILS,
+    })
     await advanceTo(t, world, '2025-01-22T10:00:00Z')
     expect((await getSubscription(t, world, subscription.subscriptionId)).msisdn).toBe(ported)
   })
@@ -178,9 +272,15 @@ describe('port-in through an order', () => {
     await stockInventory(t, world.tenant)
     const { subscription } = await orderPortIn(t, world, portInItem(portableNumber(), { tempNumber: true }))
     await runDueJobs(t, world)
-    const cancelled = await act(t, world, subscription.subscriptionId, 'POST', 'cancel', { schedule: 'CancelNow', reason: 'WRONG_ORDER' })
+    const cancelled = await act(t, world, subscription.subscriptionId, 'POST', 'cancel', {
+      schedule: 'CancelNow',
+      reason: 'WRONG_ORDER',
+    })
     expect(cancelled).toMatchObject({ status: 'CANCELLED', pendingMsisdn: null, porting: { status: 'FAILED' } })
-    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({ status: 'FAILED', failure: { reason: 'The subscription was cancelled.' } })
+    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({
+      status: 'FAILED',
+      failure: { reason: 'The subscription was cancelled.' },
+    })
     // The check the donor's review would have answered changes nothing now.
     await advanceTo(t, world, '2025-01-17T10:00:00Z')
     expect((await inPorting(t, world, subscription.subscriptionId)).status).toBe('FAILED')

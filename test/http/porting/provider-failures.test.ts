@@ -30,7 +30,9 @@ afterAll(() => t.close())
 
 async function scriptedWorld(): Promise<World> {
   const world = await subscriptionWorld(t)
-  await t.services.tenants.update(t.services.db, world.tenant.tenant.id, { settings: { portingProvider: { type: 'scripted' } } })
+  await t.services.tenants.update(t.services.db, world.tenant.tenant.id, {
+    settings: { portingProvider: { type: 'scripted' } },
+  })
   await stockInventory(t, world.tenant)
   return world
 }
@@ -49,7 +51,10 @@ describe('a porting provider that fails', () => {
     await advanceTo(t, world, '2025-01-15T10:02:34Z')
     expect((await inPorting(t, world, subscription.subscriptionId)).status).toBe('PENDING')
     await advanceTo(t, world, '2025-01-15T10:02:35Z')
-    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({ status: 'FAILED', failure: { reason: 'The porting provider failed: gateway timeout' } })
+    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({
+      status: 'FAILED',
+      failure: { reason: 'The porting provider failed: gateway timeout' },
+    })
     expect(calls.filter((c) => c.msisdn === msisdn)).toHaveLength(6)
   })
 
@@ -61,7 +66,10 @@ describe('a porting provider that fails', () => {
     })
     const { subscription } = await orderPortIn(t, world, portInItem(msisdn, { tempNumber: true }))
     await runDueJobs(t, world)
-    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({ status: 'FAILED', failure: { reason: 'The porting provider failed: unknown donor' } })
+    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({
+      status: 'FAILED',
+      failure: { reason: 'The porting provider failed: unknown donor' },
+    })
   })
 
   it('gets the details as given, passcode included, and may answer straight away', async () => {
@@ -70,7 +78,15 @@ describe('a porting provider that fails', () => {
     script.set(msisdn, (request) => ({ status: 'COMPLETED', reference: `done-${request.revision}` }))
     const { subscription } = await orderPortIn(t, world, portInItem(msisdn))
     await runDueJobs(t, world)
-    expect(calls.find((c) => c.msisdn === msisdn)).toMatchObject({ country: 'US', revision: 1, reference: null, details: { passcode: '8642', accountNumber: 'ACC-1234' } })
-    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({ status: 'COMPLETED', providerReference: 'done-1' })
+    expect(calls.find((c) => c.msisdn === msisdn)).toMatchObject({
+      country: 'US',
+      revision: 1,
+      reference: null,
+      details: { passcode: '8642', accountNumber: 'ACC-1234' },
+    })
+    expect(await inPorting(t, world, subscription.subscriptionId)).toMatchObject({
+      status: 'COMPLETED',
+      providerReference: 'done-1',
+    })
   })
 })

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventsAbout } from '../../helpers/parties.js'
 import type { World } from '../../helpers/subscriptions.js'
-import { act, advanceTo, getSubscription, makeSubscription, subscriptionRequest, subscriptionWorld, timelineOf } from '../../helpers/subscriptions.js'
+import {
+  act,
+  advanceTo,
+  getSubscription,
+  makeSubscription,
+  subscriptionRequest,
+  subscriptionWorld,
+  timelineOf,
+} from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
 
@@ -20,7 +28,9 @@ const at = (date: string) => `${date}T00:00:00.000Z`
 
 /** The timeline's scheduled side: [kind, state, at] for every change that is not DONE. */
 async function scheduledSide(world: World, id: string) {
-  return (await timelineOf(t, world, id)).filter((i) => i.state !== 'DONE').map((i) => [i.kind, i.state, i.at.slice(0, 10)])
+  return (await timelineOf(t, world, id))
+    .filter((i) => i.state !== 'DONE')
+    .map((i) => [i.kind, i.state, i.at.slice(0, 10)])
 }
 
 async function outcomeOf(world: World, id: string, kind: string, state: string) {
@@ -36,7 +46,10 @@ describe('pending change conflicts', () => {
     expect(second.pendingStatus).toEqual({ status: 'PAUSED', scheduledAt: '2025-02-20' })
     await act(t, world, id, 'PUT', 'product-offering-change', { productOfferingId: 'mobile-plan-plus' })
     const plan = await act(t, world, id, 'PUT', 'product-offering-change', { productOfferingId: 'mobile-plan-basic' })
-    expect(plan.pendingProductOffering).toMatchObject({ productOfferingId: 'mobile-plan-basic', scheduledAt: '2025-02-15' })
+    expect(plan.pendingProductOffering).toMatchObject({
+      productOfferingId: 'mobile-plan-basic',
+      scheduledAt: '2025-02-15',
+    })
     expect(await scheduledSide(world, id)).toEqual([
       ['pause', 'SUPERSEDED', '2025-02-10'],
       ['change_product_offering', 'SUPERSEDED', '2025-02-15'],
@@ -46,7 +59,10 @@ describe('pending change conflicts', () => {
     expect(await outcomeOf(world, id, 'pause', 'SUPERSEDED')).toBe('replaced by a newer change of the same kind')
     // Only the newer ones apply.
     await advanceTo(t, world, '2025-03-01T00:00:00Z')
-    expect(await getSubscription(t, world, id)).toMatchObject({ status: 'PAUSED', productOfferingId: 'mobile-plan-basic' })
+    expect(await getSubscription(t, world, id)).toMatchObject({
+      status: 'PAUSED',
+      productOfferingId: 'mobile-plan-basic',
+    })
     const done = (await timelineOf(t, world, id)).filter((i) => i.state === 'DONE' && i.scheduledChangeId)
     expect(done.map((i) => [i.kind, i.at, i.reason])).toEqual([
       ['product_offering_changed', at('2025-02-15'), null],
@@ -60,23 +76,38 @@ describe('pending change conflicts', () => {
     await act(t, world, id, 'POST', 'block', { scheduledAt: '2025-01-20' })
     await act(t, world, id, 'POST', 'unblock', { scheduledAt: '2025-02-20' })
     await act(t, world, id, 'PUT', 'product-offering-change', { productOfferingId: 'mobile-plan-basic' }) // at the renewal, 02-15
-    const cancelled = await act(t, world, id, 'POST', 'cancel', { schedule: { type: 'CancelAtDate', date: '2025-02-01' }, reason: 'NO_NEED' })
-    expect(cancelled).toMatchObject({ pendingProductOffering: null, pendingStatus: { status: 'BLOCKED', scheduledAt: '2025-01-20' } })
+    const cancelled = await act(t, world, id, 'POST', 'cancel', {
+      schedule: { type: 'CancelAtDate', date: '2025-02-01' },
+      reason: 'NO_NEED',
+    })
+    expect(cancelled).toMatchObject({
+      pendingProductOffering: null,
+      pendingStatus: { status: 'BLOCKED', scheduledAt: '2025-01-20' },
+    })
     expect(await scheduledSide(world, id)).toEqual([
       ['block', 'SCHEDULED', '2025-01-20'],
       ['cancel', 'SCHEDULED', '2025-02-01'],
       ['change_product_offering', 'SUPERSEDED', '2025-02-15'],
       ['unblock', 'SUPERSEDED', '2025-02-20'],
     ])
-    expect(await outcomeOf(world, id, 'unblock', 'SUPERSEDED')).toBe('the subscription is cancelled before it (on 2025-02-01T00:00:00.000Z)')
+    expect(await outcomeOf(world, id, 'unblock', 'SUPERSEDED')).toBe(
+      'the subscription is cancelled before it (on 2025-02-01T00:00:00.000Z)',
+    )
     await advanceTo(t, world, '2025-03-01T00:00:00Z')
-    expect(await getSubscription(t, world, id)).toMatchObject({ status: 'CANCELLED', cancelledAt: at('2025-02-01'), productOfferingId: 'mobile-plan-plus' })
+    expect(await getSubscription(t, world, id)).toMatchObject({
+      status: 'CANCELLED',
+      cancelledAt: at('2025-02-01'),
+      productOfferingId: 'mobile-plan-plus',
+    })
   })
 
   it('refuses a change at or after a pending cancel with 409 subscription.cancellation_pending, and allows one before it', async () => {
     const world = await subscriptionWorld(t)
     const id = (await makeSubscription(t, world)).subscriptionId
-    await act(t, world, id, 'POST', 'cancel', { schedule: { type: 'CancelAtDate', date: '2025-02-01' }, reason: 'BETTER_DEAL_PRICE' })
+    await act(t, world, id, 'POST', 'cancel', {
+      schedule: { type: 'CancelAtDate', date: '2025-02-01' },
+      reason: 'BETTER_DEAL_PRICE',
+    })
     const before = { subscription: await getSubscription(t, world, id), events: await eventsAbout(t, world.tenant, id) }
     for (const [method, path, payload] of [
       ['POST', 'pause', { scheduledAt: '2025-02-01' }],
@@ -86,16 +117,31 @@ describe('pending change conflicts', () => {
     ] as const) {
       const res = await subscriptionRequest(t, world, id, method, path, payload)
       expect(res.statusCode, `${path} ${JSON.stringify(payload)}`).toBe(409)
-      expect(res.json()).toMatchObject({ code: 'subscription.cancellation_pending', cancelAt: '2025-02-01T00:00:00.000Z' })
+      expect(res.json()).toMatchObject({
+        code: 'subscription.cancellation_pending',
+        cancelAt: '2025-02-01T00:00:00.000Z',
+      })
     }
-    expect({ subscription: await getSubscription(t, world, id), events: await eventsAbout(t, world.tenant, id) }).toEqual(before)
+    expect({
+      subscription: await getSubscription(t, world, id),
+      events: await eventsAbout(t, world.tenant, id),
+    }).toEqual(before)
     // Before the cancel: an upgrade now and a pause on the 20th are fine.
-    expect((await act(t, world, id, 'PUT', 'product-offering-change', { productOfferingId: 'mobile-plan-max' })).productOfferingId).toBe('mobile-plan-max')
-    expect((await act(t, world, id, 'POST', 'pause', { scheduledAt: '2025-01-20' })).pendingStatus).toEqual({ status: 'PAUSED', scheduledAt: '2025-01-20' })
+    expect(
+      (await act(t, world, id, 'PUT', 'product-offering-change', { productOfferingId: 'mobile-plan-max' }))
+        .productOfferingId,
+    ).toBe('mobile-plan-max')
+    expect((await act(t, world, id, 'POST', 'pause', { scheduledAt: '2025-01-20' })).pendingStatus).toEqual({
+      status: 'PAUSED',
+      scheduledAt: '2025-01-20',
+    })
     // Withdrawing the pending status changes (cancel included) lifts the refusal.
     const withdrawn = await act(t, world, id, 'DELETE', 'pending-status')
     expect(withdrawn.pendingStatus).toBeNull()
-    expect((await act(t, world, id, 'POST', 'block', { scheduledAt: '2025-03-01' })).pendingStatus).toEqual({ status: 'BLOCKED', scheduledAt: '2025-03-01' })
+    expect((await act(t, world, id, 'POST', 'block', { scheduledAt: '2025-03-01' })).pendingStatus).toEqual({
+      status: 'BLOCKED',
+      scheduledAt: '2025-03-01',
+    })
   })
 
   it('a new cancel replaces a pending one', async () => {
@@ -109,7 +155,11 @@ describe('pending change conflicts', () => {
       ['cancel', 'SUPERSEDED', '2025-02-01'],
     ])
     await advanceTo(t, world, '2025-02-02T00:00:00Z')
-    expect(await getSubscription(t, world, id)).toMatchObject({ status: 'CANCELLED', cancelledAt: at('2025-01-16'), cancellation: { reason: 'FRAUD' } })
+    expect(await getSubscription(t, world, id)).toMatchObject({
+      status: 'CANCELLED',
+      cancelledAt: at('2025-01-16'),
+      cancellation: { reason: 'FRAUD' },
+    })
   })
 
   it('withdraws pending changes with DELETE …/pending-status and …/pending-product-offering; 404 when nothing is pending', async () => {
@@ -129,7 +179,10 @@ describe('pending change conflicts', () => {
     const eventsBefore = (await eventsAbout(t, world.tenant, id)).length
 
     const noPlan = await act(t, world, id, 'DELETE', 'pending-product-offering')
-    expect(noPlan).toMatchObject({ pendingProductOffering: null, pendingStatus: { status: 'PAUSED', scheduledAt: '2025-02-01' } })
+    expect(noPlan).toMatchObject({
+      pendingProductOffering: null,
+      pendingStatus: { status: 'PAUSED', scheduledAt: '2025-02-01' },
+    })
     const noStatus = await act(t, world, id, 'DELETE', 'pending-status')
     expect(noStatus).toMatchObject({ pendingProductOffering: null, pendingStatus: null })
     const events = await eventsAbout(t, world.tenant, id)
@@ -145,7 +198,10 @@ describe('pending change conflicts', () => {
     ])
     expect((await subscriptionRequest(t, world, id, 'DELETE', 'pending-status')).statusCode).toBe(404)
     await advanceTo(t, world, '2025-03-01T00:00:00Z')
-    expect(await getSubscription(t, world, id)).toMatchObject({ status: 'ACTIVATED', productOfferingId: 'mobile-plan-plus' })
+    expect(await getSubscription(t, world, id)).toMatchObject({
+      status: 'ACTIVATED',
+      productOfferingId: 'mobile-plan-plus',
+    })
   })
 
   it('a change done now replaces the pending one of its kind', async () => {
@@ -161,9 +217,14 @@ describe('pending change conflicts', () => {
       ['pause', 'SUPERSEDED', '2025-02-01'],
       ['change_product_offering', 'SUPERSEDED', '2025-02-15'],
     ])
-    expect(await outcomeOf(world, id, 'change_product_offering', 'SUPERSEDED')).toBe('replaced by a plan change applied at once')
+    expect(await outcomeOf(world, id, 'change_product_offering', 'SUPERSEDED')).toBe(
+      'replaced by a plan change applied at once',
+    )
     expect(await outcomeOf(world, id, 'pause', 'SUPERSEDED')).toBe('pause was done at once instead')
     await advanceTo(t, world, '2025-03-01T00:00:00Z')
-    expect(await getSubscription(t, world, id)).toMatchObject({ status: 'PAUSED', productOfferingId: 'mobile-plan-max' })
+    expect(await getSubscription(t, world, id)).toMatchObject({
+      status: 'PAUSED',
+      productOfferingId: 'mobile-plan-max',
+    })
   })
 })

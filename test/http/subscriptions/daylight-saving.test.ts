@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventsAbout } from '../../helpers/parties.js'
 import type { World } from '../../helpers/subscriptions.js'
-import { act, advanceTo, getSubscription, justBefore, makeSubscription, subscriptionWorld, timelineOf } from '../../helpers/subscriptions.js'
+import {
+  act,
+  advanceTo,
+  getSubscription,
+  justBefore,
+  makeSubscription,
+  subscriptionWorld,
+  timelineOf,
+} from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
 
@@ -52,48 +60,108 @@ describe('Europe/Stockholm across daylight saving', () => {
     await advanceTo(t, world, '2025-03-15T12:00:00Z')
     expect(await getSubscription(t, world, sub.subscriptionId)).toMatchObject({
       activatedAt: '2025-01-30T23:00:00.000Z',
-      billingCycle: { anchorDate: '2025-01-31', currentPeriodStart: '2025-02-27T23:00:00.000Z', nextRenewalAt: MIDNIGHT['2025-03-31'] },
+      billingCycle: {
+        anchorDate: '2025-01-31',
+        currentPeriodStart: '2025-02-27T23:00:00.000Z',
+        nextRenewalAt: MIDNIGHT['2025-03-31'],
+      },
     })
-    const options = (await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${sub.subscriptionId}/product-offering-options` })).json().items
-    expect(options).toContainEqual(expect.objectContaining({ productOfferingId: 'mobile-plan-basic', changeSchedule: 'NEXT_RENEWAL', changeScheduleDate: '2025-03-31' }))
-    const down = await act(t, world, sub.subscriptionId, 'PUT', 'product-offering-change', { productOfferingId: 'mobile-plan-basic' })
-    expect(down.pendingProductOffering).toMatchObject({ productOfferingId: 'mobile-plan-basic', scheduledAt: '2025-03-31' })
-    expect((await timelineOf(t, world, sub.subscriptionId)).find((i) => i.state === 'SCHEDULED')).toMatchObject({ kind: 'change_product_offering', at: MIDNIGHT['2025-03-31'] })
+    const options = (
+      await t.request(world.tenant, {
+        method: 'GET',
+        url: `/subscriptions/${sub.subscriptionId}/product-offering-options`,
+      })
+    ).json().items
+    expect(options).toContainEqual(
+      expect.objectContaining({
+        productOfferingId: 'mobile-plan-basic',
+        changeSchedule: 'NEXT_RENEWAL',
+        changeScheduleDate: '2025-03-31',
+      }),
+    )
+    const down = await act(t, world, sub.subscriptionId, 'PUT', 'product-offering-change', {
+      productOfferingId: 'mobile-plan-basic',
+    })
+    expect(down.pendingProductOffering).toMatchObject({
+      productOfferingId: 'mobile-plan-basic',
+      scheduledAt: '2025-03-31',
+    })
+    expect((await timelineOf(t, world, sub.subscriptionId)).find((i) => i.state === 'SCHEDULED')).toMatchObject({
+      kind: 'change_product_offering',
+      at: MIDNIGHT['2025-03-31'],
+    })
 
-    const changed = await crossInto(world, sub.subscriptionId, MIDNIGHT['2025-03-31'], { productOfferingId: 'mobile-plan-plus' })
-    expect(changed).toMatchObject({ productOfferingId: 'mobile-plan-basic', billingCycle: { currentPeriodStart: MIDNIGHT['2025-03-31'], nextRenewalAt: MIDNIGHT['2025-04-30'] } })
-    expect(await lastEvent(world, sub.subscriptionId, 'subscription.updated')).toMatchObject({ occurredAt: MIDNIGHT['2025-03-31'], data: { productOfferingId: 'mobile-plan-basic' } })
-    expect(await doneEntry(world, sub.subscriptionId, 'product_offering_changed')).toMatchObject({ at: MIDNIGHT['2025-03-31'] })
+    const changed = await crossInto(world, sub.subscriptionId, MIDNIGHT['2025-03-31'], {
+      productOfferingId: 'mobile-plan-plus',
+    })
+    expect(changed).toMatchObject({
+      productOfferingId: 'mobile-plan-basic',
+      billingCycle: { currentPeriodStart: MIDNIGHT['2025-03-31'], nextRenewalAt: MIDNIGHT['2025-04-30'] },
+    })
+    expect(await lastEvent(world, sub.subscriptionId, 'subscription.updated')).toMatchObject({
+      occurredAt: MIDNIGHT['2025-03-31'],
+      data: { productOfferingId: 'mobile-plan-basic' },
+    })
+    expect(await doneEntry(world, sub.subscriptionId, 'product_offering_changed')).toMatchObject({
+      at: MIDNIGHT['2025-03-31'],
+    })
   })
 
   it('a downgrade at the renewal after the autumn change applies at 2025-10-27T00:00+01:00', async () => {
     const world = await subscriptionWorld(t, { timeZone: ZONE })
-    const sub = await makeSubscription(t, world, { productOfferingId: 'mobile-plan-max', scheduleActivationAt: '2025-09-27' })
+    const sub = await makeSubscription(t, world, {
+      productOfferingId: 'mobile-plan-max',
+      scheduleActivationAt: '2025-09-27',
+    })
     await advanceTo(t, world, '2025-10-20T12:00:00Z')
     expect(await getSubscription(t, world, sub.subscriptionId)).toMatchObject({
       activatedAt: '2025-09-26T22:00:00.000Z',
       billingCycle: { currentPeriodStart: '2025-09-26T22:00:00.000Z', nextRenewalAt: MIDNIGHT['2025-10-27'] },
     })
-    const down = await act(t, world, sub.subscriptionId, 'PUT', 'product-offering-change', { productOfferingId: 'mobile-plan-plus' })
-    expect(down.pendingProductOffering).toMatchObject({ productOfferingId: 'mobile-plan-plus', scheduledAt: '2025-10-27' })
-    const changed = await crossInto(world, sub.subscriptionId, MIDNIGHT['2025-10-27'], { productOfferingId: 'mobile-plan-max' })
-    expect(changed).toMatchObject({ productOfferingId: 'mobile-plan-plus', billingCycle: { nextRenewalAt: MIDNIGHT['2025-11-27'] } })
-    expect(await lastEvent(world, sub.subscriptionId, 'subscription.updated')).toMatchObject({ occurredAt: MIDNIGHT['2025-10-27'] })
-    expect(await doneEntry(world, sub.subscriptionId, 'product_offering_changed')).toMatchObject({ at: MIDNIGHT['2025-10-27'] })
+    const down = await act(t, world, sub.subscriptionId, 'PUT', 'product-offering-change', {
+      productOfferingId: 'mobile-plan-plus',
+    })
+    expect(down.pendingProductOffering).toMatchObject({
+      productOfferingId: 'mobile-plan-plus',
+      scheduledAt: '2025-10-27',
+    })
+    const changed = await crossInto(world, sub.subscriptionId, MIDNIGHT['2025-10-27'], {
+      productOfferingId: 'mobile-plan-max',
+    })
+    expect(changed).toMatchObject({
+      productOfferingId: 'mobile-plan-plus',
+      billingCycle: { nextRenewalAt: MIDNIGHT['2025-11-27'] },
+    })
+    expect(await lastEvent(world, sub.subscriptionId, 'subscription.updated')).toMatchObject({
+      occurredAt: MIDNIGHT['2025-10-27'],
+    })
+    expect(await doneEntry(world, sub.subscriptionId, 'product_offering_changed')).toMatchObject({
+      at: MIDNIGHT['2025-10-27'],
+    })
   })
 
   it.each([
     ['in March, the 1st of April is summer time', '2025-03-20T12:00:00Z', '2025-04-01'],
-    ['on 31 March after local midnight (still March in UTC), it is the 1st of May', '2025-03-31T22:30:00Z', '2025-05-01'],
+    [
+      'on 31 March after local midnight (still March in UTC), it is the 1st of May',
+      '2025-03-31T22:30:00Z',
+      '2025-05-01',
+    ],
     ['in October, the 1st of November is winter time', '2025-10-20T12:00:00Z', '2025-11-01'],
   ] as const)('cancels at the beginning of next month: asked %s', async (_case, askedAt, date) => {
     const world = await subscriptionWorld(t, { timeZone: ZONE })
     await advanceTo(t, world, askedAt)
     const sub = await makeSubscription(t, world)
-    const res = await act(t, world, sub.subscriptionId, 'POST', 'cancel', { schedule: { type: 'CancelAtBeginningOfNextMonth' }, reason: 'NO_NEED' })
+    const res = await act(t, world, sub.subscriptionId, 'POST', 'cancel', {
+      schedule: { type: 'CancelAtBeginningOfNextMonth' },
+      reason: 'NO_NEED',
+    })
     expect(res.pendingStatus).toEqual({ status: 'CANCELLED', scheduledAt: date })
     const instant = MIDNIGHT[date]
-    expect((await timelineOf(t, world, sub.subscriptionId)).find((i) => i.kind === 'cancel')).toMatchObject({ state: 'SCHEDULED', at: instant })
+    expect((await timelineOf(t, world, sub.subscriptionId)).find((i) => i.kind === 'cancel')).toMatchObject({
+      state: 'SCHEDULED',
+      at: instant,
+    })
     const ended = await crossInto(world, sub.subscriptionId, instant, { status: 'ACTIVATED' })
     expect(ended).toMatchObject({ status: 'CANCELLED', cancelledAt: instant, pendingStatus: null })
     expect(await lastEvent(world, sub.subscriptionId, 'subscription.ended')).toMatchObject({ occurredAt: instant })
@@ -108,7 +176,10 @@ describe('Europe/Stockholm across daylight saving', () => {
     const world = await subscriptionWorld(t, { timeZone: ZONE })
     await advanceTo(t, world, askedAt)
     const sub = await makeSubscription(t, world)
-    const res = await act(t, world, sub.subscriptionId, 'POST', 'cancel', { schedule: 'CancelNextDay', reason: 'NO_NEED' })
+    const res = await act(t, world, sub.subscriptionId, 'POST', 'cancel', {
+      schedule: 'CancelNextDay',
+      reason: 'NO_NEED',
+    })
     expect(res.pendingStatus).toEqual({ status: 'CANCELLED', scheduledAt: date })
     const instant = MIDNIGHT[date]
     const ended = await crossInto(world, sub.subscriptionId, instant, { status: 'ACTIVATED' })
@@ -128,10 +199,17 @@ describe('Europe/Stockholm across daylight saving', () => {
     const res = await act(t, world, sub.subscriptionId, 'POST', 'pause', { scheduledAt: date, reason: 'holiday' })
     expect(res.pendingStatus).toEqual({ status: 'PAUSED', scheduledAt: date })
     const instant = MIDNIGHT[date]
-    expect((await timelineOf(t, world, sub.subscriptionId)).find((i) => i.kind === 'pause')).toMatchObject({ state: 'SCHEDULED', at: instant, reason: 'holiday' })
+    expect((await timelineOf(t, world, sub.subscriptionId)).find((i) => i.kind === 'pause')).toMatchObject({
+      state: 'SCHEDULED',
+      at: instant,
+      reason: 'holiday',
+    })
     const paused = await crossInto(world, sub.subscriptionId, instant, { status: 'ACTIVATED' })
     expect(paused).toMatchObject({ status: 'PAUSED', pendingStatus: null })
-    expect(await lastEvent(world, sub.subscriptionId, 'subscription.updated')).toMatchObject({ occurredAt: instant, data: { status: 'PAUSED' } })
+    expect(await lastEvent(world, sub.subscriptionId, 'subscription.updated')).toMatchObject({
+      occurredAt: instant,
+      data: { status: 'PAUSED' },
+    })
     expect(await doneEntry(world, sub.subscriptionId, 'paused')).toMatchObject({ at: instant, reason: 'holiday' })
   })
 })

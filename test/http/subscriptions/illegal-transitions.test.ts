@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventsAbout } from '../../helpers/parties.js'
 import type { World } from '../../helpers/subscriptions.js'
-import { act, advanceTo, getSubscription, makeSubscription, subscriptionRequest, subscriptionWorld, timelineOf } from '../../helpers/subscriptions.js'
+import {
+  act,
+  advanceTo,
+  getSubscription,
+  makeSubscription,
+  subscriptionRequest,
+  subscriptionWorld,
+  timelineOf,
+} from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
 
@@ -31,11 +39,22 @@ async function inStatus(world: World, status: Status): Promise<string> {
 
 /** What a refusal must leave untouched. */
 async function snapshot(world: World, id: string) {
-  return { subscription: await getSubscription(t, world, id), events: await eventsAbout(t, world.tenant, id), timeline: await timelineOf(t, world, id) }
+  return {
+    subscription: await getSubscription(t, world, id),
+    events: await eventsAbout(t, world.tenant, id),
+    timeline: await timelineOf(t, world, id),
+  }
 }
 
 /** Sends the request, expects 409 with `code`, and checks nothing was written. */
-async function expectRefused(world: World, id: string, method: 'POST' | 'PUT', path: string, payload: Record<string, unknown> | undefined, code: string) {
+async function expectRefused(
+  world: World,
+  id: string,
+  method: 'POST' | 'PUT',
+  path: string,
+  payload: Record<string, unknown> | undefined,
+  code: string,
+) {
   const before = await snapshot(world, id)
   const res = await subscriptionRequest(t, world, id, method, path, payload)
   expect(res.statusCode, `${path} ${JSON.stringify(payload)}: ${res.body}`).toBe(409)
@@ -54,29 +73,58 @@ const ILLEGAL: [Status, string[]][] = [
 ]
 
 describe('illegal transitions', () => {
-  it.each(ILLEGAL)('a %s subscription refuses %j, now and at a date, with 409 subscription.is_<status>', async (status, actions) => {
-    const world = await subscriptionWorld(t)
-    const id = await inStatus(world, status)
-    const code = `subscription.is_${status.toLowerCase()}`
-    for (const action of actions) {
-      await expectRefused(world, id, 'POST', action, undefined, code)
-      await expectRefused(world, id, 'POST', action, { reason: 'why not' }, code)
-      // At a date before anything else is pending, the status then is the status now.
-      await expectRefused(world, id, 'POST', action, { scheduledAt: '2025-02-01' }, code)
-    }
-  })
+  it.each(ILLEGAL)(
+    'a %s subscription refuses %j, now and at a date, with 409 subscription.is_<status>',
+    async (status, actions) => {
+      const world = await subscriptionWorld(t)
+      const id = await inStatus(world, status)
+      const code = `subscription.is_${status.toLowerCase()}`
+      for (const action of actions) {
+        await expectRefused(world, id, 'POST', action, undefined, code)
+        await expectRefused(world, id, 'POST', action, { reason: 'why not' }, code)
+        // At a date before anything else is pending, the status then is the status now.
+        await expectRefused(world, id, 'POST', action, { scheduledAt: '2025-02-01' }, code)
+      }
+    },
+  )
 
   it('a cancelled subscription refuses another cancel (every variant), a plan change and its plan options', async () => {
     const world = await subscriptionWorld(t)
     const id = await inStatus(world, 'CANCELLED')
-    for (const schedule of ['CancelNow', 'CancelNextDay', { type: 'CancelAtBeginningOfNextMonth' }, { type: 'CancelAtDate', date: '2025-03-01' }]) {
+    for (const schedule of [
+      'CancelNow',
+      'CancelNextDay',
+      { type: 'CancelAtBeginningOfNextMonth' },
+      { type: 'CancelAtDate', date: '2025-03-01' },
+    ]) {
       await expectRefused(world, id, 'POST', 'cancel', { schedule, reason: 'NO_NEED' }, 'subscription.is_cancelled')
     }
-    await expectRefused(world, id, 'PUT', 'product-offering-change', { productOfferingId: 'mobile-plan-max' }, 'subscription.is_cancelled')
-    await expectRefused(world, id, 'PUT', 'product-offering-change', { productOfferingId: 'mobile-plan-basic', scheduledAt: '2025-03-01' }, 'subscription.is_cancelled')
-    const options = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${id}/product-offering-options` })
+    await expectRefused(
+      world,
+      id,
+      'PUT',
+      'product-offering-change',
+      { productOfferingId: 'mobile-plan-max' },
+      'subscription.is_cancelled',
+    )
+    await expectRefused(
+      world,
+      id,
+      'PUT',
+      'product-offering-change',
+      { productOfferingId: 'mobile-plan-basic', scheduledAt: '2025-03-01' },
+      'subscription.is_cancelled',
+    )
+    const options = await t.request(world.tenant, {
+      method: 'GET',
+      url: `/subscriptions/${id}/product-offering-options`,
+    })
     expect(options.statusCode).toBe(409)
-    expect(options.json()).toMatchObject({ code: 'subscription.is_cancelled', currentStatus: 'CANCELLED', action: 'change_product_offering' })
+    expect(options.json()).toMatchObject({
+      code: 'subscription.is_cancelled',
+      currentStatus: 'CANCELLED',
+      action: 'change_product_offering',
+    })
   })
 
   it('judges a dated change by the status the pending changes before it will have left', async () => {
@@ -89,7 +137,10 @@ describe('illegal transitions', () => {
     await expectRefused(world, blocked, 'POST', 'activate', { scheduledAt: '2025-02-10' }, 'subscription.is_blocked')
     // Before the block, it is still ACTIVATED.
     await expectRefused(world, blocked, 'POST', 'unblock', { scheduledAt: '2025-01-20' }, 'subscription.is_activated')
-    expect((await act(t, world, blocked, 'POST', 'unblock', { scheduledAt: '2025-02-10' })).pendingStatus).toEqual({ status: 'BLOCKED', scheduledAt: '2025-02-01' })
+    expect((await act(t, world, blocked, 'POST', 'unblock', { scheduledAt: '2025-02-10' })).pendingStatus).toEqual({
+      status: 'BLOCKED',
+      scheduledAt: '2025-02-01',
+    })
 
     // Paused from 2025-02-01 and resumed on 2025-02-10: between the two it is PAUSED, after them ACTIVATED again.
     const paused = (await makeSubscription(t, world)).subscriptionId as string
@@ -105,7 +156,10 @@ describe('illegal transitions', () => {
     const pending = await inStatus(world, 'PENDING')
     await expectRefused(world, pending, 'POST', 'block', { scheduledAt: '2025-02-15' }, 'subscription.is_pending')
     await expectRefused(world, pending, 'POST', 'pause', { scheduledAt: '2025-02-28' }, 'subscription.is_pending')
-    expect((await act(t, world, pending, 'POST', 'pause', { scheduledAt: '2025-03-05' })).pendingStatus).toEqual({ status: 'ACTIVATED', scheduledAt: '2025-03-01' })
+    expect((await act(t, world, pending, 'POST', 'pause', { scheduledAt: '2025-03-05' })).pendingStatus).toEqual({
+      status: 'ACTIVATED',
+      scheduledAt: '2025-03-01',
+    })
   })
 
   it('a dated change that an immediate one made illegal fails at its date, visibly, and changes nothing', async () => {
@@ -118,7 +172,12 @@ describe('illegal transitions', () => {
     expect(await getSubscription(t, world, id)).toMatchObject({ status: 'BLOCKED', pendingStatus: null })
     expect(await eventsAbout(t, world.tenant, id)).toEqual(before)
     const failed = (await timelineOf(t, world, id)).find((i) => i.kind === 'pause')
-    expect(failed).toMatchObject({ state: 'FAILED', at: '2025-02-01T00:00:00.000Z', reason: 'holiday', details: { outcome: expect.stringContaining('BLOCKED') } })
+    expect(failed).toMatchObject({
+      state: 'FAILED',
+      at: '2025-02-01T00:00:00.000Z',
+      reason: 'holiday',
+      details: { outcome: expect.stringContaining('BLOCKED') },
+    })
   })
 
   it('so does one that a change scheduled before it made illegal; the changes around it still apply', async () => {
@@ -129,7 +188,9 @@ describe('illegal transitions', () => {
     await act(t, world, id, 'POST', 'block', { scheduledAt: '2025-02-05' }) // legal then: PAUSED → BLOCKED
     await advanceTo(t, world, '2025-02-11T00:00:00Z')
     expect(await getSubscription(t, world, id)).toMatchObject({ status: 'BLOCKED', pendingStatus: null })
-    const story = (await timelineOf(t, world, id)).filter((i) => i.scheduledChangeId).map((i) => [i.kind, i.state, i.at.slice(0, 10)])
+    const story = (await timelineOf(t, world, id))
+      .filter((i) => i.scheduledChangeId)
+      .map((i) => [i.kind, i.state, i.at.slice(0, 10)])
     expect(story).toEqual([
       ['paused', 'DONE', '2025-02-01'],
       ['blocked', 'DONE', '2025-02-05'],

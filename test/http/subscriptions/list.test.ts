@@ -21,14 +21,29 @@ beforeAll(async () => {
   reference = uniqueName('crm-customer')
   world.customer = await makeCustomer(t, world.tenant, { referenceId: reference })
   other = await makeCustomer(t, world.tenant)
-  const make = (body: Record<string, unknown>) => makeSubscription(t, world, body).then((s) => s.subscriptionId as string)
+  const make = (body: Record<string, unknown>) =>
+    makeSubscription(t, world, body).then((s) => s.subscriptionId as string)
   ids.s1 = await make({ productOfferingId: 'mobile-plan-plus', msisdn: '+15550000001' })
-  ids.s2 = await make({ productOfferingId: 'mobile-plan-basic', msisdn: '+15550000002', scheduleActivationAt: '2025-03-01' })
-  const s3 = await makeSubscription(t, world, { productOfferingId: 'mobile-plan-max', msisdn: '+15550000003', customerId: other.customerId })
+  ids.s2 = await make({
+    productOfferingId: 'mobile-plan-basic',
+    msisdn: '+15550000002',
+    scheduleActivationAt: '2025-03-01',
+  })
+  const s3 = await makeSubscription(t, world, {
+    productOfferingId: 'mobile-plan-max',
+    msisdn: '+15550000003',
+    customerId: other.customerId,
+  })
   ids.s3 = s3.subscriptionId
   subscriberOfS3 = s3.subscriberId
   await act(t, world, ids.s3, 'POST', 'block')
-  ids.s4 = await make({ productOfferingId: 'mobile-plan-plus', msisdn: undefined, customerId: other.customerId, subscriber: undefined, subscriberId: subscriberOfS3 })
+  ids.s4 = await make({
+    productOfferingId: 'mobile-plan-plus',
+    msisdn: undefined,
+    customerId: other.customerId,
+    subscriber: undefined,
+    subscriberId: subscriberOfS3,
+  })
   await act(t, world, ids.s4, 'POST', 'cancel', { schedule: 'CancelNow', reason: 'NO_NEED' })
   ids.s5 = await make({ productOfferingId: 'mobile-plan-plus', msisdn: '+15550000005' })
   await act(t, world, ids.s5, 'POST', 'pause')
@@ -43,15 +58,20 @@ async function list(query: string, w: World = world) {
   expect(res.statusCode, `${query}: ${res.body}`).toBe(200)
   return res.json()
 }
-const idsOf = async (query: string) => ((await list(query)).items as { subscriptionId: string }[]).map((s) => s.subscriptionId).sort()
+const idsOf = async (query: string) =>
+  ((await list(query)).items as { subscriptionId: string }[]).map((s) => s.subscriptionId).sort()
 const expected = (...names: (keyof typeof ids)[]) => names.map((n) => ids[n]).sort()
 
 describe('GET /subscriptions', () => {
   it('lists the tenant’s subscriptions as full views, and nothing of other tenants', async () => {
     const page = await list('')
-    expect((page.items as { subscriptionId: string }[]).map((s) => s.subscriptionId).sort()).toEqual(expected('s1', 's2', 's3', 's4', 's5'))
+    expect((page.items as { subscriptionId: string }[]).map((s) => s.subscriptionId).sort()).toEqual(
+      expected('s1', 's2', 's3', 's4', 's5'),
+    )
     expect(page.pagination).toEqual({ limit: 100, nextCursor: null })
-    expect(page.items.find((s: { subscriptionId: string }) => s.subscriptionId === ids.s5)).toEqual(await getSubscription(t, world, ids.s5))
+    expect(page.items.find((s: { subscriptionId: string }) => s.subscriptionId === ids.s5)).toEqual(
+      await getSubscription(t, world, ids.s5),
+    )
     const theirs = await list('', stranger)
     expect(theirs.items).toHaveLength(1)
     expect(Object.values(ids)).not.toContain(theirs.items[0].subscriptionId)
@@ -74,17 +94,24 @@ describe('GET /subscriptions', () => {
   it('filters by customer, by UUID or rid_, one or several; an unknown or foreign customer matches nothing', async () => {
     expect(await idsOf(`?customerId=${world.customer.customerId}`)).toEqual(expected('s1', 's2', 's5'))
     expect(await idsOf(`?customerId=rid_${reference}`)).toEqual(expected('s1', 's2', 's5'))
-    expect(await idsOf(`?customerId=rid_${reference}&customerId=${other.customerId}`)).toEqual(expected('s1', 's2', 's3', 's4', 's5'))
+    expect(await idsOf(`?customerId=rid_${reference}&customerId=${other.customerId}`)).toEqual(
+      expected('s1', 's2', 's3', 's4', 's5'),
+    )
     expect(await idsOf(`?customerId=${other.customerId}&status=BLOCKED`)).toEqual(expected('s3'))
     expect(await idsOf(`?customerId=${stranger.customer.customerId}`)).toEqual([])
     expect(await idsOf('?customerId=rid_nobody')).toEqual([])
-    expect(await list(`?customerId=${stranger.customer.customerId}&offset=0`)).toEqual({ items: [], pagination: { limit: 100, offset: 0, total: 0, nextCursor: null } })
+    expect(await list(`?customerId=${stranger.customer.customerId}&offset=0`)).toEqual({
+      items: [],
+      pagination: { limit: 100, offset: 0, total: 0, nextCursor: null },
+    })
   })
 
   it('filters by subscriber', async () => {
     expect(await idsOf(`?subscriberId=${subscriberOfS3}`)).toEqual(expected('s3', 's4'))
     const s1 = await getSubscription(t, world, ids.s1)
-    expect(await idsOf(`?subscriberId=${s1.subscriberId}&subscriberId=${subscriberOfS3}`)).toEqual(expected('s1', 's3', 's4'))
+    expect(await idsOf(`?subscriberId=${s1.subscriberId}&subscriberId=${subscriberOfS3}`)).toEqual(
+      expected('s1', 's3', 's4'),
+    )
     const theirs = (await list('', stranger)).items[0]
     expect(await idsOf(`?subscriberId=${theirs.subscriberId}`)).toEqual([])
   })
@@ -104,14 +131,20 @@ describe('GET /subscriptions', () => {
     expect(seen).toEqual(expected('s1', 's2', 's3', 's4', 's5'))
     // Filters hold across pages.
     const first = await list('?limit=1&productOfferingId=mobile-plan-plus')
-    const second = await list(`?limit=1&productOfferingId=mobile-plan-plus&cursor=${encodeURIComponent(first.pagination.nextCursor)}`)
-    expect([first.items[0].subscriptionId, second.items[0].subscriptionId]).toEqual(expected('s1', 's4', 's5').slice(0, 2))
+    const second = await list(
+      `?limit=1&productOfferingId=mobile-plan-plus&cursor=${encodeURIComponent(first.pagination.nextCursor)}`,
+    )
+    expect([first.items[0].subscriptionId, second.items[0].subscriptionId]).toEqual(
+      expected('s1', 's4', 's5').slice(0, 2),
+    )
   })
 
   it('pages with offsets, answering the total', async () => {
     const page = await list('?offset=1&limit=2')
     expect(page.pagination).toMatchObject({ limit: 2, offset: 1, total: 5 })
-    expect(page.items.map((s: { subscriptionId: string }) => s.subscriptionId)).toEqual(expected('s1', 's2', 's3', 's4', 's5').slice(1, 3))
+    expect(page.items.map((s: { subscriptionId: string }) => s.subscriptionId)).toEqual(
+      expected('s1', 's2', 's3', 's4', 's5').slice(1, 3),
+    )
     expect((await list('?offset=0&status=CANCELLED')).pagination).toMatchObject({ total: 1 })
     expect((await list('?offset=10')).items).toEqual([])
   })

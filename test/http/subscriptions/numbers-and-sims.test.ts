@@ -12,11 +12,24 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 const create = (world: World, body: Record<string, unknown>) =>
-  t.request(world.tenant, { method: 'POST', url: '/subscriptions', payload: { productOfferingId: 'mobile-plan-plus', customerId: world.customer.customerId, subscriber: { name: 'Sam' }, ...body } })
+  t.request(world.tenant, {
+    method: 'POST',
+    url: '/subscriptions',
+    payload: {
+      productOfferingId: 'mobile-plan-plus',
+      customerId: world.customer.customerId,
+      subscriber: { name: 'Sam' },
+      ...body,
+    },
+  })
 
-const simOf = async (world: World, iccid: string) => (await t.request(world.tenant, { method: 'GET', url: `/inventory/sims/${iccid}` })).json()
+const simOf = async (world: World, iccid: string) =>
+  (await t.request(world.tenant, { method: 'GET', url: `/inventory/sims/${iccid}` })).json()
 
-const countLines = async (world: World) => (await t.request(world.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })).json().items.length as number
+const countLines = async (world: World) =>
+  (
+    await t.request(world.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })
+  ).json().items.length as number
 
 /** POST /subscriptions obeys the inventory as an order's line does: nothing is taken twice. */
 describe('direct creation: numbers and SIMs', () => {
@@ -36,9 +49,13 @@ describe('direct creation: numbers and SIMs', () => {
 
     const made = await create(world, { msisdn, leaseToken: leased.leaseToken })
     expect(made.statusCode, made.body).toBe(201)
-    expect((await poolOf(t, world.tenant)).get(msisdn)).toMatchObject({ status: 'ASSIGNED', subscriptionId: made.json().subscriptionId })
+    expect((await poolOf(t, world.tenant)).get(msisdn)).toMatchObject({
+      status: 'ASSIGNED',
+      subscriptionId: made.json().subscriptionId,
+    })
     // An AVAILABLE pool number is no different: it is leased first.
-    const available = [...(await poolOf(t, world.tenant)).values()].find((n) => n.status === 'AVAILABLE')?.msisdn as string
+    const available = [...(await poolOf(t, world.tenant)).values()].find((n) => n.status === 'AVAILABLE')
+      ?.msisdn as string
     expect((await create(world, { msisdn: available })).json().code).toBe('inventory.lease_required')
   })
 
@@ -64,7 +81,10 @@ describe('direct creation: numbers and SIMs', () => {
     const [esim, physical] = [iccids[0] as string, iccids[3] as string]
     const mismatch = await create(world, { msisdn: lineNumber(), sim: { esim: false, iccid: esim } })
     expect(mismatch.statusCode).toBe(422)
-    expect(mismatch.json()).toMatchObject({ code: 'inventory.sim_type_mismatch', errors: [{ path: '/body/sim/iccid' }] })
+    expect(mismatch.json()).toMatchObject({
+      code: 'inventory.sim_type_mismatch',
+      errors: [{ path: '/body/sim/iccid' }],
+    })
     expect(await simOf(world, esim)).toMatchObject({ status: 'AVAILABLE', subscriptionId: null })
 
     const made = (await create(world, { msisdn: lineNumber(), sim: { esim: true, iccid: esim } })).json()

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { offeringBody, seedCatalog } from '../../helpers/catalog.js'
 import { eventsAbout } from '../../helpers/parties.js'
 import type { World } from '../../helpers/subscriptions.js'
-import { act, advanceTo, getSubscription, justBefore, makeSubscription, subscriptionRequest, subscriptionWorld, timelineOf } from '../../helpers/subscriptions.js'
+import {
+  act,
+  advanceTo,
+  getSubscription,
+  justBefore,
+  makeSubscription,
+  subscriptionRequest,
+  subscriptionWorld,
+  timelineOf,
+} from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
 
@@ -17,7 +26,8 @@ let world: World
 beforeAll(async () => {
   t = await createTestApp() // 2025-01-15T10:00:00Z
   world = await subscriptionWorld(t, { timeZone: 'Pacific/Auckland' })
-  const plan = (id: string, rank: number, extra: Parameters<typeof offeringBody>[1] = {}) => offeringBody(id, { productOfferingGroupId: 'mobile-plans', rank, ...extra })
+  const plan = (id: string, rank: number, extra: Parameters<typeof offeringBody>[1] = {}) =>
+    offeringBody(id, { productOfferingGroupId: 'mobile-plans', rank, ...extra })
   await seedCatalog(t.services, world.tenant, {
     offerings: [
       plan('mobile-plan-plus-esim', 2), // same rank: lateral
@@ -34,21 +44,32 @@ const RENEWAL = '2025-02-14T11:00:00.000Z' // 2025-02-15T00:00+13:00
 const options = async (id: string) => {
   const res = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${id}/product-offering-options` })
   expect(res.statusCode, res.body).toBe(200)
-  return (res.json().items as Record<string, unknown>[]).map((o) => [o.productOfferingId, o.direction, o.changeSchedule, o.changeScheduleDate])
+  return (res.json().items as Record<string, unknown>[]).map((o) => [
+    o.productOfferingId,
+    o.direction,
+    o.changeSchedule,
+    o.changeScheduleDate,
+  ])
 }
-const change = (id: string, payload: Record<string, unknown>) => act(t, world, id, 'PUT', 'product-offering-change', payload)
+const change = (id: string, payload: Record<string, unknown>) =>
+  act(t, world, id, 'PUT', 'product-offering-change', payload)
 
 describe('product offering options', () => {
   let plus: string
   let pending: string
   beforeAll(async () => {
     plus = (await makeSubscription(t, world, { productOfferingId: 'mobile-plan-plus' })).subscriptionId
-    pending = (await makeSubscription(t, world, { productOfferingId: 'mobile-plan-plus', scheduleActivationAt: '2025-03-01' })).subscriptionId
+    pending = (
+      await makeSubscription(t, world, { productOfferingId: 'mobile-plan-plus', scheduleActivationAt: '2025-03-01' })
+    ).subscriptionId
     await advanceTo(t, world, '2025-01-15T12:00:00Z') // 2025-01-16T01:00+13:00
   })
 
   it('lists the other available plans of the same category and customer type, upgrades INSTANT today and downgrades at the next renewal', async () => {
-    expect((await getSubscription(t, world, plus)).billingCycle).toMatchObject({ anchorDate: '2025-01-15', nextRenewalAt: RENEWAL })
+    expect((await getSubscription(t, world, plus)).billingCycle).toMatchObject({
+      anchorDate: '2025-01-15',
+      nextRenewalAt: RENEWAL,
+    })
     expect(await options(plus)).toEqual([
       ['mobile-plan-mini', 'DOWNGRADE', 'INSTANT', '2025-01-16'], // its policy: downgrades to it apply at once
       ['mobile-plan-basic', 'DOWNGRADE', 'NEXT_RENEWAL', '2025-02-15'],
@@ -66,13 +87,23 @@ describe('product offering options', () => {
       ['mobile-plan-max', 'INSTANT', '2025-01-16'],
       ['mobile-plan-ultra', 'INSTANT', '2025-01-16'],
     ])
-    expect(await change(pending, { productOfferingId: 'mobile-plan-basic' })).toMatchObject({ status: 'PENDING', productOfferingId: 'mobile-plan-basic', pendingProductOffering: null })
+    expect(await change(pending, { productOfferingId: 'mobile-plan-basic' })).toMatchObject({
+      status: 'PENDING',
+      productOfferingId: 'mobile-plan-basic',
+      pendingProductOffering: null,
+    })
   })
 
   it('embeds each option’s offering', async () => {
     const res = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${plus}/product-offering-options` })
-    expect(res.json().items.find((o: { productOfferingId: string }) => o.productOfferingId === 'mobile-plan-max')).toMatchObject({
-      productOffering: { productOfferingId: 'mobile-plan-max', name: 'Max 100GB', price: { grossPrice: 44.99, currency: 'USD' } },
+    expect(
+      res.json().items.find((o: { productOfferingId: string }) => o.productOfferingId === 'mobile-plan-max'),
+    ).toMatchObject({
+      productOffering: {
+        productOfferingId: 'mobile-plan-max',
+        name: 'Max 100GB',
+        price: { grossPrice: 44.99, currency: 'USD' },
+      },
     })
   })
 })
@@ -88,20 +119,56 @@ describe('PUT …/product-offering-change with scheduledAt', () => {
   })
 
   it.each([
-    ['an upgrade with a later date waits for that local midnight', 'upLater', 'mobile-plan-max', '2025-02-01', '2025-02-01'],
-    ['a downgrade with a date after the renewal moves to the first renewal at or after it', 'downLater', 'mobile-plan-basic', '2025-02-20', '2025-03-16'],
-    ['a downgrade dated on the renewal day takes that renewal', 'downOnRenewal', 'mobile-plan-basic', '2025-02-16', '2025-02-16'],
-    ['a downgrade with a date before the renewal still waits for the renewal', 'downEarlier', 'mobile-plan-basic', '2025-01-20', '2025-02-16'],
+    [
+      'an upgrade with a later date waits for that local midnight',
+      'upLater',
+      'mobile-plan-max',
+      '2025-02-01',
+      '2025-02-01',
+    ],
+    [
+      'a downgrade with a date after the renewal moves to the first renewal at or after it',
+      'downLater',
+      'mobile-plan-basic',
+      '2025-02-20',
+      '2025-03-16',
+    ],
+    [
+      'a downgrade dated on the renewal day takes that renewal',
+      'downOnRenewal',
+      'mobile-plan-basic',
+      '2025-02-16',
+      '2025-02-16',
+    ],
+    [
+      'a downgrade with a date before the renewal still waits for the renewal',
+      'downEarlier',
+      'mobile-plan-basic',
+      '2025-01-20',
+      '2025-02-16',
+    ],
   ])('%s', async (_case, name, to, scheduledAt, expected) => {
     const res = await change(subs[name] as string, { productOfferingId: to, scheduledAt, reason: 'asked for' })
-    expect(res).toMatchObject({ productOfferingId: 'mobile-plan-plus', pendingProductOffering: { productOfferingId: to, scheduledAt: expected } })
+    expect(res).toMatchObject({
+      productOfferingId: 'mobile-plan-plus',
+      pendingProductOffering: { productOfferingId: to, scheduledAt: expected },
+    })
   })
 
   it('an upgrade or a lateral move with a date already begun applies now', async () => {
     const now = (await t.request(world.tenant, { method: 'GET', url: '/test-clock' })).json().now
-    expect(await change(subs.upPast as string, { productOfferingId: 'mobile-plan-max', scheduledAt: '2025-01-16' })).toMatchObject({ productOfferingId: 'mobile-plan-max', pendingProductOffering: null })
-    expect(await change(subs.lateral as string, { productOfferingId: 'mobile-plan-plus-esim' })).toMatchObject({ productOfferingId: 'mobile-plan-plus-esim', pendingProductOffering: null })
-    expect((await timelineOf(t, world, subs.lateral as string)).at(-1)).toMatchObject({ kind: 'product_offering_changed', at: now, details: { direction: 'LATERAL' } })
+    expect(
+      await change(subs.upPast as string, { productOfferingId: 'mobile-plan-max', scheduledAt: '2025-01-16' }),
+    ).toMatchObject({ productOfferingId: 'mobile-plan-max', pendingProductOffering: null })
+    expect(await change(subs.lateral as string, { productOfferingId: 'mobile-plan-plus-esim' })).toMatchObject({
+      productOfferingId: 'mobile-plan-plus-esim',
+      pendingProductOffering: null,
+    })
+    expect((await timelineOf(t, world, subs.lateral as string)).at(-1)).toMatchObject({
+      kind: 'product_offering_changed',
+      at: now,
+      details: { direction: 'LATERAL' },
+    })
   })
 
   it('applies the dated changes at their local midnights', async () => {
@@ -110,14 +177,21 @@ describe('PUT …/product-offering-change with scheduledAt', () => {
     await advanceTo(t, world, '2025-01-31T11:00:00.000Z') // 2025-02-01T00:00+13:00
     expect((await getSubscription(t, world, subs.upLater as string)).productOfferingId).toBe('mobile-plan-max')
     await advanceTo(t, world, '2025-02-15T11:00:00.000Z')
-    for (const name of ['downOnRenewal', 'downEarlier']) expect((await getSubscription(t, world, subs[name] as string)).productOfferingId).toBe('mobile-plan-basic')
-    expect((await getSubscription(t, world, subs.downLater as string)).pendingProductOffering).toMatchObject({ scheduledAt: '2025-03-16' })
+    for (const name of ['downOnRenewal', 'downEarlier'])
+      expect((await getSubscription(t, world, subs[name] as string)).productOfferingId).toBe('mobile-plan-basic')
+    expect((await getSubscription(t, world, subs.downLater as string)).pendingProductOffering).toMatchObject({
+      scheduledAt: '2025-03-16',
+    })
     await advanceTo(t, world, justBefore('2025-03-15T11:00:00.000Z'))
     expect((await getSubscription(t, world, subs.downLater as string)).productOfferingId).toBe('mobile-plan-plus')
     await advanceTo(t, world, '2025-03-15T11:00:00.000Z') // 2025-03-16T00:00+13:00 (still summer time there)
     expect((await getSubscription(t, world, subs.downLater as string)).productOfferingId).toBe('mobile-plan-basic')
     const event = (await eventsAbout(t, world.tenant, subs.downLater as string)).at(-1)
-    expect(event).toMatchObject({ type: 'subscription.updated', occurredAt: '2025-03-15T11:00:00.000Z', data: { productOfferingId: 'mobile-plan-basic' } })
+    expect(event).toMatchObject({
+      type: 'subscription.updated',
+      occurredAt: '2025-03-15T11:00:00.000Z',
+      data: { productOfferingId: 'mobile-plan-basic' },
+    })
   })
 })
 
@@ -127,7 +201,11 @@ describe('plan change refusals', () => {
     ['an archived offering', { productOfferingId: 'mobile-plan-retired' }, 'product_offering.not_orderable'],
     ['the current offering', { productOfferingId: 'mobile-plan-plus' }, 'subscription.offering_unchanged'],
     ['an add-on', { productOfferingId: 'addon-data-1gb' }, 'subscription.offering_incompatible'],
-    ['a plan for another customer type', { productOfferingId: 'mobile-plan-business' }, 'subscription.offering_incompatible'],
+    [
+      'a plan for another customer type',
+      { productOfferingId: 'mobile-plan-business' },
+      'subscription.offering_incompatible',
+    ],
   ])('answers %s with 422 and writes nothing', async (_case, payload, code) => {
     const id = (await makeSubscription(t, world)).subscriptionId
     const before = { sub: await getSubscription(t, world, id), events: await eventsAbout(t, world.tenant, id) }
@@ -141,7 +219,11 @@ describe('plan change refusals', () => {
     ['no offering', {}, '/body/productOfferingId'],
     ['an empty offering id', { productOfferingId: '' }, '/body/productOfferingId'],
     ['an impossible date', { productOfferingId: 'mobile-plan-max', scheduledAt: '2025-02-29' }, '/body/scheduledAt'],
-    ['a timestamp for a date', { productOfferingId: 'mobile-plan-max', scheduledAt: '2025-02-01T00:00:00Z' }, '/body/scheduledAt'],
+    [
+      'a timestamp for a date',
+      { productOfferingId: 'mobile-plan-max', scheduledAt: '2025-02-01T00:00:00Z' },
+      '/body/scheduledAt',
+    ],
     ['an empty reason', { productOfferingId: 'mobile-plan-max', reason: '' }, '/body/reason'],
   ])('answers %s with 400 at its path and writes nothing', async (_case, payload, path) => {
     const id = (await makeSubscription(t, world)).subscriptionId

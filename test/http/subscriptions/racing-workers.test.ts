@@ -40,10 +40,15 @@ describe('workers racing over due subscription changes', () => {
     const pending: string[] = []
     for (let i = 0; i < 6; i++) {
       const a = await makeSubscription(t, world, { msisdn: `+1555100${1000 + i}` })
-      await act(t, world, a.subscriptionId, 'PUT', 'product-offering-change', { productOfferingId: 'mobile-plan-basic' })
+      await act(t, world, a.subscriptionId, 'PUT', 'product-offering-change', {
+        productOfferingId: 'mobile-plan-basic',
+      })
       await act(t, world, a.subscriptionId, 'POST', 'block', { scheduledAt: '2025-02-20', reason: 'unpaid' })
       await act(t, world, a.subscriptionId, 'POST', 'unblock', { scheduledAt: '2025-02-25', reason: 'paid' })
-      await act(t, world, a.subscriptionId, 'POST', 'cancel', { schedule: { type: 'CancelAtDate', date: '2025-02-27' }, reason: 'NO_NEED' })
+      await act(t, world, a.subscriptionId, 'POST', 'cancel', {
+        schedule: { type: 'CancelAtDate', date: '2025-02-27' },
+        reason: 'NO_NEED',
+      })
       active.push(a.subscriptionId)
       const p = await makeSubscription(t, world, { msisdn: `+1555200${1000 + i}`, scheduleActivationAt: '2025-02-01' })
       await act(t, world, p.subscriptionId, 'POST', 'pause', { scheduledAt: '2025-02-10' })
@@ -52,7 +57,11 @@ describe('workers racing over due subscription changes', () => {
 
     // Jump the tenant's clock past every change at once, without running anything.
     const tenantId = world.tenant.tenant.id
-    await t.services.db.transaction((tx) => t.services.tenants.update(tx, tenantId, { clockOffsetMs: Date.parse('2025-03-01T00:00:00Z') - t.clock.now().getTime() }))
+    await t.services.db.transaction((tx) =>
+      t.services.tenants.update(tx, tenantId, {
+        clockOffsetMs: Date.parse('2025-03-01T00:00:00Z') - t.clock.now().getTime(),
+      }),
+    )
     const workers = [1, 2, 3].map((n) => createWorker(t.services, { workerId: `racer-${n}`, batchSize: 2 }))
     const stale = [...active, ...pending].map((id) => t.services.scheduling.applyDue(tenantId, SUBSCRIPTION_TARGET, id))
     const [drained, ...direct] = await Promise.all([Promise.all(workers.map((w) => w.drain({ tenantId }))), ...stale])
@@ -61,18 +70,34 @@ describe('workers racing over due subscription changes', () => {
     expect((direct as number[]).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(changes)
 
     for (const [ids, schedule, final] of [
-      [active, activeSchedule, { status: 'CANCELLED', productOfferingId: 'mobile-plan-basic', cancelledAt: '2025-02-27T00:00:00.000Z' }],
+      [
+        active,
+        activeSchedule,
+        { status: 'CANCELLED', productOfferingId: 'mobile-plan-basic', cancelledAt: '2025-02-27T00:00:00.000Z' },
+      ],
       [pending, pendingSchedule, { status: 'PAUSED', activatedAt: '2025-02-01T00:00:00.000Z' }],
     ] as const) {
       for (const id of ids) {
-        expect(await getSubscription(t, world, id)).toMatchObject({ ...final, pendingStatus: null, pendingProductOffering: null })
+        expect(await getSubscription(t, world, id)).toMatchObject({
+          ...final,
+          pendingStatus: null,
+          pendingProductOffering: null,
+        })
         const events = (await eventsAbout(t, world.tenant, id)).filter((e) => e.occurredAt !== created)
         // One subscription.updated per applied change, at its own instant and in effective order; one ended.
-        expect(events.filter((e) => e.type === 'subscription.updated').map((e) => e.occurredAt), id).toEqual(schedule.map((s) => s.at))
-        expect(events.filter((e) => e.type === 'subscription.ended').map((e) => e.occurredAt)).toEqual(final.status === 'CANCELLED' ? ['2025-02-27T00:00:00.000Z'] : [])
+        expect(
+          events.filter((e) => e.type === 'subscription.updated').map((e) => e.occurredAt),
+          id,
+        ).toEqual(schedule.map((s) => s.at))
+        expect(events.filter((e) => e.type === 'subscription.ended').map((e) => e.occurredAt)).toEqual(
+          final.status === 'CANCELLED' ? ['2025-02-27T00:00:00.000Z'] : [],
+        )
         const timeline = await timelineOf(t, world, id)
         const applied = timeline.filter((i) => i.scheduledChangeId !== null && i.state === 'DONE')
-        expect(applied.map((i) => [i.kind, i.at]), id).toEqual(schedule.map((s) => [s.done, s.at]))
+        expect(
+          applied.map((i) => [i.kind, i.at]),
+          id,
+        ).toEqual(schedule.map((s) => [s.done, s.at]))
         expect(new Set(applied.map((i) => i.scheduledChangeId)).size).toBe(schedule.length)
         expect(timeline.filter((i) => i.state !== 'DONE')).toEqual([])
       }

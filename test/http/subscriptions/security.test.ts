@@ -30,16 +30,28 @@ afterAll(() => t.close())
 const subscriptionRoutes = (id: string): InjectOptions[] => [
   { method: 'GET', url: `/subscriptions/${id}` },
   { method: 'POST', url: `/subscriptions/${id}/cancel`, payload: { schedule: 'CancelNow', reason: 'NO_NEED' } },
-  ...['activate', 'block', 'unblock', 'pause', 'resume'].map((action): InjectOptions => ({ method: 'POST', url: `/subscriptions/${id}/${action}`, payload: { reason: 'x' } })),
+  ...['activate', 'block', 'unblock', 'pause', 'resume'].map((action): InjectOptions => ({
+    method: 'POST',
+    url: `/subscriptions/${id}/${action}`,
+    payload: { reason: 'x' },
+  })),
   { method: 'DELETE', url: `/subscriptions/${id}/pending-status` },
   { method: 'DELETE', url: `/subscriptions/${id}/pending-product-offering` },
   { method: 'GET', url: `/subscriptions/${id}/product-offering-options` },
-  { method: 'PUT', url: `/subscriptions/${id}/product-offering-change`, payload: { productOfferingId: 'mobile-plan-max' } },
+  {
+    method: 'PUT',
+    url: `/subscriptions/${id}/product-offering-change`,
+    payload: { productOfferingId: 'mobile-plan-max' },
+  },
   { method: 'GET', url: `/subscriptions/${id}/timeline` },
 ]
 const tenantRoutes = (): InjectOptions[] => [
   { method: 'GET', url: '/subscriptions' },
-  { method: 'POST', url: '/subscriptions', payload: { productOfferingId: 'mobile-plan-plus', customerId: world.customer.customerId } },
+  {
+    method: 'POST',
+    url: '/subscriptions',
+    payload: { productOfferingId: 'mobile-plan-plus', customerId: world.customer.customerId },
+  },
   { method: 'GET', url: '/test-clock' },
   { method: 'POST', url: '/test-clock/advance', payload: { by: 'P1D' } },
 ]
@@ -60,24 +72,30 @@ async function state() {
 describe('subscription route security', () => {
   it('answers 401 to every route without a key or with an unknown one, and writes nothing', async () => {
     const before = await state()
-    for (const route of [...tenantRoutes(), ...subscriptionRoutes(sub.subscriptionId)]) await expectUnauthenticated(t, route)
+    for (const route of [...tenantRoutes(), ...subscriptionRoutes(sub.subscriptionId)])
+      await expectUnauthenticated(t, route)
     expect(await state()).toEqual(before)
   })
 
   it('answers 404 subscription.not_found to another tenant, by UUID and by rid_, and writes nothing', async () => {
     const before = await state()
     for (const id of [sub.subscriptionId, `rid_${sub.referenceId}`]) {
-      for (const route of subscriptionRoutes(id)) await expectHiddenFrom(t, stranger.tenant, route, 'subscription.not_found')
+      for (const route of subscriptionRoutes(id))
+        await expectHiddenFrom(t, stranger.tenant, route, 'subscription.not_found')
     }
     expect(await state()).toEqual(before)
     // Nor does the other tenant's list show it, even filtered by its customer or number.
-    const theirs = await t.request(stranger.tenant, { method: 'GET', url: `/subscriptions?customerId=${world.customer.customerId}` })
+    const theirs = await t.request(stranger.tenant, {
+      method: 'GET',
+      url: `/subscriptions?customerId=${world.customer.customerId}`,
+    })
     expect(theirs.json().items).toEqual([])
   })
 
   it('answers 404 to its own tenant for a subscription that does not exist', async () => {
     for (const id of ['01890a5d-ac96-774b-bcce-b302099a8057', 'rid_nobody-has-this']) {
-      for (const route of subscriptionRoutes(id)) await expectHiddenFrom(t, world.tenant, route, 'subscription.not_found')
+      for (const route of subscriptionRoutes(id))
+        await expectHiddenFrom(t, world.tenant, route, 'subscription.not_found')
     }
   })
 
@@ -85,7 +103,10 @@ describe('subscription route security', () => {
     const theirs = await makeSubscription(t, stranger, { referenceId: sub.referenceId })
     const mine = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/rid_${sub.referenceId}` })
     const other = await t.request(stranger.tenant, { method: 'GET', url: `/subscriptions/rid_${sub.referenceId}` })
-    expect([mine.json().subscriptionId, other.json().subscriptionId]).toEqual([sub.subscriptionId, theirs.subscriptionId])
+    expect([mine.json().subscriptionId, other.json().subscriptionId]).toEqual([
+      sub.subscriptionId,
+      theirs.subscriptionId,
+    ])
   })
 
   it('answers 403 auth.missing_scope to a read-only key on every write, and lets it read', async () => {

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApiKey } from '../../helpers/factories.js'
 import { eventsAbout } from '../../helpers/parties.js'
-import { act, advanceTo, getSubscription, justBefore, makeSubscription, subscriptionRequest, subscriptionWorld, timelineOf } from '../../helpers/subscriptions.js'
+import {
+  act,
+  advanceTo,
+  getSubscription,
+  justBefore,
+  makeSubscription,
+  subscriptionRequest,
+  subscriptionWorld,
+  timelineOf,
+} from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
 
@@ -34,11 +43,20 @@ describe('status changes', () => {
     for (const [action, status, , reason] of steps) {
       const res = await act(t, world, id, 'POST', action, { reason, metadata: { ticket: action } })
       expect(res, action).toMatchObject({ status, pendingStatus: null, updatedAt: NOW })
-      expect((await eventsAbout(t, world.tenant, id)).at(-1), action).toMatchObject({ type: 'subscription.updated', occurredAt: NOW, data: res })
+      expect((await eventsAbout(t, world.tenant, id)).at(-1), action).toMatchObject({
+        type: 'subscription.updated',
+        occurredAt: NOW,
+        data: res,
+      })
     }
     const done = (await timelineOf(t, world, id)).filter((i) => !['created', 'activated'].includes(i.kind))
-    expect(done.map((i) => [i.kind, i.state, i.at, i.reason])).toEqual(steps.map(([, , kind, reason]) => [kind, 'DONE', NOW, reason]))
-    expect(done[0]).toMatchObject({ actor: { type: 'api_key', id: world.tenant.keyId, label: 'test' }, details: { from: 'ACTIVATED', to: 'BLOCKED', metadata: { ticket: 'block' } } })
+    expect(done.map((i) => [i.kind, i.state, i.at, i.reason])).toEqual(
+      steps.map(([, , kind, reason]) => [kind, 'DONE', NOW, reason]),
+    )
+    expect(done[0]).toMatchObject({
+      actor: { type: 'api_key', id: world.tenant.keyId, label: 'test' },
+      details: { from: 'ACTIVATED', to: 'BLOCKED', metadata: { ticket: 'block' } },
+    })
   })
 
   it('takes a POST without a body as "now, no reason"', async () => {
@@ -72,7 +90,11 @@ describe('status changes', () => {
     ] as const
     for (const [action, date, , , at] of plan) {
       const asker = action === 'block' ? other : world.tenant
-      const res = await t.request(asker, { method: 'POST', url: `/subscriptions/${id}/${action}`, payload: { scheduledAt: date, reason: `${action} please` } })
+      const res = await t.request(asker, {
+        method: 'POST',
+        url: `/subscriptions/${id}/${action}`,
+        payload: { scheduledAt: date, reason: `${action} please` },
+      })
       expect(res.statusCode, res.body).toBe(200)
       expect(res.json().status).toBe('ACTIVATED')
       const scheduled = (await timelineOf(t, world, id)).find((i) => i.kind === action && i.state === 'SCHEDULED')
@@ -88,13 +110,20 @@ describe('status changes', () => {
       previous = status
       const sub = await getSubscription(t, world, id)
       expect(sub.status, action).toBe(status)
-      expect((await eventsAbout(t, world.tenant, id)).at(-1)).toMatchObject({ type: 'subscription.updated', occurredAt: at, data: { status } })
+      expect((await eventsAbout(t, world.tenant, id)).at(-1)).toMatchObject({
+        type: 'subscription.updated',
+        occurredAt: at,
+        data: { status },
+      })
       const entry = (await timelineOf(t, world, id)).find((i) => i.kind === kind && i.at === at)
       expect(entry, kind).toMatchObject({
         state: 'DONE',
         reason: `${action} please`,
         scheduledChangeId: expect.any(String),
-        actor: action === 'block' ? { type: 'api_key', id: other.id, label: 'extra' } : { type: 'api_key', id: world.tenant.keyId, label: 'test' },
+        actor:
+          action === 'block'
+            ? { type: 'api_key', id: other.id, label: 'extra' }
+            : { type: 'api_key', id: world.tenant.keyId, label: 'test' },
       })
     }
     expect((await getSubscription(t, world, id)).pendingStatus).toBeNull()
@@ -104,22 +133,48 @@ describe('status changes', () => {
     const world = await subscriptionWorld(t)
     const now = (await makeSubscription(t, world, { scheduleActivationAt: '2025-03-01' })).subscriptionId
     const activated = await act(t, world, now, 'POST', 'activate', { reason: 'shipped early' })
-    expect(activated).toMatchObject({ status: 'ACTIVATED', activatedAt: NOW, pendingStatus: null, billingCycle: { anchorDate: '2025-01-15', nextRenewalAt: '2025-02-15T00:00:00.000Z' } })
-    expect((await timelineOf(t, world, now)).find((i) => i.kind === 'activate')).toMatchObject({ state: 'SUPERSEDED', at: '2025-03-01T00:00:00.000Z' })
-    expect((await timelineOf(t, world, now)).find((i) => i.kind === 'activated')).toMatchObject({ state: 'DONE', at: NOW, reason: 'shipped early', actor: { label: 'test' } })
+    expect(activated).toMatchObject({
+      status: 'ACTIVATED',
+      activatedAt: NOW,
+      pendingStatus: null,
+      billingCycle: { anchorDate: '2025-01-15', nextRenewalAt: '2025-02-15T00:00:00.000Z' },
+    })
+    expect((await timelineOf(t, world, now)).find((i) => i.kind === 'activate')).toMatchObject({
+      state: 'SUPERSEDED',
+      at: '2025-03-01T00:00:00.000Z',
+    })
+    expect((await timelineOf(t, world, now)).find((i) => i.kind === 'activated')).toMatchObject({
+      state: 'DONE',
+      at: NOW,
+      reason: 'shipped early',
+      actor: { label: 'test' },
+    })
 
     const dated = (await makeSubscription(t, world, { scheduleActivationAt: '2025-03-01' })).subscriptionId
-    const sooner = await act(t, world, dated, 'POST', 'activate', { scheduledAt: '2025-02-03', reason: 'customer asked' })
-    expect(sooner).toMatchObject({ status: 'PENDING', pendingStatus: { status: 'ACTIVATED', scheduledAt: '2025-02-03' } })
+    const sooner = await act(t, world, dated, 'POST', 'activate', {
+      scheduledAt: '2025-02-03',
+      reason: 'customer asked',
+    })
+    expect(sooner).toMatchObject({
+      status: 'PENDING',
+      pendingStatus: { status: 'ACTIVATED', scheduledAt: '2025-02-03' },
+    })
     await advanceTo(t, world, '2025-02-03T00:00:00Z')
     expect(await getSubscription(t, world, dated)).toMatchObject({
       status: 'ACTIVATED',
       activatedAt: '2025-02-03T00:00:00.000Z',
-      billingCycle: { anchorDate: '2025-02-03', currentPeriodStart: '2025-02-03T00:00:00.000Z', nextRenewalAt: '2025-03-03T00:00:00.000Z' },
+      billingCycle: {
+        anchorDate: '2025-02-03',
+        currentPeriodStart: '2025-02-03T00:00:00.000Z',
+        nextRenewalAt: '2025-03-03T00:00:00.000Z',
+      },
     })
     await advanceTo(t, world, '2025-03-02T00:00:00Z')
     expect((await getSubscription(t, world, dated)).activatedAt).toBe('2025-02-03T00:00:00.000Z')
-    expect((await timelineOf(t, world, dated)).find((i) => i.kind === 'activated')).toMatchObject({ reason: 'customer asked', actor: { type: 'api_key', label: 'test' } })
+    expect((await timelineOf(t, world, dated)).find((i) => i.kind === 'activated')).toMatchObject({
+      reason: 'customer asked',
+      actor: { type: 'api_key', label: 'test' },
+    })
   })
 
   it('records on the timeline when each change was asked for and done, on the tenant’s clock', async () => {
@@ -129,8 +184,15 @@ describe('status changes', () => {
     await act(t, world, id, 'POST', 'block')
     await act(t, world, id, 'POST', 'unblock', { scheduledAt: '2025-02-01' })
     const asked = await timelineOf(t, world, id)
-    expect(asked.find((i) => i.kind === 'blocked')).toMatchObject({ at: '2025-01-25T10:00:00.000Z', recordedAt: '2025-01-25T10:00:00.000Z' })
-    expect(asked.find((i) => i.kind === 'unblock')).toMatchObject({ state: 'SCHEDULED', at: '2025-02-01T00:00:00.000Z', recordedAt: '2025-01-25T10:00:00.000Z' })
+    expect(asked.find((i) => i.kind === 'blocked')).toMatchObject({
+      at: '2025-01-25T10:00:00.000Z',
+      recordedAt: '2025-01-25T10:00:00.000Z',
+    })
+    expect(asked.find((i) => i.kind === 'unblock')).toMatchObject({
+      state: 'SCHEDULED',
+      at: '2025-02-01T00:00:00.000Z',
+      recordedAt: '2025-01-25T10:00:00.000Z',
+    })
     await advanceTo(t, world, '2025-02-01T00:00:00Z')
     const done = (await timelineOf(t, world, id)).find((i) => i.kind === 'unblocked')
     expect(done).toMatchObject({ at: '2025-02-01T00:00:00.000Z', recordedAt: '2025-02-01T00:00:00.000Z' })
@@ -142,7 +204,14 @@ describe('status changes', () => {
     const paused = await act(t, world, id, 'POST', 'pause', { scheduledAt: '2025-01-15' })
     expect(paused).toMatchObject({ status: 'PAUSED', pendingStatus: null })
     const before = { sub: await getSubscription(t, world, id), events: await eventsAbout(t, world.tenant, id) }
-    for (const payload of [{ scheduledAt: '2025-02-30' }, { scheduledAt: '15/02/2025' }, { scheduledAt: '2025-02-15T00:00:00Z' }, { scheduledAt: 20250215 }, { reason: '' }, { metadata: 'x' }]) {
+    for (const payload of [
+      { scheduledAt: '2025-02-30' },
+      { scheduledAt: '15/02/2025' },
+      { scheduledAt: '2025-02-15T00:00:00Z' },
+      { scheduledAt: 20250215 },
+      { reason: '' },
+      { metadata: 'x' },
+    ]) {
       const res = await subscriptionRequest(t, world, id, 'POST', 'resume', payload)
       expect(res.statusCode, JSON.stringify(payload)).toBe(400)
       expect(res.json().errors[0].path).toBe(`/body/${Object.keys(payload)[0]}`)

@@ -11,7 +11,8 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const patch = (tenant: { headers: Record<string, string> }, payload: unknown) => t.request(tenant, { method: 'PATCH', url: '/tenant', payload: payload as Record<string, unknown> })
+const patch = (tenant: { headers: Record<string, string> }, payload: unknown) =>
+  t.request(tenant, { method: 'PATCH', url: '/tenant', payload: payload as Record<string, unknown> })
 const read = (tenant: { headers: Record<string, string> }) => t.request(tenant, { method: 'GET', url: '/tenant' })
 
 describe('GET /tenant', () => {
@@ -43,12 +44,20 @@ describe('PATCH /tenant', () => {
     const tenant = await t.tenant({ settings: { currency: 'SEK', allowDirectSubscriptionCreation: false } })
     const res = await patch(tenant, {
       timeZone: 'America/New_York',
-      settings: { allowDirectSubscriptionCreation: null, licensesManagedByBilling: true, networkProvider: { type: 'simulated', latencyMs: 1000, failFirst: 2 } },
+      settings: {
+        allowDirectSubscriptionCreation: null,
+        licensesManagedByBilling: true,
+        networkProvider: { type: 'simulated', latencyMs: 1000, failFirst: 2 },
+      },
     })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({
       timeZone: 'America/New_York',
-      settings: { currency: 'SEK', licensesManagedByBilling: true, networkProvider: { type: 'simulated', latencyMs: 1000, failFirst: 2 } },
+      settings: {
+        currency: 'SEK',
+        licensesManagedByBilling: true,
+        networkProvider: { type: 'simulated', latencyMs: 1000, failFirst: 2 },
+      },
     })
     expect(res.json().settings).not.toHaveProperty('allowDirectSubscriptionCreation')
     expect((await read(tenant)).json()).toEqual(res.json())
@@ -60,8 +69,15 @@ describe('PATCH /tenant', () => {
     const tenant = await t.tenant()
     await t.request(tenant, { method: 'GET', url: '/test-clock' })
     await patch(tenant, { timeZone: 'Pacific/Auckland', settings: { currency: 'NZD' } })
-    expect((await t.request(tenant, { method: 'GET', url: '/test-clock' })).json()).toMatchObject({ timeZone: 'Pacific/Auckland', today: '2025-01-15' })
-    const customer = await t.request(tenant, { method: 'POST', url: '/customers', payload: { customerType: 'CONSUMER', name: 'Kiri' } })
+    expect((await t.request(tenant, { method: 'GET', url: '/test-clock' })).json()).toMatchObject({
+      timeZone: 'Pacific/Auckland',
+      today: '2025-01-15',
+    })
+    const customer = await t.request(tenant, {
+      method: 'POST',
+      url: '/customers',
+      payload: { customerType: 'CONSUMER', name: 'Kiri' },
+    })
     expect(customer.json().billing.currency).toBe('NZD')
   })
 
@@ -70,15 +86,39 @@ describe('PATCH /tenant', () => {
     const cases: [unknown, string, string][] = [
       [{ settings: { colour: 'blue' } }, 'request.validation_failed', '/body/settings/colour'],
       [{ settings: { currency: 'kronor' } }, 'request.validation_failed', '/body/settings/currency'],
-      [{ settings: { allowDirectSubscriptionCreation: 'yes' } }, 'request.validation_failed', '/body/settings/allowDirectSubscriptionCreation'],
-      [{ settings: { networkProvider: { type: 'telna' } } }, 'request.validation_failed', '/body/settings/networkProvider/type'],
-      [{ settings: { networkProvider: { type: 'simulated', failureRate: 2 } } }, 'request.validation_failed', '/body/settings/networkProvider/failureRate'],
-      [{ settings: { networkProvider: { type: 'simulated', retries: 3 } } }, 'request.validation_failed', '/body/settings/networkProvider/retries'],
+      [
+        { settings: { allowDirectSubscriptionCreation: 'yes' } },
+        'request.validation_failed',
+        '/body/settings/allowDirectSubscriptionCreation',
+      ],
+      [
+        { settings: { networkProvider: { type: 'telna' } } },
+        'request.validation_failed',
+        '/body/settings/networkProvider/type',
+      ],
+      [
+        { settings: { networkProvider: { type: 'simulated', failureRate: 2 } } },
+        'request.validation_failed',
+        '/body/settings/networkProvider/failureRate',
+      ],
+      [
+        { settings: { networkProvider: { type: 'simulated', retries: 3 } } },
+        'request.validation_failed',
+        '/body/settings/networkProvider/retries',
+      ],
       [{ name: 'renamed' }, 'request.validation_failed', '/body/name'],
       [{ timeZone: 'Mars/Olympus' }, 'tenant.invalid_time_zone', '/body/timeZone'],
       [{ settings: { currency: 'ABC' } }, 'tenant.invalid_settings', '/body/settings/currency'],
-      [{ settings: { fees: [{ name: 'Activation', amount: 10, currency: 'XYZ', appliesTo: ['SUBSCRIPTION'] }] } }, 'tenant.invalid_settings', '/body/settings/fees/0/currency'],
-      [{ settings: { fees: [{ name: 'Activation', amount: 10.5, currency: 'JPY', appliesTo: ['SUBSCRIPTION'] }] } }, 'tenant.invalid_settings', '/body/settings/fees/0/amount'],
+      [
+        { settings: { fees: [{ name: 'Activation', amount: 10, currency: 'XYZ', appliesTo: ['SUBSCRIPTION'] }] } },
+        'tenant.invalid_settings',
+        '/body/settings/fees/0/currency',
+      ],
+      [
+        { settings: { fees: [{ name: 'Activation', amount: 10.5, currency: 'JPY', appliesTo: ['SUBSCRIPTION'] }] } },
+        'tenant.invalid_settings',
+        '/body/settings/fees/0/amount',
+      ],
     ]
     for (const [payload, code, path] of cases) {
       const res = await patch(tenant, payload)
@@ -101,7 +141,11 @@ describe('PATCH /tenant', () => {
 
   it('replays with an idempotency key', async () => {
     const tenant = await t.tenant()
-    const { first, status } = await expectReplay(t, tenant, { method: 'PATCH', url: '/tenant', payload: { settings: { currency: 'EUR' } } })
+    const { first, status } = await expectReplay(t, tenant, {
+      method: 'PATCH',
+      url: '/tenant',
+      payload: { settings: { currency: 'EUR' } },
+    })
     expect(status).toBe(200)
     expect(first.settings).toEqual({ currency: 'EUR' })
   })

@@ -28,7 +28,10 @@ async function topupWorld(): Promise<World> {
   await seedCatalog(t.services, w.tenant, {
     offerings: [
       topup('topup-broadband-5gb', { compatibility: { categories: ['PRODUCT_CATEGORY_SUBSCRIPTION_BROADBAND'] } }),
-      topup('topup-data-old', { status: 'ARCHIVED', compatibility: { categories: ['PRODUCT_CATEGORY_SUBSCRIPTION_CELL'] } }),
+      topup('topup-data-old', {
+        status: 'ARCHIVED',
+        compatibility: { categories: ['PRODUCT_CATEGORY_SUBSCRIPTION_CELL'] },
+      }),
     ],
   })
   return w
@@ -43,31 +46,53 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const apply = (subscriptionId: string, payload: Record<string, unknown>) => t.request(world.tenant, { method: 'POST', url: `/subscriptions/${subscriptionId}/topups`, payload })
+const apply = (subscriptionId: string, payload: Record<string, unknown>) =>
+  t.request(world.tenant, { method: 'POST', url: `/subscriptions/${subscriptionId}/topups`, payload })
 
 describe('GET /subscriptions/{subscriptionId}/topup-options', () => {
   it('lists the AVAILABLE top-ups that fit the plan, with their group; none for a subscription not ACTIVATED', async () => {
     const sub = await makeSubscription(t, world, { referenceId: uniqueName('sub') })
-    const res = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/rid_${sub.referenceId}/topup-options` })
+    const res = await t.request(world.tenant, {
+      method: 'GET',
+      url: `/subscriptions/rid_${sub.referenceId}/topup-options`,
+    })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toEqual({
       items: [
         {
           productOfferingId: TOPUP,
-          productOffering: expect.objectContaining({ productOfferingId: TOPUP, name: 'Top-up 2GB', price: expect.objectContaining({ grossPrice: 10, priceType: 'ONE_TIME' }) }),
+          productOffering: expect.objectContaining({
+            productOfferingId: TOPUP,
+            name: 'Top-up 2GB',
+            price: expect.objectContaining({ grossPrice: 10, priceType: 'ONE_TIME' }),
+          }),
           productOfferingGroupId: 'top-ups',
           group: expect.objectContaining({ productOfferingGroupId: 'top-ups', name: 'Top-ups' }),
         },
       ],
     })
     const pending = await makeSubscription(t, world, { scheduleActivationAt: '2025-03-01' })
-    expect((await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${pending.subscriptionId}/topup-options` })).json()).toEqual({ items: [] })
+    expect(
+      (
+        await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${pending.subscriptionId}/topup-options` })
+      ).json(),
+    ).toEqual({ items: [] })
   })
 
   it('hides another tenant’s subscription by UUID and rid_, and needs a key', async () => {
     const sub = await makeSubscription(t, world, { referenceId: uniqueName('sub') })
-    await expectHiddenFrom(t, stranger.tenant, { method: 'GET', url: `/subscriptions/${sub.subscriptionId}/topup-options` }, 'subscription.not_found')
-    await expectHiddenFrom(t, stranger.tenant, { method: 'GET', url: `/subscriptions/rid_${sub.referenceId}/topup-options` }, 'subscription.not_found')
+    await expectHiddenFrom(
+      t,
+      stranger.tenant,
+      { method: 'GET', url: `/subscriptions/${sub.subscriptionId}/topup-options` },
+      'subscription.not_found',
+    )
+    await expectHiddenFrom(
+      t,
+      stranger.tenant,
+      { method: 'GET', url: `/subscriptions/rid_${sub.referenceId}/topup-options` },
+      'subscription.not_found',
+    )
     await expectUnauthenticated(t, { method: 'GET', url: `/subscriptions/${sub.subscriptionId}/topup-options` })
   })
 })
@@ -90,11 +115,24 @@ describe('POST /subscriptions/{subscriptionId}/topups', () => {
       createdAt: '2025-01-15T10:00:00.000Z',
     })
     const events = await eventsAbout(t, world.tenant, applied.topupId)
-    expect(events).toEqual([expect.objectContaining({ type: 'subscription.topup.applied', resource: { type: 'subscription_topup', id: applied.topupId }, data: applied })])
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'subscription.topup.applied',
+        resource: { type: 'subscription_topup', id: applied.topupId },
+        data: applied,
+      }),
+    ])
     expect((await eventsAbout(t, world.tenant, sub.subscriptionId)).length).toBe(subscriptionEvents)
-    const timeline = (await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${sub.subscriptionId}/timeline` })).json().items as { kind: string; details: Record<string, unknown> }[]
-    expect(timeline.find((i) => i.kind === 'topup_applied')).toMatchObject({ details: { topupId: applied.topupId, productOfferingId: TOPUP } })
-    const got = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${sub.subscriptionId}/topups/${applied.topupId}` })
+    const timeline = (
+      await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${sub.subscriptionId}/timeline` })
+    ).json().items as { kind: string; details: Record<string, unknown> }[]
+    expect(timeline.find((i) => i.kind === 'topup_applied')).toMatchObject({
+      details: { topupId: applied.topupId, productOfferingId: TOPUP },
+    })
+    const got = await t.request(world.tenant, {
+      method: 'GET',
+      url: `/subscriptions/${sub.subscriptionId}/topups/${applied.topupId}`,
+    })
     expect(got.json()).toEqual(applied)
     const listed = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${sub.subscriptionId}/topups` })
     expect(listed.json()).toEqual({ items: [applied], pagination: { limit: 100, nextCursor: null } })
@@ -106,7 +144,11 @@ describe('POST /subscriptions/{subscriptionId}/topups', () => {
     const paused = await makeSubscription(t, world)
     await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${paused.subscriptionId}/pause`, payload: {} })
     const cancelled = await makeSubscription(t, world)
-    await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${cancelled.subscriptionId}/cancel`, payload: { schedule: 'CancelNow', reason: 'NO_NEED' } })
+    await t.request(world.tenant, {
+      method: 'POST',
+      url: `/subscriptions/${cancelled.subscriptionId}/cancel`,
+      payload: { schedule: 'CancelNow', reason: 'NO_NEED' },
+    })
     const cases: [string, string, string, string | undefined][] = [
       [sub.subscriptionId, 'no-such-offering', 'product_offering.not_found', '/body/productOfferingId'],
       [sub.subscriptionId, 'addon-data-1gb', 'topup.not_a_topup', '/body/productOfferingId'],
@@ -145,7 +187,12 @@ describe('POST /subscriptions/{subscriptionId}/topups', () => {
     await expectUnauthenticated(t, { method: 'POST', url, payload })
     expect((await t.request(reader, { method: 'POST', url, payload })).statusCode).toBe(403)
     await expectHiddenFrom(t, stranger.tenant, { method: 'POST', url, payload }, 'subscription.not_found')
-    await expectHiddenFrom(t, stranger.tenant, { method: 'POST', url: `/subscriptions/rid_${sub.referenceId}/topups`, payload }, 'subscription.not_found')
+    await expectHiddenFrom(
+      t,
+      stranger.tenant,
+      { method: 'POST', url: `/subscriptions/rid_${sub.referenceId}/topups`, payload },
+      'subscription.not_found',
+    )
     expect(await countOf(t, world.tenant, url)).toBe(0)
     const { first, status } = await expectReplay(t, world.tenant, { method: 'POST', url, payload })
     expect(status).toBe(201)
@@ -158,21 +205,37 @@ describe('GET /subscriptions/{subscriptionId}/topups and …/topups/{topupId}', 
   it('pages both ways, finds one only under its own subscription, and hides them from other tenants', async () => {
     const sub = await makeSubscription(t, world, { referenceId: uniqueName('sub') })
     const ids: string[] = []
-    for (let i = 0; i < 3; i++) ids.push((await apply(sub.subscriptionId, { productOfferingId: TOPUP })).json().topup.topupId)
+    for (let i = 0; i < 3; i++)
+      ids.push((await apply(sub.subscriptionId, { productOfferingId: TOPUP })).json().topup.topupId)
     const base = `/subscriptions/rid_${sub.referenceId}/topups`
     const page1 = (await t.request(world.tenant, { method: 'GET', url: `${base}?limit=2` })).json()
     expect(page1.items.map((i: { topupId: string }) => i.topupId)).toEqual(ids.slice(0, 2))
-    const page2 = (await t.request(world.tenant, { method: 'GET', url: `${base}?limit=2&cursor=${page1.pagination.nextCursor}` })).json()
+    const page2 = (
+      await t.request(world.tenant, { method: 'GET', url: `${base}?limit=2&cursor=${page1.pagination.nextCursor}` })
+    ).json()
     expect(page2).toMatchObject({ items: [{ topupId: ids[2] }], pagination: { nextCursor: null } })
-    expect((await t.request(world.tenant, { method: 'GET', url: `${base}?offset=2&limit=5` })).json()).toMatchObject({ items: [{ topupId: ids[2] }], pagination: { offset: 2, total: 3 } })
+    expect((await t.request(world.tenant, { method: 'GET', url: `${base}?offset=2&limit=5` })).json()).toMatchObject({
+      items: [{ topupId: ids[2] }],
+      pagination: { offset: 2, total: 3 },
+    })
     const other = await makeSubscription(t, world)
-    const elsewhere = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${other.subscriptionId}/topups/${ids[0]}` })
+    const elsewhere = await t.request(world.tenant, {
+      method: 'GET',
+      url: `/subscriptions/${other.subscriptionId}/topups/${ids[0]}`,
+    })
     expect(elsewhere.statusCode).toBe(404)
     expect(elsewhere.json().code).toBe('topup.not_found')
-    const malformed = await t.request(world.tenant, { method: 'GET', url: `/subscriptions/${sub.subscriptionId}/topups/topup-1` })
+    const malformed = await t.request(world.tenant, {
+      method: 'GET',
+      url: `/subscriptions/${sub.subscriptionId}/topups/topup-1`,
+    })
     expect(malformed.statusCode).toBe(400)
     expect(malformed.json().errors[0].path).toBe('/params/topupId')
-    for (const url of [base, `/subscriptions/${sub.subscriptionId}/topups`, `/subscriptions/${sub.subscriptionId}/topups/${ids[0]}`]) {
+    for (const url of [
+      base,
+      `/subscriptions/${sub.subscriptionId}/topups`,
+      `/subscriptions/${sub.subscriptionId}/topups/${ids[0]}`,
+    ]) {
       await expectHiddenFrom(t, stranger.tenant, { method: 'GET', url }, 'subscription.not_found')
       await expectUnauthenticated(t, { method: 'GET', url })
     }

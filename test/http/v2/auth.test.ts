@@ -5,7 +5,18 @@ import { makeSubscription, subscriptionWorld } from '../../helpers/subscriptions
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
 import type { SigningKey } from '../../helpers/v2.js'
-import { V2_AUDIENCE, V2_ISSUER, V2_SECRET, addOnsUrl, bearer, orgBearer, serveJwks, signingKey, token, v2 } from '../../helpers/v2.js'
+import {
+  V2_AUDIENCE,
+  V2_ISSUER,
+  V2_SECRET,
+  addOnsUrl,
+  bearer,
+  orgBearer,
+  serveJwks,
+  signingKey,
+  token,
+  v2,
+} from '../../helpers/v2.js'
 
 /**
  * V2 authentication with real signed tokens: HS256 with the shared secret, RS256 and ES256 from a
@@ -20,9 +31,20 @@ let org: string
 let sub: string
 
 beforeAll(async () => {
-  ;[rsa, ec, stranger] = await Promise.all([signingKey('RS256', 'rsa-1'), signingKey('ES256', 'ec-1'), signingKey('ES256', 'ec-1')])
+  ;[rsa, ec, stranger] = await Promise.all([
+    signingKey('RS256', 'rsa-1'),
+    signingKey('ES256', 'ec-1'),
+    signingKey('ES256', 'ec-1'),
+  ])
   jwks = await serveJwks([rsa, ec])
-  t = await createTestApp({ v2: { jwtSecret: V2_SECRET, jwksUrl: jwks.url, jwtAudience: [V2_AUDIENCE, 'crm.example.com'], jwtIssuer: V2_ISSUER } })
+  t = await createTestApp({
+    v2: {
+      jwtSecret: V2_SECRET,
+      jwksUrl: jwks.url,
+      jwtAudience: [V2_AUDIENCE, 'crm.example.com'],
+      jwtIssuer: V2_ISSUER,
+    },
+  })
   const world = await subscriptionWorld(t)
   sub = (await makeSubscription(t, world)).subscriptionId as string
   org = world.tenant.tenant.name
@@ -33,7 +55,11 @@ afterAll(async () => {
 })
 
 const list = () => ({ method: 'GET' as const, url: addOnsUrl(org, sub) })
-const add = () => ({ method: 'POST' as const, url: addOnsUrl(org, sub), payload: { catalogue_add_on_id: 'addon-roaming-eu-7d' } })
+const add = () => ({
+  method: 'POST' as const,
+  url: addOnsUrl(org, sub),
+  payload: { catalogue_add_on_id: 'addon-roaming-eu-7d' },
+})
 
 describe('V2 bearer tokens', () => {
   it('accepts HS256, RS256 and ES256 tokens, each recorded with its audience and subject', async () => {
@@ -58,16 +84,41 @@ describe('V2 bearer tokens', () => {
     const claims = { orgs: [org], sub: 'x', scope: 'add_ons:write', aud: V2_AUDIENCE, iss: V2_ISSUER }
     const cases: [string, Record<string, string>, string][] = [
       ['no credentials', {}, 'auth.missing_credentials'],
-      ['not a bearer', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, 'auth.invalid_authorization'],
+      [
+        'not a bearer',
+        { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+        'auth.invalid_authorization',
+      ],
       ['not a JWT', { authorization: 'Bearer abc.def' }, 'auth.invalid_token'],
       ['expired', bearer(await token(t, claims, { expiresIn: -120 })).headers, 'auth.token_expired'],
-      ['another secret', bearer(await token(t, claims, { secret: 'another-secret-of-at-least-32-characters!' })).headers, 'auth.invalid_token'],
+      [
+        'another secret',
+        bearer(await token(t, claims, { secret: 'another-secret-of-at-least-32-characters!' })).headers,
+        'auth.invalid_token',
+      ],
       ['a key not in the JWKS', bearer(await token(t, claims, { key: stranger })).headers, 'auth.invalid_token'],
-      ['unsigned (alg none)', bearer(new UnsecuredJWT(claims).setExpirationTime(now + 600).encode()).headers, 'auth.invalid_token'],
-      ['no exp', bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(V2_SECRET))).headers, 'auth.invalid_token'],
+      [
+        'unsigned (alg none)',
+        bearer(new UnsecuredJWT(claims).setExpirationTime(now + 600).encode()).headers,
+        'auth.invalid_token',
+      ],
+      [
+        'no exp',
+        bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(V2_SECRET)))
+          .headers,
+        'auth.invalid_token',
+      ],
       ['wrong audience', bearer(await token(t, { ...claims, aud: 'evil.example.com' })).headers, 'auth.invalid_token'],
-      ['wrong issuer', bearer(await token(t, { ...claims, iss: 'https://evil.example.com' }, { key: ec })).headers, 'auth.invalid_token'],
-      ['unknown API key', { 'x-api-key': `ol_sandbox_${Buffer.alloc(64, 9).toString('base64url')}` }, 'auth.invalid_api_key'],
+      [
+        'wrong issuer',
+        bearer(await token(t, { ...claims, iss: 'https://evil.example.com' }, { key: ec })).headers,
+        'auth.invalid_token',
+      ],
+      [
+        'unknown API key',
+        { 'x-api-key': `ol_sandbox_${Buffer.alloc(64, 9).toString('base64url')}` },
+        'auth.invalid_api_key',
+      ],
     ]
     for (const [what, headers, code] of cases) {
       for (const options of [list(), add()]) {
@@ -96,7 +147,11 @@ describe('V2 bearer tokens', () => {
       expect(res.body.code).toBe('org.not_found')
     }
     // The other org exists and the unknown one does not, yet the answers are alike.
-    const strip = (body: Record<string, unknown>) => ({ ...body, requestId: undefined, message: String(body.message).replace(/'[^']*'/, "'…'") })
+    const strip = (body: Record<string, unknown>) => ({
+      ...body,
+      requestId: undefined,
+      message: String(body.message).replace(/'[^']*'/, "'…'"),
+    })
     expect(strip(responses[1]!.body)).toEqual(strip(responses[2]!.body))
   })
 
@@ -107,7 +162,11 @@ describe('V2 bearer tokens', () => {
     expect(forbidden.status).toBe(403)
     expect(forbidden.body).toMatchObject({ code: 'auth.missing_scope', requestId: forbidden.headers['x-request-id'] })
     const existing = (await v2(t, await orgBearer(t, org), add())).body
-    const deactivate = await v2(t, reader, { method: 'POST', url: addOnsUrl(org, sub, `/${existing.id}/deactivate`), payload: { reason: 'SUBSCRIBER_RESIGNATION' } })
+    const deactivate = await v2(t, reader, {
+      method: 'POST',
+      url: addOnsUrl(org, sub, `/${existing.id}/deactivate`),
+      payload: { reason: 'SUBSCRIBER_RESIGNATION' },
+    })
     expect(deactivate.status).toBe(403)
     const none = await orgBearer(t, org, { scope: 'openid profile' })
     expect((await v2(t, none, list())).status).toBe(403)
@@ -120,13 +179,25 @@ describe('V2 with an X-Api-Key', () => {
     const world = await subscriptionWorld(t)
     const subscription = (await makeSubscription(t, world)).subscriptionId as string
     const mine = world.tenant.tenant.name
-    const res = await v2(t, world.tenant, { method: 'POST', url: addOnsUrl(mine, subscription), payload: { catalogue_add_on_id: 'addon-data-1gb' } })
+    const res = await v2(t, world.tenant, {
+      method: 'POST',
+      url: addOnsUrl(mine, subscription),
+      payload: { catalogue_add_on_id: 'addon-data-1gb' },
+    })
     expect(res.status, res.raw).toBe(201)
     expect(res.body).toMatchObject({ creation_system: 'test', creation_user: 'N/A' })
     expect((await v2(t, world.tenant, list())).status).toBe(404)
     const reader = await makeApiKey(t.services, world.tenant.tenant, ['read'])
     expect((await v2(t, reader, { method: 'GET', url: addOnsUrl(mine, subscription) })).body.total).toBe(1)
-    expect((await v2(t, reader, { method: 'POST', url: addOnsUrl(mine, subscription), payload: { catalogue_add_on_id: 'addon-data-5gb' } })).status).toBe(403)
+    expect(
+      (
+        await v2(t, reader, {
+          method: 'POST',
+          url: addOnsUrl(mine, subscription),
+          payload: { catalogue_add_on_id: 'addon-data-5gb' },
+        })
+      ).status,
+    ).toBe(403)
   })
 })
 
@@ -138,9 +209,14 @@ describe('V2 orgs', () => {
     const byOrg = await v2(t, auth, { method: 'GET', url: addOnsUrl(v2Org, sub) })
     // Authorised for the org: the subscription belongs to another tenant, so it is the subscription that is not found.
     expect(byOrg.body.code).toBe('subscription.not_found')
-    const byName = await v2(t, await orgBearer(t, tenant.tenant.name), { method: 'GET', url: addOnsUrl(tenant.tenant.name, sub) })
+    const byName = await v2(t, await orgBearer(t, tenant.tenant.name), {
+      method: 'GET',
+      url: addOnsUrl(tenant.tenant.name, sub),
+    })
     expect(byName.body.code).toBe('org.not_found')
-    expect((await v2(t, tenant, { method: 'GET', url: addOnsUrl(v2Org, sub) })).body.code).toBe('subscription.not_found')
+    expect((await v2(t, tenant, { method: 'GET', url: addOnsUrl(v2Org, sub) })).body.code).toBe(
+      'subscription.not_found',
+    )
   })
 })
 
@@ -149,7 +225,11 @@ describe('V2 errors', () => {
     const v2Missing = await v2(t, await orgBearer(t, org), { method: 'GET', url: `/v2/orgs/${org}/nothing-here` })
     expect(v2Missing.status).toBe(404)
     expect(v2Missing.headers['content-type']).toBe('application/json; charset=utf-8')
-    expect(v2Missing.body).toEqual({ code: 'route.not_found', message: expect.any(String), requestId: v2Missing.headers['x-request-id'] })
+    expect(v2Missing.body).toEqual({
+      code: 'route.not_found',
+      message: expect.any(String),
+      requestId: v2Missing.headers['x-request-id'],
+    })
     const connect = await t.request(null, { method: 'GET', url: `/subscriptions/${sub}/addons` })
     expect(connect.statusCode).toBe(401)
     expect(connect.headers['content-type']).toMatch(/^application\/problem\+json/)
@@ -161,7 +241,11 @@ describe('V2 errors', () => {
     try {
       const res = await broken.request(bearer(await token(t, { orgs: [org] }, { key: ec })), list())
       expect(res.statusCode).toBe(500)
-      expect(res.json()).toEqual({ code: 'internal.error', message: expect.stringContaining('requestId'), requestId: res.headers['x-request-id'] })
+      expect(res.json()).toEqual({
+        code: 'internal.error',
+        message: expect.stringContaining('requestId'),
+        requestId: res.headers['x-request-id'],
+      })
       const hs = await broken.request(bearer(await token(t, { orgs: [org] })), list())
       expect(hs.statusCode).toBe(401)
       expect(hs.json().code).toBe('auth.invalid_token')

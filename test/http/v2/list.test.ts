@@ -25,7 +25,11 @@ beforeAll(async () => {
   org = world.tenant.tenant.name
   auth = await orgBearer(t, org)
   for (const [legacy, at] of Object.entries(ACTIVATIONS)) {
-    const payload = { catalogue_add_on_id: 'addon-roaming-eu-7d', legacy_id: Number(legacy), ...(legacy !== '1' && { activation_date: at }) }
+    const payload = {
+      catalogue_add_on_id: 'addon-roaming-eu-7d',
+      legacy_id: Number(legacy),
+      ...(legacy !== '1' && { activation_date: at }),
+    }
     const res = await v2(t, auth, { method: 'POST', url: addOnsUrl(org, sub), payload })
     expect(res.status, res.raw).toBe(201)
   }
@@ -43,7 +47,9 @@ describe('list add-ons (GET …/add_ons)', () => {
   it('lists every add-on oldest first in an AddOnsSet', async () => {
     const res = await v2(t, auth, { method: 'GET', url: addOnsUrl(org, sub) })
     expect(res.body).toMatchObject({ offset: 0, limit: 100, total: 5 })
-    expect(res.body.items.map((a: { legacy_id: number; activation_date: string }) => [a.legacy_id, a.activation_date])).toEqual(Object.entries(ACTIVATIONS).map(([k, v]) => [Number(k), v]))
+    expect(
+      res.body.items.map((a: { legacy_id: number; activation_date: string }) => [a.legacy_id, a.activation_date]),
+    ).toEqual(Object.entries(ACTIVATIONS).map(([k, v]) => [Number(k), v]))
   })
 
   it('filters activation_date with each operator', async () => {
@@ -54,7 +60,8 @@ describe('list add-ons (GET …/add_ons)', () => {
       ['gt', [4, 5]],
       ['gte', [3, 4, 5]],
     ]
-    for (const [op, expected] of cases) expect(await legacyIds(`?activation_date[${op}]=2025-02-10T12:00:00Z`), op).toEqual(expected)
+    for (const [op, expected] of cases)
+      expect(await legacyIds(`?activation_date[${op}]=2025-02-10T12:00:00Z`), op).toEqual(expected)
     // A date is the whole day (UTC here, the tenant's zone); a date-time the span of its last digit.
     expect(await legacyIds('?activation_date[eq]=2025-02-10')).toEqual([3, 4])
     expect(await legacyIds('?activation_date[gt]=2025-02-10')).toEqual([5])
@@ -63,8 +70,12 @@ describe('list add-ons (GET …/add_ons)', () => {
 
   it('takes the filter as a bare value (eq), a JSON object or bracketed keys, alike', async () => {
     expect(await legacyIds('?activation_date=2025-02-01T00:00:00Z')).toEqual([2])
-    const json = await legacyIds(`?activation_date=${enc('{"gte":"2025-02-01T00:00:00Z","lt":"2025-03-01T00:00:00Z"}')}`)
-    const brackets = await legacyIds('?activation_date[gte]=2025-02-01T00:00:00Z&activation_date[lt]=2025-03-01T00:00:00Z')
+    const json = await legacyIds(
+      `?activation_date=${enc('{"gte":"2025-02-01T00:00:00Z","lt":"2025-03-01T00:00:00Z"}')}`,
+    )
+    const brackets = await legacyIds(
+      '?activation_date[gte]=2025-02-01T00:00:00Z&activation_date[lt]=2025-03-01T00:00:00Z',
+    )
     expect(json).toEqual([2, 3, 4])
     expect(brackets).toEqual(json)
     // An offset other than Z, its + sent unencoded (it arrives as a space).
@@ -81,10 +92,16 @@ describe('list add-ons (GET …/add_ons)', () => {
     const page = await v2(t, auth, { method: 'GET', url: addOnsUrl(org, sub, '?offset=1&limit=2') })
     expect(page.body).toMatchObject({ offset: 1, limit: 2, total: 5 })
     expect(page.body.items.map((a: { legacy_id: number }) => a.legacy_id)).toEqual([2, 3])
-    const filtered = await v2(t, auth, { method: 'GET', url: addOnsUrl(org, sub, '?activation_date[gte]=2025-02-01&offset=2&limit=2') })
+    const filtered = await v2(t, auth, {
+      method: 'GET',
+      url: addOnsUrl(org, sub, '?activation_date[gte]=2025-02-01&offset=2&limit=2'),
+    })
     expect(filtered.body).toMatchObject({ offset: 2, limit: 2, total: 4 })
     expect(filtered.body.items.map((a: { legacy_id: number }) => a.legacy_id)).toEqual([4, 5])
-    expect((await v2(t, auth, { method: 'GET', url: addOnsUrl(org, sub, '?offset=10') })).body).toMatchObject({ items: [], total: 5 })
+    expect((await v2(t, auth, { method: 'GET', url: addOnsUrl(org, sub, '?offset=10') })).body).toMatchObject({
+      items: [],
+      total: 5,
+    })
   })
 
   it('answers a malformed filter or page with a 400 naming the parameter', async () => {
@@ -102,7 +119,10 @@ describe('list add-ons (GET …/add_ons)', () => {
       const res = await v2(t, auth, { method: 'GET', url: addOnsUrl(org, sub, query) })
       expect(res.status, query).toBe(400)
       expect(res.body.code, query).toBe(code)
-      expect(res.body.errors.map((e: { path: string }) => e.path), query).toContain(path)
+      expect(
+        res.body.errors.map((e: { path: string }) => e.path),
+        query,
+      ).toContain(path)
     }
   })
 })

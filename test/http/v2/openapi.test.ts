@@ -16,20 +16,44 @@ describe('the V2 add-ons API in openapi/openapi.json', () => {
     for (const [path, method, operationId, success] of operations) {
       const operation = doc.paths[path]?.[method]
       expect(operation, `${method} ${path}`).toBeDefined()
-      expect(operation).toMatchObject({ operationId, tags: ['v2-add-ons'], security: [{ bearerAuth: [] }, { ApiKeyAuth: [] }] })
-      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining([success, '400', '401', '403', '404', '500']))
+      expect(operation).toMatchObject({
+        operationId,
+        tags: ['v2-add-ons'],
+        security: [{ bearerAuth: [] }, { ApiKeyAuth: [] }],
+      })
+      expect(Object.keys(operation.responses)).toEqual(
+        expect.arrayContaining([success, '400', '401', '403', '404', '500']),
+      )
       expect(JSON.stringify(operation.responses['404'])).toContain('V2ErrorResponse')
     }
     expect(doc.tags.map((tag: { name: string }) => tag.name)).toContain('v2-add-ons')
-    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    expect(Object.keys(doc.components.schemas.V2ErrorResponse.properties)).toEqual(['code', 'message', 'requestId', 'errors'])
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    })
+    expect(Object.keys(doc.components.schemas.V2ErrorResponse.properties)).toEqual([
+      'code',
+      'message',
+      'requestId',
+      'errors',
+    ])
   })
 
   it('marks the server-owned AddOn fields read-only', () => {
     const properties = doc.components.schemas.V2AddOn.properties as Record<string, { readOnly?: boolean }>
     const readOnly = Object.keys(properties).filter((name) => properties[name]?.readOnly)
     expect(readOnly.sort()).toEqual(
-      ['creation_date', 'creation_system', 'creation_user', 'last_updated_date', 'status', 'deactivation_date', 'deactivation_system', 'deactivation_user'].sort(),
+      [
+        'creation_date',
+        'creation_system',
+        'creation_user',
+        'last_updated_date',
+        'status',
+        'deactivation_date',
+        'deactivation_system',
+        'deactivation_user',
+      ].sort(),
     )
     const body = doc.paths[COLLECTION].post.requestBody.content['application/json'].schema
     expect(body.required).toEqual(['catalogue_add_on_id'])

@@ -26,7 +26,10 @@ const asAddon = (view: AddonView) => view
 const asSubscription = (view: SubscriptionView) => view
 
 /** Add-ons of a subscription: seeds 000 (add), 001 (change) and 002 (cancel), and the reference's section 2.3. */
-export async function addonRoutes(app: App, { addons, changes }: { addons: AddonService; changes: AddonChangeService }): Promise<void> {
+export async function addonRoutes(
+  app: App,
+  { addons, changes }: { addons: AddonService; changes: AddonChangeService },
+): Promise<void> {
   app.get(
     '/subscriptions/:subscriptionId/addons',
     {
@@ -58,7 +61,8 @@ export async function addonRoutes(app: App, { addons, changes }: { addons: Addon
         response: { 201: SubscriptionAddon, ...problemResponses(403, 404, 409, 422) },
       },
     },
-    (req, reply) => respond(req, reply, 201, asAddon, () => addons.add(req.ctx, subscription(req.params.subscriptionId), req.body)),
+    (req, reply) =>
+      respond(req, reply, 201, asAddon, () => addons.add(req.ctx, subscription(req.params.subscriptionId), req.body)),
   )
 
   app.get(
@@ -90,9 +94,19 @@ export async function addonRoutes(app: App, { addons, changes }: { addons: Addon
     async (req) => {
       const { currentProductOfferingId, subscriptionAddonId } = req.query
       if (!currentProductOfferingId && !subscriptionAddonId) {
-        throw new InvalidInputError('request.validation_failed', 'Send currentProductOfferingId (or subscriptionAddonId).', {}, [{ path: '/query/currentProductOfferingId', message: 'is required' }])
+        throw new InvalidInputError(
+          'request.validation_failed',
+          'Send currentProductOfferingId (or subscriptionAddonId).',
+          {},
+          [{ path: '/query/currentProductOfferingId', message: 'is required' }],
+        )
       }
-      return { items: await changes.options(req.ctx, subscription(req.params.subscriptionId), { ...(currentProductOfferingId && { currentProductOfferingId }), ...(subscriptionAddonId && { subscriptionAddonId }) }) }
+      return {
+        items: await changes.options(req.ctx, subscription(req.params.subscriptionId), {
+          ...(currentProductOfferingId && { currentProductOfferingId }),
+          ...(subscriptionAddonId && { subscriptionAddonId }),
+        }),
+      }
     },
   )
 
@@ -110,7 +124,10 @@ export async function addonRoutes(app: App, { addons, changes }: { addons: Addon
         response: { 200: Subscription, ...problemResponses(403, 404, 409, 422) },
       },
     },
-    (req, reply) => respond(req, reply, 200, asSubscription, () => changes.change(req.ctx, subscription(req.params.subscriptionId), req.body)),
+    (req, reply) =>
+      respond(req, reply, 200, asSubscription, () =>
+        changes.change(req.ctx, subscription(req.params.subscriptionId), req.body),
+      ),
   )
 
   app.post(
@@ -120,13 +137,17 @@ export async function addonRoutes(app: App, { addons, changes }: { addons: Addon
         operationId: 'cancelSubscriptionAddon',
         tags,
         summary: 'Cancel an add-on of a subscription',
-        description: 'Now, or from `scheduledAt` (`pendingStatus` until then). Cancelling a PENDING add-on withdraws it. Answers the Subscription.',
+        description:
+          'Now, or from `scheduledAt` (`pendingStatus` until then). Cancelling a PENDING add-on withdraws it. Answers the Subscription.',
         params: SubscriptionParams,
         body: CancelAddonBody,
         response: { 200: Subscription, ...problemResponses(403, 404, 409, 422) },
       },
     },
-    (req, reply) => respond(req, reply, 200, asSubscription, () => addons.cancel(req.ctx, subscription(req.params.subscriptionId), req.body)),
+    (req, reply) =>
+      respond(req, reply, 200, asSubscription, () =>
+        addons.cancel(req.ctx, subscription(req.params.subscriptionId), req.body),
+      ),
   )
 
   app.get(
@@ -140,6 +161,11 @@ export async function addonRoutes(app: App, { addons, changes }: { addons: Addon
         response: { 200: SubscriptionAddon, ...problemResponses(403, 404) },
       },
     },
-    async (req) => addons.get(req.ctx, subscription(req.params.subscriptionId), parseEntityRef(req.params.subscriptionAddonId, 'subscriptionAddonId')),
+    async (req) =>
+      addons.get(
+        req.ctx,
+        subscription(req.params.subscriptionId),
+        parseEntityRef(req.params.subscriptionAddonId, 'subscriptionAddonId'),
+      ),
   )
 }

@@ -27,7 +27,11 @@ export async function provisioningRoutes(app: App, { retry }: { retry: Provision
     },
     (req, reply) =>
       respond(req, reply, 200, asAddon, () =>
-        retry.retry(req.ctx, parseEntityRef(req.params.subscriptionId, 'subscriptionId'), parseEntityRef(req.params.subscriptionAddonId, 'subscriptionAddonId')),
+        retry.retry(
+          req.ctx,
+          parseEntityRef(req.params.subscriptionId, 'subscriptionId'),
+          parseEntityRef(req.params.subscriptionAddonId, 'subscriptionAddonId'),
+        ),
       ),
   )
 }

@@ -3,7 +3,16 @@ import type { ApiKeyService } from '../../../services/api-key.service.js'
 import { problemResponses } from '../../problem.js'
 import { respond } from '../../respond.js'
 import type { App } from '../../types.js'
-import { ApiKey, ApiKeyListQuery, ApiKeyPage, ApiKeyParams, CreateApiKeyBody, CreatedApiKeyResponse, toApiKey, toCreatedApiKey } from './api-keys.schemas.js'
+import {
+  ApiKey,
+  ApiKeyListQuery,
+  ApiKeyPage,
+  ApiKeyParams,
+  CreateApiKeyBody,
+  CreatedApiKeyResponse,
+  toApiKey,
+  toCreatedApiKey,
+} from './api-keys.schemas.js'
 
 const admin = { scope: 'admin' } as const
 
@@ -56,7 +65,10 @@ export async function apiKeyRoutes(app: App, { apiKeys }: { apiKeys: ApiKeyServi
     },
     (req, reply) =>
       respond(req, reply, 201, toCreatedApiKey, () => apiKeys.create(req.ctx, req.ctx.tenant, req.body), {
-        replayAs: (created) => ({ ...toCreatedApiKey(created), key: `${created.apiKey.prefix}…${created.apiKey.hint}` }),
+        replayAs: (created) => ({
+          ...toCreatedApiKey(created),
+          key: `${created.apiKey.prefix}…${created.apiKey.hint}`,
+        }),
       }),
   )
 
@@ -73,6 +85,7 @@ export async function apiKeyRoutes(app: App, { apiKeys }: { apiKeys: ApiKeyServi
         response: { 200: ApiKey, ...problemResponses(403, 404, 409) },
       },
     },
-    (req, reply) => respond(req, reply, 200, toApiKey, () => apiKeys.revoke(req.ctx, req.ctx.tenant, req.params.apiKeyId)),
+    (req, reply) =>
+      respond(req, reply, 200, toApiKey, () => apiKeys.revoke(req.ctx, req.ctx.tenant, req.params.apiKeyId)),
   )
 }

@@ -5,8 +5,9 @@ import type { ApiKeyView, CreatedApiKey } from '../../../services/api-key.servic
 import { DateTime, Nullable, PageOf, PageQuery } from '../../schemas/common.js'
 
 export const ScopeSchema = Type.Enum(SCOPES, {
-  description: 'read: read the Connect API; write: change it; admin: manage keys, catalog, inventory and tenant settings; sims:puk: read SIM PUK codes.' },
-)
+  description:
+    'read: read the Connect API; write: change it; admin: manage keys, catalog, inventory and tenant settings; sims:puk: read SIM PUK codes.',
+})
 
 export const ApiKey = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -21,8 +22,12 @@ export const ApiKey = Type.Object({
 export type ApiKey = Static<typeof ApiKey>
 
 export const CreateApiKeyBody = Type.Object({
-  label: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A name to tell keys apart (e.g. "crm-prod").' })),
-  scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true, description: 'Default: every scope.' })),
+  label: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 100, description: 'A name to tell keys apart (e.g. "crm-prod").' }),
+  ),
+  scopes: Type.Optional(
+    Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true, description: 'Default: every scope.' }),
+  ),
 })
 export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>
 

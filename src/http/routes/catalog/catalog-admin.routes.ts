@@ -52,7 +52,8 @@ export async function catalogAdminRoutes(app: App, { catalog }: { catalog: Catal
         response: { 200: ProductOfferingGroup, ...problemResponses(403, 404) },
       },
     },
-    (req, reply) => respond(req, reply, 200, same, () => catalog.updateGroup(req.ctx, req.params.productOfferingGroupId, req.body)),
+    (req, reply) =>
+      respond(req, reply, 200, same, () => catalog.updateGroup(req.ctx, req.params.productOfferingGroupId, req.body)),
   )
 
   app.post(
@@ -63,7 +64,8 @@ export async function catalogAdminRoutes(app: App, { catalog }: { catalog: Catal
         operationId: 'createProductOffering',
         tags,
         summary: 'Create a product offering',
-        description: 'The id is yours (`mobile-plan-basic`); an id in use is a 409 `product_offering.already_exists`. A group that does not exist is a 422.',
+        description:
+          'The id is yours (`mobile-plan-basic`); an id in use is a 409 `product_offering.already_exists`. A group that does not exist is a 422.',
         body: CreateProductOfferingBody,
         response: { 201: ProductOffering, ...problemResponses(403, 409, 422) },
       },
@@ -87,7 +89,8 @@ export async function catalogAdminRoutes(app: App, { catalog }: { catalog: Catal
         response: { 200: ProductOffering, ...problemResponses(403, 404, 409, 422) },
       },
     },
-    (req, reply) => respond(req, reply, 200, same, () => catalog.updateOffering(req.ctx, req.params.productOfferingId, req.body)),
+    (req, reply) =>
+      respond(req, reply, 200, same, () => catalog.updateOffering(req.ctx, req.params.productOfferingId, req.body)),
   )
 
   app.post(
@@ -98,12 +101,14 @@ export async function catalogAdminRoutes(app: App, { catalog }: { catalog: Catal
         operationId: 'archiveProductOffering',
         tags,
         summary: 'Archive a product offering',
-        description: 'It can no longer be ordered and leaves the default list and catalog, but keeps working where it is in use. Archiving again answers the archived offering.',
+        description:
+          'It can no longer be ordered and leaves the default list and catalog, but keeps working where it is in use. Archiving again answers the archived offering.',
         params: OfferingParams,
         response: { 200: ProductOffering, ...problemResponses(403, 404) },
       },
     },
-    (req, reply) => respond(req, reply, 200, same, () => catalog.archiveOffering(req.ctx, req.params.productOfferingId)),
+    (req, reply) =>
+      respond(req, reply, 200, same, () => catalog.archiveOffering(req.ctx, req.params.productOfferingId)),
   )
 
   app.post(

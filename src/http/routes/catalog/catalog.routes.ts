@@ -29,7 +29,8 @@ export async function catalogRoutes(app: App, { catalog }: { catalog: CatalogSer
         operationId: 'listProductOfferings',
         tags,
         summary: 'List product offerings',
-        description: 'AVAILABLE offerings by default (`status[]` to see archived ones), ordered by group, then rank, then id.',
+        description:
+          'AVAILABLE offerings by default (`status[]` to see archived ones), ordered by group, then rank, then id.',
         querystring: OfferingListQuery,
         response: { 200: ProductOfferingPage, ...problemResponses(403) },
       },
@@ -73,7 +74,8 @@ export async function catalogRoutes(app: App, { catalog }: { catalog: CatalogSer
         operationId: 'getDefaultProductCatalog',
         tags,
         summary: 'Get the default product catalog',
-        description: 'Every AVAILABLE offering and the groups they belong to. `external_reference` and `ProductOfferingGroups` keep the Connect API spelling.',
+        description:
+          'Every AVAILABLE offering and the groups they belong to. `external_reference` and `ProductOfferingGroups` keep the Connect API spelling.',
         querystring: CatalogQuery,
         response: { 200: ProductCatalog, ...problemResponses(403) },
       },

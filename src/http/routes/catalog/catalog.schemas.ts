@@ -1,5 +1,14 @@
 import { Type } from 'typebox'
-import { CatalogId, GroupInput, GroupUpdateInput, OfferingInput, OfferingUpdateInput, PromotionCode, PromotionInput, PromotionUpdateInput } from '../../../domain/catalog/inputs.js'
+import {
+  CatalogId,
+  GroupInput,
+  GroupUpdateInput,
+  OfferingInput,
+  OfferingUpdateInput,
+  PromotionCode,
+  PromotionInput,
+  PromotionUpdateInput,
+} from '../../../domain/catalog/inputs.js'
 import { CUSTOMER_TYPES, OFFERING_STATUSES, PRICE_TYPES, PRODUCT_TYPES } from '../../../domain/catalog/offering.js'
 import { PROMOTION_STATUSES } from '../../../domain/catalog/promotion.js'
 import { DateTime, Metadata, Nullable, PageOf, PageQuery } from '../../schemas/common.js'
@@ -20,7 +29,10 @@ export const Price = Type.Object(
     currency: Type.String({ examples: ['USD'] }),
     priceType: Type.Enum(PRICE_TYPES),
     billingCycle: Nullable(
-      Type.Object({ period: Type.Enum(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']), interval: Type.Integer({ minimum: 1 }) }, { description: 'Null for one-time prices.' }),
+      Type.Object(
+        { period: Type.Enum(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']), interval: Type.Integer({ minimum: 1 }) },
+        { description: 'Null for one-time prices.' },
+      ),
     ),
     boundMonths: Nullable(Type.Integer({ description: 'Commitment in months.' })),
     taxIncluded: Type.Boolean(),
@@ -68,7 +80,9 @@ const AppliedPromotion = Type.Object(
 export const ProductOffering = Type.Object({
   productOfferingId: Type.String({ examples: ['mobile-plan-basic'] }),
   productId: Type.String(),
-  status: Type.Enum(OFFERING_STATUSES, { description: 'ARCHIVED offerings cannot be ordered but keep working where they are in use.' }),
+  status: Type.Enum(OFFERING_STATUSES, {
+    description: 'ARCHIVED offerings cannot be ordered but keep working where they are in use.',
+  }),
   name: Type.String(),
   description: Nullable(Type.String()),
   richContent: Nullable(Type.String({ description: 'HTML.' })),
@@ -95,20 +109,30 @@ export const ProductOffering = Type.Object({
   productOfferingGroupId: Nullable(Type.String()),
   group: Nullable(EmbeddedGroup),
   customerType: Type.Enum(CUSTOMER_TYPES),
-  addonCategories: Type.Array(Type.String(), { description: 'For add-ons: the subscription categories it fits (same list as `compatibility.categories`).' }),
+  addonCategories: Type.Array(Type.String(), {
+    description: 'For add-ons: the subscription categories it fits (same list as `compatibility.categories`).',
+  }),
   metadata: Metadata,
   createdAt: DateTime(),
   updatedAt: DateTime(),
-  rank: Type.Integer({ description: 'Openline extension: position within the group; higher is bigger. Defines up- and downgrades.' }),
+  rank: Type.Integer({
+    description: 'Openline extension: position within the group; higher is bigger. Defines up- and downgrades.',
+  }),
   changePolicy: Type.Object(
     { upgrade: Timing, lateral: Timing, downgrade: Timing },
     { description: 'Openline extension: how a change TO this offering takes effect, per direction.' },
   ),
   compatibility: Type.Object(
     { categories: Categories, productOfferingIds: Type.Array(Type.String()) },
-    { description: 'Openline extension, for add-ons: the plans it fits by category or id; both empty fits every plan.' },
+    {
+      description: 'Openline extension, for add-ons: the plans it fits by category or id; both empty fits every plan.',
+    },
   ),
-  maxPerSubscription: Nullable(Type.Integer({ description: 'Openline extension, for add-ons: at most this many per subscription; null is unlimited.' })),
+  maxPerSubscription: Nullable(
+    Type.Integer({
+      description: 'Openline extension, for add-ons: at most this many per subscription; null is unlimited.',
+    }),
+  ),
   promotion: Type.Optional(AppliedPromotion),
 })
 
@@ -141,17 +165,24 @@ export const ProductCatalog = Type.Object({
   external_reference: Nullable(Type.String({ description: 'snake_case, as the Connect API spells it.' })),
   customerType: Nullable(Type.Enum(CUSTOMER_TYPES)),
   productOfferings: Type.Array(ProductOffering, { description: 'AVAILABLE offerings only.' }),
-  ProductOfferingGroups: Type.Array(EmbeddedGroup, { description: 'PascalCase, as the Connect API spells it: the groups of the listed offerings.' }),
+  ProductOfferingGroups: Type.Array(EmbeddedGroup, {
+    description: 'PascalCase, as the Connect API spells it: the groups of the listed offerings.',
+  }),
   metadata: Metadata,
   createdAt: DateTime(),
   updatedAt: DateTime(),
 })
 
-const StringList = (description: string) => Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100, description }))
+const StringList = (description: string) =>
+  Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100, description }))
 
 export const OfferingListQuery = Type.Object({
   ...PageQuery,
-  types: Type.Optional(Type.Array(Type.Enum(PRODUCT_TYPES), { description: 'Only these product types (`types[]=A&types[]=B` or repeated `types`).' })),
+  types: Type.Optional(
+    Type.Array(Type.Enum(PRODUCT_TYPES), {
+      description: 'Only these product types (`types[]=A&types[]=B` or repeated `types`).',
+    }),
+  ),
   type: Type.Optional(Type.Array(Type.Enum(PRODUCT_TYPES), { description: 'The older spelling of `types`.' })),
   categories: StringList('Only these product categories.'),
   status: Type.Optional(Type.Array(Type.Enum(OFFERING_STATUSES), { description: 'Default: AVAILABLE only.' })),
@@ -160,10 +191,16 @@ export const OfferingListQuery = Type.Object({
 })
 
 export const OfferingParams = Type.Object({ productOfferingId: CatalogId('The offering.') })
-export const OfferingQuery = Type.Object({ promoCode: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Prices the offering with this promotion.' })) })
+export const OfferingQuery = Type.Object({
+  promoCode: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 64, description: 'Prices the offering with this promotion.' }),
+  ),
+})
 export const GroupParams = Type.Object({ productOfferingGroupId: CatalogId('The group.') })
 export const PromotionParams = Type.Object({ code: PromotionCode })
-export const CatalogQuery = Type.Object({ customerType: Type.Optional(Type.Enum(CUSTOMER_TYPES, { description: 'Only offerings for this customer type.' })) })
+export const CatalogQuery = Type.Object({
+  customerType: Type.Optional(Type.Enum(CUSTOMER_TYPES, { description: 'Only offerings for this customer type.' })),
+})
 export const GroupListQuery = Type.Object({ ...PageQuery })
 
 export const ProductOfferingPage = PageOf(ProductOffering)

@@ -7,15 +7,23 @@ import type { App } from '../../types.js'
 
 export const Event = Type.Object({
   eventId: Type.String({ format: 'uuid', description: 'Stable across deliveries: use it to process each event once.' }),
-  type: Type.String({ description: 'Dot-namespaced, e.g. `subscription.updated`.', examples: ['subscription.updated'] }),
+  type: Type.String({
+    description: 'Dot-namespaced, e.g. `subscription.updated`.',
+    examples: ['subscription.updated'],
+  }),
   occurredAt: DateTime({ description: 'When the change took effect.' }),
   resource: Type.Object({ type: Type.String({ examples: ['subscription'] }), id: Type.String() }),
-  data: Type.Object({}, { additionalProperties: true, description: 'The full snapshot of the resource at the change, in its API shape.' }),
+  data: Type.Object(
+    {},
+    { additionalProperties: true, description: 'The full snapshot of the resource at the change, in its API shape.' },
+  ),
 })
 
 const EventQuery = Type.Object({
   ...PageQuery,
-  type: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Only these event types (repeat the parameter).' })),
+  type: Type.Optional(
+    Type.Array(Type.String({ minLength: 1 }), { description: 'Only these event types (repeat the parameter).' }),
+  ),
   resourceType: Type.Optional(Type.String({ minLength: 1, examples: ['subscription'] })),
   resourceId: Type.Optional(Type.String({ minLength: 1 })),
 })
@@ -29,14 +37,19 @@ export async function eventRoutes(app: App, { events }: { events: EventService }
         operationId: 'listEvents',
         tags: ['events'],
         summary: 'List events',
-        description: 'Every state change writes an event in its transaction: `{eventId, type, occurredAt, data}` with the full resource snapshot. Oldest first.',
+        description:
+          'Every state change writes an event in its transaction: `{eventId, type, occurredAt, data}` with the full resource snapshot. Oldest first.',
         querystring: EventQuery,
         response: { 200: PageOf(Event), ...problemResponses(403) },
       },
     },
     async (req) => {
       const { type, resourceType, resourceId } = req.query
-      return events.list(req.ctx.tenant.id, { ...(type && { types: type }), ...(resourceType && { resourceType }), ...(resourceId && { resourceId }) }, pageRequest(req.query))
+      return events.list(
+        req.ctx.tenant.id,
+        { ...(type && { types: type }), ...(resourceType && { resourceType }), ...(resourceId && { resourceId }) },
+        pageRequest(req.query),
+      )
     },
   )
   app.get(

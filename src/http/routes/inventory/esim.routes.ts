@@ -11,16 +11,26 @@ const ref = (id: string) => parseEntityRef(id, 'subscriptionId')
 
 const EsimQrCode = Type.Object({
   subscriptionId: Type.String({ format: 'uuid' }),
-  qrCodeData: Type.String({ description: 'What the QR code encodes: `LPA:` and the activation code.', examples: ['LPA:1$rsp.example.com$ABCD1234'] }),
-  qrCodeUrl: Type.String({ description: 'The QR code as a `data:image/png;base64,…` URL, ready for an `<img src>`: nothing is hosted, so nothing outlives the response.' }),
+  qrCodeData: Type.String({
+    description: 'What the QR code encodes: `LPA:` and the activation code.',
+    examples: ['LPA:1$rsp.example.com$ABCD1234'],
+  }),
+  qrCodeUrl: Type.String({
+    description:
+      'The QR code as a `data:image/png;base64,…` URL, ready for an `<img src>`: nothing is hosted, so nothing outlives the response.',
+  }),
   expiresAt: DateTime({ description: '24 hours after the request; ask for a new code after it.' }),
   metadata: Type.Object({ iccid: Type.String(), smdpAddress: Type.Union([Type.String(), Type.Null()]) }),
 })
 
 /** A binary body: documented as image/png, sent as a Buffer (never serialised as JSON). */
-const PngImage = Type.Unsafe<Buffer>({ description: 'The QR code.', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } })
+const PngImage = Type.Unsafe<Buffer>({
+  description: 'The QR code.',
+  content: { 'image/png': { schema: { type: 'string', format: 'binary' } } },
+})
 
-const SENSITIVE = 'The code installs the subscription\'s eSIM on any device that scans it: every issue is recorded as a `sim.qrcode_issued` event, and responses carry `Cache-Control: no-store`.'
+const SENSITIVE =
+  "The code installs the subscription's eSIM on any device that scans it: every issue is recorded as a `sim.qrcode_issued` event, and responses carry `Cache-Control: no-store`."
 
 /** eSIM activation QR codes, under the subscription they belong to. */
 export async function esimRoutes(app: App, { esim }: { esim: EsimService }): Promise<void> {

@@ -3,7 +3,14 @@ import type { NumberPoolService } from '../../../services/inventory/number-pool.
 import { problemResponses } from '../../problem.js'
 import { respond } from '../../respond.js'
 import type { App } from '../../types.js'
-import { ImportNumbersBody, ImportResult, Lease, LeaseNumbersBody, NumberListQuery, NumberPage } from './numbers.schemas.js'
+import {
+  ImportNumbersBody,
+  ImportResult,
+  Lease,
+  LeaseNumbersBody,
+  NumberListQuery,
+  NumberPage,
+} from './numbers.schemas.js'
 
 const tags = ['inventory']
 const same = <T>(value: T) => value
@@ -36,9 +43,20 @@ export async function numberRoutes(app: App, { numberPool }: { numberPool: Numbe
     '/inventory/numbers',
     {
       config: { scope: 'admin' },
-      schema: { operationId: 'listNumbers', tags, summary: 'List the number pool', querystring: NumberListQuery, response: { 200: NumberPage, ...problemResponses(403) } },
+      schema: {
+        operationId: 'listNumbers',
+        tags,
+        summary: 'List the number pool',
+        querystring: NumberListQuery,
+        response: { 200: NumberPage, ...problemResponses(403) },
+      },
     },
-    async (req) => numberPool.list(req.ctx, { ...(req.query.status && { statuses: req.query.status }), ...(req.query.type && { types: req.query.type }) }, pageRequest(req.query)),
+    async (req) =>
+      numberPool.list(
+        req.ctx,
+        { ...(req.query.status && { statuses: req.query.status }), ...(req.query.type && { types: req.query.type }) },
+        pageRequest(req.query),
+      ),
   )
 
   app.post(

@@ -35,9 +35,20 @@ export async function simRoutes(app: App, { sims }: { sims: SimService }): Promi
     '/inventory/sims',
     {
       config: { scope: 'admin' },
-      schema: { operationId: 'listSims', tags, summary: 'List SIM cards', querystring: SimListQuery, response: { 200: SimPage, ...problemResponses(403) } },
+      schema: {
+        operationId: 'listSims',
+        tags,
+        summary: 'List SIM cards',
+        querystring: SimListQuery,
+        response: { 200: SimPage, ...problemResponses(403) },
+      },
     },
-    async (req) => sims.list(req.ctx, { ...(req.query.status && { statuses: req.query.status }), ...(req.query.type && { types: req.query.type }) }, pageRequest(req.query)),
+    async (req) =>
+      sims.list(
+        req.ctx,
+        { ...(req.query.status && { statuses: req.query.status }), ...(req.query.type && { types: req.query.type }) },
+        pageRequest(req.query),
+      ),
   )
 
   app.get(
@@ -47,7 +58,8 @@ export async function simRoutes(app: App, { sims }: { sims: SimService }): Promi
         operationId: 'getSim',
         tags,
         summary: 'Get a SIM card',
-        description: 'The SIM with its eSIM profile state. PUKs are not part of it: see `GET /inventory/sims/{iccid}/puk`.',
+        description:
+          'The SIM with its eSIM profile state. PUKs are not part of it: see `GET /inventory/sims/{iccid}/puk`.',
         params: SimParams,
         response: { 200: Sim, ...problemResponses(403, 404) },
       },
@@ -66,7 +78,8 @@ export async function simRoutes(app: App, { sims }: { sims: SimService }): Promi
         operationId: 'getSimPuk',
         tags,
         summary: "Get a SIM card's PUK codes",
-        description: 'Only for keys with the `sims:puk` scope. Every read is recorded as a `sim.puk_viewed` event naming the key. Not cacheable.',
+        description:
+          'Only for keys with the `sims:puk` scope. Every read is recorded as a `sim.puk_viewed` event naming the key. Not cacheable.',
         params: SimParams,
         response: { 200: SimPuk, ...problemResponses(403, 404) },
       },

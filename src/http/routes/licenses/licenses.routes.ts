@@ -7,7 +7,15 @@ import { problemResponses } from '../../problem.js'
 import { respond } from '../../respond.js'
 import type { App } from '../../types.js'
 import { ChangeOption, TimelineItem } from '../subscriptions/subscriptions.schemas.js'
-import { CancelLicenseBody, ChangeLicenseOfferingBody, CreateLicenseBody, License, LicenseListQuery, LicenseParams, LicensePage } from './licenses.schemas.js'
+import {
+  CancelLicenseBody,
+  ChangeLicenseOfferingBody,
+  CreateLicenseBody,
+  License,
+  LicenseListQuery,
+  LicenseParams,
+  LicensePage,
+} from './licenses.schemas.js'
 
 const same = (view: LicenseView) => view
 const tags = ['licenses']
@@ -16,7 +24,15 @@ const ref = (id: string) => parseEntityRef(id, 'licenseId')
 export async function licenseRoutes(app: App, { licenses }: { licenses: LicenseService }): Promise<void> {
   app.get(
     '/licenses',
-    { schema: { operationId: 'listLicenses', tags, summary: 'List licenses', querystring: LicenseListQuery, response: { 200: LicensePage, ...problemResponses(403) } } },
+    {
+      schema: {
+        operationId: 'listLicenses',
+        tags,
+        summary: 'List licenses',
+        querystring: LicenseListQuery,
+        response: { 200: LicensePage, ...problemResponses(403) },
+      },
+    },
     async (req) => {
       const q = req.query
       return licenses.list(
@@ -51,7 +67,15 @@ export async function licenseRoutes(app: App, { licenses }: { licenses: LicenseS
 
   app.get(
     '/licenses/:licenseId',
-    { schema: { operationId: 'getLicense', tags, summary: 'Get a license', params: LicenseParams, response: { 200: License, ...problemResponses(403, 404) } } },
+    {
+      schema: {
+        operationId: 'getLicense',
+        tags,
+        summary: 'Get a license',
+        params: LicenseParams,
+        response: { 200: License, ...problemResponses(403, 404) },
+      },
+    },
     async (req) => licenses.get(req.ctx, ref(req.params.licenseId)),
   )
 
@@ -62,7 +86,8 @@ export async function licenseRoutes(app: App, { licenses }: { licenses: LicenseS
         operationId: 'cancelLicense',
         tags,
         summary: 'Cancel a license, now or from a day',
-        description: 'Without `scheduledAt`, now (`license.ended`); with it, at the start of that day (tenant time zone), shown as pendingStatus until then. A scheduled cancel supersedes every change after it, renewals included.',
+        description:
+          'Without `scheduledAt`, now (`license.ended`); with it, at the start of that day (tenant time zone), shown as pendingStatus until then. A scheduled cancel supersedes every change after it, renewals included.',
         params: LicenseParams,
         body: CancelLicenseBody,
         response: { 200: License, ...problemResponses(403, 404, 409, 422) },
@@ -78,13 +103,15 @@ export async function licenseRoutes(app: App, { licenses }: { licenses: LicenseS
         operationId: 'changeLicenseProductOffering',
         tags,
         summary: 'Change the license’s offering',
-        description: 'Upgrades and lateral moves apply now, downgrades at the license’s next renewal (per the target offering’s change policy), never before `scheduledAt`. A scheduled change shows as pendingProductOffering.',
+        description:
+          'Upgrades and lateral moves apply now, downgrades at the license’s next renewal (per the target offering’s change policy), never before `scheduledAt`. A scheduled change shows as pendingProductOffering.',
         params: LicenseParams,
         body: ChangeLicenseOfferingBody,
         response: { 200: License, ...problemResponses(403, 404, 409, 422) },
       },
     },
-    (req, reply) => respond(req, reply, 200, same, () => licenses.changeOffering(req.ctx, ref(req.params.licenseId), req.body)),
+    (req, reply) =>
+      respond(req, reply, 200, same, () => licenses.changeOffering(req.ctx, ref(req.params.licenseId), req.body)),
   )
 
   app.get(
@@ -108,12 +135,14 @@ export async function licenseRoutes(app: App, { licenses }: { licenses: LicenseS
         operationId: 'withdrawLicensePendingStatus',
         tags,
         summary: 'Withdraw the pending cancellation',
-        description: 'Withdraws a scheduled cancel. 404 when there is none; a scheduled activation cannot be withdrawn (409 `license.activation_pending`: cancel the license instead).',
+        description:
+          'Withdraws a scheduled cancel. 404 when there is none; a scheduled activation cannot be withdrawn (409 `license.activation_pending`: cancel the license instead).',
         params: LicenseParams,
         response: { 200: License, ...problemResponses(403, 404, 409) },
       },
     },
-    (req, reply) => respond(req, reply, 200, same, () => licenses.withdrawPending(req.ctx, ref(req.params.licenseId), 'status')),
+    (req, reply) =>
+      respond(req, reply, 200, same, () => licenses.withdrawPending(req.ctx, ref(req.params.licenseId), 'status')),
   )
 
   app.delete(
@@ -127,7 +156,10 @@ export async function licenseRoutes(app: App, { licenses }: { licenses: LicenseS
         response: { 200: License, ...problemResponses(403, 404) },
       },
     },
-    (req, reply) => respond(req, reply, 200, same, () => licenses.withdrawPending(req.ctx, ref(req.params.licenseId), 'productOffering')),
+    (req, reply) =>
+      respond(req, reply, 200, same, () =>
+        licenses.withdrawPending(req.ctx, ref(req.params.licenseId), 'productOffering'),
+      ),
   )
 
   app.get(
@@ -137,7 +169,8 @@ export async function licenseRoutes(app: App, { licenses }: { licenses: LicenseS
         operationId: 'getLicenseTimeline',
         tags,
         summary: 'What happened to the license and what is scheduled',
-        description: 'Every change in effective order (creation, activation, offering changes, renewals, cancellation), scheduled ones too, and those withdrawn, superseded or failed.',
+        description:
+          'Every change in effective order (creation, activation, offering changes, renewals, cancellation), scheduled ones too, and those withdrawn, superseded or failed.',
         params: LicenseParams,
         response: { 200: Type.Object({ items: Type.Array(TimelineItem) }), ...problemResponses(403, 404) },
       },

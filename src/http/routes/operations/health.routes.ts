@@ -11,14 +11,22 @@ const Status = Type.Object({ status: Type.String() })
 export async function healthRoutes(app: App, { db }: { db: Executor }): Promise<void> {
   app.get(
     '/healthz',
-    { config: { auth: 'none' }, schema: { operationId: 'getHealth', tags: ['operations'], security: [], response: { 200: Status } } },
+    {
+      config: { auth: 'none' },
+      schema: { operationId: 'getHealth', tags: ['operations'], security: [], response: { 200: Status } },
+    },
     async () => ({ status: 'ok' }),
   )
   app.get(
     '/readyz',
     {
       config: { auth: 'none' },
-      schema: { operationId: 'getReadiness', tags: ['operations'], security: [], response: { 200: Status, 503: Type.Ref('Problem') } },
+      schema: {
+        operationId: 'getReadiness',
+        tags: ['operations'],
+        security: [],
+        response: { 200: Status, 503: Type.Ref('Problem') },
+      },
     },
     async (req, reply) => {
       try {

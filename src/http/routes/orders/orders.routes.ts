@@ -23,7 +23,8 @@ export async function orderRoutes(app: App, { orders }: { orders: OrderService }
         operationId: 'createOrder',
         tags,
         summary: 'Create an order',
-        description: 'Everything is optional at creation: an order can be configured step by step. Its `validation` always says what is still missing.',
+        description:
+          'Everything is optional at creation: an order can be configured step by step. Its `validation` always says what is still missing.',
         body: CreateOrderInput,
         response: { 201: Order, ...problemResponses(403, 409, 422) },
       },
@@ -33,7 +34,15 @@ export async function orderRoutes(app: App, { orders }: { orders: OrderService }
 
   app.get(
     '/orders',
-    { schema: { operationId: 'listOrders', tags, summary: 'List orders', querystring: OrderListQuery, response: { 200: OrderPage, ...problemResponses(403) } } },
+    {
+      schema: {
+        operationId: 'listOrders',
+        tags,
+        summary: 'List orders',
+        querystring: OrderListQuery,
+        response: { 200: OrderPage, ...problemResponses(403) },
+      },
+    },
     async (req) => {
       const q = req.query
       const statuses = [...(q.status ?? []), ...(q.state ?? [])]
@@ -53,7 +62,15 @@ export async function orderRoutes(app: App, { orders }: { orders: OrderService }
 
   app.get(
     '/orders/:orderId',
-    { schema: { operationId: 'getOrder', tags, summary: 'Get an order', params: OrderParams, response: { 200: Order, ...problemResponses(403, 404) } } },
+    {
+      schema: {
+        operationId: 'getOrder',
+        tags,
+        summary: 'Get an order',
+        params: OrderParams,
+        response: { 200: Order, ...problemResponses(403, 404) },
+      },
+    },
     async (req) => orders.get(req.ctx, req.params.orderId),
   )
 
@@ -64,7 +81,8 @@ export async function orderRoutes(app: App, { orders }: { orders: OrderService }
         operationId: 'updateOrder',
         tags,
         summary: 'Configure an order',
-        description: 'Sets the customer, user, billing, shipping, promo code, consents or metadata of a PENDING order; absent fields stay, null clears.',
+        description:
+          'Sets the customer, user, billing, shipping, promo code, consents or metadata of a PENDING order; absent fields stay, null clears.',
         params: OrderParams,
         body: UpdateOrderInput,
         response: { 200: Order, ...problemResponses(403, 404, 409, 422) },
@@ -76,7 +94,14 @@ export async function orderRoutes(app: App, { orders }: { orders: OrderService }
   app.post(
     '/orders/:orderId/cancel',
     {
-      schema: { operationId: 'cancelOrder', tags, summary: 'Cancel an order', description: 'A PENDING or FAILED order only.', params: OrderParams, response: { 200: Order, ...problemResponses(403, 404, 409) } },
+      schema: {
+        operationId: 'cancelOrder',
+        tags,
+        summary: 'Cancel an order',
+        description: 'A PENDING or FAILED order only.',
+        params: OrderParams,
+        response: { 200: Order, ...problemResponses(403, 404, 409) },
+      },
     },
     (req, reply) => respond(req, reply, 200, asOrder, () => orders.cancel(req.ctx, req.params.orderId)),
   )
@@ -88,7 +113,8 @@ export async function orderRoutes(app: App, { orders }: { orders: OrderService }
         operationId: 'addOrderLineItem',
         tags,
         summary: 'Add a line item to an order',
-        description: 'Any of the nine types. What it references is checked at once (422 naming the field); what it still lacks shows in the order’s validation.',
+        description:
+          'Any of the nine types. What it references is checked at once (422 naming the field); what it still lacks shows in the order’s validation.',
         params: OrderParams,
         body: LineItemInput,
         response: { 201: LineItemInput, ...problemResponses(403, 404, 409, 422) },
@@ -100,17 +126,40 @@ export async function orderRoutes(app: App, { orders }: { orders: OrderService }
   app.put(
     '/orders/:orderId/line-items/:lineItemId',
     {
-      schema: { operationId: 'replaceOrderLineItem', tags, summary: 'Replace a line item', params: LineItemParams, body: LineItemInput, response: { 200: LineItemInput, ...problemResponses(403, 404, 409, 422) } },
+      schema: {
+        operationId: 'replaceOrderLineItem',
+        tags,
+        summary: 'Replace a line item',
+        params: LineItemParams,
+        body: LineItemInput,
+        response: { 200: LineItemInput, ...problemResponses(403, 404, 409, 422) },
+      },
     },
-    (req, reply) => respond(req, reply, 200, asItem, () => orders.replaceLineItem(req.ctx, req.params.orderId, req.params.lineItemId, req.body)),
+    (req, reply) =>
+      respond(req, reply, 200, asItem, () =>
+        orders.replaceLineItem(req.ctx, req.params.orderId, req.params.lineItemId, req.body),
+      ),
   )
 
   app.delete(
     '/orders/:orderId/line-items/:lineItemId',
     {
-      schema: { operationId: 'removeOrderLineItem', tags, summary: 'Remove a line item', params: LineItemParams, response: { 204: Type.Null({ description: 'Removed.' }), ...problemResponses(403, 404, 409) } },
+      schema: {
+        operationId: 'removeOrderLineItem',
+        tags,
+        summary: 'Remove a line item',
+        params: LineItemParams,
+        response: { 204: Type.Null({ description: 'Removed.' }), ...problemResponses(403, 404, 409) },
+      },
     },
-    (req, reply) => respond(req, reply, 204, () => null, () => orders.removeLineItem(req.ctx, req.params.orderId, req.params.lineItemId)),
+    (req, reply) =>
+      respond(
+        req,
+        reply,
+        204,
+        () => null,
+        () => orders.removeLineItem(req.ctx, req.params.orderId, req.params.lineItemId),
+      ),
   )
 
   app.post(
@@ -126,7 +175,14 @@ export async function orderRoutes(app: App, { orders }: { orders: OrderService }
         response: { 200: Type.Object({ pricing: Pricing }), ...problemResponses(403, 404, 409, 422) },
       },
     },
-    (req, reply) => respond(req, reply, 200, (r: { pricing: PricingView }) => r, () => orders.calculatePrice(req.ctx, req.params.orderId)),
+    (req, reply) =>
+      respond(
+        req,
+        reply,
+        200,
+        (r: { pricing: PricingView }) => r,
+        () => orders.calculatePrice(req.ctx, req.params.orderId),
+      ),
   )
 
   app.post(

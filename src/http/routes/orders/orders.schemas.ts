@@ -1,20 +1,46 @@
 import { Type } from 'typebox'
 import { ORDER_STATUSES } from '../../../domain/orders/inputs.js'
 import { LineItemInput } from '../../../domain/orders/inputs.js'
-import { CalendarDate, DateTime, DateTimeInput, EntityId, FreeObject, Metadata, Nullable, PageOf, PageQuery } from '../../schemas/common.js'
+import {
+  CalendarDate,
+  DateTime,
+  DateTimeInput,
+  EntityId,
+  FreeObject,
+  Metadata,
+  Nullable,
+  PageOf,
+  PageQuery,
+} from '../../schemas/common.js'
 
 const Requirement = Type.Enum(['NOT_REQUIRED', 'OPTIONAL', 'REQUIRED'])
-const Problem = Type.Object({ message: Type.String(), property: Type.String({ description: 'Dotted path, e.g. `subscriber.name`.' }) })
+const Problem = Type.Object({
+  message: Type.String(),
+  property: Type.String({ description: 'Dotted path, e.g. `subscriber.name`.' }),
+})
 const Money = (description?: string) => Type.Number({ ...(description && { description }) })
 
 export const Validation = Type.Object({
   isValid: Type.Boolean(),
-  missingFields: Type.Array(Type.String(), { description: 'What the order still needs, e.g. `customer`, `shipping.address`.' }),
+  missingFields: Type.Array(Type.String(), {
+    description: 'What the order still needs, e.g. `customer`, `shipping.address`.',
+  }),
   errors: Type.Array(Problem),
-  lineItemValidation: Type.Array(Type.Object({ lineItemId: Type.String(), isValid: Type.Boolean(), missingFields: Type.Array(Type.String()), errors: Type.Array(Problem) })),
+  lineItemValidation: Type.Array(
+    Type.Object({
+      lineItemId: Type.String(),
+      isValid: Type.Boolean(),
+      missingFields: Type.Array(Type.String()),
+      errors: Type.Array(Problem),
+    }),
+  ),
 })
 
-const TaxLine = Type.Object({ description: Type.String(), amount: Money(), rate: Type.Number({ description: 'Percent: 8.25 is 8.25 %.' }) })
+const TaxLine = Type.Object({
+  description: Type.String(),
+  amount: Money(),
+  rate: Type.Number({ description: 'Percent: 8.25 is 8.25 %.' }),
+})
 const Named = Type.Object({ name: Type.String(), amount: Money() })
 
 export const Pricing = Type.Object({
@@ -25,8 +51,22 @@ export const Pricing = Type.Object({
   total: Money(),
   taxIncluded: Type.Boolean(),
   currency: Type.String(),
-  recurringCosts: Nullable(Type.Object({ subtotal: Money(), taxAmount: Money(), total: Money(), taxIncluded: Type.Boolean(), billingCycle: Type.Object({ period: Type.String(), interval: Type.Integer() }) })),
-  initialInvoice: Type.Object({ subtotal: Money(), taxAmount: Money(), total: Money(), taxIncluded: Type.Boolean(), period: Type.Object({ start: CalendarDate(), end: CalendarDate() }) }),
+  recurringCosts: Nullable(
+    Type.Object({
+      subtotal: Money(),
+      taxAmount: Money(),
+      total: Money(),
+      taxIncluded: Type.Boolean(),
+      billingCycle: Type.Object({ period: Type.String(), interval: Type.Integer() }),
+    }),
+  ),
+  initialInvoice: Type.Object({
+    subtotal: Money(),
+    taxAmount: Money(),
+    total: Money(),
+    taxIncluded: Type.Boolean(),
+    period: Type.Object({ start: CalendarDate(), end: CalendarDate() }),
+  }),
   lineItems: Type.Array(
     Type.Object({
       lineItemId: Type.String(),
@@ -48,7 +88,14 @@ export const Pricing = Type.Object({
   calculatedAt: DateTime(),
 })
 
-const Party = (id: string) => Nullable(Type.Object({ [id]: Nullable(Type.String({ format: 'uuid' })), name: Type.String(), new: Type.Boolean({ description: 'Described on the order; created when it is fulfilled.' }) }))
+const Party = (id: string) =>
+  Nullable(
+    Type.Object({
+      [id]: Nullable(Type.String({ format: 'uuid' })),
+      name: Type.String(),
+      new: Type.Boolean({ description: 'Described on the order; created when it is fulfilled.' }),
+    }),
+  )
 
 export const Order = Type.Object({
   orderId: Type.String({ format: 'uuid' }),
@@ -64,10 +111,18 @@ export const Order = Type.Object({
   consents: Nullable(FreeObject()),
   lineItems: Type.Array(LineItemInput),
   validation: Validation,
-  requirements: Type.Object({ requiresPayment: Requirement, requiresPaymentProfile: Requirement, requiresSigning: Requirement }),
+  requirements: Type.Object({
+    requiresPayment: Requirement,
+    requiresPaymentProfile: Requirement,
+    requiresSigning: Requirement,
+  }),
   pricing: Nullable(Pricing),
   externalPayment: Nullable(FreeObject()),
-  createdEntities: Nullable(FreeObject({ description: 'What fulfilment created: subscriptions, licenses, add-ons, top-ups, changes, a new customer.' })),
+  createdEntities: Nullable(
+    FreeObject({
+      description: 'What fulfilment created: subscriptions, licenses, add-ons, top-ups, changes, a new customer.',
+    }),
+  ),
   failure: Nullable(FreeObject({ description: 'Why fulfilment failed: the line item, the code and the message.' })),
   expiresAt: DateTime(),
   submittedAt: Nullable(DateTime()),
@@ -92,7 +147,10 @@ export const OrderSummary = Type.Object({
 })
 
 export const OrderParams = Type.Object({ orderId: Type.String({ format: 'uuid' }) })
-export const LineItemParams = Type.Object({ orderId: Type.String({ format: 'uuid' }), lineItemId: Type.String({ minLength: 1, maxLength: 100 }) })
+export const LineItemParams = Type.Object({
+  orderId: Type.String({ format: 'uuid' }),
+  lineItemId: Type.String({ minLength: 1, maxLength: 100 }),
+})
 
 export const OrderListQuery = Type.Object({
   ...PageQuery,

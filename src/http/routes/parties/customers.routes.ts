@@ -6,14 +6,25 @@ import type { CustomerView } from '../../../services/party-views.js'
 import { problemResponses } from '../../problem.js'
 import { respond } from '../../respond.js'
 import type { App } from '../../types.js'
-import { AddCustomerUserBody, CreateCustomerBody, CustomerListQuery, CustomerPage, CustomerParams, CustomerUserParams, UpdateCustomerBody } from './customers.schemas.js'
+import {
+  AddCustomerUserBody,
+  CreateCustomerBody,
+  CustomerListQuery,
+  CustomerPage,
+  CustomerParams,
+  CustomerUserParams,
+  UpdateCustomerBody,
+} from './customers.schemas.js'
 import { Customer } from './party.schemas.js'
 
 const asIs = (view: CustomerView) => view
 const tags = ['customers']
 
 /** Customers (Connect API 2.7): the billable party, and which users may act for it. */
-export async function customerRoutes(app: App, { customers, customerUsers }: { customers: CustomerService; customerUsers: CustomerUserService }): Promise<void> {
+export async function customerRoutes(
+  app: App,
+  { customers, customerUsers }: { customers: CustomerService; customerUsers: CustomerUserService },
+): Promise<void> {
   app.get(
     '/customers',
     {
@@ -21,7 +32,8 @@ export async function customerRoutes(app: App, { customers, customerUsers }: { c
         operationId: 'listCustomers',
         tags,
         summary: 'List customers',
-        description: 'Oldest first. `filter` searches names, e-mails, human-readable ids and references; `userId` (UUID or `rid_`) lists the customers a user may act for.',
+        description:
+          'Oldest first. `filter` searches names, e-mails, human-readable ids and references; `userId` (UUID or `rid_`) lists the customers a user may act for.',
         querystring: CustomerListQuery,
         response: { 200: CustomerPage, ...problemResponses(403) },
       },
@@ -78,7 +90,10 @@ export async function customerRoutes(app: App, { customers, customerUsers }: { c
         response: { 200: Customer, ...problemResponses(403, 404, 409, 422) },
       },
     },
-    (req, reply) => respond(req, reply, 200, asIs, () => customers.update(req.ctx, parseEntityRef(req.params.customerId, 'customerId'), req.body)),
+    (req, reply) =>
+      respond(req, reply, 200, asIs, () =>
+        customers.update(req.ctx, parseEntityRef(req.params.customerId, 'customerId'), req.body),
+      ),
   )
 
   app.post(
@@ -96,7 +111,10 @@ export async function customerRoutes(app: App, { customers, customerUsers }: { c
         response: { 200: Customer, ...problemResponses(403, 404, 422) },
       },
     },
-    (req, reply) => respond(req, reply, 200, asIs, () => customerUsers.addUser(req.ctx, parseEntityRef(req.params.customerId, 'customerId'), req.body)),
+    (req, reply) =>
+      respond(req, reply, 200, asIs, () =>
+        customerUsers.addUser(req.ctx, parseEntityRef(req.params.customerId, 'customerId'), req.body),
+      ),
   )
 
   app.delete(
@@ -106,14 +124,19 @@ export async function customerRoutes(app: App, { customers, customerUsers }: { c
         operationId: 'removeCustomerUser',
         tags,
         summary: 'Remove a user from a customer',
-        description: 'Takes the user\'s access away; answers the customer. A user without access is a 404 `customer_user.not_found`. Emits `customer.updated` and `user.updated`.',
+        description:
+          "Takes the user's access away; answers the customer. A user without access is a 404 `customer_user.not_found`. Emits `customer.updated` and `user.updated`.",
         params: CustomerUserParams,
         response: { 200: Customer, ...problemResponses(403, 404) },
       },
     },
     (req, reply) =>
       respond(req, reply, 200, asIs, () =>
-        customerUsers.removeUser(req.ctx, parseEntityRef(req.params.customerId, 'customerId'), parseEntityRef(req.params.userId, 'userId')),
+        customerUsers.removeUser(
+          req.ctx,
+          parseEntityRef(req.params.customerId, 'customerId'),
+          parseEntityRef(req.params.userId, 'userId'),
+        ),
       ),
   )
 }

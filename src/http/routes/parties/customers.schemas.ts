@@ -1,16 +1,37 @@
 import { Type } from 'typebox'
 import { BILLING_METHODS } from '../../../domain/parties/contact.js'
 import { EntityId, Nullable, PageOf, PageQuery } from '../../schemas/common.js'
-import { Address, Currency, Customer, CustomerTypeSchema, Email, Locale, MetadataBody, Msisdn, Name, ReferenceId, RoleSchema, Shipping } from './party.schemas.js'
+import {
+  Address,
+  Currency,
+  Customer,
+  CustomerTypeSchema,
+  Email,
+  Locale,
+  MetadataBody,
+  Msisdn,
+  Name,
+  ReferenceId,
+  RoleSchema,
+  Shipping,
+} from './party.schemas.js'
 
 const UserRef = EntityId('A user.')
-const Identity = Type.String({ minLength: 1, maxLength: 64, description: 'Personal or organisation number.', examples: ['556677-8899'] })
-const BillingMethod = Type.Enum(BILLING_METHODS, { description: 'How invoices are sent. Default `E_INVOICE`; `EMAIL_INVOICE` (the older spelling) is accepted as `E_INVOICE`.' })
+const Identity = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'Personal or organisation number.',
+  examples: ['556677-8899'],
+})
+const BillingMethod = Type.Enum(BILLING_METHODS, {
+  description:
+    'How invoices are sent. Default `E_INVOICE`; `EMAIL_INVOICE` (the older spelling) is accepted as `E_INVOICE`.',
+})
 const PaymentProfileId = Type.String({ format: 'uuid', description: 'The payment profile charged by default.' })
 
 export const CreateCustomerBody = Type.Object({
   customerType: CustomerTypeSchema,
-  name: Name('The customer\'s name: a person\'s or an organisation\'s.'),
+  name: Name("The customer's name: a person's or an organisation's."),
   identity: Type.Optional(Identity),
   preferredLocale: Type.Optional(Locale),
   contact: Type.Optional(Type.Object({ email: Type.Optional(Email()), msisdn: Type.Optional(Msisdn()) })),
@@ -19,9 +40,11 @@ export const CreateCustomerBody = Type.Object({
       method: Type.Optional(BillingMethod),
       email: Type.Optional(Email('Where e-invoices go.')),
       address: Type.Optional(Address),
-      currency: Type.Optional(Currency('ISO 4217. Default: the tenant\'s `settings.currency`, else USD.')),
+      currency: Type.Optional(Currency("ISO 4217. Default: the tenant's `settings.currency`, else USD.")),
       defaultPaymentProfileId: Type.Optional(PaymentProfileId),
-      autoPay: Type.Optional(Type.Boolean({ description: 'Charge the default payment profile automatically. Default false.' })),
+      autoPay: Type.Optional(
+        Type.Boolean({ description: 'Charge the default payment profile automatically. Default false.' }),
+      ),
     }),
   ),
   users: Type.Optional(
@@ -45,7 +68,9 @@ export const UpdateCustomerBody = Type.Object(
     name: Type.Optional(Name()),
     identity: Type.Optional(Nullable(Identity)),
     preferredLocale: Type.Optional(Nullable(Locale)),
-    contact: Type.Optional(Type.Object({ email: Type.Optional(Nullable(Email())), msisdn: Type.Optional(Nullable(Msisdn())) })),
+    contact: Type.Optional(
+      Type.Object({ email: Type.Optional(Nullable(Email())), msisdn: Type.Optional(Nullable(Msisdn())) }),
+    ),
     billing: Type.Optional(
       Type.Object({
         method: Type.Optional(BillingMethod),
@@ -61,7 +86,10 @@ export const UpdateCustomerBody = Type.Object(
     referenceId: Type.Optional(Nullable(ReferenceId('customer'))),
     metadata: Type.Optional(MetadataBody('Replaces the metadata as a whole.')),
   },
-  { description: 'A partial update: absent fields keep their value, `null` clears an optional one; `contact` and `billing` merge field by field.' },
+  {
+    description:
+      'A partial update: absent fields keep their value, `null` clears an optional one; `contact` and `billing` merge field by field.',
+  },
 )
 
 export const CustomerParams = Type.Object({ customerId: EntityId('The customer.') })
@@ -75,7 +103,12 @@ export const AddCustomerUserBody = Type.Object({
 export const CustomerListQuery = Type.Object({
   ...PageQuery,
   filter: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive search in the name, contact and billing e-mail, human-readable id (with or without dashes) and reference.' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'Case-insensitive search in the name, contact and billing e-mail, human-readable id (with or without dashes) and reference.',
+    }),
   ),
   customerType: Type.Optional(CustomerTypeSchema),
   userId: Type.Optional(EntityId('Only customers this user may act for.')),

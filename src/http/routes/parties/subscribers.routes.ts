@@ -19,13 +19,18 @@ export async function subscriberRoutes(app: App, { subscribers }: { subscribers:
         operationId: 'listSubscribers',
         tags,
         summary: 'List subscribers',
-        description: 'Oldest first. Filter by customers (`customerId[]`, UUID or `rid_`) and by subscriptions (`subscriptionId[]`); repeat a parameter for several values.',
+        description:
+          'Oldest first. Filter by customers (`customerId[]`, UUID or `rid_`) and by subscriptions (`subscriptionId[]`); repeat a parameter for several values.',
         querystring: SubscriberListQuery,
         response: { 200: SubscriberPage, ...problemResponses(403) },
       },
     },
     async (req) =>
-      subscribers.list(req.ctx.tenant.id, { customerIds: req.query.customerId, subscriptionIds: req.query.subscriptionId }, pageRequest(req.query)),
+      subscribers.list(
+        req.ctx.tenant.id,
+        { customerIds: req.query.customerId, subscriptionIds: req.query.subscriptionId },
+        pageRequest(req.query),
+      ),
   )
 
   app.get(
@@ -49,12 +54,14 @@ export async function subscriberRoutes(app: App, { subscribers }: { subscribers:
         operationId: 'updateSubscriber',
         tags,
         summary: 'Update a subscriber',
-        description: 'Updates the name, e-mail, address or metadata: absent fields keep their value, `null` clears the e-mail or address. Emits `subscriber.updated`.',
+        description:
+          'Updates the name, e-mail, address or metadata: absent fields keep their value, `null` clears the e-mail or address. Emits `subscriber.updated`.',
         params: SubscriberParams,
         body: UpdateSubscriberBody,
         response: { 200: Subscriber, ...problemResponses(403, 404) },
       },
     },
-    (req, reply) => respond(req, reply, 200, asIs, () => subscribers.update(req.ctx, req.params.subscriberId, req.body)),
+    (req, reply) =>
+      respond(req, reply, 200, asIs, () => subscribers.update(req.ctx, req.params.subscriberId, req.body)),
   )
 }

@@ -4,7 +4,7 @@ import { Address, Email, MetadataBody, Name, Subscriber } from './party.schemas.
 
 export const UpdateSubscriberBody = Type.Object(
   {
-    name: Type.Optional(Name('The subscriber\'s name.')),
+    name: Type.Optional(Name("The subscriber's name.")),
     email: Type.Optional(Nullable(Email())),
     address: Type.Optional(Nullable(Address)),
     metadata: Type.Optional(MetadataBody('Replaces the metadata as a whole.')),
@@ -12,13 +12,23 @@ export const UpdateSubscriberBody = Type.Object(
   { description: 'A partial update: absent fields keep their value, `null` clears email or address.' },
 )
 
-export const SubscriberParams = Type.Object({ subscriberId: Type.String({ format: 'uuid', description: 'The subscriber.' }) })
+export const SubscriberParams = Type.Object({
+  subscriberId: Type.String({ format: 'uuid', description: 'The subscriber.' }),
+})
 
 export const SubscriberListQuery = Type.Object({
   ...PageQuery,
-  customerId: Type.Optional(Type.Array(EntityId('A customer.'), { maxItems: 100, description: 'Only subscribers of these customers (repeat the parameter; UUID or `rid_`).' })),
+  customerId: Type.Optional(
+    Type.Array(EntityId('A customer.'), {
+      maxItems: 100,
+      description: 'Only subscribers of these customers (repeat the parameter; UUID or `rid_`).',
+    }),
+  ),
   subscriptionId: Type.Optional(
-    Type.Array(EntityId('A subscription.'), { maxItems: 100, description: 'Only the subscribers of these subscriptions (repeat the parameter; UUID or `rid_`).' }),
+    Type.Array(EntityId('A subscription.'), {
+      maxItems: 100,
+      description: 'Only the subscribers of these subscriptions (repeat the parameter; UUID or `rid_`).',
+    }),
   ),
 })
 

@@ -20,12 +20,18 @@ export async function userRoutes(app: App, { users }: { users: UserService }): P
         operationId: 'listUsers',
         tags,
         summary: 'List users',
-        description: 'Oldest first. `customerId` (UUID or `rid_`) lists the users who may act for a customer; `filter` searches names, e-mails, numbers and references.',
+        description:
+          'Oldest first. `customerId` (UUID or `rid_`) lists the users who may act for a customer; `filter` searches names, e-mails, numbers and references.',
         querystring: UserListQuery,
         response: { 200: UserPage, ...problemResponses(403) },
       },
     },
-    async (req) => users.list(req.ctx.tenant.id, { customerId: req.query.customerId, search: req.query.filter }, pageRequest(req.query)),
+    async (req) =>
+      users.list(
+        req.ctx.tenant.id,
+        { customerId: req.query.customerId, search: req.query.filter },
+        pageRequest(req.query),
+      ),
   )
 
   app.post(
@@ -35,7 +41,8 @@ export async function userRoutes(app: App, { users }: { users: UserService }): P
         operationId: 'createUser',
         tags,
         summary: 'Create a user',
-        description: 'A `referenceId` another user has is a 409 `user.reference_taken`. Give the user access to customers with `POST /customers/{customerId}/users`. Emits `user.created`.',
+        description:
+          'A `referenceId` another user has is a 409 `user.reference_taken`. Give the user access to customers with `POST /customers/{customerId}/users`. Emits `user.created`.',
         body: CreateUserBody,
         response: { 201: User, ...problemResponses(403, 409) },
       },
@@ -64,12 +71,16 @@ export async function userRoutes(app: App, { users }: { users: UserService }): P
         operationId: 'updateUser',
         tags,
         summary: 'Update a user',
-        description: 'A partial update: absent fields keep their value, `null` clears an optional one, `metadata` is replaced whole. Emits `user.updated`.',
+        description:
+          'A partial update: absent fields keep their value, `null` clears an optional one, `metadata` is replaced whole. Emits `user.updated`.',
         params: UserParams,
         body: UpdateUserBody,
         response: { 200: User, ...problemResponses(403, 404, 409) },
       },
     },
-    (req, reply) => respond(req, reply, 200, asIs, () => users.update(req.ctx, parseEntityRef(req.params.userId, 'userId'), req.body)),
+    (req, reply) =>
+      respond(req, reply, 200, asIs, () =>
+        users.update(req.ctx, parseEntityRef(req.params.userId, 'userId'), req.body),
+      ),
   )
 }

@@ -5,9 +5,9 @@ import { Email, MetadataBody, Msisdn, Name, ReferenceId, User } from './party.sc
 const Identity = Type.String({ minLength: 1, maxLength: 64, description: 'Personal identity number.' })
 
 export const CreateUserBody = Type.Object({
-  name: Name('The user\'s full name.'),
+  name: Name("The user's full name."),
   email: Type.Optional(Email()),
-  msisdn: Type.Optional(Msisdn('The user\'s mobile number, E.164.')),
+  msisdn: Type.Optional(Msisdn("The user's mobile number, E.164.")),
   identity: Type.Optional(Identity),
   referenceId: Type.Optional(ReferenceId('user')),
   metadata: Type.Optional(MetadataBody()),
@@ -30,7 +30,13 @@ export const UserParams = Type.Object({ userId: EntityId('The user.') })
 export const UserListQuery = Type.Object({
   ...PageQuery,
   customerId: Type.Optional(EntityId('Only users who may act for this customer.')),
-  filter: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive search in the name, e-mail, msisdn and reference.' })),
+  filter: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Case-insensitive search in the name, e-mail, msisdn and reference.',
+    }),
+  ),
 })
 
 export const UserPage = PageOf(User)

@@ -18,7 +18,8 @@ export async function inPortingRoutes(app: App, { portIns }: { portIns: PortInSe
         operationId: 'getSubscriptionInPorting',
         tags,
         summary: 'Get the port-in of a subscription',
-        description: 'Status, details (the passcode masked) and dates of the number being ported in. 404 `porting.not_found` when the subscription has no port-in.',
+        description:
+          'Status, details (the passcode masked) and dates of the number being ported in. 404 `porting.not_found` when the subscription has no port-in.',
         params: SubscriptionParams,
         response: { 200: Porting, ...problemResponses(403, 404) },
       },
@@ -40,6 +41,13 @@ export async function inPortingRoutes(app: App, { portIns }: { portIns: PortInSe
         response: { 200: UpdatePortingResponse, ...problemResponses(403, 404, 409) },
       },
     },
-    (req, reply) => respond(req, reply, 200, (result) => result, () => portIns.correct(req.ctx, ref(req.params.subscriptionId), req.body.details)),
+    (req, reply) =>
+      respond(
+        req,
+        reply,
+        200,
+        (result) => result,
+        () => portIns.correct(req.ctx, ref(req.params.subscriptionId), req.body.details),
+      ),
   )
 }

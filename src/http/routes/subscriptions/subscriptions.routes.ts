@@ -27,17 +27,32 @@ const tags = ['subscriptions']
 const ref = (id: string) => parseEntityRef(id, 'subscriptionId')
 
 const STATUS_ROUTES: { action: Exclude<StatusAction, 'cancel'>; operationId: string; summary: string }[] = [
-  { action: 'activate', operationId: 'activateSubscription', summary: 'Activate a PENDING subscription, now or at a date' },
+  {
+    action: 'activate',
+    operationId: 'activateSubscription',
+    summary: 'Activate a PENDING subscription, now or at a date',
+  },
   { action: 'block', operationId: 'blockSubscription', summary: 'Block (bar) a subscription, now or at a date' },
   { action: 'unblock', operationId: 'unblockSubscription', summary: 'Unblock a subscription, now or at a date' },
   { action: 'pause', operationId: 'pauseSubscription', summary: 'Pause a subscription, now or at a date' },
   { action: 'resume', operationId: 'resumeSubscription', summary: 'Resume a paused subscription, now or at a date' },
 ]
 
-export async function subscriptionRoutes(app: App, { subscriptions, planChanges }: { subscriptions: SubscriptionService; planChanges: PlanChangeService }): Promise<void> {
+export async function subscriptionRoutes(
+  app: App,
+  { subscriptions, planChanges }: { subscriptions: SubscriptionService; planChanges: PlanChangeService },
+): Promise<void> {
   app.get(
     '/subscriptions',
-    { schema: { operationId: 'listSubscriptions', tags, summary: 'List subscriptions', querystring: SubscriptionListQuery, response: { 200: SubscriptionPage, ...problemResponses(403) } } },
+    {
+      schema: {
+        operationId: 'listSubscriptions',
+        tags,
+        summary: 'List subscriptions',
+        querystring: SubscriptionListQuery,
+        response: { 200: SubscriptionPage, ...problemResponses(403) },
+      },
+    },
     async (req) => {
       const q = req.query
       return subscriptions.list(
@@ -61,7 +76,8 @@ export async function subscriptionRoutes(app: App, { subscriptions, planChanges 
         operationId: 'createSubscription',
         tags,
         summary: 'Create a subscription directly',
-        description: 'Subscriptions normally come from orders; tenants may allow direct creation (setting `allowDirectSubscriptionCreation`, on by default). With `scheduleActivationAt` in the future the subscription is PENDING until that day.',
+        description:
+          'Subscriptions normally come from orders; tenants may allow direct creation (setting `allowDirectSubscriptionCreation`, on by default). With `scheduleActivationAt` in the future the subscription is PENDING until that day.',
         body: CreateSubscriptionBody,
         response: { 201: Subscription, ...problemResponses(403, 409, 422) },
       },
@@ -71,7 +87,15 @@ export async function subscriptionRoutes(app: App, { subscriptions, planChanges 
 
   app.get(
     '/subscriptions/:subscriptionId',
-    { schema: { operationId: 'getSubscription', tags, summary: 'Get a subscription', params: SubscriptionParams, response: { 200: Subscription, ...problemResponses(403, 404) } } },
+    {
+      schema: {
+        operationId: 'getSubscription',
+        tags,
+        summary: 'Get a subscription',
+        params: SubscriptionParams,
+        response: { 200: Subscription, ...problemResponses(403, 404) },
+      },
+    },
     async (req) => subscriptions.get(req.ctx, ref(req.params.subscriptionId)),
   )
 
@@ -82,7 +106,8 @@ export async function subscriptionRoutes(app: App, { subscriptions, planChanges 
         operationId: 'cancelSubscription',
         tags,
         summary: 'Cancel a subscription',
-        description: 'Now (CancelNow), tomorrow, on the 1st of next month or from a date. A scheduled cancel shows as pendingStatus and supersedes every change after it; at its instant the subscription ends (`subscription.ended`).',
+        description:
+          'Now (CancelNow), tomorrow, on the 1st of next month or from a date. A scheduled cancel shows as pendingStatus and supersedes every change after it; at its instant the subscription ends (`subscription.ended`).',
         params: SubscriptionParams,
         body: CancelBody,
         response: { 200: Subscription, ...problemResponses(403, 404, 409, 422) },
@@ -91,7 +116,9 @@ export async function subscriptionRoutes(app: App, { subscriptions, planChanges 
     (req, reply) => {
       const { schedule, ...rest } = req.body
       const normalised = (typeof schedule === 'string' ? { type: schedule } : schedule) as CancelSchedule
-      return respond(req, reply, 200, same, () => subscriptions.cancel(req.ctx, ref(req.params.subscriptionId), { ...rest, schedule: normalised }))
+      return respond(req, reply, 200, same, () =>
+        subscriptions.cancel(req.ctx, ref(req.params.subscriptionId), { ...rest, schedule: normalised }),
+      )
     },
   )
 
@@ -103,13 +130,17 @@ export async function subscriptionRoutes(app: App, { subscriptions, planChanges 
           operationId: route.operationId,
           tags,
           summary: route.summary,
-          description: 'Without `scheduledAt` it takes effect now; with it, at the start of that day (tenant time zone) or now if that has passed. An illegal transition is a 409 whose code names the status, e.g. `subscription.is_cancelled`.',
+          description:
+            'Without `scheduledAt` it takes effect now; with it, at the start of that day (tenant time zone) or now if that has passed. An illegal transition is a 409 whose code names the status, e.g. `subscription.is_cancelled`.',
           params: SubscriptionParams,
           body: StatusChangeBody,
           response: { 200: Subscription, ...problemResponses(403, 404, 409, 422) },
         },
       },
-      (req, reply) => respond(req, reply, 200, same, () => subscriptions.changeStatus(req.ctx, ref(req.params.subscriptionId), route.action, req.body)),
+      (req, reply) =>
+        respond(req, reply, 200, same, () =>
+          subscriptions.changeStatus(req.ctx, ref(req.params.subscriptionId), route.action, req.body),
+        ),
     )
   }
 
@@ -120,12 +151,16 @@ export async function subscriptionRoutes(app: App, { subscriptions, planChanges 
         operationId: 'withdrawPendingStatus',
         tags,
         summary: 'Withdraw pending status changes',
-        description: 'Withdraws every pending status change (activation, block, pause, resume, cancel). 404 when there is none.',
+        description:
+          'Withdraws every pending status change (activation, block, pause, resume, cancel). 404 when there is none.',
         params: SubscriptionParams,
         response: { 200: Subscription, ...problemResponses(403, 404) },
       },
     },
-    (req, reply) => respond(req, reply, 200, same, () => subscriptions.withdrawPending(req.ctx, ref(req.params.subscriptionId), 'status')),
+    (req, reply) =>
+      respond(req, reply, 200, same, () =>
+        subscriptions.withdrawPending(req.ctx, ref(req.params.subscriptionId), 'status'),
+      ),
   )
 
   app.delete(
@@ -139,7 +174,10 @@ export async function subscriptionRoutes(app: App, { subscriptions, planChanges 
         response: { 200: Subscription, ...problemResponses(403, 404) },
       },
     },
-    (req, reply) => respond(req, reply, 200, same, () => subscriptions.withdrawPending(req.ctx, ref(req.params.subscriptionId), 'productOffering')),
+    (req, reply) =>
+      respond(req, reply, 200, same, () =>
+        subscriptions.withdrawPending(req.ctx, ref(req.params.subscriptionId), 'productOffering'),
+      ),
   )
 
   app.get(
@@ -163,13 +201,15 @@ export async function subscriptionRoutes(app: App, { subscriptions, planChanges 
         operationId: 'changeSubscriptionProductOffering',
         tags,
         summary: 'Change the plan',
-        description: 'Upgrades and lateral moves apply now, downgrades at the next renewal (per the target offering’s change policy), never before `scheduledAt`. A scheduled change shows as pendingProductOffering.',
+        description:
+          'Upgrades and lateral moves apply now, downgrades at the next renewal (per the target offering’s change policy), never before `scheduledAt`. A scheduled change shows as pendingProductOffering.',
         params: SubscriptionParams,
         body: PlanChangeBody,
         response: { 200: Subscription, ...problemResponses(403, 404, 409, 422) },
       },
     },
-    (req, reply) => respond(req, reply, 200, same, () => planChanges.change(req.ctx, ref(req.params.subscriptionId), req.body)),
+    (req, reply) =>
+      respond(req, reply, 200, same, () => planChanges.change(req.ctx, ref(req.params.subscriptionId), req.body)),
   )
 
   app.get(
@@ -179,7 +219,8 @@ export async function subscriptionRoutes(app: App, { subscriptions, planChanges 
         operationId: 'getSubscriptionTimeline',
         tags,
         summary: 'What happened and what is scheduled',
-        description: 'Every change in effective order, each with its instant, kind, actor and reason; scheduled ones too, and those withdrawn, superseded or failed.',
+        description:
+          'Every change in effective order, each with its instant, kind, actor and reason; scheduled ones too, and those withdrawn, superseded or failed.',
         params: SubscriptionParams,
         response: { 200: Type.Object({ items: Type.Array(TimelineItem) }), ...problemResponses(403, 404) },
       },

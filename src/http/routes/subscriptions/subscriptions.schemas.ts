@@ -3,12 +3,26 @@ import { CANCEL_REASONS } from '../../../domain/subscriptions/cancellation.js'
 import { PORT_IN_STATUSES } from '../../../domain/porting/port-in.js'
 import { SUBSCRIPTION_STATUSES } from '../../../domain/subscriptions/status.js'
 import { E164 } from '../../../domain/subscriptions/subscription.js'
-import { CalendarDate, DateTime, EntityId, FreeObject, Metadata, Nullable, PageOf, PageQuery } from '../../schemas/common.js'
+import {
+  CalendarDate,
+  DateTime,
+  EntityId,
+  FreeObject,
+  Metadata,
+  Nullable,
+  PageOf,
+  PageQuery,
+} from '../../schemas/common.js'
 import { EmbeddedProductOffering } from '../catalog/catalog.schemas.js'
 import { Address, EmbeddedCustomer, EmbeddedSubscriber } from '../parties/parties.schemas.js'
 
 export const SubscriptionStatusSchema = Type.Enum(SUBSCRIPTION_STATUSES)
-const ReferenceId = Type.String({ minLength: 1, maxLength: 255, description: 'Your own reference (unique per tenant); find the subscription by `rid_<referenceId>`.', examples: ['crm-subscription-12345'] })
+const ReferenceId = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  description: 'Your own reference (unique per tenant); find the subscription by `rid_<referenceId>`.',
+  examples: ['crm-subscription-12345'],
+})
 
 export const Sim = Type.Object(
   {
@@ -33,13 +47,18 @@ const PortingSummary = Type.Object(
   { description: 'The port-in summary; details at /subscriptions/{subscriptionId}/in-porting.' },
 )
 
-const PendingStatus = Type.Object({ status: SubscriptionStatusSchema, scheduledAt: CalendarDate({ description: 'The day it takes effect (tenant time zone).' }) })
+const PendingStatus = Type.Object({
+  status: SubscriptionStatusSchema,
+  scheduledAt: CalendarDate({ description: 'The day it takes effect (tenant time zone).' }),
+})
 const PendingProductOffering = Type.Object({ scheduledAt: CalendarDate(), ...EmbeddedProductOffering.properties })
 
 export const Subscription = Type.Object({
   subscriptionId: Type.String({ format: 'uuid' }),
   status: SubscriptionStatusSchema,
-  type: Type.String({ description: 'The service type, from the plan category (CELL, DATA_SIM, BROADBAND, M2M, TRAVEL_ESIM…).' }),
+  type: Type.String({
+    description: 'The service type, from the plan category (CELL, DATA_SIM, BROADBAND, M2M, TRAVEL_ESIM…).',
+  }),
   display: Nullable(Type.String({ description: 'A display name, by default a pretty-print of the msisdn.' })),
   msisdn: Nullable(Type.String({ description: 'The currently active phone number.' })),
   customerId: Type.String({ format: 'uuid' }),
@@ -54,14 +73,23 @@ export const Subscription = Type.Object({
   pendingProductOffering: Nullable(PendingProductOffering),
   pendingMsisdn: Nullable(
     Type.Object(
-      { msisdn: Type.String(), scheduledAt: Nullable(CalendarDate({ description: 'The day it changes; null while a port-in has no date yet.' })) },
+      {
+        msisdn: Type.String(),
+        scheduledAt: Nullable(
+          CalendarDate({ description: 'The day it changes; null while a port-in has no date yet.' }),
+        ),
+      },
       { description: 'The number to come: while a port-in is live, the number being ported in.' },
     ),
   ),
   porting: Nullable(PortingSummary),
   billingCycle: Nullable(
     Type.Object(
-      { anchorDate: CalendarDate({ description: 'Renewals fall on this day of the period (clamped to month ends).' }), currentPeriodStart: DateTime(), nextRenewalAt: DateTime() },
+      {
+        anchorDate: CalendarDate({ description: 'Renewals fall on this day of the period (clamped to month ends).' }),
+        currentPeriodStart: DateTime(),
+        nextRenewalAt: DateTime(),
+      },
       { description: 'Openline: the billing cycle NEXT_RENEWAL changes wait for.' },
     ),
   ),
@@ -78,7 +106,9 @@ export const SubscriptionParams = Type.Object({ subscriptionId: EntityId('The su
 
 export const SubscriptionListQuery = Type.Object({
   ...PageQuery,
-  status: Type.Optional(Type.Array(SubscriptionStatusSchema, { description: 'Only these statuses (repeat, or `status[]`).' })),
+  status: Type.Optional(
+    Type.Array(SubscriptionStatusSchema, { description: 'Only these statuses (repeat, or `status[]`).' }),
+  ),
   customerId: Type.Optional(Type.Array(EntityId('A customer.'))),
   subscriberId: Type.Optional(Type.Array(Type.String({ format: 'uuid' }))),
   productOfferingId: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
@@ -91,20 +121,48 @@ export const CreateSubscriptionBody = Type.Object({
   customerId: EntityId('The customer who holds it.'),
   subscriberId: Type.Optional(Type.String({ format: 'uuid', description: 'An existing subscriber of that customer.' })),
   subscriber: Type.Optional(
-    Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), email: Type.Optional(Type.String({ format: 'email' })), address: Type.Optional(Address), metadata: Type.Optional(Metadata) }, { description: 'Or a new subscriber.' }),
+    Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        email: Type.Optional(Type.String({ format: 'email' })),
+        address: Type.Optional(Address),
+        metadata: Type.Optional(Metadata),
+      },
+      { description: 'Or a new subscriber.' },
+    ),
   ),
-  msisdn: Type.Optional(Type.String({ pattern: E164, examples: ['+15551234567'], description: 'A number of the pool needs its leaseToken; any other number must not be on a line that has not ended. None: the line has no number yet.' })),
-  leaseToken: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The lease holding msisdn, when it is a number of the pool (POST /inventory/lease-numbers).' })),
+  msisdn: Type.Optional(
+    Type.String({
+      pattern: E164,
+      examples: ['+15551234567'],
+      description:
+        'A number of the pool needs its leaseToken; any other number must not be on a line that has not ended. None: the line has no number yet.',
+    }),
+  ),
+  leaseToken: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'The lease holding msisdn, when it is a number of the pool (POST /inventory/lease-numbers).',
+    }),
+  ),
   display: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   sim: Type.Optional(Sim),
   extensions: Type.Optional(FreeObject({ description: 'Fields of custom subscription types.' })),
-  scheduleActivationAt: Type.Optional(CalendarDate({ description: 'The earliest day to activate; none = now. Until then the subscription is PENDING with pendingStatus.' })),
+  scheduleActivationAt: Type.Optional(
+    CalendarDate({
+      description:
+        'The earliest day to activate; none = now. Until then the subscription is PENDING with pendingStatus.',
+    }),
+  ),
   referenceId: Type.Optional(ReferenceId),
   metadata: Type.Optional(Metadata),
 })
 
 export const StatusChangeBody = Type.Object({
-  scheduledAt: Type.Optional(CalendarDate({ description: 'The earliest day it may take effect (tenant time zone); none = now.' })),
+  scheduledAt: Type.Optional(
+    CalendarDate({ description: 'The earliest day it may take effect (tenant time zone); none = now.' }),
+  ),
   reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   metadata: Type.Optional(Metadata),
 })
@@ -114,11 +172,19 @@ export const CancelSchedule = Type.Union([
   ScheduleType('CancelNow', 'Openline: at once.'),
   ScheduleType('CancelNextDay', 'At the start of tomorrow (tenant time zone).'),
   ScheduleType('CancelAtBeginningOfNextMonth', 'At the start of the 1st of next month.'),
-  Type.Object({ type: Type.Literal('CancelAtDate'), date: CalendarDate({ description: 'The earliest day; a past day means now.' }) }),
+  Type.Object({
+    type: Type.Literal('CancelAtDate'),
+    date: CalendarDate({ description: 'The earliest day; a past day means now.' }),
+  }),
 ])
 
 export const CancelBody = Type.Object({
-  schedule: Type.Union([CancelSchedule, Type.Enum(['CancelNow', 'CancelNextDay', 'CancelAtBeginningOfNextMonth'], { description: 'The date-less variants may also be sent as a plain string.' })]),
+  schedule: Type.Union([
+    CancelSchedule,
+    Type.Enum(['CancelNow', 'CancelNextDay', 'CancelAtBeginningOfNextMonth'], {
+      description: 'The date-less variants may also be sent as a plain string.',
+    }),
+  ]),
   reason: Type.Enum(CANCEL_REASONS),
   comment: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'Required when reason is OTHER.' })),
   metadata: Type.Optional(Metadata),
@@ -134,7 +200,9 @@ export const ChangeOption = Type.Object({
 
 export const PlanChangeBody = Type.Object({
   productOfferingId: Type.String({ minLength: 1, examples: ['mobile-plan-plus'] }),
-  scheduledAt: Type.Optional(CalendarDate({ description: 'The earliest acceptable day; the first allowed instant at or after it is used.' })),
+  scheduledAt: Type.Optional(
+    CalendarDate({ description: 'The earliest acceptable day; the first allowed instant at or after it is used.' }),
+  ),
   reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   metadata: Type.Optional(Metadata),
 })

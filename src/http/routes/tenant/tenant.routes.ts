@@ -8,7 +8,10 @@ const tags = ['tenant']
 const same = (view: TenantView) => view
 
 /** The calling tenant: its time zone and settings (issue 2: the admin scope manages tenant settings). */
-export async function tenantRoutes(app: App, { tenantSettings }: { tenantSettings: TenantSettingsService }): Promise<void> {
+export async function tenantRoutes(
+  app: App,
+  { tenantSettings }: { tenantSettings: TenantSettingsService },
+): Promise<void> {
   app.get(
     '/tenant',
     {

@@ -15,12 +15,24 @@ export const SimulatedProvider = Type.Object(
       Type.Integer({
         minimum: 0,
         maximum: 86_400_000,
-        description: "0 (default): provisioning is done at once. More: the provider answers IN_PROGRESS and is done this many milliseconds later on the tenant's clock.",
+        description:
+          "0 (default): provisioning is done at once. More: the provider answers IN_PROGRESS and is done this many milliseconds later on the tenant's clock.",
       }),
     ),
-    failFirst: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Fail the first N attempts of each provisioning (and deprovisioning) of each add-on, retryably.' })),
+    failFirst: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 100,
+        description: 'Fail the first N attempts of each provisioning (and deprovisioning) of each add-on, retryably.',
+      }),
+    ),
     failureRate: Type.Optional(
-      Type.Number({ minimum: 0, maximum: 1, description: 'The share of attempts that fail retryably (0..1), drawn deterministically from the add-on id, the attempt and `seed`.' }),
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description:
+          'The share of attempts that fail retryably (0..1), drawn deterministically from the add-on id, the attempt and `seed`.',
+      }),
     ),
     seed: Type.Optional(Type.Integer({ description: 'Varies which attempts `failureRate` fails.' })),
   },
@@ -35,7 +47,12 @@ export const SimulatedPortingProvider = Type.Object(
   {
     type: Type.Literal('simulated', { description: 'The built-in simulated porting provider.' }),
     completeAfterDays: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 60, description: 'Days from the donor’s confirmation (an hour after submission) to the port, for numbers without a magic ending. Default 1.' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 60,
+        description:
+          'Days from the donor’s confirmation (an hour after submission) to the port, for numbers without a magic ending. Default 1.',
+      }),
     ),
   },
   {
@@ -51,22 +68,38 @@ export const SimulatedPortingProvider = Type.Object(
  * here and to the domain type `TenantSettings`.
  */
 const settingsProperties = {
-  allowDirectSubscriptionCreation: Type.Boolean({ description: 'Default true. False: subscriptions are created through orders only (`POST /subscriptions` answers 422).' }),
-  licensesManagedByBilling: Type.Boolean({ description: 'Default false. True: the billing system manages licenses; `POST /licenses` is refused and licenses come through orders.' }),
+  allowDirectSubscriptionCreation: Type.Boolean({
+    description:
+      'Default true. False: subscriptions are created through orders only (`POST /subscriptions` answers 422).',
+  }),
+  licensesManagedByBilling: Type.Boolean({
+    description:
+      'Default false. True: the billing system manages licenses; `POST /licenses` is refused and licenses come through orders.',
+  }),
   currency: Currency('ISO 4217. The default billing currency of new customers. Default USD.'),
   networkProvider: SimulatedProvider,
   portingProvider: SimulatedPortingProvider,
-  numberQuarantineDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'Days a number released from an ended subscription rests before it can be leased again. Default 90.' }),
+  numberQuarantineDays: Type.Integer({
+    minimum: 0,
+    maximum: 3650,
+    description: 'Days a number released from an ended subscription rests before it can be leased again. Default 90.',
+  }),
   taxRates: Type.Array(
     Type.Object(
       {
         name: Type.String({ minLength: 1, maxLength: 100, examples: ['Sales Tax'] }),
         rate: Type.Number({ minimum: 0, maximum: 100, description: 'Percent: 8.25 is 8.25 %.' }),
-        appliesTo: Type.Optional(Type.Array(LineItemTypeSchema, { description: 'Line item types it applies to; none: all.' })),
+        appliesTo: Type.Optional(
+          Type.Array(LineItemTypeSchema, { description: 'Line item types it applies to; none: all.' }),
+        ),
       },
       { additionalProperties: false },
     ),
-    { maxItems: 20, description: 'Tax on order line items. With prices that exclude tax it is added; with prices that include it, it is shown as contained.' },
+    {
+      maxItems: 20,
+      description:
+        'Tax on order line items. With prices that exclude tax it is added; with prices that include it, it is shown as contained.',
+    },
   ),
   fees: Type.Array(
     Type.Object(
@@ -74,16 +107,31 @@ const settingsProperties = {
         name: Type.String({ minLength: 1, maxLength: 100, examples: ['Activation fee'] }),
         amount: Type.Number({ minimum: 0, description: 'Decimal major units.' }),
         currency: Currency('ISO 4217.'),
-        appliesTo: Type.Array(LineItemTypeSchema, { minItems: 1, description: 'Charged once per line item of these types.' }),
+        appliesTo: Type.Array(LineItemTypeSchema, {
+          minItems: 1,
+          description: 'Charged once per line item of these types.',
+        }),
       },
       { additionalProperties: false },
     ),
     { maxItems: 20 },
   ),
-  v2Org: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'The org name of the V2 add-ons API (`/v2/orgs/{org}/…`). Default: the tenant’s name. Unique across tenants.' }),
+  v2Org: Type.String({
+    pattern: '^[a-z0-9][a-z0-9-]{0,62}$',
+    description:
+      'The org name of the V2 add-ons API (`/v2/orgs/{org}/…`). Default: the tenant’s name. Unique across tenants.',
+  }),
   orderRequirements: Type.Object(
-    { requiresPayment: Type.Optional(RequirementSchema), requiresPaymentProfile: Type.Optional(RequirementSchema), requiresSigning: Type.Optional(RequirementSchema) },
-    { additionalProperties: false, description: 'What an order needs before it can be submitted; each defaults to NOT_REQUIRED. Payment is never required of an order that costs nothing.' },
+    {
+      requiresPayment: Type.Optional(RequirementSchema),
+      requiresPaymentProfile: Type.Optional(RequirementSchema),
+      requiresSigning: Type.Optional(RequirementSchema),
+    },
+    {
+      additionalProperties: false,
+      description:
+        'What an order needs before it can be submitted; each defaults to NOT_REQUIRED. Payment is never required of an order that costs nothing.',
+    },
   ),
 }
 type SettingsProperties = typeof settingsProperties
@@ -91,15 +139,26 @@ type SettingsProperties = typeof settingsProperties
 const mapProperties = <R extends TSchema>(wrap: (schema: TSchema) => R) =>
   Object.fromEntries(Object.entries(settingsProperties).map(([key, schema]) => [key, wrap(schema)]))
 
-export const TenantSettings = Type.Object(mapProperties((schema) => Type.Optional(schema)) as { [K in keyof SettingsProperties]: TOptional<SettingsProperties[K]> }, {
-  additionalProperties: false,
-  description: 'The tenant’s settings. A setting left out takes its default.',
-})
+export const TenantSettings = Type.Object(
+  mapProperties((schema) => Type.Optional(schema)) as {
+    [K in keyof SettingsProperties]: TOptional<SettingsProperties[K]>
+  },
+  {
+    additionalProperties: false,
+    description: 'The tenant’s settings. A setting left out takes its default.',
+  },
+)
 
 /** The same keys; each may be `null` to remove it. */
 export const TenantSettingsPatch = Type.Object(
-  mapProperties((schema) => Type.Optional(Nullable(schema))) as { [K in keyof SettingsProperties]: TOptional<TUnion<[SettingsProperties[K], TNull]>> },
-  { additionalProperties: false, description: 'Settings to change, merged key by key: a value sets the key (objects are replaced whole), `null` removes it, a key left out stays.' },
+  mapProperties((schema) => Type.Optional(Nullable(schema))) as {
+    [K in keyof SettingsProperties]: TOptional<TUnion<[SettingsProperties[K], TNull]>>
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Settings to change, merged key by key: a value sets the key (objects are replaced whole), `null` removes it, a key left out stays.',
+  },
 )
 
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
@@ -111,7 +170,10 @@ export const SETTINGS_MATCH_DOMAIN: Exact<Complete<Static<typeof TenantSettings>
 export const Tenant = Type.Object({
   tenantId: Type.String({ format: 'uuid' }),
   name: Type.String({ description: 'The tenant’s unique name.' }),
-  timeZone: Type.String({ description: 'IANA time zone: the calendar dates you send and receive are days in this zone.', examples: ['Europe/Stockholm'] }),
+  timeZone: Type.String({
+    description: 'IANA time zone: the calendar dates you send and receive are days in this zone.',
+    examples: ['Europe/Stockholm'],
+  }),
   sandbox: Type.Boolean({ description: 'Sandbox tenants have test clocks; live tenants run on real time.' }),
   settings: TenantSettings,
   createdAt: DateTime(),
@@ -124,7 +186,8 @@ export const UpdateTenantBody = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 64,
-        description: 'IANA time zone. Instants already scheduled keep their instant; dates sent from now on are read in the new zone.',
+        description:
+          'IANA time zone. Instants already scheduled keep their instant; dates sent from now on are read in the new zone.',
         examples: ['Europe/Stockholm'],
       }),
     ),

@@ -13,11 +13,21 @@ const TestClock = Type.Object({
 })
 const Advanced = Type.Object({
   ...TestClock.properties,
-  jobsRun: Type.Integer({ description: 'Jobs that fell due and ran, in order (scheduled changes, expiries, retries).' }),
+  jobsRun: Type.Integer({
+    description: 'Jobs that fell due and ran, in order (scheduled changes, expiries, retries).',
+  }),
 })
 const AdvanceBody = Type.Object({
-  to: Type.Optional(DateTimeInput({ description: 'Move the clock to this instant.', examples: ['2025-03-01T00:00:00Z'] })),
-  by: Type.Optional(Type.String({ minLength: 2, description: "Or move it by an ISO 8601 duration, in the tenant's calendar.", examples: ['P1M', 'P7D'] })),
+  to: Type.Optional(
+    DateTimeInput({ description: 'Move the clock to this instant.', examples: ['2025-03-01T00:00:00Z'] }),
+  ),
+  by: Type.Optional(
+    Type.String({
+      minLength: 2,
+      description: "Or move it by an ISO 8601 duration, in the tenant's calendar.",
+      examples: ['P1M', 'P7D'],
+    }),
+  ),
 })
 
 /** Sandbox tenants walk through months in seconds: everything due is applied before the call returns. */
@@ -47,7 +57,14 @@ export async function testClockRoutes(app: App, { testClock }: { testClock: Test
         response: { 200: Advanced, ...problemResponses(403, 422) },
       },
     },
-    (req, reply) => respond(req, reply, 200, (r: AdvanceResult) => r, () => testClock.advance(req.ctx, req.body)),
+    (req, reply) =>
+      respond(
+        req,
+        reply,
+        200,
+        (r: AdvanceResult) => r,
+        () => testClock.advance(req.ctx, req.body),
+      ),
   )
 }
 

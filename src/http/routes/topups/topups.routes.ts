@@ -19,7 +19,8 @@ export async function topupRoutes(app: App, { topups }: { topups: TopupService }
         operationId: 'getTopupOptions',
         tags,
         summary: 'Top-ups that can be applied to the subscription now',
-        description: 'AVAILABLE top-up offerings that fit the subscription’s plan; none unless the subscription is ACTIVATED.',
+        description:
+          'AVAILABLE top-up offerings that fit the subscription’s plan; none unless the subscription is ACTIVATED.',
         params: SubscriptionParams,
         response: { 200: Type.Object({ items: Type.Array(TopupOption) }), ...problemResponses(403, 404) },
       },
@@ -34,13 +35,21 @@ export async function topupRoutes(app: App, { topups }: { topups: TopupService }
         operationId: 'applyTopup',
         tags,
         summary: 'Apply a top-up',
-        description: 'Applies a top-up offering to an ACTIVATED subscription at once and emits `subscription.topup.applied`.',
+        description:
+          'Applies a top-up offering to an ACTIVATED subscription at once and emits `subscription.topup.applied`.',
         params: SubscriptionParams,
         body: ApplyTopupBody,
         response: { 201: Type.Object({ topup: Topup }), ...problemResponses(403, 404, 422) },
       },
     },
-    (req, reply) => respond(req, reply, 201, (topup: TopupView) => ({ topup }), () => topups.apply(req.ctx, ref(req.params.subscriptionId), req.body)),
+    (req, reply) =>
+      respond(
+        req,
+        reply,
+        201,
+        (topup: TopupView) => ({ topup }),
+        () => topups.apply(req.ctx, ref(req.params.subscriptionId), req.body),
+      ),
   )
 
   app.get(
@@ -60,7 +69,15 @@ export async function topupRoutes(app: App, { topups }: { topups: TopupService }
 
   app.get(
     '/subscriptions/:subscriptionId/topups/:topupId',
-    { schema: { operationId: 'getTopup', tags, summary: 'Get a top-up of the subscription', params: TopupParams, response: { 200: Topup, ...problemResponses(403, 404) } } },
+    {
+      schema: {
+        operationId: 'getTopup',
+        tags,
+        summary: 'Get a top-up of the subscription',
+        params: TopupParams,
+        response: { 200: Topup, ...problemResponses(403, 404) },
+      },
+    },
     async (req) => topups.get(req.ctx, ref(req.params.subscriptionId), req.params.topupId),
   )
 }

@@ -8,7 +8,10 @@ export const Topup = Type.Object({
   subscriptionId: Type.String({ format: 'uuid' }),
   productOfferingId: Type.String({ examples: ['topup-data-2gb'] }),
   productOffering: EmbeddedProductOffering,
-  status: Type.Enum(['PENDING', 'APPLIED', 'FAILED'], { description: 'Openline: APPLIED once in effect; PENDING while a network provider applies it; FAILED when it could not.' }),
+  status: Type.Enum(['PENDING', 'APPLIED', 'FAILED'], {
+    description:
+      'Openline: APPLIED once in effect; PENDING while a network provider applies it; FAILED when it could not.',
+  }),
   appliedAt: Nullable(DateTime({ description: 'When it took effect; null until then.' })),
   metadata: Metadata,
   createdAt: DateTime(),
@@ -22,10 +25,17 @@ export const TopupOption = Type.Object({
 })
 
 export const ApplyTopupBody = Type.Object({
-  productOfferingId: Type.String({ minLength: 1, description: 'An AVAILABLE top-up offering that fits the plan (see topup-options).', examples: ['topup-data-2gb'] }),
+  productOfferingId: Type.String({
+    minLength: 1,
+    description: 'An AVAILABLE top-up offering that fits the plan (see topup-options).',
+    examples: ['topup-data-2gb'],
+  }),
   metadata: Type.Optional(Metadata),
 })
 
-export const TopupParams = Type.Object({ ...SubscriptionParams.properties, topupId: Type.String({ format: 'uuid', description: 'The top-up.' }) })
+export const TopupParams = Type.Object({
+  ...SubscriptionParams.properties,
+  topupId: Type.String({ format: 'uuid', description: 'The top-up.' }),
+})
 export const TopupListQuery = Type.Object({ ...PageQuery })
 export const TopupPage = PageOf(Topup)

@@ -5,7 +5,14 @@ import type { V2AddOn } from '../../../services/v2/v2-addon-view.js'
 import type { V2AddonService } from '../../../services/v2/v2-addon.service.js'
 import { respond } from '../../respond.js'
 import type { App } from '../../types.js'
-import { AddOnBody, AddOnParams, AddOnsQuery, AddOnsSet, DeactivationBody, SubscriptionParams } from './add-ons.schemas.js'
+import {
+  AddOnBody,
+  AddOnParams,
+  AddOnsQuery,
+  AddOnsSet,
+  DeactivationBody,
+  SubscriptionParams,
+} from './add-ons.schemas.js'
 import { v2ErrorResponses } from './v2-errors.js'
 
 const tags = ['v2-add-ons']
@@ -31,7 +38,8 @@ export async function v2AddonRoutes(app: App, { v2Addons }: { v2Addons: V2AddonS
         tags,
         security,
         summary: 'Add-ons associated to the subscription',
-        description: 'Every add-on of the subscription, whatever its status, oldest first. Needs `add_ons:read` (or `add_ons:write`).',
+        description:
+          'Every add-on of the subscription, whatever its status, oldest first. Needs `add_ons:read` (or `add_ons:write`).',
         params: SubscriptionParams,
         querystring: AddOnsQuery,
         response: { 200: AddOnsSet, ...v2ErrorResponses() },
@@ -63,10 +71,14 @@ export async function v2AddonRoutes(app: App, { v2Addons }: { v2Addons: V2AddonS
           'Send your own `id` to make the add idempotent. Needs `add_ons:write`.',
         params: SubscriptionParams,
         body: AddOnBody,
-        response: { 201: Type.Ref('V2AddOn', { description: 'AddOn added to subscription.' }), ...v2ErrorResponses(409) },
+        response: {
+          201: Type.Ref('V2AddOn', { description: 'AddOn added to subscription.' }),
+          ...v2ErrorResponses(409),
+        },
       },
     },
-    (req, reply) => respond(req, reply, 201, asAddOn, () => v2Addons.add(req.ctx, ref(req.params.subscriptionId), req.body)),
+    (req, reply) =>
+      respond(req, reply, 201, asAddOn, () => v2Addons.add(req.ctx, ref(req.params.subscriptionId), req.body)),
   )
 
   app.get(
@@ -79,7 +91,10 @@ export async function v2AddonRoutes(app: App, { v2Addons }: { v2Addons: V2AddonS
         security,
         summary: 'Add-on associated to the subscription',
         params: AddOnParams,
-        response: { 200: Type.Ref('V2AddOn', { description: 'Add-on associated to the subscription found.' }), ...v2ErrorResponses() },
+        response: {
+          200: Type.Ref('V2AddOn', { description: 'Add-on associated to the subscription found.' }),
+          ...v2ErrorResponses(),
+        },
       },
     },
     async (req) => v2Addons.get(req.ctx, ref(req.params.subscriptionId), ref(req.params.addonId)),
@@ -103,6 +118,8 @@ export async function v2AddonRoutes(app: App, { v2Addons }: { v2Addons: V2AddonS
       },
     },
     (req, reply) =>
-      respond(req, reply, 202, nothing, () => v2Addons.deactivate(req.ctx, ref(req.params.subscriptionId), ref(req.params.addonId), req.body)),
+      respond(req, reply, 202, nothing, () =>
+        v2Addons.deactivate(req.ctx, ref(req.params.subscriptionId), ref(req.params.addonId), req.body),
+      ),
   )
 }

@@ -31,7 +31,8 @@ export function installV2Auth(app: App, deps: V2AuthDeps): void {
   app.addHook('onRequest', async (req) => {
     if (req.is404 || req.routeOptions.config.auth !== 'v2') return
     const org = (req.params as { org?: string }).org ?? ''
-    const { tenant, actor } = req.headers.authorization !== undefined ? await byToken(req, org, deps) : await byApiKey(req, org, deps)
+    const { tenant, actor } =
+      req.headers.authorization !== undefined ? await byToken(req, org, deps) : await byApiKey(req, org, deps)
     req.ctx = { tenant, actor, requestId: req.id, clock: tenantClock(deps.clock, tenant) }
     req.log = req.log.child({ tenantId: tenant.id, actor: `${actor.type}:${actor.id}` })
     assertScope(req, actor.scopes)
@@ -40,17 +41,28 @@ export function installV2Auth(app: App, deps: V2AuthDeps): void {
 
 async function byToken(req: FastifyRequest, org: string, deps: V2AuthDeps): Promise<{ tenant: Tenant; actor: Actor }> {
   const match = BEARER.exec(req.headers.authorization ?? '')
-  if (!match) throw new UnauthenticatedError('auth.invalid_authorization', 'Send the token as `Authorization: Bearer <JWT>`.')
+  if (!match)
+    throw new UnauthenticatedError('auth.invalid_authorization', 'Send the token as `Authorization: Bearer <JWT>`.')
   const principal = await deps.tokens.verify(match[1] as string)
   const tenant = principal.orgs.includes(org) ? await deps.tenants.findByV2Org(org) : undefined
   if (!tenant) throw orgNotFound(org)
-  const actor: Actor = { type: 'token', id: principal.user ?? NOT_AVAILABLE, label: principal.system, scopes: principal.scopes, ...(principal.user && { user: principal.user }) }
+  const actor: Actor = {
+    type: 'token',
+    id: principal.user ?? NOT_AVAILABLE,
+    label: principal.system,
+    scopes: principal.scopes,
+    ...(principal.user && { user: principal.user }),
+  }
   return { tenant, actor }
 }
 
 async function byApiKey(req: FastifyRequest, org: string, deps: V2AuthDeps): Promise<{ tenant: Tenant; actor: Actor }> {
   const header = req.headers['x-api-key']
-  if (header === undefined) throw new UnauthenticatedError('auth.missing_credentials', 'Send `Authorization: Bearer <JWT>`, or your API key in the X-Api-Key header.')
+  if (header === undefined)
+    throw new UnauthenticatedError(
+      'auth.missing_credentials',
+      'Send `Authorization: Bearer <JWT>`, or your API key in the X-Api-Key header.',
+    )
   const { key, tenant } = await deps.apiKeys.authenticate(Array.isArray(header) ? header[0] : header)
   if (v2OrgOf(tenant) !== org) throw orgNotFound(org)
   return { tenant, actor: { type: 'api_key', id: key.id, label: key.label, scopes: key.scopes as Actor['scopes'] } }

@@ -15,11 +15,16 @@ export const V2ErrorResponse = Type.Object(
   {
     code: Type.String({ description: 'Stable, dotted error code, e.g. `subscription.not_found`.' }),
     message: Type.String({ description: 'What went wrong, in words.' }),
-    requestId: Type.String({ description: 'The request id (also in the X-Request-Id header); quote it when asking for support.' }),
+    requestId: Type.String({
+      description: 'The request id (also in the X-Request-Id header); quote it when asking for support.',
+    }),
     errors: Type.Optional(
       Type.Array(
         Type.Object({
-          path: Type.String({ description: 'JSON pointer to the field, prefixed by where it was: /body, /query or /params (`/body/catalogue_add_on_id`).' }),
+          path: Type.String({
+            description:
+              'JSON pointer to the field, prefixed by where it was: /body, /query or /params (`/body/catalogue_add_on_id`).',
+          }),
           message: Type.String(),
         }),
       ),
@@ -46,7 +51,11 @@ const DESCRIPTIONS: Record<number, string> = {
 
 export function v2ErrorResponses(...statuses: number[]): Record<number, ReturnType<typeof Type.Ref>> {
   const all = new Set([400, 401, 403, 404, 500, ...statuses])
-  return Object.fromEntries([...all].sort().map((status) => [status, Type.Ref('V2ErrorResponse', { description: DESCRIPTIONS[status] ?? 'Error.' })]))
+  return Object.fromEntries(
+    [...all]
+      .sort()
+      .map((status) => [status, Type.Ref('V2ErrorResponse', { description: DESCRIPTIONS[status] ?? 'Error.' })]),
+  )
 }
 
 /**
@@ -55,7 +64,12 @@ export function v2ErrorResponses(...statuses: number[]): Record<number, ReturnTy
  * subscription's or add-on's state breaks (a limit reached, a cancelled subscription, an add-on no
  * longer attached) is a 409.
  */
-const REQUEST_RULES = new Set(['product_offering.not_found', 'addon.offering_not_an_addon', 'addon.offering_archived', 'addon.incompatible_with_plan'])
+const REQUEST_RULES = new Set([
+  'product_offering.not_found',
+  'addon.offering_not_an_addon',
+  'addon.offering_archived',
+  'addon.incompatible_with_plan',
+])
 
 /** Connect field names in errors the add-on services raise, as the V2 request spells them. */
 const V2_PATHS: Record<string, string> = {
@@ -67,12 +81,19 @@ const V2_PATHS: Record<string, string> = {
 export function toV2Error(body: ProblemBody): { status: number; body: V2ErrorBody } {
   const status = body.status === 422 ? (REQUEST_RULES.has(body.code) ? 400 : 409) : body.status
   const errors = body.errors?.map((e) => ({ path: V2_PATHS[e.path] ?? e.path, message: e.message }))
-  return { status, body: { code: body.code, message: body.detail, requestId: body.requestId, ...(errors && { errors }) } }
+  return {
+    status,
+    body: { code: body.code, message: body.detail, requestId: body.requestId, ...(errors && { errors }) },
+  }
 }
 
 export function sendV2Error(req: FastifyRequest, reply: FastifyReply, problemBody: ProblemBody): FastifyReply {
   const { status, body } = toV2Error(problemBody)
-  if (status === 401) reply.header('www-authenticate', `Bearer realm="openline"${req.headers.authorization ? ', error="invalid_token"' : ''}`)
+  if (status === 401)
+    reply.header(
+      'www-authenticate',
+      `Bearer realm="openline"${req.headers.authorization ? ', error="invalid_token"' : ''}`,
+    )
   return reply.code(status).type('application/json; charset=utf-8').send(body)
 }
 
