@@ -18,7 +18,7 @@ export interface TimelineItem {
   at: Date
   kind: string
   state: 'DONE' | 'SCHEDULED' | 'WITHDRAWN' | 'SUPERSEDED' | 'FAILED'
-  actor: TimelineActor
+  actor: TimelineActor & { user: string | null }
   reason: string | null
   details: Record<string, unknown>
   /** When it was asked for (scheduled items) or recorded (done items). */
@@ -68,6 +68,7 @@ export class TimelineService {
           actorType: actor.type,
           actorId: actor.id,
           actorLabel: actor.label,
+          actorUser: actor.user ?? null,
           reason: input.reason ?? null,
           details: JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>,
           scheduledChangeId: input.scheduledChangeId ?? null,
@@ -89,7 +90,7 @@ export class TimelineService {
         at: e.effectiveAt,
         kind: e.kind,
         state: 'DONE' as const,
-        actor: { type: e.actorType, id: e.actorId, label: e.actorLabel },
+        actor: { type: e.actorType, id: e.actorId, label: e.actorLabel, user: e.actorUser },
         reason: e.reason,
         details: e.details,
         recordedAt: e.createdAt,
@@ -101,7 +102,7 @@ export class TimelineService {
           at: c.effectiveAt,
           kind: c.kind,
           state: c.status === 'PENDING' ? ('SCHEDULED' as const) : (c.status as 'WITHDRAWN' | 'SUPERSEDED' | 'FAILED'),
-          actor: { type: c.actorType, id: c.actorId, label: c.actorLabel },
+          actor: { type: c.actorType, id: c.actorId, label: c.actorLabel, user: c.actorUser },
           reason: c.reason,
           details: { ...c.payload, ...(c.outcome && { outcome: c.outcome }) },
           recordedAt: c.createdAt,

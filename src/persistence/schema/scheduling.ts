@@ -46,6 +46,8 @@ export const timelineEntry = pgTable(
     actorType: text('actor_type').notNull(),
     actorId: text('actor_id').notNull(),
     actorLabel: text('actor_label').notNull(),
+    /** The end user behind the actor (a V2 token's subject), when known. */
+    actorUser: text('actor_user'),
     reason: text('reason'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     scheduledChangeId: uuid('scheduled_change_id'),

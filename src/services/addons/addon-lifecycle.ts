@@ -12,9 +12,13 @@ import * as subscriptions from '../../persistence/repositories/subscription.repo
 import type { CatalogService } from '../catalog.service.js'
 import type { RequestContext } from '../context.js'
 import type { EventService } from '../event.service.js'
-import type { ChangeTarget, ScheduledChange, SchedulingService } from '../scheduling.service.js'
-import type { SubscriptionLifecycle, SubscriptionListener } from '../subscriptions/subscription-lifecycle.js'
-import type { TimelineActor, TimelineService } from '../timeline.service.js'
+import type { ChangeHandler, ChangeMeta } from '../lifecycle.js'
+import { Lifecycle } from '../lifecycle.js'
+import type { SchedulingService } from '../scheduling.service.js'
+import type { SubscriptionListener } from '../subscriptions/subscription-lifecycle.js'
+import { SUBSCRIPTION_TARGET } from '../subscriptions/subscription-kinds.js'
+import type { SubscriptionPublisher } from '../subscriptions/subscription-publisher.js'
+import type { TimelineService } from '../timeline.service.js'
 import { ADDON_EVENTS, ADDON_TARGET, addonKindOrder } from './addon-kinds.js'
 import type { AddonView, AddonViews } from './addon-view.js'
 
@@ -33,32 +37,44 @@ export interface AddonProvisioner {
 /** Tenants with no provider: add-ons are active the moment they apply. */
 export const NO_PROVISIONER: AddonProvisioner = { provision: async () => false, deprovision: async () => undefined }
 
-interface Meta {
-  reason?: string | null
-  scheduledChangeId?: string
-  actor?: TimelineActor
-  details?: Record<string, unknown>
-}
-
 /**
  * What happens to an add-on, the same whether a request does it now or the scheduler at its
  * instant: the row, its expiry, the provider, the subscription's timeline and the events
  * (`subscription.addon.*` with the add-on, and `subscription.updated` with the subscription).
  */
-export class AddonLifecycle implements ChangeTarget {
-  private provisioner: AddonProvisioner = NO_PROVISIONER
+export class AddonLifecycle extends Lifecycle<AddonRow> {
+  protected readonly targetType = ADDON_TARGET
 
+  /** @param provisioner the network provider's part; NO_PROVISIONER where add-ons are active at once. */
   constructor(
     private readonly catalog: CatalogService,
     private readonly scheduling: SchedulingService,
-    private readonly timeline: TimelineService,
+    timeline: TimelineService,
     private readonly events: EventService,
     private readonly views: AddonViews,
-    private readonly subscriptionLifecycle: SubscriptionLifecycle,
-  ) {}
+    private readonly subscriptionPublisher: SubscriptionPublisher,
+    private readonly provisioner: AddonProvisioner,
+  ) {
+    super(timeline)
+  }
 
-  useProvisioner(provisioner: AddonProvisioner): void {
-    this.provisioner = provisioner
+  protected readonly handlers: Readonly<Record<string, ChangeHandler<AddonRow>>> = {
+    activate: async (tx, ctx, row, change, meta) => {
+      const updated = await this.activate(tx, ctx, row, change.effectiveAt, meta)
+      return [updated, [updated.status === 'ACTIVE' ? ADDON_EVENTS.activated : ADDON_EVENTS.changed]]
+    },
+    change_product_offering: async (tx, ctx, row, change, meta) => [
+      await this.changeOffering(tx, ctx, row, String(change.payload.productOfferingId), change.effectiveAt, meta),
+      [ADDON_EVENTS.changed],
+    ],
+    cancel: async (tx, ctx, row, change, meta) => [
+      await this.end(tx, ctx, row, 'CANCELLED', change.effectiveAt, meta),
+      [ADDON_EVENTS.cancelled],
+    ],
+    expire: async (tx, ctx, row, change, meta) => [
+      await this.end(tx, ctx, row, 'EXPIRED', change.effectiveAt, meta),
+      [ADDON_EVENTS.expired],
+    ],
   }
 
   lock(tx: Executor, tenantId: string, id: string): Promise<AddonRow | undefined> {
@@ -69,38 +85,19 @@ export class AddonLifecycle implements ChangeTarget {
     return addonKindOrder(kind)
   }
 
-  async apply(tx: Executor, ctx: RequestContext, change: ScheduledChange): Promise<void> {
-    const row = (await this.lock(tx, ctx.tenant.id, change.targetId)) as AddonRow
-    const actor = { type: change.actorType, id: change.actorId, label: change.actorLabel, user: change.actorUser }
-    const meta: Meta = { reason: change.reason, scheduledChangeId: change.id, actor, details: change.payload }
-    const at = change.effectiveAt
-    let updated: AddonRow
-    let type: string
-    switch (change.kind) {
-      case 'activate':
-        updated = await this.activate(tx, ctx, row, at, meta)
-        type = updated.status === 'ACTIVE' ? ADDON_EVENTS.activated : ADDON_EVENTS.changed
-        break
-      case 'change_product_offering':
-        updated = await this.changeOffering(tx, ctx, row, String(change.payload.productOfferingId), at, meta)
-        type = ADDON_EVENTS.changed
-        break
-      case 'cancel':
-        updated = await this.end(tx, ctx, row, 'CANCELLED', at, meta)
-        type = ADDON_EVENTS.cancelled
-        break
-      case 'expire':
-        updated = await this.end(tx, ctx, row, 'EXPIRED', at, meta)
-        type = ADDON_EVENTS.expired
-        break
-      default:
-        throw new Error(`Unknown add-on change '${change.kind}'.`)
-    }
-    await this.publish(tx, ctx, updated, type, { occurredAt: at })
+  protected async publishApplied(
+    tx: Executor,
+    ctx: RequestContext,
+    row: AddonRow,
+    events: readonly string[],
+    at: Date,
+  ): Promise<void> {
+    for (const [i, type] of events.entries())
+      await this.publish(tx, ctx, row, type, { occurredAt: at, withSubscription: i === events.length - 1 })
   }
 
   /** Starts an add-on at `at`: ACTIVE now, or PENDING while the network provider provisions it. */
-  async activate(tx: Executor, ctx: RequestContext, row: AddonRow, at: Date, meta: Meta = {}): Promise<AddonRow> {
+  async activate(tx: Executor, ctx: RequestContext, row: AddonRow, at: Date, meta: ChangeMeta = {}): Promise<AddonRow> {
     if (row.status !== 'PENDING')
       throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot be activated.`, {
         status: row.status,
@@ -140,7 +137,7 @@ export class AddonLifecycle implements ChangeTarget {
     row: AddonRow,
     offering: Offering,
     at: Date,
-    meta: Meta,
+    meta: ChangeMeta,
   ): Promise<AddonRow> {
     const validity = offering.product.features.validityDays
     const expiresAt = validity ? validityEnd(at, validity, ctx.tenant.timeZone) : null
@@ -159,7 +156,8 @@ export class AddonLifecycle implements ChangeTarget {
         effectiveAt: expiresAt,
         reason: `valid ${validity} days`,
       })
-    await this.record(tx, ctx, updated, 'addon_activated', at, meta, {
+    await this.record(tx, ctx, subjectOf(updated), 'addon_activated', at, meta, {
+      subscriptionAddonId: updated.id,
       productOfferingId: offering.id,
       ...(expiresAt && { expiresAt }),
     })
@@ -173,7 +171,7 @@ export class AddonLifecycle implements ChangeTarget {
     row: AddonRow,
     toId: string,
     at: Date,
-    meta: Meta = {},
+    meta: ChangeMeta = {},
   ): Promise<AddonRow> {
     if (!isAttached(row.status))
       throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot change.`, {
@@ -187,7 +185,8 @@ export class AddonLifecycle implements ChangeTarget {
       productOfferingId: to.id,
       updatedAt: ctx.clock.now(),
     })
-    await this.record(tx, ctx, updated, 'addon_changed', at, meta, {
+    await this.record(tx, ctx, subjectOf(updated), 'addon_changed', at, meta, {
+      subscriptionAddonId: updated.id,
       from: from.id,
       to: to.id,
       direction: changeDirection(from, to),
@@ -211,7 +210,7 @@ export class AddonLifecycle implements ChangeTarget {
     row: AddonRow,
     status: Extract<AddonStatus, 'CANCELLED' | 'EXPIRED'>,
     at: Date,
-    meta: Meta = {},
+    meta: ChangeMeta = {},
   ): Promise<AddonRow> {
     if (!isAttached(row.status))
       throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `The add-on is already ${row.status}.`, {
@@ -234,10 +233,19 @@ export class AddonLifecycle implements ChangeTarget {
     )
     if (row.provisioning?.state === 'PROVISIONED' || row.provisioning?.state === 'PENDING')
       await this.provisioner.deprovision(tx, ctx, updated)
-    await this.record(tx, ctx, updated, status === 'CANCELLED' ? 'addon_cancelled' : 'addon_expired', at, meta, {
-      productOfferingId: row.productOfferingId,
-      wasStatus: row.status,
-    })
+    await this.record(
+      tx,
+      ctx,
+      subjectOf(updated),
+      status === 'CANCELLED' ? 'addon_cancelled' : 'addon_expired',
+      at,
+      meta,
+      {
+        subscriptionAddonId: updated.id,
+        productOfferingId: row.productOfferingId,
+        wasStatus: row.status,
+      },
+    )
     return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
   }
 
@@ -261,7 +269,7 @@ export class AddonLifecycle implements ChangeTarget {
         kind: 'id',
         id: row.subscriptionId,
       })) as SubscriptionRow
-      await this.subscriptionLifecycle.publish(tx, ctx, subscription, ['subscription.updated'], options.occurredAt)
+      await this.subscriptionPublisher.publish(tx, ctx, subscription, ['subscription.updated'], options.occurredAt)
     }
     return view
   }
@@ -290,26 +298,7 @@ export class AddonLifecycle implements ChangeTarget {
         endAll(tx, ctx, subscription, at, `no longer fits the plan ${to.id}`, (addon) => addonFits(addon, to)),
     }
   }
-
-  private record(
-    tx: Executor,
-    ctx: RequestContext,
-    row: AddonRow,
-    kind: string,
-    at: Date,
-    meta: Meta,
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    return this.timeline.record(tx, ctx, {
-      // On the subscription's timeline: that is where people look for what happened to a line.
-      subjectType: 'subscription',
-      subjectId: row.subscriptionId,
-      kind,
-      effectiveAt: at,
-      reason: meta.reason ?? null,
-      details: { subscriptionAddonId: row.id, ...details, ...(meta.details ?? {}) },
-      ...(meta.scheduledChangeId && { scheduledChangeId: meta.scheduledChangeId }),
-      ...(meta.actor && { actor: meta.actor }),
-    })
-  }
 }
+
+/** On the subscription's timeline: that is where people look for what happened to a line. */
+const subjectOf = (row: AddonRow) => ({ type: SUBSCRIPTION_TARGET, id: row.subscriptionId })

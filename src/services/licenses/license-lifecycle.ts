@@ -1,4 +1,4 @@
-import type { LicenseStatusAction } from '../../domain/licenses/license.js'
+import type { LicenseChangeKind, LicenseStatusAction } from '../../domain/licenses/license.js'
 import { LICENSE_TARGET, licenseKindOrder, licenseTransition } from '../../domain/licenses/license.js'
 import { changeDirection } from '../../domain/catalog/offering.js'
 import type { BillingCycle } from '../../domain/scheduling/calendar.js'
@@ -6,21 +6,15 @@ import { nextRenewal } from '../../domain/scheduling/calendar.js'
 import type { Executor } from '../../persistence/database.js'
 import type { LicenseRow } from '../../persistence/repositories/license.repository.js'
 import * as licenses from '../../persistence/repositories/license.repository.js'
-import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
 import type { CatalogService } from '../catalog.service.js'
 import type { RequestContext } from '../context.js'
 import type { EventService } from '../event.service.js'
-import type { ChangeTarget, ScheduledChange, SchedulingService } from '../scheduling.service.js'
-import type { TimelineActor, TimelineService } from '../timeline.service.js'
+import type { ChangeHandler, ChangeMeta } from '../lifecycle.js'
+import { Lifecycle } from '../lifecycle.js'
+import type { SchedulingService } from '../scheduling.service.js'
+import type { SubscriptionListener } from '../subscriptions/subscription-lifecycle.js'
+import type { TimelineService } from '../timeline.service.js'
 import type { LicenseView, LicenseViews } from './license-view.js'
-
-/** Who asked and why: recorded on the timeline of the change, whenever it applies. */
-export interface LicenseChangeMeta {
-  reason?: string | null
-  scheduledChangeId?: string
-  actor?: TimelineActor
-  details?: Record<string, unknown>
-}
 
 export const LICENSE_EVENTS = {
   created: 'license.created',
@@ -37,14 +31,37 @@ const TIMELINE_KIND: Record<LicenseStatusAction, string> = { activate: 'activate
  * a scheduled activation anchors the billing cycle at its date, and each renewal schedules the
  * next one from that anchor.
  */
-export class LicenseLifecycle implements ChangeTarget {
+export class LicenseLifecycle extends Lifecycle<LicenseRow> {
+  protected readonly targetType = LICENSE_TARGET
+
   constructor(
     private readonly catalog: CatalogService,
     private readonly scheduling: SchedulingService,
-    private readonly timeline: TimelineService,
+    timeline: TimelineService,
     private readonly events: EventService,
     private readonly views: LicenseViews,
-  ) {}
+  ) {
+    super(timeline)
+  }
+
+  protected readonly handlers: Readonly<Record<LicenseChangeKind, ChangeHandler<LicenseRow>>> = {
+    activate: async (tx, ctx, row, change, meta) => [
+      await this.applyStatus(tx, ctx, row, 'activate', change.effectiveAt, meta),
+      [LICENSE_EVENTS.updated],
+    ],
+    cancel: async (tx, ctx, row, change, meta) => [
+      await this.applyStatus(tx, ctx, row, 'cancel', change.effectiveAt, meta),
+      [LICENSE_EVENTS.ended],
+    ],
+    change_product_offering: async (tx, ctx, row, change, meta) => [
+      await this.applyOfferingChange(tx, ctx, row, String(change.payload.productOfferingId), change.effectiveAt, meta),
+      [LICENSE_EVENTS.updated],
+    ],
+    renew: async (tx, ctx, row, change, meta) => [
+      await this.applyRenewal(tx, ctx, row, change.effectiveAt, meta),
+      [LICENSE_EVENTS.renewed],
+    ],
+  }
 
   lock(tx: Executor, tenantId: string, id: string): Promise<LicenseRow | undefined> {
     return licenses.lockLicense(tx, tenantId, { kind: 'id', id })
@@ -54,44 +71,14 @@ export class LicenseLifecycle implements ChangeTarget {
     return licenseKindOrder(kind)
   }
 
-  /** The scheduler's entry: one due change, then the event that tells integrators. */
-  async apply(tx: Executor, ctx: RequestContext, change: ScheduledChange): Promise<void> {
-    const row = (await this.lock(tx, ctx.tenant.id, change.targetId)) as LicenseRow
-    const meta: LicenseChangeMeta = {
-      reason: change.reason,
-      scheduledChangeId: change.id,
-      actor: { type: change.actorType, id: change.actorId, label: change.actorLabel },
-    }
-    const at = change.effectiveAt
-    switch (change.kind) {
-      case 'activate':
-      case 'cancel': {
-        const updated = await this.applyStatus(tx, ctx, row, change.kind, at, { ...meta, details: change.payload })
-        await this.publish(
-          tx,
-          ctx,
-          updated,
-          [change.kind === 'cancel' ? LICENSE_EVENTS.ended : LICENSE_EVENTS.updated],
-          at,
-        )
-        return
-      }
-      case 'change_product_offering': {
-        const updated = await this.applyOfferingChange(tx, ctx, row, String(change.payload.productOfferingId), at, {
-          ...meta,
-          details: change.payload,
-        })
-        await this.publish(tx, ctx, updated, [LICENSE_EVENTS.updated], at)
-        return
-      }
-      case 'renew': {
-        const updated = await this.applyRenewal(tx, ctx, row, at, meta)
-        await this.publish(tx, ctx, updated, [LICENSE_EVENTS.renewed], at)
-        return
-      }
-      default:
-        throw new Error(`Unknown license change '${change.kind}'.`)
-    }
+  protected publishApplied(
+    tx: Executor,
+    ctx: RequestContext,
+    row: LicenseRow,
+    events: readonly string[],
+    at: Date,
+  ): Promise<LicenseView> {
+    return this.publish(tx, ctx, row, events, at)
   }
 
   /** Activates or cancels (or throws the 409 naming the current status), effective at `at`. */
@@ -101,7 +88,7 @@ export class LicenseLifecycle implements ChangeTarget {
     row: LicenseRow,
     action: LicenseStatusAction,
     at: Date,
-    meta: LicenseChangeMeta = {},
+    meta: ChangeMeta = {},
   ): Promise<LicenseRow> {
     const status = licenseTransition(row.status, action)
     const patch: Partial<LicenseRow> = { status, updatedAt: ctx.clock.now() }
@@ -117,7 +104,7 @@ export class LicenseLifecycle implements ChangeTarget {
         new Date(0),
         'the license was cancelled',
       )
-    await this.record(tx, ctx, row.id, TIMELINE_KIND[action], at, meta, { from: row.status, to: status })
+    await this.record(tx, ctx, subjectOf(row), TIMELINE_KIND[action], at, meta, { from: row.status, to: status })
     if (action === 'activate') await this.scheduleRenewal(tx, ctx, updated, at)
     return updated
   }
@@ -129,7 +116,7 @@ export class LicenseLifecycle implements ChangeTarget {
     row: LicenseRow,
     toId: string,
     at: Date,
-    meta: LicenseChangeMeta = {},
+    meta: ChangeMeta = {},
   ): Promise<LicenseRow> {
     const [from, to] = await Promise.all([
       this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId),
@@ -139,7 +126,7 @@ export class LicenseLifecycle implements ChangeTarget {
       productOfferingId: to.id,
       updatedAt: ctx.clock.now(),
     })
-    await this.record(tx, ctx, row.id, 'product_offering_changed', at, meta, {
+    await this.record(tx, ctx, subjectOf(row), 'product_offering_changed', at, meta, {
       from: from.id,
       to: to.id,
       direction: changeDirection(from, to),
@@ -157,11 +144,11 @@ export class LicenseLifecycle implements ChangeTarget {
     ctx: RequestContext,
     row: LicenseRow,
     at: Date,
-    meta: LicenseChangeMeta = {},
+    meta: ChangeMeta = {},
   ): Promise<LicenseRow> {
     const updated = await licenses.updateLicense(tx, ctx.tenant.id, row.id, { updatedAt: ctx.clock.now() })
     const next = await this.scheduleRenewal(tx, ctx, updated, at)
-    await this.record(tx, ctx, row.id, 'renewed', at, meta, {
+    await this.record(tx, ctx, subjectOf(row), 'renewed', at, meta, {
       productOfferingId: row.productOfferingId,
       periodStart: at.toISOString(),
       nextRenewalAt: next?.toISOString() ?? null,
@@ -195,13 +182,17 @@ export class LicenseLifecycle implements ChangeTarget {
   }
 
   /** A subscription that ends ends the licenses assigned to it, at the same instant. */
-  async subscriptionEnded(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow, at: Date): Promise<void> {
-    for (const row of await licenses.lockLiveOfSubscription(tx, ctx.tenant.id, subscription.id)) {
-      const updated = await this.applyStatus(tx, ctx, row, 'cancel', at, {
-        reason: 'the subscription it is assigned to ended',
-        details: { subscriptionId: subscription.id },
-      })
-      await this.publish(tx, ctx, updated, [LICENSE_EVENTS.ended], at)
+  subscriptionListener(): SubscriptionListener {
+    return {
+      ended: async (tx, ctx, subscription, at) => {
+        for (const row of await licenses.lockLiveOfSubscription(tx, ctx.tenant.id, subscription.id)) {
+          const updated = await this.applyStatus(tx, ctx, row, 'cancel', at, {
+            reason: 'the subscription it is assigned to ended',
+            details: { subscriptionId: subscription.id },
+          })
+          await this.publish(tx, ctx, updated, [LICENSE_EVENTS.ended], at)
+        }
+      },
     }
   }
 
@@ -210,7 +201,7 @@ export class LicenseLifecycle implements ChangeTarget {
     tx: Executor,
     ctx: RequestContext,
     row: LicenseRow,
-    types: string[],
+    types: readonly string[],
     occurredAt?: Date,
   ): Promise<LicenseView> {
     const view = await this.views.one(tx, ctx, row)
@@ -226,28 +217,9 @@ export class LicenseLifecycle implements ChangeTarget {
     )
     return view
   }
-
-  private record(
-    tx: Executor,
-    ctx: RequestContext,
-    id: string,
-    kind: string,
-    at: Date,
-    meta: LicenseChangeMeta,
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    return this.timeline.record(tx, ctx, {
-      subjectType: LICENSE_TARGET,
-      subjectId: id,
-      kind,
-      effectiveAt: at,
-      reason: meta.reason ?? null,
-      details: { ...details, ...(meta.details ?? {}) },
-      ...(meta.scheduledChangeId && { scheduledChangeId: meta.scheduledChangeId }),
-      ...(meta.actor && { actor: meta.actor }),
-    })
-  }
 }
+
+const subjectOf = (row: LicenseRow) => ({ type: LICENSE_TARGET, id: row.id })
 
 const sameCycle = (a: BillingCycle | null, b: BillingCycle | null): boolean =>
   a === null || b === null ? a === b : a.period === b.period && a.interval === b.interval

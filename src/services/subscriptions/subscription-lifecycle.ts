@@ -8,19 +8,13 @@ import type { SubscriptionRow } from '../../persistence/repositories/subscriptio
 import * as subscriptions from '../../persistence/repositories/subscription.repository.js'
 import type { CatalogService } from '../catalog.service.js'
 import type { RequestContext } from '../context.js'
-import type { EventService } from '../event.service.js'
-import type { ChangeTarget, ScheduledChange, SchedulingService } from '../scheduling.service.js'
-import type { TimelineActor, TimelineService } from '../timeline.service.js'
-import { SUBSCRIPTION_TARGET, isStatusKind, kindOrder } from './subscription-kinds.js'
-import type { SubscriptionView, SubscriptionViews } from './subscription-view.js'
-
-/** Who asked and why: recorded on the timeline of the change, whenever it applies. */
-export interface ChangeMeta {
-  reason?: string | null
-  scheduledChangeId?: string
-  actor?: TimelineActor
-  details?: Record<string, unknown>
-}
+import type { ChangeHandler, ChangeMeta } from '../lifecycle.js'
+import { Lifecycle } from '../lifecycle.js'
+import type { SchedulingService } from '../scheduling.service.js'
+import type { TimelineService } from '../timeline.service.js'
+import { STATUS_KINDS, SUBSCRIPTION_TARGET, kindOrder } from './subscription-kinds.js'
+import type { SubscriptionPublisher } from './subscription-publisher.js'
+import type { SubscriptionView } from './subscription-view.js'
 
 /** Other areas follow a subscription's life (add-ons end with it, or when its plan no longer fits them). */
 export interface SubscriptionListener {
@@ -50,19 +44,37 @@ const TIMELINE_KIND: Record<StatusAction, string> = {
  * own instant, so a scheduled activation anchors the billing cycle at its date, not whenever the
  * worker got to it.
  */
-export class SubscriptionLifecycle implements ChangeTarget {
-  private readonly listeners: SubscriptionListener[] = []
+export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
+  protected readonly targetType = SUBSCRIPTION_TARGET
 
+  /**
+   * @param listeners the areas that follow a subscription (add-ons, licenses, numbers, SIMs,
+   *   port-ins), told in the same transaction when it ends or changes plan.
+   */
   constructor(
     private readonly catalog: CatalogService,
     private readonly scheduling: SchedulingService,
-    private readonly timeline: TimelineService,
-    private readonly events: EventService,
-    private readonly views: SubscriptionViews,
-  ) {}
+    timeline: TimelineService,
+    private readonly publisher: SubscriptionPublisher,
+    private readonly listeners: readonly SubscriptionListener[],
+  ) {
+    super(timeline)
+  }
 
-  listen(listener: SubscriptionListener): void {
-    this.listeners.push(listener)
+  protected readonly handlers: Readonly<Record<string, ChangeHandler<SubscriptionRow>>> = {
+    ...Object.fromEntries(STATUS_KINDS.map((action) => [action, this.statusHandler(action)])),
+    change_product_offering: async (tx, ctx, row, change, meta) => [
+      await this.applyOfferingChange(tx, ctx, row, String(change.payload.productOfferingId), change.effectiveAt, meta),
+      ['subscription.updated'],
+    ],
+  }
+
+  private statusHandler(action: StatusAction): ChangeHandler<SubscriptionRow> {
+    const events = action === 'cancel' ? ['subscription.updated', 'subscription.ended'] : ['subscription.updated']
+    return async (tx, ctx, row, change, meta) => [
+      await this.applyStatus(tx, ctx, row, action, change.effectiveAt, meta),
+      events,
+    ]
   }
 
   lock(tx: Executor, tenantId: string, id: string): Promise<SubscriptionRow | undefined> {
@@ -73,37 +85,14 @@ export class SubscriptionLifecycle implements ChangeTarget {
     return kindOrder(kind)
   }
 
-  /** The scheduler's entry: one due change, then the event that tells integrators. */
-  async apply(tx: Executor, ctx: RequestContext, change: ScheduledChange): Promise<void> {
-    const row = (await this.lock(tx, ctx.tenant.id, change.targetId)) as SubscriptionRow
-    const meta: ChangeMeta = {
-      reason: change.reason,
-      scheduledChangeId: change.id,
-      actor: { type: change.actorType, id: change.actorId, label: change.actorLabel },
-    }
-    if (isStatusKind(change.kind)) {
-      const updated = await this.applyStatus(tx, ctx, row, change.kind, change.effectiveAt, {
-        ...meta,
-        details: change.payload,
-      })
-      await this.publish(
-        tx,
-        ctx,
-        updated,
-        change.kind === 'cancel' ? ['subscription.updated', 'subscription.ended'] : ['subscription.updated'],
-        change.effectiveAt,
-      )
-    } else if (change.kind === 'change_product_offering') {
-      const updated = await this.applyOfferingChange(
-        tx,
-        ctx,
-        row,
-        String(change.payload.productOfferingId),
-        change.effectiveAt,
-        meta,
-      )
-      await this.publish(tx, ctx, updated, ['subscription.updated'], change.effectiveAt)
-    } else throw new Error(`Unknown subscription change '${change.kind}'.`)
+  protected publishApplied(
+    tx: Executor,
+    ctx: RequestContext,
+    row: SubscriptionRow,
+    events: readonly string[],
+    at: Date,
+  ): Promise<SubscriptionView> {
+    return this.publisher.publish(tx, ctx, row, events, at)
   }
 
   /** Moves the status (or throws the 409 naming the current one), effective at `at`. */
@@ -137,11 +126,7 @@ export class SubscriptionLifecycle implements ChangeTarget {
       )
       for (const listener of this.listeners) await listener.ended?.(tx, ctx, updated, at)
     }
-    await this.record(tx, ctx, row, TIMELINE_KIND[action], at, meta, {
-      from: row.status,
-      to: status,
-      ...(meta.details ?? {}),
-    })
+    await this.record(tx, ctx, subjectOf(row), TIMELINE_KIND[action], at, meta, { from: row.status, to: status })
     return updated
   }
 
@@ -162,7 +147,7 @@ export class SubscriptionLifecycle implements ChangeTarget {
       productOfferingId: to.id,
       updatedAt: ctx.clock.now(),
     })
-    await this.record(tx, ctx, row, 'product_offering_changed', at, meta, {
+    await this.record(tx, ctx, subjectOf(row), 'product_offering_changed', at, meta, {
       from: from.id,
       to: to.id,
       direction: changeDirection(from, to),
@@ -189,55 +174,20 @@ export class SubscriptionLifecycle implements ChangeTarget {
       ...(defaultDisplay && { display: displayMsisdn(msisdn) }),
       updatedAt: ctx.clock.now(),
     })
-    await this.record(tx, ctx, row, 'msisdn_changed', at, meta, {
-      from: row.msisdn,
-      to: msisdn,
-      ...(meta.details ?? {}),
-    })
+    await this.record(tx, ctx, subjectOf(row), 'msisdn_changed', at, meta, { from: row.msisdn, to: msisdn })
     return updated
   }
 
-  /** A change on the subscription's timeline, effective at `at`, with who asked and why. */
-  private record(
-    tx: Executor,
-    ctx: RequestContext,
-    row: SubscriptionRow,
-    kind: string,
-    at: Date,
-    meta: ChangeMeta,
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    return this.timeline.record(tx, ctx, {
-      subjectType: SUBSCRIPTION_TARGET,
-      subjectId: row.id,
-      kind,
-      effectiveAt: at,
-      reason: meta.reason ?? null,
-      details,
-      ...(meta.scheduledChangeId && { scheduledChangeId: meta.scheduledChangeId }),
-      ...(meta.actor && { actor: meta.actor }),
-    })
-  }
-
   /** Renders the subscription as it now is and writes its events; the view is what the request answers. */
-  async publish(
+  publish(
     tx: Executor,
     ctx: RequestContext,
     row: SubscriptionRow,
-    types: string[],
+    types: readonly string[],
     occurredAt?: Date,
   ): Promise<SubscriptionView> {
-    const view = await this.views.one(tx, ctx.tenant, row, ctx.clock.now())
-    await this.events.emit(
-      tx,
-      ctx,
-      ...types.map((type) => ({
-        type,
-        resource: { type: SUBSCRIPTION_TARGET, id: row.id },
-        data: view,
-        ...(occurredAt && { occurredAt }),
-      })),
-    )
-    return view
+    return this.publisher.publish(tx, ctx, row, types, occurredAt)
   }
 }
+
+const subjectOf = (row: SubscriptionRow) => ({ type: SUBSCRIPTION_TARGET, id: row.id })

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventsAbout } from '../../helpers/parties.js'
 import type { World } from '../../helpers/subscriptions.js'
-import { advanceTo, makeSubscription, subscriptionWorld } from '../../helpers/subscriptions.js'
+import { advanceTo, makeSubscription, subscriptionWorld, timelineOf } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
 import { V2_AUDIENCE, V2_SECRET, addOnsUrl, orgBearer, v2 } from '../../helpers/v2.js'
@@ -270,6 +270,38 @@ describe('deactivate an add-on (POST …/add_ons/{addonId}/deactivate)', () => {
       deactivation_user: 'john.doe@masorange.es',
       last_updated_date: '2025-03-01T00:00:00.000Z',
     })
+  })
+
+  it("names the token's user on the subscription's timeline, for a change done now and one applied later", async () => {
+    const { world, org, sub, auth } = await setup()
+    const added = (
+      await v2(t, auth, {
+        method: 'POST',
+        url: addOnsUrl(org, sub),
+        payload: { catalogue_add_on_id: 'addon-data-5gb' },
+      })
+    ).body
+    const closer = await orgBearer(t, org, { aud: 'crm.example.com', sub: undefined, email: 'agent@example.com' })
+    await v2(t, closer, {
+      method: 'POST',
+      url: addOnsUrl(org, sub, `/${added.id}/deactivate`),
+      payload: { reason: 'SUBSCRIBER_RESIGNATION', deactivation_date: '2025-03-01T00:00:00Z' },
+    })
+    await t.worker.drain()
+    const about = (items: Awaited<ReturnType<typeof timelineOf>>, kind: string) =>
+      items.filter((i) => i.kind === kind && i.details.subscriptionAddonId === added.id)
+    const before = await timelineOf(t, world, sub)
+    expect(about(before, 'addon_activated')).toMatchObject([
+      { state: 'DONE', actor: { user: 'john.doe@masorange.es' } },
+    ])
+    await advanceTo(t, world, '2025-03-01T00:00:00Z')
+    const after = await timelineOf(t, world, sub)
+    expect(about(after, 'addon_cancelled')).toMatchObject([
+      { state: 'DONE', at: '2025-03-01T00:00:00.000Z', actor: { label: 'crm.example.com', user: 'agent@example.com' } },
+    ])
+    // A key has no user behind it: null, never left out.
+    const created = after.find((i) => i.kind === 'created')
+    expect(created?.actor).toMatchObject({ type: 'api_key', user: null })
   })
 
   it('withdraws a REQUESTED add-on: CANCELLED, never activated', async () => {

@@ -211,7 +211,12 @@ export const TimelineItem = Type.Object({
   at: DateTime({ description: 'When it took, or takes, effect.' }),
   kind: Type.String({ examples: ['activated', 'product_offering_changed', 'cancel'] }),
   state: Type.Enum(['DONE', 'SCHEDULED', 'WITHDRAWN', 'SUPERSEDED', 'FAILED']),
-  actor: Type.Object({ type: Type.String(), id: Type.String(), label: Type.String() }),
+  actor: Type.Object({
+    type: Type.String(),
+    id: Type.String(),
+    label: Type.String(),
+    user: Nullable(Type.String({ description: 'Openline: the end user behind the key or token, when known.' })),
+  }),
   reason: Nullable(Type.String()),
   details: FreeObject(),
   recordedAt: DateTime({ description: 'When it was asked for or recorded.' }),

@@ -1,0 +1,97 @@
+import type { Executor } from '../persistence/database.js'
+import type { RequestContext } from './context.js'
+import type { ChangeTarget, ScheduledChange } from './scheduling.service.js'
+import type { TimelineActor, TimelineService } from './timeline.service.js'
+
+/** Who asked and why: recorded on the timeline of the change, whenever it applies. */
+export interface ChangeMeta {
+  reason?: string | null
+  scheduledChangeId?: string
+  /** Absent: the request's own actor. A scheduled change applied later carries whoever asked for it. */
+  actor?: TimelineActor
+  details?: Record<string, unknown>
+}
+
+/** A due change's meta: who asked for it (with the end user behind them), why, and its payload. */
+export function scheduledMeta(change: ScheduledChange): ChangeMeta {
+  return {
+    reason: change.reason,
+    scheduledChangeId: change.id,
+    actor: {
+      type: change.actorType,
+      id: change.actorId,
+      label: change.actorLabel,
+      ...(change.actorUser && { user: change.actorUser }),
+    },
+    details: change.payload,
+  }
+}
+
+/** What applying one change did: the row as it now is, and the event types that tell integrators. */
+export type Applied<Row> = readonly [row: Row, events: readonly string[]]
+
+export type ChangeHandler<Row> = (
+  tx: Executor,
+  ctx: RequestContext,
+  row: Row,
+  change: ScheduledChange,
+  meta: ChangeMeta,
+) => Promise<Applied<Row>>
+
+/**
+ * The frame the subscription, add-on and license lifecycles share: the scheduler's entry (lock the
+ * row, run the change's handler as of its own instant, publish what it did) and the timeline entry
+ * of every change, with who asked and why, whether it happens now (a request) or later (the
+ * scheduler). Each lifecycle supplies its handlers by change kind, its tie order and its events.
+ */
+export abstract class Lifecycle<Row extends { id: string }> implements ChangeTarget {
+  protected abstract readonly targetType: string
+  protected abstract readonly handlers: Readonly<Record<string, ChangeHandler<Row>>>
+
+  constructor(protected readonly timeline: TimelineService) {}
+
+  abstract lock(tx: Executor, tenantId: string, id: string): Promise<Row | undefined>
+
+  /** Same-instant ties: lower applies first. */
+  abstract order(kind: string): number
+
+  /** Writes the events of an applied change, occurring at the change's instant. */
+  protected abstract publishApplied(
+    tx: Executor,
+    ctx: RequestContext,
+    row: Row,
+    events: readonly string[],
+    at: Date,
+  ): Promise<unknown>
+
+  async apply(tx: Executor, ctx: RequestContext, change: ScheduledChange): Promise<void> {
+    const handler = this.handlers[change.kind]
+    if (!handler) throw new Error(`Unknown ${this.targetType} change '${change.kind}'.`)
+    // The engine locked it a moment ago in this transaction; it cannot have gone.
+    const row = (await this.lock(tx, ctx.tenant.id, change.targetId)) as Row
+    const [updated, events] = await handler(tx, ctx, row, change, scheduledMeta(change))
+    await this.publishApplied(tx, ctx, updated, events, change.effectiveAt)
+  }
+
+  /** One change on a subject's timeline, effective at `at`; the meta's details add to the change's own. */
+  protected record(
+    tx: Executor,
+    ctx: RequestContext,
+    subject: { type: string; id: string },
+    kind: string,
+    at: Date,
+    meta: ChangeMeta,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return this.timeline.record(tx, ctx, {
+      subjectType: subject.type,
+      subjectId: subject.id,
+      kind,
+      effectiveAt: at,
+      reason: meta.reason ?? null,
+      details: { ...details, ...(meta.details ?? {}) },
+      ...(meta.scheduledChangeId && { scheduledChangeId: meta.scheduledChangeId }),
+      ...(meta.actor && { actor: meta.actor }),
+    })
+  }
+}
