@@ -30,7 +30,11 @@ import { SchedulingService } from './services/scheduling.service.js'
 import { PlanChangeService } from './services/subscriptions/plan-change.service.js'
 import { SUBSCRIPTION_TARGET } from './services/subscriptions/subscription-kinds.js'
 import { SubscriptionLifecycle } from './services/subscriptions/subscription-lifecycle.js'
-import { subscriptionLookup } from './services/subscriptions/subscription-lookup.js'
+import { numberInUse, subscriptionLookup } from './services/subscriptions/subscription-lookup.js'
+import { SubscriptionPublisher } from './services/subscriptions/subscription-publisher.js'
+import { ScheduledChangeRunner } from './services/scheduled-change-runner.js'
+import type { ChangeTarget } from './services/scheduling.service.js'
+import type { SubscriptionLookup } from './services/subscriber.service.js'
 import { SubscriptionViews } from './services/subscriptions/subscription-view.js'
 import { directLineInventory } from './services/subscriptions/direct-line-inventory.js'
 import { SubscriptionService } from './services/subscriptions/subscription.service.js'
@@ -47,7 +51,7 @@ import { NetworkProviders } from './services/provisioning/network-providers.js'
 import { ProvisioningRetryService } from './services/provisioning/provisioning-retry.service.js'
 import { ProvisioningService } from './services/provisioning/provisioning.service.js'
 import { PortInProgress } from './services/porting/port-in-progress.js'
-import { PortInRecords } from './services/porting/port-in-records.js'
+import { PortInRecords, portInSummaries } from './services/porting/port-in-records.js'
 import { PortInService } from './services/porting/port-in.service.js'
 import { PortingProviders } from './services/porting/porting-providers.js'
 import { PartyService } from './services/party.service.js'
@@ -68,13 +72,16 @@ export interface ContainerInput {
   database: Database
   clock: Clock
   logger: Logger
+  /** Test seams, fixed at construction: a stand-in for what parties learn of subscriptions, extra change targets. */
+  seams?: { subscriptionLookup?: SubscriptionLookup; changeTargets?: Readonly<Record<string, ChangeTarget>> }
 }
 
 /**
  * The composition root: plain objects with explicit constructor arguments, each service given only
- * what it uses. The HTTP app, the worker, the CLI and the tests all build the same container.
+ * what it uses, built in dependency order with nothing set after construction. The HTTP app, the
+ * worker, the CLI and the tests all build the same container.
  */
-export function createServices({ config, database, clock, logger }: ContainerInput): Services {
+export function createServices({ config, database, clock, logger, seams = {} }: ContainerInput): Services {
   const db: Executor = database.db
   const uow = new UnitOfWork(db)
   const authCache = new AuthCache(config.authCacheTtlMs, () => clock.now().getTime())
@@ -88,18 +95,51 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const customerUsers = new CustomerUserService(uow, events)
   const customers = new CustomerService(db, uow, events, customerUsers)
   const users = new UserService(db, uow, events)
-  const subscribers = new SubscriberService(db, uow, events)
+  const subscribers = new SubscriberService(db, uow, events, seams.subscriptionLookup ?? subscriptionLookup)
   const parties = new PartyService(customers, users, subscribers)
   const timeline = new TimelineService(db)
-  const scheduling = new SchedulingService(db, clock, queue, tenants)
-  // Advancing a test clock runs the tenant's due jobs in-process; the worker that does it needs the
-  // finished container, so it is bound once the container exists.
-  let runDueJobs: (tenantId: string) => Promise<number> = async () => 0
-  const testClock = new TestClockService(db, clock, tenants, (tenantId) => runDueJobs(tenantId))
-  const subscriptionViews = new SubscriptionViews(catalog, parties, scheduling)
-  const subscriptionLifecycle = new SubscriptionLifecycle(catalog, scheduling, timeline, events, subscriptionViews)
-  scheduling.register(SUBSCRIPTION_TARGET, subscriptionLifecycle)
-  parties.useSubscriptionLookup(subscriptionLookup)
+  const scheduling = new SchedulingService(db, clock, queue)
+  const numberPool = new NumberPoolService(db, uow, clock, queue, tenants)
+  const sims = new SimService(db, uow, events)
+
+  // What follows a subscription (add-ons, licenses, numbers, SIMs, port-ins) is built before its
+  // lifecycle, which tells them when it ends or changes plan; they publish the subscription through
+  // the publisher, not the lifecycle, so nothing points back.
+  const subscriptionViews = new SubscriptionViews(catalog, parties, scheduling, portInSummaries)
+  const subscriptionPublisher = new SubscriptionPublisher(subscriptionViews, events)
+  const licenseViews = new LicenseViews(catalog, parties, scheduling)
+  const licenseLifecycle = new LicenseLifecycle(catalog, scheduling, timeline, events, licenseViews)
+  const addonViews = new AddonViews(catalog, scheduling)
+  // Tenants with a network provider provision add-ons through jobs; the others activate at once.
+  const networkProviders = new NetworkProviders(clock)
+  const addonProvisioner = new QueuedAddonProvisioner(networkProviders, queue)
+  const addonLifecycle = new AddonLifecycle(
+    catalog,
+    scheduling,
+    timeline,
+    events,
+    addonViews,
+    subscriptionPublisher,
+    addonProvisioner,
+  )
+  const portInRecords = new PortInRecords(events, timeline, subscriptionPublisher, queue)
+  const subscriptionLifecycle = new SubscriptionLifecycle(catalog, scheduling, timeline, subscriptionPublisher, [
+    addonLifecycle.subscriptionListener(),
+    // A license assigned to a subscription ends with it.
+    licenseLifecycle.subscriptionListener(),
+    // A subscription that ends gives its pool number back (into quarantine) and uses up its SIM.
+    numberPool.subscriptionListener(),
+    sims.subscriptionListener(),
+    portInRecords.subscriptionListener(),
+  ])
+  const changeRunner = new ScheduledChangeRunner(db, clock, tenants, {
+    [SUBSCRIPTION_TARGET]: subscriptionLifecycle,
+    [ADDON_TARGET]: addonLifecycle,
+    [LICENSE_TARGET]: licenseLifecycle,
+    ...seams.changeTargets,
+  })
+
+  const inventory = directLineInventory(numberPool, sims, numberInUse)
   const subscriptions = new SubscriptionService(
     db,
     uow,
@@ -109,12 +149,9 @@ export function createServices({ config, database, clock, logger }: ContainerInp
     subscriptionLifecycle,
     subscriptionViews,
     timeline,
+    inventory,
   )
   const planChanges = new PlanChangeService(uow, catalog, scheduling, subscriptionLifecycle, subscriptions, db)
-  const addonViews = new AddonViews(catalog, scheduling)
-  const addonLifecycle = new AddonLifecycle(catalog, scheduling, timeline, events, addonViews, subscriptionLifecycle)
-  scheduling.register(ADDON_TARGET, addonLifecycle)
-  subscriptionLifecycle.listen(addonLifecycle.subscriptionListener())
   const addons = new AddonService(
     db,
     uow,
@@ -135,9 +172,6 @@ export function createServices({ config, database, clock, logger }: ContainerInp
     addonLifecycle,
     addons,
   )
-  // Tenants with a network provider provision add-ons through jobs; the others activate at once.
-  const networkProviders = new NetworkProviders(clock)
-  addonLifecycle.useProvisioner(new QueuedAddonProvisioner(networkProviders, queue))
   const provisioning = new ProvisioningService(
     db,
     clock,
@@ -151,13 +185,6 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   )
   const provisioningRetry = new ProvisioningRetryService(uow, subscriptions, queue, timeline, addonViews)
   const topups = new TopupService(db, uow, catalog, subscriptions, events, timeline)
-  const licenseViews = new LicenseViews(catalog, parties, subscriptions, scheduling)
-  const licenseLifecycle = new LicenseLifecycle(catalog, scheduling, timeline, events, licenseViews)
-  scheduling.register(LICENSE_TARGET, licenseLifecycle)
-  // A license assigned to a subscription ends with it.
-  subscriptionLifecycle.listen({
-    ended: (tx, ctx, subscription, at) => licenseLifecycle.subscriptionEnded(tx, ctx, subscription, at),
-  })
   const licenseChanges = new LicenseChanges(db, catalog, scheduling, licenseLifecycle)
   const licenses = new LicenseService(
     db,
@@ -172,18 +199,9 @@ export function createServices({ config, database, clock, logger }: ContainerInp
     timeline,
     licenseChanges,
   )
-  const numberPool = new NumberPoolService(db, uow, clock, queue, tenants)
-  const sims = new SimService(db, uow, events)
-  subscriptions.useInventory(
-    directLineInventory(numberPool, sims, (ex, tenantId, msisdn) => subscriptions.numberInUse(ex, tenantId, msisdn)),
-  )
   const esim = new EsimService(uow, subscriptions, sims, events)
-  // A subscription that ends gives its pool number back (into quarantine) and uses up its SIM.
-  subscriptionLifecycle.listen(numberPool.subscriptionListener())
-  subscriptionLifecycle.listen(sims.subscriptionListener())
   // Port-ins: the simulated provider by default for sandbox tenants; they show on their subscription and end with it.
   const portingProviders = new PortingProviders(clock)
-  const portInRecords = new PortInRecords(events, timeline, subscriptionLifecycle)
   const portIns = new PortInService(db, uow, subscriptions, numberPool, portingProviders, queue, portInRecords)
   const portInProgress = new PortInProgress(
     db,
@@ -196,8 +214,6 @@ export function createServices({ config, database, clock, logger }: ContainerInp
     queue,
     portInRecords,
   )
-  subscriptionViews.usePorting(portIns.summaries)
-  subscriptionLifecycle.listen(portIns.subscriptionListener())
   const orderPorts: OrderPorts = {
     inventory: inventoryPort(numberPool, sims),
     porting: portingPort(portIns),
@@ -224,44 +240,18 @@ export function createServices({ config, database, clock, logger }: ContainerInp
   const addonRecords = new AddonRecords(db, subscriptions, addonViews, scheduling, catalog)
   const v2Addons = new V2AddonService(addons, addonRecords)
   const v2Tokens = new V2TokenVerifier(config.v2, clock)
-  const services: Services = {
-    ...{
-      database,
-      db,
-      clock,
-      logger,
-      uow,
-      queue,
-      tenants,
-      tenantSettings,
-      apiKeys,
-      idempotency,
-      events,
-      timeline,
-      scheduling,
-      testClock,
-    },
-    ...{ catalog, customers, customerUsers, users, subscribers, parties },
-    ...{
-      subscriptionLifecycle,
-      subscriptions,
-      planChanges,
-      addonViews,
-      addonLifecycle,
-      addons,
-      addonChanges,
-      addonRecords,
-    },
-    ...{ topups, licenseLifecycle, licenses },
-    ...{ orderPorts, orders, orderFulfilment },
-    ...{ numberPool, sims, esim },
-    ...{ networkProviders, provisioning, provisioningRetry },
-    ...{ portingProviders, portIns, portInProgress },
-    ...{ v2Addons, v2Tokens },
+  const services: Omit<Services, 'testClock'> = {
+    ...{ database, db, clock, logger, uow, queue, tenants, tenantSettings, apiKeys, idempotency, events, timeline },
+    ...{ scheduling, changeRunner, catalog, customers, customerUsers, users, subscribers, parties },
+    ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges },
+    ...{ addonRecords, topups, licenseLifecycle, licenses, orderPorts, orders, orderFulfilment },
+    ...{ numberPool, sims, esim, networkProviders, provisioning, provisioningRetry },
+    ...{ portingProviders, portIns, portInProgress, v2Addons, v2Tokens },
   }
+  // Advancing a test clock runs the tenant's due jobs in-process, through a worker of everything else.
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
-  runDueJobs = (tenantId) => clockWorker.drain({ tenantId })
-  return services
+  const testClock = new TestClockService(db, clock, tenants, (tenantId) => clockWorker.drain({ tenantId }))
+  return { ...services, testClock }
 }
 
 export type Services = {
@@ -289,7 +279,7 @@ export type Services = {
   addonLifecycle: AddonLifecycle
   addons: AddonService
   addonChanges: AddonChangeService
-  /** What orders use of inventory, port-in, licenses and top-ups, filled in as those areas are wired. */
+  /** What orders use of inventory, port-in, licenses and top-ups. */
   orderPorts: OrderPorts
   orders: OrderService
   orderFulfilment: OrderFulfilment
@@ -310,13 +300,14 @@ export type Services = {
   v2Tokens: V2TokenVerifier
   timeline: TimelineService
   scheduling: SchedulingService
+  changeRunner: ScheduledChangeRunner
   testClock: TestClockService
 }
 
 let workerSeq = 0
 
 export function createWorker(
-  services: Services,
+  services: Omit<Services, 'testClock'>,
   options: { batchSize?: number; pollIntervalMs?: number; workerId?: string } = {},
 ): Worker {
   return new Worker({

@@ -10,7 +10,7 @@ import type {
   UserView,
 } from './party-views.js'
 import { embedCustomer, embedSubscriber } from './party-views.js'
-import type { CreateSubscriberInput, SubscriberService, SubscriptionLookup } from './subscriber.service.js'
+import type { CreateSubscriberInput, SubscriberService } from './subscriber.service.js'
 import type { CreateUserInput, UserService } from './user.service.js'
 
 export type { CreateCustomerInput } from './customer.service.js'
@@ -72,10 +72,5 @@ export class PartyService {
 
   embedSubscriber(s: SubscriberView): EmbeddedSubscriberView {
     return embedSubscriber(s)
-  }
-
-  /** The subscriptions area calls this at start-up so subscribers show their `subscriptionIds`. */
-  useSubscriptionLookup(lookup: SubscriptionLookup): void {
-    this.subscribers.useSubscriptionLookup(lookup)
   }
 }

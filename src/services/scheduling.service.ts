@@ -1,13 +1,10 @@
 import type { Clock } from '../domain/shared/clock.js'
-import { DomainError } from '../domain/shared/errors.js'
 import { newId } from '../domain/shared/ids.js'
 import type { Executor } from '../persistence/database.js'
 import type { ScheduledChangeRow, Target } from '../persistence/repositories/scheduled-change.repository.js'
 import * as changes from '../persistence/repositories/scheduled-change.repository.js'
 import type { RequestContext } from './context.js'
-import { systemContext } from './context.js'
 import type { JobQueue } from './job-queue.service.js'
-import type { TenantService } from './tenant.service.js'
 
 export const APPLY_SCHEDULED_CHANGES = 'scheduled-change.apply'
 
@@ -44,23 +41,14 @@ export interface ScheduleInput {
  * - a new pending change of the same kind replaces the old one (SUPERSEDED);
  * - a scheduled cancel supersedes pending changes after its instant (the area calls `supersedeAfter`);
  * - a pending change can be withdrawn (WITHDRAWN);
- * - due changes apply in effective order, exactly once: the target is locked, then its due rows
- *   are locked and each is moved out of PENDING in the same transaction, so a second worker finds
- *   nothing to do.
+ * - due changes apply in effective order, exactly once (ScheduledChangeRunner).
  */
 export class SchedulingService {
-  private readonly targets = new Map<string, ChangeTarget>()
-
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
     private readonly queue: JobQueue,
-    private readonly tenants: TenantService,
   ) {}
-
-  register(targetType: string, target: ChangeTarget): void {
-    this.targets.set(targetType, target)
-  }
 
   /** Schedules a change inside the caller's transaction. Returns it and the change it replaced, if any. */
   async schedule(
@@ -176,47 +164,5 @@ export class SchedulingService {
 
   history(ex: Executor, target: Target): Promise<ScheduledChange[]> {
     return changes.changesOfTarget(ex, target)
-  }
-
-  /**
-   * The job: applies every due change of one target, in effective order, in one transaction. Safe to
-   * run twice or from several workers at once. Returns how many changes it applied.
-   */
-  async applyDue(tenantId: string, targetType: string, targetId: string): Promise<number> {
-    const handler = this.targets.get(targetType)
-    if (!handler) throw new Error(`No change target registered for '${targetType}'.`)
-    const tenant = await this.tenants.getById(tenantId)
-    const ctx = systemContext(tenant, this.clock, 'scheduler')
-    return this.db.transaction(async (tx) => {
-      if ((await handler.lock(tx, tenantId, targetId)) === undefined) return 0
-      const due = await changes.lockDueChanges(tx, { tenantId, targetType, targetId }, ctx.clock.now())
-      const order = handler.order ?? (() => 0)
-      due.sort(
-        (a, b) =>
-          a.effectiveAt.getTime() - b.effectiveAt.getTime() || order(a.kind) - order(b.kind) || (a.id < b.id ? -1 : 1),
-      )
-      let applied = 0
-      for (const change of due) {
-        // A change may have been superseded by one applied just before it in this loop.
-        const [current] = await changes.closeChanges(tx, tenantId, [change.id], 'APPLIED', null, this.clock.now())
-        if (!current) continue
-        const actor = {
-          type: 'system' as const,
-          id: change.actorId,
-          label: change.actorLabel,
-          ...(change.actorUser && { user: change.actorUser }),
-          scopes: ctx.actor.scopes,
-        }
-        const actorCtx: RequestContext = { ...ctx, actor, requestId: change.requestId ?? ctx.requestId }
-        try {
-          await tx.transaction((savepoint) => handler.apply(savepoint, actorCtx, current))
-          applied++
-        } catch (error) {
-          if (!(error instanceof DomainError)) throw error
-          await changes.reopenAsFailed(tx, tenantId, change.id, error.message, this.clock.now())
-        }
-      }
-      return applied
-    })
   }
 }

@@ -23,7 +23,7 @@ import type { UnitOfWork } from './unit-of-work.js'
 /**
  * How the parties area learns which subscriptions a subscriber has without reading the
  * subscriptions area's tables (the architecture forbids that): the subscriptions area supplies it
- * at start-up through `useSubscriptionLookup`.
+ * (services/subscriptions/subscription-lookup.ts).
  */
 export interface SubscriptionLookup {
   /** The subscription ids of each subscriber; subscribers with none may be left out of the map. */
@@ -33,12 +33,6 @@ export interface SubscriptionLookup {
    * references; unknown ones are simply not matched.
    */
   subscriberIdsBySubscriptions(ex: Executor, tenantId: string, subscriptionIds: string[]): Promise<string[]>
-}
-
-/** Until the subscriptions area supplies its lookup: nobody has subscriptions. */
-export const noSubscriptions: SubscriptionLookup = {
-  subscriptionIdsBySubscriber: async () => new Map(),
-  subscriberIdsBySubscriptions: async () => [],
 }
 
 export interface CreateSubscriberInput {
@@ -67,17 +61,12 @@ export interface SubscriberFilterInput {
 
 /** Subscribers: the person using a subscription (typically one subscription each), of one customer. */
 export class SubscriberService {
-  private lookup: SubscriptionLookup = noSubscriptions
-
   constructor(
     private readonly db: Executor,
     private readonly uow: UnitOfWork,
     private readonly events: EventService,
+    private readonly lookup: SubscriptionLookup,
   ) {}
-
-  useSubscriptionLookup(lookup: SubscriptionLookup): void {
-    this.lookup = lookup
-  }
 
   /**
    * Creates a subscriber inside the caller's transaction (subscriptions and orders create them) and

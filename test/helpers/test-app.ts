@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { Config } from '../../src/config.js'
+import type { ContainerInput } from '../../src/container.js'
 import { createServices, createWorker } from '../../src/container.js'
 import { FakeClock } from '../../src/domain/shared/clock.js'
 import { buildApp } from '../../src/http/app.js'
@@ -35,6 +36,7 @@ export async function createTestApp(
     logger?: FastifyBaseLogger
     extend?: (app: App) => Promise<void>
     v2?: Partial<Config['v2']>
+    seams?: ContainerInput['seams']
   } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new FakeClock('2025-01-15T10:00:00Z')
@@ -52,6 +54,7 @@ export async function createTestApp(
     database,
     clock,
     logger,
+    ...(options.seams && { seams: options.seams }),
   })
   const app = await buildApp({ services, logger, ...(options.extend && { extend: options.extend }) })
   const worker = createWorker(services, { workerId: 'test-worker' })

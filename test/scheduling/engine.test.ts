@@ -5,7 +5,7 @@ import type { Executor } from '../../src/persistence/database.js'
 import { apiKey } from '../../src/persistence/schema/index.js'
 import type { RequestContext } from '../../src/services/context.js'
 import { systemContext } from '../../src/services/context.js'
-import type { ScheduledChange } from '../../src/services/scheduling.service.js'
+import type { ChangeTarget, ScheduledChange } from '../../src/services/scheduling.service.js'
 import { createWorker } from '../../src/container.js'
 import type { TestTenant } from '../helpers/factories.js'
 import type { TestApp } from '../helpers/test-app.js'
@@ -29,21 +29,23 @@ const lockKey = async (tx: Executor, tenantId: string, id: string) => {
   return row
 }
 
+/** The stand-in target: what the engine is given at construction, beside the areas' own. */
+const testLabel: ChangeTarget = {
+  lock: lockKey,
+  order: (kind) => (kind === 'end' ? 9 : 0),
+  async apply(tx, ctx, change: ScheduledChange) {
+    if (change.kind === 'explode') throw new BusinessRuleError('test.cannot_apply', 'this change can no longer apply')
+    const label = `${change.kind}:${String(change.payload.label ?? '')}@${change.effectiveAt.toISOString()}`
+    applied.push(label)
+    await tx
+      .update(apiKey)
+      .set({ label })
+      .where(and(eq(apiKey.tenantId, ctx.tenant.id), eq(apiKey.id, change.targetId)))
+  },
+}
+
 beforeAll(async () => {
-  t = await createTestApp()
-  t.services.scheduling.register('test_label', {
-    lock: lockKey,
-    order: (kind) => (kind === 'end' ? 9 : 0),
-    async apply(tx, ctx, change: ScheduledChange) {
-      if (change.kind === 'explode') throw new BusinessRuleError('test.cannot_apply', 'this change can no longer apply')
-      const label = `${change.kind}:${String(change.payload.label ?? '')}@${change.effectiveAt.toISOString()}`
-      applied.push(label)
-      await tx
-        .update(apiKey)
-        .set({ label })
-        .where(and(eq(apiKey.tenantId, ctx.tenant.id), eq(apiKey.id, change.targetId)))
-    },
-  })
+  t = await createTestApp({ seams: { changeTargets: { test_label: testLabel } } })
 })
 afterAll(() => t.close())
 

@@ -124,3 +124,13 @@ export async function subscriberIdsOf(
     )
   return rows.map((r) => r.subscriberId).filter((id): id is string => id !== null)
 }
+
+/** The `display` of each of these subscriptions, by id. */
+export async function displaysOf(ex: Executor, tenantId: string, ids: string[]): Promise<Map<string, string | null>> {
+  if (ids.length === 0) return new Map()
+  const rows = await ex
+    .select({ id: subscription.id, display: subscription.display })
+    .from(subscription)
+    .where(and(eq(subscription.tenantId, tenantId), inArray(subscription.id, ids)))
+  return new Map(rows.map((r) => [r.id, r.display]))
+}

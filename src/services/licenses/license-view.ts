@@ -10,7 +10,7 @@ import type { CatalogService } from '../catalog.service.js'
 import type { RequestContext } from '../context.js'
 import type { EmbeddedCustomerView, PartyService } from '../party.service.js'
 import type { ScheduledChange, SchedulingService } from '../scheduling.service.js'
-import type { SubscriptionService } from '../subscriptions/subscription.service.js'
+import { subscriptionDisplays } from '../subscriptions/subscription-lookup.js'
 
 export interface LicenseAssignment {
   type: 'SUBSCRIPTION'
@@ -73,7 +73,6 @@ export class LicenseViews {
   constructor(
     private readonly catalog: CatalogService,
     private readonly parties: PartyService,
-    private readonly subscriptions: SubscriptionService,
     private readonly scheduling: SchedulingService,
   ) {}
 
@@ -104,10 +103,9 @@ export class LicenseViews {
         this.parties.embedCustomer(await this.parties.requireCustomer(ex, tenant.id, { kind: 'id', id })),
       )
     }
-    const displays = new Map<string, string | null>()
-    for (const id of new Set(rows.map((r) => r.subscriptionId).filter((s): s is string => s !== null))) {
-      displays.set(id, (await this.subscriptions.require(ex, ctx, { kind: 'id', id })).display)
-    }
+    const displays = await subscriptionDisplays(ex, tenant.id, [
+      ...new Set(rows.map((r) => r.subscriptionId).filter((s): s is string => s !== null)),
+    ])
     return rows.map((row) =>
       render(row, {
         zone: tenant.timeZone,

@@ -67,7 +67,6 @@ export class LineItemChecks {
           const target = await this.existingSubscription(scope, item.subscriptionId, 'subscriptionId', error)
           if (target && target.status !== 'ACTIVATED')
             error('subscriptionId', `Only an ACTIVATED subscription can be topped up (it is ${target.status}).`)
-          if (!this.ports.topups) error('type', 'Top-ups are not available on this server.')
           break
         }
         case 'EXTERNAL_PRODUCT':
@@ -88,8 +87,7 @@ export class LineItemChecks {
           break
         case 'LICENSE_CHANGE':
           await this.offering(scope, item.productOfferingId, 'LICENSE', error)
-          if (!this.ports.licenses) error('type', 'Licenses are not available on this server.')
-          else {
+          {
             const license = await this.ports.licenses.find(scope.ex, scope.ctx.tenant.id, item.licenseId)
             if (license === undefined) error('licenseId', `No license '${item.licenseId}'.`)
             else if (scope.customerId && license.customerId !== scope.customerId)
@@ -122,32 +120,20 @@ export class LineItemChecks {
     const { inventory, porting } = this.ports
     if (item.porting) {
       if (!item.msisdn) result.missing.push('msisdn')
-      if (!porting) error('porting', 'Port-in is not available on this server.')
-      else {
-        const checked = await porting.check(scope.ex, scope.ctx, { msisdn: item.msisdn, details: item.porting })
-        result.missing.push(...checked.missing)
-        for (const problem of checked.errors) error(problem.property, problem.message)
-      }
-      if (item.tempNumber && !inventory) error('tempNumber', 'The number pool is not available on this server.')
+      const checked = await porting.check(scope.ex, scope.ctx, { msisdn: item.msisdn, details: item.porting })
+      result.missing.push(...checked.missing)
+      for (const problem of checked.errors) error(problem.property, problem.message)
     } else {
       if (item.tempNumber)
         error('tempNumber', 'A temporary number is only for a port-in (send porting details with the number).')
       if (item.msisdn && item.leaseToken) {
-        if (!inventory) error('leaseToken', 'The number pool is not available on this server.')
-        else
-          await this.expectFine(
-            () => inventory.assertLeased(scope.ex, scope.ctx, item.msisdn as string, item.leaseToken as string),
-            'leaseToken',
-            error,
-          )
-      } else if (
-        item.msisdn &&
-        inventory &&
-        (await inventory.isPoolNumber(scope.ex, scope.ctx.tenant.id, item.msisdn))
-      ) {
+        await this.expectFine(
+          () => inventory.assertLeased(scope.ex, scope.ctx, item.msisdn as string, item.leaseToken as string),
+          'leaseToken',
+          error,
+        )
+      } else if (item.msisdn && (await inventory.isPoolNumber(scope.ex, scope.ctx.tenant.id, item.msisdn))) {
         error('leaseToken', 'This number is in the number pool: lease it first and send its leaseToken.')
-      } else if (item.msisdn && !inventory) {
-        error('msisdn', 'Without a number pool a number can only be ported in (send porting details).')
       } else if (item.msisdn) {
         error(
           'msisdn',
@@ -155,15 +141,12 @@ export class LineItemChecks {
         )
       }
     }
-    if (item.sim?.iccid) {
-      if (!inventory) error('sim.iccid', 'SIM inventory is not available on this server.')
-      else
-        await this.expectFine(
-          () => inventory.assertSimAvailable(scope.ex, scope.ctx, item.sim?.iccid as string, undefined, item.sim?.esim),
-          'sim.iccid',
-          error,
-        )
-    }
+    if (item.sim?.iccid)
+      await this.expectFine(
+        () => inventory.assertSimAvailable(scope.ex, scope.ctx, item.sim?.iccid as string, undefined, item.sim?.esim),
+        'sim.iccid',
+        error,
+      )
     const subscriberId = item.subscriber?.subscriberId
     if (subscriberId) {
       // An existing subscriber must be the order's customer's (the subscriptions area checks it again at fulfilment).

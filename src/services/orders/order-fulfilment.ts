@@ -226,7 +226,7 @@ export class OrderFulfilment {
         return
       }
       case 'LICENSE': {
-        const licenses = this.required(this.deps.ports.licenses, 'licenses')
+        const licenses = this.deps.ports.licenses
         const subscriptionId = item.assignedTo ? subscriptionOf(item.assignedTo) : undefined
         const license = await licenses.create(
           tx,
@@ -266,7 +266,7 @@ export class OrderFulfilment {
         return
       }
       case 'TOP_UP': {
-        const topup = await this.required(this.deps.ports.topups, 'top-ups').apply(
+        const topup = await this.deps.ports.topups.apply(
           tx,
           ctx,
           item.subscriptionId,
@@ -336,7 +336,7 @@ export class OrderFulfilment {
         return
       }
       case 'LICENSE_CHANGE': {
-        const license = await this.required(this.deps.ports.licenses, 'licenses').change(
+        const license = await this.deps.ports.licenses.change(
           tx,
           ctx,
           item.licenseId,
@@ -375,13 +375,13 @@ export class OrderFulfilment {
       const details = item.porting
       // With a temporary number the line works at once; without one it waits for the port.
       if (item.tempNumber)
-        msisdn = await this.required(inventory, 'the number pool').assignFromPool(tx, ctx, {
+        msisdn = await inventory.assignFromPool(tx, ctx, {
           type: subscriptionType(offering.product.category),
           subscriptionId: id,
         })
       const sim = await this.sim(tx, ctx, item, path)
       // The port-in first, so the subscription's first snapshot (subscription.created) shows it.
-      await this.required(porting, 'port-in').start(tx, ctx, {
+      await porting.start(tx, ctx, {
         subscriptionId: id,
         msisdn: item.msisdn as string,
         details,
@@ -390,13 +390,13 @@ export class OrderFulfilment {
       return this.createSubscription(tx, ctx, item, customerId, path, origin, id, msisdn, sim, !msisdn)
     }
     if (item.msisdn && item.leaseToken) {
-      await this.required(inventory, 'the number pool').assignLeased(tx, ctx, {
+      await inventory.assignLeased(tx, ctx, {
         msisdn: item.msisdn,
         leaseToken: item.leaseToken,
         subscriptionId: id,
       })
       msisdn = item.msisdn
-    } else if (inventory)
+    } else
       msisdn = await inventory.assignFromPool(tx, ctx, {
         type: subscriptionType(offering.product.category),
         subscriptionId: id,
@@ -422,7 +422,7 @@ export class OrderFulfilment {
   ): Promise<{ esim: boolean; iccid?: string }> {
     const wanted = item.sim ?? { esim: false }
     const inventory = this.deps.ports.inventory
-    if (!inventory || (!wanted.esim && !wanted.iccid)) return { esim: wanted.esim }
+    if (!wanted.esim && !wanted.iccid) return { esim: wanted.esim }
     const sim = await inventory.reserveSim(
       tx,
       ctx,
@@ -474,7 +474,7 @@ export class OrderFulfilment {
       },
       path,
     )
-    if (sim.iccid) await this.deps.ports.inventory?.consumeSim(tx, ctx, sim.iccid, id)
+    if (sim.iccid) await this.deps.ports.inventory.consumeSim(tx, ctx, sim.iccid, id)
     return view
   }
 
@@ -500,10 +500,5 @@ export class OrderFulfilment {
   private async stillProcessing(tx: Executor, tenantId: string, orderId: string): Promise<OrderRow | undefined> {
     const order = await orders.lockOrder(tx, tenantId, orderId)
     return order?.status === 'PROCESSING' ? order : undefined
-  }
-
-  private required<T>(port: T | undefined, what: string): T {
-    if (!port) throw new BusinessRuleError('order.capability_unavailable', `This server has no ${what}.`)
-    return port
   }
 }

@@ -10,12 +10,7 @@ import type { OrderInventory, OrderLicenses, OrderPorting, OrderTopups } from '.
 export function licensePort(licenses: LicenseService): OrderLicenses {
   return {
     async create(tx, ctx, input, path) {
-      const view = await licenses.createLicense(
-        tx,
-        ctx,
-        input as unknown as Parameters<LicenseService['createLicense']>[2],
-        path,
-      )
+      const view = await licenses.createLicense(tx, ctx, input, path)
       return { licenseId: view.licenseId }
     },
     async find(ex, tenantId, licenseRef) {
@@ -25,12 +20,7 @@ export function licensePort(licenses: LicenseService): OrderLicenses {
       return view && { customerId: view.customerId, productOfferingId: view.productOfferingId }
     },
     async change(tx, ctx, licenseRef, input) {
-      const view = await licenses.changeLicenseOffering(
-        tx,
-        ctx,
-        parseEntityRef(licenseRef, 'licenseId', 'body'),
-        input as unknown as Parameters<LicenseService['changeLicenseOffering']>[3],
-      )
+      const view = await licenses.changeLicenseOffering(tx, ctx, parseEntityRef(licenseRef, 'licenseId', 'body'), input)
       return { licenseId: view.licenseId }
     },
   }

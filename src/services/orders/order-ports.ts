@@ -1,10 +1,11 @@
 import type { Executor } from '../../persistence/database.js'
 import type { RequestContext } from '../context.js'
+import type { ChangeLicenseOfferingInput } from '../licenses/license-changes.js'
+import type { CreateLicenseInput } from '../licenses/license.service.js'
 
 /**
- * What orders need from areas built beside them (inventory, port-in, licenses, top-ups). Each is
- * optional: until an area is wired in, line items that need it report so in their validation
- * rather than failing at fulfilment.
+ * What orders need of the areas beside them (inventory, port-in, licenses, top-ups): only what
+ * validation and fulfilment call, so the order code names the few operations it depends on.
  */
 export interface OrderInventory {
   isPoolNumber(ex: Executor, tenantId: string, msisdn: string): Promise<boolean>
@@ -48,12 +49,7 @@ export interface OrderPorting {
 
 export interface OrderLicenses {
   /** Creates a license in the fulfilment transaction; answers its id. */
-  create(
-    tx: Executor,
-    ctx: RequestContext,
-    input: Record<string, unknown>,
-    path: string,
-  ): Promise<{ licenseId: string }>
+  create(tx: Executor, ctx: RequestContext, input: CreateLicenseInput, path: string): Promise<{ licenseId: string }>
   /** The license's customer and offering, or undefined when there is no such license. */
   find(
     ex: Executor,
@@ -64,7 +60,7 @@ export interface OrderLicenses {
     tx: Executor,
     ctx: RequestContext,
     licenseRef: string,
-    input: Record<string, unknown>,
+    input: ChangeLicenseOfferingInput,
     path: string,
   ): Promise<{ licenseId: string }>
 }
@@ -81,8 +77,8 @@ export interface OrderTopups {
 }
 
 export interface OrderPorts {
-  inventory?: OrderInventory
-  porting?: OrderPorting
-  licenses?: OrderLicenses
-  topups?: OrderTopups
+  inventory: OrderInventory
+  porting: OrderPorting
+  licenses: OrderLicenses
+  topups: OrderTopups
 }

@@ -1,16 +1,20 @@
 import { withoutSecrets } from '../../domain/porting/details.js'
-import type { PortInEvent } from '../../domain/porting/port-in.js'
-import { failure } from '../../domain/porting/port-in.js'
+import type { Tenant } from '../../domain/access/tenant.js'
+import type { PortInEvent, PortingSummary } from '../../domain/porting/port-in.js'
+import { failure, isLive } from '../../domain/porting/port-in.js'
 import type { Executor } from '../../persistence/database.js'
 import type { PortInPatch, PortInRow } from '../../persistence/repositories/port-in.repository.js'
 import * as ports from '../../persistence/repositories/port-in.repository.js'
 import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
 import type { RequestContext } from '../context.js'
 import type { EventService } from '../event.service.js'
-import type { SubscriptionLifecycle } from '../subscriptions/subscription-lifecycle.js'
+import type { JobQueue } from '../job-queue.service.js'
+import type { SubscriptionListener } from '../subscriptions/subscription-lifecycle.js'
+import type { SubscriptionPublisher } from '../subscriptions/subscription-publisher.js'
 import type { SubscriptionView } from '../subscriptions/subscription-view.js'
 import type { TimelineService } from '../timeline.service.js'
-import { toPortingView } from './port-in-view.js'
+import { toPortingSummary, toPortingView } from './port-in-view.js'
+import { enqueueCancel } from './porting-jobs.js'
 
 /** The resource type of port-in events. */
 export const PORT_IN_TARGET = 'port_in'
@@ -20,7 +24,8 @@ export class PortInRecords {
   constructor(
     private readonly events: EventService,
     private readonly timeline: TimelineService,
-    private readonly lifecycle: SubscriptionLifecycle,
+    private readonly publisher: SubscriptionPublisher,
+    private readonly queue: JobQueue,
   ) {}
 
   /** Saves a change; a port-in that ends keeps no secrets. */
@@ -68,6 +73,28 @@ export class PortInRecords {
 
   /** The subscription's `porting` (and maybe its number and status) changed: `subscription.updated`, whose view is answered. */
   subscriptionChanged(tx: Executor, ctx: RequestContext, subscription: SubscriptionRow): Promise<SubscriptionView> {
-    return this.lifecycle.publish(tx, ctx, subscription, ['subscription.updated'])
+    return this.publisher.publish(tx, ctx, subscription, ['subscription.updated'])
   }
+
+  /** A subscription that ends takes its live port-in with it: FAILED, and withdrawn at the provider. */
+  subscriptionListener(): SubscriptionListener {
+    return {
+      ended: async (tx, ctx, subscription) => {
+        const row = await ports.findPortInOfSubscription(tx, ctx.tenant.id, subscription.id, { lock: true })
+        if (!row || !isLive(row.status)) return
+        await this.fail(tx, ctx, row, 'The subscription was cancelled.')
+        if (row.providerReference) await enqueueCancel(this.queue, tx, ctx, row.id, row.providerReference)
+      },
+    }
+  }
+}
+
+/** The port-in summaries a page of subscriptions shows, by subscription id. */
+export async function portInSummaries(
+  ex: Executor,
+  tenant: Tenant,
+  subscriptionIds: string[],
+): Promise<Map<string, PortingSummary>> {
+  const rows = await ports.portInsOfSubscriptions(ex, tenant.id, subscriptionIds)
+  return new Map(rows.map((row) => [row.subscriptionId, toPortingSummary(row, tenant.timeZone)]))
 }

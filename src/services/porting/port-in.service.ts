@@ -1,4 +1,3 @@
-import type { Tenant } from '../../domain/access/tenant.js'
 import type { DetailsCheck, DetailsProblem, PortingCountry } from '../../domain/porting/details.js'
 import {
   SUPPORTED_PREFIXES,
@@ -7,8 +6,7 @@ import {
   knownDetails,
   portingCountry,
 } from '../../domain/porting/details.js'
-import type { PortingSummary } from '../../domain/porting/port-in.js'
-import { assertEditable, freshState, isLive } from '../../domain/porting/port-in.js'
+import { assertEditable, freshState } from '../../domain/porting/port-in.js'
 import { BusinessRuleError, ConflictError, InvalidInputError, NotFoundError } from '../../domain/shared/errors.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
 import { newId } from '../../domain/shared/ids.js'
@@ -19,14 +17,13 @@ import * as ports from '../../persistence/repositories/port-in.repository.js'
 import type { RequestContext } from '../context.js'
 import type { NumberPoolService } from '../inventory/number-pool.service.js'
 import type { JobQueue } from '../job-queue.service.js'
-import type { SubscriptionListener } from '../subscriptions/subscription-lifecycle.js'
 import type { SubscriptionView } from '../subscriptions/subscription-view.js'
 import type { SubscriptionService } from '../subscriptions/subscription.service.js'
 import type { UnitOfWork } from '../unit-of-work.js'
 import type { PortInRecords } from './port-in-records.js'
 import type { PortingView } from './port-in-view.js'
-import { toPortingSummary, toPortingView } from './port-in-view.js'
-import { enqueueCancel, enqueueSubmission } from './porting-jobs.js'
+import { toPortingView } from './port-in-view.js'
+import { enqueueSubmission } from './porting-jobs.js'
 import type { PortingProviders } from './porting-providers.js'
 
 export interface StartPortIn {
@@ -177,24 +174,6 @@ export class PortInService {
       await this.records.publish(tx, ctx, corrected, 'updated')
       return { subscription: await this.records.subscriptionChanged(tx, ctx, subscription) }
     })
-  }
-
-  /** The port-in summaries a page of subscriptions shows (registered with SubscriptionViews). */
-  summaries = async (ex: Executor, tenant: Tenant, subscriptionIds: string[]): Promise<Map<string, PortingSummary>> => {
-    const rows = await ports.portInsOfSubscriptions(ex, tenant.id, subscriptionIds)
-    return new Map(rows.map((row) => [row.subscriptionId, toPortingSummary(row, tenant.timeZone)]))
-  }
-
-  /** A subscription that ends takes its live port-in with it: FAILED, and withdrawn at the provider. */
-  subscriptionListener(): SubscriptionListener {
-    return {
-      ended: async (tx, ctx, subscription) => {
-        const row = await ports.findPortInOfSubscription(tx, ctx.tenant.id, subscription.id, { lock: true })
-        if (!row || !isLive(row.status)) return
-        await this.records.fail(tx, ctx, row, 'The subscription was cancelled.')
-        if (row.providerReference) await enqueueCancel(this.queue, tx, ctx, row.id, row.providerReference)
-      },
-    }
   }
 
   private async require(ex: Executor, ctx: RequestContext, subscriptionId: string, lock = false): Promise<PortInRow> {

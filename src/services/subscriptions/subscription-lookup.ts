@@ -1,3 +1,4 @@
+import type { Executor } from '../../persistence/database.js'
 import { isUuid, REFERENCE_PREFIX } from '../../domain/shared/ids.js'
 import * as subscriptions from '../../persistence/repositories/subscription.repository.js'
 import type { SubscriptionLookup } from '../subscriber.service.js'
@@ -17,4 +18,24 @@ export const subscriptionLookup: SubscriptionLookup = {
       .map((id) => id.slice(REFERENCE_PREFIX.length))
     return subscriptions.subscriberIdsOf(ex, tenantId, { ids, references })
   },
+}
+
+/** Whether a subscription of the tenant that has not ended uses this number. */
+export async function numberInUse(ex: Executor, tenantId: string, msisdn: string): Promise<boolean> {
+  const live = await subscriptions.listSubscriptions(
+    ex,
+    tenantId,
+    { msisdns: [msisdn], statuses: ['PENDING', 'ACTIVATED', 'BLOCKED', 'PAUSED'] },
+    { limit: 1 },
+  )
+  return live.length > 0
+}
+
+/** What licenses show of the subscription they are assigned to: its `display`, by subscription id. */
+export function subscriptionDisplays(
+  ex: Executor,
+  tenantId: string,
+  ids: string[],
+): Promise<Map<string, string | null>> {
+  return subscriptions.displaysOf(ex, tenantId, ids)
 }

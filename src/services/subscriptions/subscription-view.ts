@@ -49,7 +49,7 @@ export interface SubscriptionView {
   metadata: Record<string, unknown>
 }
 
-/** The port-in summaries of these subscriptions, by subscription id (the porting area registers it). */
+/** The port-in summaries of these subscriptions, by subscription id (from the porting area). */
 export type PortingLookup = (
   ex: Executor,
   tenant: Tenant,
@@ -61,18 +61,12 @@ export type PortingLookup = (
  * pending changes, batched: one lookup per distinct offering, customer and subscriber on a page.
  */
 export class SubscriptionViews {
-  private porting: PortingLookup = async () => new Map()
-
   constructor(
     private readonly catalog: CatalogService,
     private readonly parties: PartyService,
     private readonly scheduling: SchedulingService,
+    private readonly porting: PortingLookup,
   ) {}
-
-  /** Port-ins live in their own area; until it registers, no subscription shows one. */
-  usePorting(lookup: PortingLookup): void {
-    this.porting = lookup
-  }
 
   async one(ex: Executor, tenant: Tenant, row: SubscriptionRow, now: Date): Promise<SubscriptionView> {
     const [view] = await this.many(ex, tenant, [row], now)

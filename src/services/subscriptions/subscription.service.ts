@@ -7,6 +7,7 @@ import type { TimelineItem, TimelineService } from '../timeline.service.js'
 import type { UnitOfWork } from '../unit-of-work.js'
 import type { SubscriptionLifecycle } from './subscription-lifecycle.js'
 import type { SubscriptionView, SubscriptionViews } from './subscription-view.js'
+import { numberInUse } from './subscription-lookup.js'
 import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
 import { newId, parseEntityRef } from '../../domain/shared/ids.js'
@@ -80,9 +81,8 @@ export class SubscriptionService {
     private readonly lifecycle: SubscriptionLifecycle,
     private readonly views: SubscriptionViews,
     private readonly timeline: TimelineService,
+    private readonly inventory: DirectLineInventory,
   ) {}
-
-  private inventory?: DirectLineInventory
 
   async get(ctx: RequestContext, ref: EntityRef): Promise<SubscriptionView> {
     const row = await this.require(this.db, ctx, ref)
@@ -145,16 +145,11 @@ export class SubscriptionService {
         leaseToken: input.leaseToken,
         sim: input.sim,
       }
-      const claimed = await this.inventory?.claim(tx, ctx, line)
+      const claimed = await this.inventory.claim(tx, ctx, line)
       const view = await this.createIn(tx, ctx, { ...input, id: line.subscriptionId })
-      if (claimed) await this.inventory?.settle(tx, ctx, line, claimed)
+      if (claimed) await this.inventory.settle(tx, ctx, line, claimed)
       return view
     })
-  }
-
-  /** The inventory is built beside subscriptions; once it registers, direct creation takes numbers and SIMs by its rules. */
-  useInventory(inventory: DirectLineInventory): void {
-    this.inventory = inventory
   }
 
   /**
@@ -388,14 +383,8 @@ export class SubscriptionService {
   }
 
   /** Whether a subscription of the tenant that has not ended uses this number. */
-  async numberInUse(ex: Executor, tenantId: string, msisdn: string): Promise<boolean> {
-    const live = await subscriptions.listSubscriptions(
-      ex,
-      tenantId,
-      { msisdns: [msisdn], statuses: ['PENDING', 'ACTIVATED', 'BLOCKED', 'PAUSED'] },
-      { limit: 1 },
-    )
-    return live.length > 0
+  numberInUse(ex: Executor, tenantId: string, msisdn: string): Promise<boolean> {
+    return numberInUse(ex, tenantId, msisdn)
   }
 
   pendingOf(ex: Executor, ctx: RequestContext, row: SubscriptionRow): Promise<ScheduledChange[]> {

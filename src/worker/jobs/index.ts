@@ -23,11 +23,11 @@ import { PURGE_FINISHED_JOBS, purgeFinishedJobs } from './purge-finished-jobs.jo
 import { PURGE_IDEMPOTENCY_KEYS, purgeIdempotencyKeys } from './purge-idempotency-keys.job.js'
 
 /** Every job kind and the handler that runs it. */
-export function jobHandlers(services: Services): Record<string, JobHandler> {
+export function jobHandlers(services: Omit<Services, 'testClock'>): Record<string, JobHandler> {
   return {
     [PURGE_IDEMPOTENCY_KEYS]: purgeIdempotencyKeys(services.idempotency),
     [PURGE_FINISHED_JOBS]: purgeFinishedJobs(services.db, services.clock),
-    [APPLY_SCHEDULED_CHANGES]: applyScheduledChanges(services.scheduling),
+    [APPLY_SCHEDULED_CHANGES]: applyScheduledChanges(services.changeRunner),
     [FULFIL_ORDER]: fulfilOrder(services.orderFulfilment),
     [EXPIRE_ORDER]: expireOrder(services.orderFulfilment),
     [EXPIRE_LEASE]: expireLease(services.numberPool),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DomainError } from '../../../src/domain/shared/errors.js'
-import type { SubscriptionLookup } from '../../../src/services/party.service.js'
+import type { SubscriptionLookup } from '../../../src/services/subscriber.service.js'
 import type { TestTenant } from '../../helpers/factories.js'
 import { uniqueName } from '../../helpers/factories.js'
 import { eventsAbout, makeCustomer, makeSubscriber } from '../../helpers/parties.js'
@@ -40,8 +40,7 @@ const link = (who: TestTenant, subscriberId: string, reference?: string) => {
 }
 
 beforeAll(async () => {
-  t = await createTestApp()
-  t.services.parties.useSubscriptionLookup(fakeLookup)
+  t = await createTestApp({ seams: { subscriptionLookup: fakeLookup } })
   tenant = await t.tenant()
   stranger = await t.tenant()
 })

@@ -63,7 +63,9 @@ describe('workers racing over due subscription changes', () => {
       }),
     )
     const workers = [1, 2, 3].map((n) => createWorker(t.services, { workerId: `racer-${n}`, batchSize: 2 }))
-    const stale = [...active, ...pending].map((id) => t.services.scheduling.applyDue(tenantId, SUBSCRIPTION_TARGET, id))
+    const stale = [...active, ...pending].map((id) =>
+      t.services.changeRunner.applyDue(tenantId, SUBSCRIPTION_TARGET, id),
+    )
     const [drained, ...direct] = await Promise.all([Promise.all(workers.map((w) => w.drain({ tenantId }))), ...stale])
     const changes = active.length * activeSchedule.length + pending.length * pendingSchedule.length
     expect((drained as number[]).reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
