@@ -1,4 +1,7 @@
+import type { Offering } from '../domain/catalog/offering.js'
+import { changeDirection } from '../domain/catalog/offering.js'
 import type { Executor } from '../persistence/database.js'
+import type { CatalogService } from './catalog.service.js'
 import type { RequestContext } from './context.js'
 import type { ChangeTarget, ScheduledChange } from './scheduling.service.js'
 import type { TimelineActor, TimelineService } from './timeline.service.js'
@@ -27,6 +30,8 @@ export function scheduledMeta(change: ScheduledChange): ChangeMeta {
   }
 }
 
+type OfferingPatch = { productOfferingId: string; updatedAt: Date }
+
 /** What applying one change did: the row as it now is, and the event types that tell integrators. */
 export type Applied<Row> = readonly [row: Row, events: readonly string[]]
 
@@ -44,16 +49,27 @@ export type ChangeHandler<Row> = (
  * of every change, with who asked and why, whether it happens now (a request) or later (the
  * scheduler). Each lifecycle supplies its handlers by change kind, its tie order and its events.
  */
-export abstract class Lifecycle<Row extends { id: string }> implements ChangeTarget {
+export abstract class Lifecycle<Row extends { id: string; productOfferingId: string }> implements ChangeTarget {
   protected abstract readonly targetType: string
   protected abstract readonly handlers: Readonly<Record<string, ChangeHandler<Row>>>
 
-  constructor(protected readonly timeline: TimelineService) {}
+  constructor(
+    protected readonly catalog: CatalogService,
+    protected readonly timeline: TimelineService,
+  ) {}
 
   abstract lock(tx: Executor, tenantId: string, id: string): Promise<Row | undefined>
 
   /** Same-instant ties: lower applies first. */
   abstract order(kind: string): number
+
+  /** Saves a change to the row. */
+  protected abstract update(tx: Executor, tenantId: string, id: string, patch: OfferingPatch): Promise<Row>
+
+  /** Whose timeline a change of the row goes on, and what every entry of it says (default: the row's own, nothing). */
+  protected subjectOf(row: Row): { type: string; id: string; details?: Record<string, unknown> } {
+    return { type: this.targetType, id: row.id }
+  }
 
   /** Writes the events of an applied change, occurring at the change's instant. */
   protected abstract publishApplied(
@@ -73,23 +89,49 @@ export abstract class Lifecycle<Row extends { id: string }> implements ChangeTar
     await this.publishApplied(tx, ctx, updated, events, change.effectiveAt)
   }
 
-  /** One change on a subject's timeline, effective at `at`; the meta's details add to the change's own. */
+  /**
+   * Puts the row on another offering, effective at `at`, with the change on its timeline (`from`,
+   * `to` and the direction); answers both offerings for what the lifecycle does next.
+   */
+  protected async changeOfferingOf(
+    tx: Executor,
+    ctx: RequestContext,
+    row: Row,
+    toId: string,
+    at: Date,
+    meta: ChangeMeta,
+    kind: string,
+  ): Promise<{ updated: Row; from: Offering; to: Offering }> {
+    const [from, to] = await Promise.all([
+      this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId),
+      this.catalog.requireOffering(tx, ctx.tenant.id, toId),
+    ])
+    const updated = await this.update(tx, ctx.tenant.id, row.id, {
+      productOfferingId: to.id,
+      updatedAt: ctx.clock.now(),
+    })
+    await this.record(tx, ctx, row, kind, at, meta, { from: from.id, to: to.id, direction: changeDirection(from, to) })
+    return { updated, from, to }
+  }
+
+  /** One change on the row's timeline, effective at `at`; the meta's details add to the change's own. */
   protected record(
     tx: Executor,
     ctx: RequestContext,
-    subject: { type: string; id: string },
+    row: Row,
     kind: string,
     at: Date,
     meta: ChangeMeta,
     details: Record<string, unknown>,
   ): Promise<void> {
+    const subject = this.subjectOf(row)
     return this.timeline.record(tx, ctx, {
       subjectType: subject.type,
       subjectId: subject.id,
       kind,
       effectiveAt: at,
       reason: meta.reason ?? null,
-      details: { ...details, ...(meta.details ?? {}) },
+      details: { ...subject.details, ...details, ...(meta.details ?? {}) },
       ...(meta.scheduledChangeId && { scheduledChangeId: meta.scheduledChangeId }),
       ...(meta.actor && { actor: meta.actor }),
     })

@@ -1,5 +1,5 @@
 import type { Offering } from '../../domain/catalog/offering.js'
-import { addonFits, changeDirection } from '../../domain/catalog/offering.js'
+import { addonFits } from '../../domain/catalog/offering.js'
 import type { AddonStatus } from '../../domain/addons/addon.js'
 import { auditActor, isAttached } from '../../domain/addons/addon.js'
 import { validityEnd } from '../../domain/scheduling/calendar.js'
@@ -47,7 +47,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
 
   /** @param provisioner the network provider's part; NO_PROVISIONER where add-ons are active at once. */
   constructor(
-    private readonly catalog: CatalogService,
+    catalog: CatalogService,
     private readonly scheduling: SchedulingService,
     timeline: TimelineService,
     private readonly events: EventService,
@@ -55,7 +55,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     private readonly subscriptionPublisher: SubscriptionPublisher,
     private readonly provisioner: AddonProvisioner,
   ) {
-    super(timeline)
+    super(catalog, timeline)
   }
 
   protected readonly handlers: Readonly<Record<string, ChangeHandler<AddonRow>>> = {
@@ -83,6 +83,15 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
 
   order(kind: string): number {
     return addonKindOrder(kind)
+  }
+
+  protected update(tx: Executor, tenantId: string, id: string, patch: Partial<AddonRow>) {
+    return addons.updateAddon(tx, tenantId, id, patch)
+  }
+
+  /** On the subscription's timeline: that is where people look for what happened to a line. */
+  protected override subjectOf(row: AddonRow) {
+    return { type: SUBSCRIPTION_TARGET, id: row.subscriptionId, details: { subscriptionAddonId: row.id } }
   }
 
   protected async publishApplied(
@@ -156,8 +165,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
         effectiveAt: expiresAt,
         reason: `valid ${validity} days`,
       })
-    await this.record(tx, ctx, subjectOf(updated), 'addon_activated', at, meta, {
-      subscriptionAddonId: updated.id,
+    await this.record(tx, ctx, updated, 'addon_activated', at, meta, {
       productOfferingId: offering.id,
       ...(expiresAt && { expiresAt }),
     })
@@ -177,20 +185,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
       throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot change.`, {
         status: row.status,
       })
-    const [from, to] = await Promise.all([
-      this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId),
-      this.catalog.requireOffering(tx, ctx.tenant.id, toId),
-    ])
-    const updated = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
-      productOfferingId: to.id,
-      updatedAt: ctx.clock.now(),
-    })
-    await this.record(tx, ctx, subjectOf(updated), 'addon_changed', at, meta, {
-      subscriptionAddonId: updated.id,
-      from: from.id,
-      to: to.id,
-      direction: changeDirection(from, to),
-    })
+    const { updated, to } = await this.changeOfferingOf(tx, ctx, row, toId, at, meta, 'addon_changed')
     if (row.status === 'ACTIVE' && row.provisioning) {
       // The provider holds the old package: replace it with the new offering's.
       await this.provisioner.deprovision(tx, ctx, row)
@@ -233,19 +228,10 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     )
     if (row.provisioning?.state === 'PROVISIONED' || row.provisioning?.state === 'PENDING')
       await this.provisioner.deprovision(tx, ctx, updated)
-    await this.record(
-      tx,
-      ctx,
-      subjectOf(updated),
-      status === 'CANCELLED' ? 'addon_cancelled' : 'addon_expired',
-      at,
-      meta,
-      {
-        subscriptionAddonId: updated.id,
-        productOfferingId: row.productOfferingId,
-        wasStatus: row.status,
-      },
-    )
+    await this.record(tx, ctx, updated, status === 'CANCELLED' ? 'addon_cancelled' : 'addon_expired', at, meta, {
+      productOfferingId: row.productOfferingId,
+      wasStatus: row.status,
+    })
     return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
   }
 
@@ -299,6 +285,3 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     }
   }
 }
-
-/** On the subscription's timeline: that is where people look for what happened to a line. */
-const subjectOf = (row: AddonRow) => ({ type: SUBSCRIPTION_TARGET, id: row.subscriptionId })

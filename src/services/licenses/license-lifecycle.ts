@@ -1,6 +1,5 @@
 import type { LicenseChangeKind, LicenseStatusAction } from '../../domain/licenses/license.js'
 import { LICENSE_TARGET, licenseKindOrder, licenseTransition } from '../../domain/licenses/license.js'
-import { changeDirection } from '../../domain/catalog/offering.js'
 import type { BillingCycle } from '../../domain/scheduling/calendar.js'
 import { nextRenewal } from '../../domain/scheduling/calendar.js'
 import type { Executor } from '../../persistence/database.js'
@@ -35,13 +34,13 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
   protected readonly targetType = LICENSE_TARGET
 
   constructor(
-    private readonly catalog: CatalogService,
+    catalog: CatalogService,
     private readonly scheduling: SchedulingService,
     timeline: TimelineService,
     private readonly events: EventService,
     private readonly views: LicenseViews,
   ) {
-    super(timeline)
+    super(catalog, timeline)
   }
 
   protected readonly handlers: Readonly<Record<LicenseChangeKind, ChangeHandler<LicenseRow>>> = {
@@ -69,6 +68,10 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
 
   order(kind: string): number {
     return licenseKindOrder(kind)
+  }
+
+  protected update(tx: Executor, tenantId: string, id: string, patch: Partial<LicenseRow>) {
+    return licenses.updateLicense(tx, tenantId, id, patch)
   }
 
   protected publishApplied(
@@ -104,7 +107,7 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
         new Date(0),
         'the license was cancelled',
       )
-    await this.record(tx, ctx, subjectOf(row), TIMELINE_KIND[action], at, meta, { from: row.status, to: status })
+    await this.record(tx, ctx, row, TIMELINE_KIND[action], at, meta, { from: row.status, to: status })
     if (action === 'activate') await this.scheduleRenewal(tx, ctx, updated, at)
     return updated
   }
@@ -118,19 +121,7 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
     at: Date,
     meta: ChangeMeta = {},
   ): Promise<LicenseRow> {
-    const [from, to] = await Promise.all([
-      this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId),
-      this.catalog.requireOffering(tx, ctx.tenant.id, toId),
-    ])
-    const updated = await licenses.updateLicense(tx, ctx.tenant.id, row.id, {
-      productOfferingId: to.id,
-      updatedAt: ctx.clock.now(),
-    })
-    await this.record(tx, ctx, subjectOf(row), 'product_offering_changed', at, meta, {
-      from: from.id,
-      to: to.id,
-      direction: changeDirection(from, to),
-    })
+    const { updated, from, to } = await this.changeOfferingOf(tx, ctx, row, toId, at, meta, 'product_offering_changed')
     // A renewal due at this same instant still applies (it is the new term's start) unless the new
     // offering bills on another cycle, whose first boundary at or after `at` replaces it.
     if (updated.status !== 'PENDING' && !sameCycle(from.price.billingCycle, to.price.billingCycle))
@@ -148,7 +139,7 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
   ): Promise<LicenseRow> {
     const updated = await licenses.updateLicense(tx, ctx.tenant.id, row.id, { updatedAt: ctx.clock.now() })
     const next = await this.scheduleRenewal(tx, ctx, updated, at)
-    await this.record(tx, ctx, subjectOf(row), 'renewed', at, meta, {
+    await this.record(tx, ctx, row, 'renewed', at, meta, {
       productOfferingId: row.productOfferingId,
       periodStart: at.toISOString(),
       nextRenewalAt: next?.toISOString() ?? null,
@@ -218,8 +209,6 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
     return view
   }
 }
-
-const subjectOf = (row: LicenseRow) => ({ type: LICENSE_TARGET, id: row.id })
 
 const sameCycle = (a: BillingCycle | null, b: BillingCycle | null): boolean =>
   a === null || b === null ? a === b : a.period === b.period && a.interval === b.interval

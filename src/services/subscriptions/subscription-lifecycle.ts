@@ -1,5 +1,4 @@
 import type { Offering } from '../../domain/catalog/offering.js'
-import { changeDirection } from '../../domain/catalog/offering.js'
 import type { StatusAction } from '../../domain/subscriptions/status.js'
 import { displayMsisdn } from '../../domain/subscriptions/subscription.js'
 import { transition } from '../../domain/subscriptions/status.js'
@@ -52,13 +51,13 @@ export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
    *   port-ins), told in the same transaction when it ends or changes plan.
    */
   constructor(
-    private readonly catalog: CatalogService,
+    catalog: CatalogService,
     private readonly scheduling: SchedulingService,
     timeline: TimelineService,
     private readonly publisher: SubscriptionPublisher,
     private readonly listeners: readonly SubscriptionListener[],
   ) {
-    super(timeline)
+    super(catalog, timeline)
   }
 
   protected readonly handlers: Readonly<Record<string, ChangeHandler<SubscriptionRow>>> = {
@@ -83,6 +82,10 @@ export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
 
   order(kind: string): number {
     return kindOrder(kind)
+  }
+
+  protected update(tx: Executor, tenantId: string, id: string, patch: Partial<SubscriptionRow>) {
+    return subscriptions.updateSubscription(tx, tenantId, id, patch)
   }
 
   protected publishApplied(
@@ -126,7 +129,7 @@ export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
       )
       for (const listener of this.listeners) await listener.ended?.(tx, ctx, updated, at)
     }
-    await this.record(tx, ctx, subjectOf(row), TIMELINE_KIND[action], at, meta, { from: row.status, to: status })
+    await this.record(tx, ctx, row, TIMELINE_KIND[action], at, meta, { from: row.status, to: status })
     return updated
   }
 
@@ -139,19 +142,7 @@ export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
     at: Date,
     meta: ChangeMeta = {},
   ): Promise<SubscriptionRow> {
-    const [from, to] = await Promise.all([
-      this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId),
-      this.catalog.requireOffering(tx, ctx.tenant.id, toId),
-    ])
-    const updated = await subscriptions.updateSubscription(tx, ctx.tenant.id, row.id, {
-      productOfferingId: to.id,
-      updatedAt: ctx.clock.now(),
-    })
-    await this.record(tx, ctx, subjectOf(row), 'product_offering_changed', at, meta, {
-      from: from.id,
-      to: to.id,
-      direction: changeDirection(from, to),
-    })
+    const { updated, from, to } = await this.changeOfferingOf(tx, ctx, row, toId, at, meta, 'product_offering_changed')
     for (const listener of this.listeners) await listener.offeringChanged?.(tx, ctx, updated, from, to, at)
     return updated
   }
@@ -174,7 +165,7 @@ export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
       ...(defaultDisplay && { display: displayMsisdn(msisdn) }),
       updatedAt: ctx.clock.now(),
     })
-    await this.record(tx, ctx, subjectOf(row), 'msisdn_changed', at, meta, { from: row.msisdn, to: msisdn })
+    await this.record(tx, ctx, row, 'msisdn_changed', at, meta, { from: row.msisdn, to: msisdn })
     return updated
   }
 
@@ -189,5 +180,3 @@ export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
     return this.publisher.publish(tx, ctx, row, types, occurredAt)
   }
 }
-
-const subjectOf = (row: SubscriptionRow) => ({ type: SUBSCRIPTION_TARGET, id: row.id })
