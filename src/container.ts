@@ -42,6 +42,7 @@ import { TestClockService } from './services/test-clock.service.js'
 import { LICENSE_TARGET } from './domain/licenses/license.js'
 import { LicenseChanges } from './services/licenses/license-changes.js'
 import { LicenseLifecycle } from './services/licenses/license-lifecycle.js'
+import { includedLicenses } from './services/licenses/included-licenses.js'
 import { LicenseViews } from './services/licenses/license-view.js'
 import { LicenseService } from './services/licenses/license.service.js'
 import { TopupService } from './services/topups/topup.service.js'
@@ -109,7 +110,7 @@ export function createServices({ config, database, clock, logger, seams = {} }: 
   const subscriptionPublisher = new SubscriptionPublisher(subscriptionViews, events)
   const licenseViews = new LicenseViews(catalog, parties, scheduling)
   const licenseLifecycle = new LicenseLifecycle(catalog, scheduling, timeline, events, licenseViews)
-  const addonViews = new AddonViews(catalog, scheduling)
+  const addonViews = new AddonViews(catalog, scheduling, (ex, tenant, ids) => licenseViews.embedded(ex, tenant, ids))
   // Tenants with a network provider provision add-ons through jobs; the others activate at once.
   const networkProviders = new NetworkProviders(clock)
   const addonProvisioner = new QueuedAddonProvisioner(networkProviders, queue)
@@ -121,6 +122,7 @@ export function createServices({ config, database, clock, logger, seams = {} }: 
     addonViews,
     subscriptionPublisher,
     addonProvisioner,
+    includedLicenses(catalog, licenseLifecycle),
   )
   const portInRecords = new PortInRecords(events, timeline, subscriptionPublisher, queue)
   const subscriptionLifecycle = new SubscriptionLifecycle(catalog, scheduling, timeline, subscriptionPublisher, [
