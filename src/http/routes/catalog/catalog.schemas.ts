@@ -136,7 +136,7 @@ export const ProductOffering = Type.Object({
   includedLicenseOfferingId: Nullable(
     Type.String({
       description:
-        'Openline extension, for add-ons: the LICENSE offering each add-on comes with (shown as the add-on\'s `license`); null for none.',
+        "Openline extension, for add-ons: the LICENSE offering each add-on comes with (shown as the add-on's `license`); null for none.",
     }),
   ),
   promotion: Type.Optional(AppliedPromotion),
