@@ -2,6 +2,9 @@
  * The only reader of the environment. `loadConfig` parses it once and fails listing every bad
  * variable, so an operator fixes them all in one go. It is pure: tests pass their own env.
  */
+import type { Cidr } from './services/webhooks/ssrf.js'
+import { LOOPBACK_CIDRS, parseAllowedCidrs } from './services/webhooks/ssrf.js'
+
 export type DatabaseConfig =
   { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string | 'memory:' }
 
@@ -17,6 +20,10 @@ export interface Config {
   vacuumIntervalMs: number
   shutdownTimeoutMs: number
   authCacheTtlMs: number
+  webhooks: {
+    /** Blocked ranges (loopback, private, …) a webhook may reach anyway: OPENLINE_WEBHOOK_ALLOWED_CIDRS. */
+    allowedCidrs: Cidr[]
+  }
   v2: {
     jwtSecret: string | undefined
     jwksUrl: string | undefined
@@ -80,6 +87,12 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('OPENLINE_V2_JWT_SECRET must be at least 32 characters')
   const jwksUrl = url('OPENLINE_V2_JWKS_URL', ['http:', 'https:'])
   const audience = read('OPENLINE_V2_JWT_AUDIENCE')
+  let allowedCidrs: Cidr[] = []
+  try {
+    allowedCidrs = parseAllowedCidrs(read('OPENLINE_WEBHOOK_ALLOWED_CIDRS'))
+  } catch (error) {
+    problems.push(`OPENLINE_WEBHOOK_ALLOWED_CIDRS: ${(error as Error).message}`)
+  }
 
   const config: Config = {
     database: databaseUrl ? { kind: 'postgres', url: databaseUrl, poolSize } : { kind: 'pglite', dataDir },
@@ -95,6 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
     vacuumIntervalMs: int('OPENLINE_VACUUM_INTERVAL_MINUTES', 60, 1, 10_080) * 60_000,
     shutdownTimeoutMs: int('OPENLINE_SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),
     authCacheTtlMs: int('OPENLINE_AUTH_CACHE_TTL_MS', 5_000, 0, 600_000),
+    webhooks: { allowedCidrs },
     v2: {
       jwtSecret,
       jwksUrl,
@@ -109,4 +123,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
+}
+
+/** `serve --demo`: webhooks may also reach loopback, so a receiver on the developer's own machine works. */
+export function withDemoAllowances(config: Config): Config {
+  return {
+    ...config,
+    webhooks: { ...config.webhooks, allowedCidrs: [...config.webhooks.allowedCidrs, ...LOOPBACK_CIDRS] },
+  }
 }
