@@ -283,15 +283,18 @@ describe('the route table', () => {
     expect(covered.length + publicOps.length).toBe(operations.length)
   })
 
-  it('answers 401 with no credentials and with a revoked key, and writes nothing', async () => {
+  it('answers 401 with no credentials, a revoked key (and on V2 an expired token), and writes nothing', async () => {
     const revoked = await makeApiKey(t.services, mine.world.tenant.tenant)
     await t.services.apiKeys.revoke(undefined, mine.world.tenant.tenant, revoked.id)
+    const expired = await orgBearer(t, mine.ids.org, {}, { expiresIn: -120 })
     const before = await rowCounts(t)
     for (const op of covered) {
-      for (const [what, auth] of [
+      const callers: [string, { headers: Record<string, string> } | null][] = [
         ['no credentials', null],
         ['revoked key', revoked],
-      ] as const) {
+      ]
+      if (isV2(op)) callers.push(['expired token', expired])
+      for (const [what, auth] of callers) {
         const res = await t.request(auth, request(op, mine.ids))
         expect(res.statusCode, label(op, `${what}: ${res.body}`)).toBe(401)
         expect(res.json().code, label(op, what)).toMatch(/^auth\./)
@@ -342,25 +345,29 @@ describe('the route table', () => {
   it('answers 404 to another tenant’s id in each path position, never with its data, and writes nothing', async () => {
     const before = await rowCounts(t)
     let checked = 0
+    // The V2 routes are asked with both of their credentials: an API key and a bearer token for the caller's org.
+    const token = await orgBearer(t, mine.ids.org)
     for (const op of covered.filter((o) => o.params.length > 0)) {
       // Position k: the ids before it are the caller's own, the one at k and after are the other tenant's.
       for (let k = 0; k < op.params.length; k++) {
         const foreign = op.params[k] as keyof Ids
         const path = { ...mine.ids }
         for (const name of op.params.slice(k)) Object.assign(path, { [name]: theirs.ids[name as keyof Ids] })
-        const what = label(op, `with the other tenant's ${op.params.slice(k).join(', ')}`)
-        const res = await t.request(mine.world.tenant, request(op, path, mine.ids))
-        const absent = CASES[op.operationId]?.absent
-        if (absent) absent(res, theirs.ids[foreign])
-        else {
-          expect(res.statusCode, `${what}: ${res.body}`).toBe(404)
-          // The code names the hidden resource itself: nothing tells the caller it exists elsewhere.
-          expect(res.json().code, `${what}: ${res.body}`).toBe(
-            CASES[op.operationId]?.notFound?.[foreign] ?? NOT_FOUND[foreign],
-          )
+        for (const caller of isV2(op) ? [mine.world.tenant, token] : [mine.world.tenant]) {
+          const what = label(op, `with the other tenant's ${op.params.slice(k).join(', ')}`)
+          const res = await t.request(caller, request(op, path, mine.ids))
+          const absent = CASES[op.operationId]?.absent
+          if (absent) absent(res, theirs.ids[foreign])
+          else {
+            expect(res.statusCode, `${what}: ${res.body}`).toBe(404)
+            // The code names the hidden resource itself: nothing tells the caller it exists elsewhere.
+            expect(res.json().code, `${what}: ${res.body}`).toBe(
+              CASES[op.operationId]?.notFound?.[foreign] ?? NOT_FOUND[foreign],
+            )
+          }
+          expectNoneOf(theirs.markers, res.body, what)
+          checked++
         }
-        expectNoneOf(theirs.markers, res.body, what)
-        checked++
       }
     }
     expect(await rowCounts(t)).toEqual(before)
