@@ -1,5 +1,6 @@
 import type { Offering } from '../catalog/offering.js'
 import { addonFits, isTopUp } from '../catalog/offering.js'
+import type { CodeWithStatus } from '../shared/error-codes.js'
 import type { Refusal, Verdict } from '../shared/refusal.js'
 import { OK } from '../shared/refusal.js'
 import type { SubscriptionStatus } from '../subscriptions/status.js'
@@ -162,7 +163,7 @@ export function checkChange(change: {
   return OK
 }
 
-const refuse = (code: Refusal['code'], message: string, details: Record<string, unknown>): Refusal => ({
+const refuse = (code: CodeWithStatus<422>, message: string, details: Record<string, unknown>): Refusal => ({
   ok: false,
   code,
   status: 422,

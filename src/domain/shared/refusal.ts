@@ -1,3 +1,4 @@
+import type { CodeWithStatus } from './error-codes.js'
 import type { FieldError } from './errors.js'
 import { BusinessRuleError, ConflictError } from './errors.js'
 
@@ -6,10 +7,11 @@ import { BusinessRuleError, ConflictError } from './errors.js'
  * resource's state forbids it, 422 when the request breaks a business rule), the message and the
  * details the problem body carries. Pure rule functions return it; services throw it with `enforce`.
  */
-export interface Refusal {
+export type Refusal = RefusalBody &
+  ({ status: 409; code: CodeWithStatus<409> } | { status: 422; code: CodeWithStatus<422> })
+
+interface RefusalBody {
   ok: false
-  code: string
-  status: 409 | 422
   message: string
   details: Record<string, unknown>
   fieldErrors?: FieldError[]
@@ -20,10 +22,10 @@ export const OK = { ok: true } as const
 export type Verdict = typeof OK | Refusal
 
 export function refusalError(refusal: Refusal): ConflictError | BusinessRuleError {
-  const { code, message, details, fieldErrors = [] } = refusal
+  const { message, details, fieldErrors = [] } = refusal
   return refusal.status === 409
-    ? new ConflictError(code, message, details, fieldErrors)
-    : new BusinessRuleError(code, message, details, fieldErrors)
+    ? new ConflictError(refusal.code, message, details, fieldErrors)
+    : new BusinessRuleError(refusal.code, message, details, fieldErrors)
 }
 
 /** Throws the refusal, if it is one. */
