@@ -276,7 +276,7 @@ export class AddonService {
     subscription: SubscriptionRow,
     at: Date,
   ): Promise<void> {
-    enforce(checkSubscriptionOpen(subscription, 'add'))
+    enforce(checkSubscriptionOpen(subscription, 'add')) // before loading the pending changes it would not need
     enforce(checkSubscriptionTakes(subscription, await this.subscriptions.pendingOf(tx, ctx, subscription), at))
   }
 
