@@ -1,9 +1,10 @@
 import type { Offering } from '../../domain/catalog/offering.js'
 import { addonFits } from '../../domain/catalog/offering.js'
 import type { AddonStatus } from '../../domain/addons/addon.js'
-import { auditActor, isAttached } from '../../domain/addons/addon.js'
+import { auditActor } from '../../domain/addons/addon.js'
+import { checkTransition } from '../../domain/addons/status.js'
 import { validityEnd } from '../../domain/scheduling/calendar.js'
-import { ConflictError } from '../../domain/shared/errors.js'
+import { enforce } from '../../domain/shared/refusal.js'
 import type { Executor } from '../../persistence/database.js'
 import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
 import * as addons from '../../persistence/repositories/addon.repository.js'
@@ -119,10 +120,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
 
   /** Starts an add-on at `at`: ACTIVE now, or PENDING while the network provider provisions it. */
   async activate(tx: Executor, ctx: RequestContext, row: AddonRow, at: Date, meta: ChangeMeta = {}): Promise<AddonRow> {
-    if (row.status !== 'PENDING')
-      throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot be activated.`, {
-        status: row.status,
-      })
+    enforce(checkTransition(row.status, 'activate'))
     const offering = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
     if (await this.provisioner.provision(tx, ctx, row, offering))
       return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
@@ -195,10 +193,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     at: Date,
     meta: ChangeMeta = {},
   ): Promise<AddonRow> {
-    if (!isAttached(row.status))
-      throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot change.`, {
-        status: row.status,
-      })
+    enforce(checkTransition(row.status, 'change_product_offering'))
     const { updated, from, to } = await this.changeOfferingOf(tx, ctx, row, toId, at, meta, 'addon_changed')
     if (row.status === 'ACTIVE' && row.provisioning) {
       // The provider holds the old package: replace it with the new offering's.
@@ -227,10 +222,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     at: Date,
     meta: ChangeMeta = {},
   ): Promise<AddonRow> {
-    if (!isAttached(row.status))
-      throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `The add-on is already ${row.status}.`, {
-        status: row.status,
-      })
+    enforce(checkTransition(row.status, status === 'CANCELLED' ? 'cancel' : 'expire'))
     const updated = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
       status,
       ...(status === 'CANCELLED'

@@ -9,6 +9,7 @@ import {
 } from '../../domain/inventory/numbers.js'
 import { addCalendar } from '../../domain/scheduling/calendar.js'
 import type { Clock } from '../../domain/shared/clock.js'
+import type { CodeWithStatus } from '../../domain/shared/error-codes.js'
 import { BusinessRuleError } from '../../domain/shared/errors.js'
 import type { FieldError } from '../../domain/shared/errors.js'
 import { newId } from '../../domain/shared/ids.js'
@@ -293,7 +294,7 @@ export class NumberPoolService {
 }
 
 function leaseError(
-  code: string,
+  code: CodeWithStatus<422>,
   message: string,
   details: Record<string, unknown>,
   fields: FieldError[],
