@@ -12,6 +12,7 @@ import type { EventService } from './event.service.js'
 import { findUserByRef, loadCustomerViews, loadUserViews, requireCustomerRow, requireUsersAt } from './party-loaders.js'
 import type { CustomerView } from './party-views.js'
 import type { UnitOfWork } from './unit-of-work.js'
+import type { EventType } from '../domain/webhooks/event-types.js'
 
 /**
  * Which users may act for a customer, and in what role. Users are associated with customers, not
@@ -72,7 +73,11 @@ export class CustomerUserService {
     await this.events.emit(
       tx,
       ctx,
-      ...views.map((view) => ({ type: 'user.updated', resource: { type: 'user', id: view.userId }, data: view })),
+      ...views.map((view) => ({
+        type: 'user.updated' as const,
+        resource: { type: 'user', id: view.userId },
+        data: view,
+      })),
     )
   }
 
