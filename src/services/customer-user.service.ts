@@ -12,7 +12,6 @@ import type { EventService } from './event.service.js'
 import { findUserByRef, loadCustomerViews, loadUserViews, requireCustomerRow, requireUsersAt } from './party-loaders.js'
 import type { CustomerView } from './party-views.js'
 import type { UnitOfWork } from './unit-of-work.js'
-import type { EventType } from '../domain/webhooks/event-types.js'
 
 /**
  * Which users may act for a customer, and in what role. Users are associated with customers, not
