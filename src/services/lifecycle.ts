@@ -5,6 +5,7 @@ import type { CatalogService } from './catalog.service.js'
 import type { RequestContext } from './context.js'
 import type { ChangeTarget, ScheduledChange } from './scheduling.service.js'
 import type { TimelineActor, TimelineService } from './timeline.service.js'
+import type { EventType } from '../domain/webhooks/event-types.js'
 
 /** Who asked and why: recorded on the timeline of the change, whenever it applies. */
 export interface ChangeMeta {
@@ -33,7 +34,7 @@ export function scheduledMeta(change: ScheduledChange): ChangeMeta {
 type OfferingPatch = { productOfferingId: string; updatedAt: Date }
 
 /** What applying one change did: the row as it now is, and the event types that tell integrators. */
-export type Applied<Row> = readonly [row: Row, events: readonly string[]]
+export type Applied<Row> = readonly [row: Row, events: readonly EventType[]]
 
 export type ChangeHandler<Row> = (
   tx: Executor,
@@ -76,7 +77,7 @@ export abstract class Lifecycle<Row extends { id: string; productOfferingId: str
     tx: Executor,
     ctx: RequestContext,
     row: Row,
-    events: readonly string[],
+    events: readonly EventType[],
     at: Date,
   ): Promise<unknown>
 

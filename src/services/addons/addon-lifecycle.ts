@@ -22,6 +22,7 @@ import type { SubscriptionPublisher } from '../subscriptions/subscription-publis
 import type { TimelineService } from '../timeline.service.js'
 import { ADDON_EVENTS, ADDON_TARGET, addonKindOrder } from './addon-kinds.js'
 import type { AddonView, AddonViews } from './addon-view.js'
+import type { EventType } from '../../domain/webhooks/event-types.js'
 
 /**
  * The network provider's part in an add-on's life (see services/provisioning). Called inside the
@@ -111,7 +112,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     tx: Executor,
     ctx: RequestContext,
     row: AddonRow,
-    events: readonly string[],
+    events: readonly EventType[],
     at: Date,
   ): Promise<void> {
     for (const [i, type] of events.entries())
@@ -254,13 +255,14 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     tx: Executor,
     ctx: RequestContext,
     row: AddonRow,
-    type: string,
+    type: EventType,
     options: { occurredAt?: Date; withSubscription?: boolean } = {},
   ): Promise<AddonView> {
     const view = await this.views.one(tx, ctx.tenant, row)
     await this.events.emit(tx, ctx, {
       type,
       resource: { type: ADDON_TARGET, id: row.id },
+      stream: { type: SUBSCRIPTION_TARGET, id: row.subscriptionId },
       data: view,
       ...(options.occurredAt && { occurredAt: options.occurredAt }),
     })

@@ -257,7 +257,7 @@ export class SubscriptionService {
       })
     return this.lifecycle.publish(tx, ctx, row, [
       'subscription.created',
-      ...(subscriberId ? ['subscription.subscriber_set'] : []),
+      ...(subscriberId ? (['subscription.subscriber_set'] as const) : []),
     ])
   }
 
