@@ -58,7 +58,7 @@ const inProgress = (res: LightMyRequestResponse) =>
   res.statusCode === 409 && res.json().code === 'idempotency.request_in_progress'
 
 describe('idempotency under concurrency', () => {
-  it(`${KEYS} keys × ${COPIES} identical requests at once: one customer per key, every other answer a replay or 409 in progress`, async () => {
+  it(`${KEYS} keys × ${COPIES} identical requests at once: one customer per key, every other answer a replay or 409 in progress, then a replay`, async () => {
     const figures = { requests: 0, effects: 0, replays: 0, inProgress: 0, other: 0 }
     const tag = `conc-${Date.now()}`
     for (let wave = 0; wave < KEYS; wave += WAVE) {
@@ -88,6 +88,17 @@ describe('idempotency under concurrency', () => {
         figures.inProgress += waiting.length
         figures.other += copies.length - first.length - replays.length - waiting.length
         expect(first, key).toHaveLength(1)
+        // Once it has finished, the key answers a replay: the same status and body.
+        const after = await send({
+          method: 'POST',
+          url: '/customers',
+          headers: { 'x-idempotency-key': key },
+          payload: { customerType: 'CONSUMER', name: key },
+        })
+        expect(after.headers['idempotent-replayed']).toBe('true')
+        figures.requests++
+        figures.replays++
+        replays.push(after)
         for (const replay of replays) {
           expect(replay.statusCode).toBe(201)
           expect(replay.body).toBe(first[0]?.body)
