@@ -310,7 +310,7 @@ let workerSeq = 0
 
 export function createWorker(
   services: Omit<Services, 'testClock'>,
-  options: { batchSize?: number; pollIntervalMs?: number; workerId?: string } = {},
+  options: { batchSize?: number; pollIntervalMs?: number; leaseMs?: number; workerId?: string } = {},
 ): Worker {
   return new Worker({
     db: services.db,
@@ -322,5 +322,6 @@ export function createWorker(
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${++workerSeq}`,
     ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
     ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }),
   })
 }
