@@ -2,6 +2,7 @@ import { Ajv } from 'ajv'
 import type { Options } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
+import { closeObjects } from '../domain/shared/strict.js'
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
@@ -19,13 +20,19 @@ const shared: Options = {
  * (`limit=5` is a number, one `status=A` is an array). JSON bodies are not: `{"label": 7}` is a
  * 400, never quietly the string "7". Every error is reported, not only the first. A `oneOf` with
  * a `discriminator` (order line items by `type`) is checked against the shape its tag names only.
+ * Bodies and query strings are closed (`closeObjects`): a field or parameter the schema does not
+ * name is a 400 naming it, at any depth; objects documented as free-form (`metadata`) stay open.
+ * Path params and headers are not closed (every request carries headers no route lists).
  */
 const byPart = {
   body: addFormats(new Ajv({ ...shared, coerceTypes: false })),
   coerced: addFormats(new Ajv({ ...shared, coerceTypes: 'array' })),
 }
 
-export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? byPart.body : byPart.coerced).compile(schema as object) as ReturnType<
+export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
+  const strict = httpPart === 'body' || httpPart === 'querystring'
+  const ajv = httpPart === 'body' ? byPart.body : byPart.coerced
+  return ajv.compile(strict ? closeObjects(schema as object) : (schema as object)) as ReturnType<
     FastifySchemaCompiler<FastifySchema>
   >
+}
