@@ -24,6 +24,17 @@ describe('closeObjects', () => {
     expect(schema).not.toHaveProperty('additionalProperties')
   })
 
+  it('closes a discriminated union branch by branch, not at the level that only names its type', () => {
+    const closed = closeObjects({
+      type: 'object',
+      oneOf: [{ type: 'object', properties: { type: { const: 'A' } } }],
+      discriminator: { propertyName: 'type' },
+    })
+    expect(closed).not.toHaveProperty('additionalProperties')
+    expect(closed.oneOf[0]).toHaveProperty('additionalProperties', false)
+    expect(closeObjects({ type: 'object' })).toEqual({ type: 'object' })
+  })
+
   it('leaves the members of an allOf open, since each would refuse the others’ fields', () => {
     const closed = closeObjects({ allOf: [{ type: 'object', properties: { a: {} } }] })
     expect(closed.allOf[0]).not.toHaveProperty('additionalProperties')

@@ -8,8 +8,8 @@ type Node = Record<string, unknown>
 const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
- * A copy of `schema` in which every object schema that says nothing about other properties
- * refuses them (`additionalProperties: false`), at every depth: properties, array items, and each
+ * A copy of `schema` in which every object schema that lists its `properties` and says nothing
+ * about other ones refuses them (`additionalProperties: false`), at every depth: properties, array items, and each
  * branch of `anyOf`/`oneOf`. An object that states `additionalProperties` (free-form `metadata`,
  * `currencyOptions`) or `patternProperties` keeps its rule. The members of an `allOf` are left
  * open, since each would refuse the others' properties.
@@ -30,13 +30,19 @@ function close(value: unknown, closable: boolean): unknown {
     else if (key === 'allOf') out[key] = close(child, false)
     else out[key] = child
   }
-  const isObject = value.type === 'object' || (value.type === undefined && isNode(value.properties))
-  if (closable && isObject && value.additionalProperties === undefined && value.patternProperties === undefined)
+  // Only a schema that lists properties is closed: a bare `{type: 'object'}` is any object, and one
+  // whose shapes are its `oneOf` branches (order line items) is closed branch by branch.
+  if (
+    closable &&
+    isNode(value.properties) &&
+    value.additionalProperties === undefined &&
+    value.patternProperties === undefined
+  )
     out.additionalProperties = false
   return out
 }
 
-/** The known name closest to an unknown one, when it is plausibly a typo (or a case slip) of it. */
+/** The known name closest to an unknown one, when it is plausibly a typo, a case slip or a longer or shorter spelling of it. */
 export function closestName(name: string, known: readonly string[]): string | undefined {
   const lower = name.toLowerCase()
   let best: { name: string; distance: number } | undefined
@@ -45,7 +51,12 @@ export function closestName(name: string, known: readonly string[]): string | un
     if (!best || distance < best.distance) best = { name: candidate, distance }
   }
   const allowed = Math.max(1, Math.min(3, Math.floor(name.length / 4)))
-  return best && best.distance <= allowed ? best.name : undefined
+  if (best && best.distance <= allowed) return best.name
+  // `zipcode` for `zip`, `email` for `emailAddress`: one name holds the other.
+  return known.find((candidate) => {
+    const [short, long] = candidate.length < name.length ? [candidate, name] : [name, candidate]
+    return short.length >= 3 && long.toLowerCase().includes(short.toLowerCase())
+  })
 }
 
 /** The message for an unknown field: `is not a known field (did you mean "scheduledAt"?)`. */
