@@ -20,19 +20,27 @@ const shared: Options = {
  * (`limit=5` is a number, one `status=A` is an array). JSON bodies are not: `{"label": 7}` is a
  * 400, never quietly the string "7". Every error is reported, not only the first. A `oneOf` with
  * a `discriminator` (order line items by `type`) is checked against the shape its tag names only.
- * Bodies and query strings are closed (`closeObjects`): a field or parameter the schema does not
- * name is a 400 naming it, at any depth; objects documented as free-form (`metadata`) stay open.
- * Path params and headers are not closed (every request carries headers no route lists).
  */
 const byPart = {
   body: addFormats(new Ajv({ ...shared, coerceTypes: false })),
   coerced: addFormats(new Ajv({ ...shared, coerceTypes: 'array' })),
 }
 
-export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
-  const strict = httpPart === 'body' || httpPart === 'querystring'
-  const ajv = httpPart === 'body' ? byPart.body : byPart.coerced
-  return ajv.compile(strict ? closeObjects(schema as object) : (schema as object)) as ReturnType<
+export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) =>
+  (httpPart === 'body' ? byPart.body : byPart.coerced).compile(schema as object) as ReturnType<
     FastifySchemaCompiler<FastifySchema>
   >
+
+/**
+ * A route's schema with its body and query string closed (`closeObjects`): a field or parameter
+ * the schema does not name is a 400 naming it, at any depth; objects documented as free-form
+ * (`metadata`) stay open. Path params and headers are left as they are (every request carries
+ * headers no route lists). Applied as each route is added, so the OpenAPI document says it too.
+ */
+export function strictRequestSchema(schema: FastifySchema): FastifySchema {
+  return {
+    ...schema,
+    ...(schema.body !== undefined && { body: closeObjects(schema.body) }),
+    ...(schema.querystring !== undefined && { querystring: closeObjects(schema.querystring) }),
+  }
 }
