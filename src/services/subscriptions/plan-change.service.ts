@@ -18,6 +18,7 @@ import { SUBSCRIPTION_TARGET } from './subscription-kinds.js'
 import type { SubscriptionView } from './subscription-view.js'
 import type { SubscriptionService } from './subscription.service.js'
 import { assertNoCancelBy } from './subscription.service.js'
+import { assertNotPastDay } from '../../domain/scheduling/requested-day.js'
 
 export interface PlanChangeInput {
   productOfferingId: string
@@ -62,6 +63,7 @@ export class PlanChangeService {
   }
 
   async change(ctx: RequestContext, ref: EntityRef, input: PlanChangeInput): Promise<SubscriptionView> {
+    assertNotPastDay(input.scheduledAt, '/body/scheduledAt', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, (tx) => this.changeIn(tx, ctx, ref, input))
   }
 
