@@ -32,7 +32,7 @@ import { subscriberRoutes } from './routes/parties/subscribers.routes.js'
 import { userRoutes } from './routes/parties/users.routes.js'
 import { addV2Schemas, v2Routes } from './routes/v2/v2.plugin.js'
 import type { App } from './types.js'
-import { validatorCompiler } from './validation.js'
+import { strictRequestSchema, validatorCompiler } from './validation.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -95,6 +95,11 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   // Routes that plugins register for themselves (the docs page) are public.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'none' }
+  })
+  // Unknown body fields and query parameters are refused (docs/compatibility.md, "Unknown fields").
+  // Before the OpenAPI plugin, whose own hook then documents the closed schemas.
+  app.addHook('onRoute', (route) => {
+    if (route.schema) route.schema = strictRequestSchema(route.schema)
   })
 
   installErrorHandling(app)

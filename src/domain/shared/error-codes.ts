@@ -200,8 +200,16 @@ export const ERROR_CODES = {
   'request.malformed_json': { status: 400, meaning: 'The body is not valid JSON.' },
   'request.method_not_allowed': { status: 405, meaning: 'The path exists but not with this method; see Allow.' },
   'request.unsupported_media_type': { status: 400, meaning: 'The body is not sent as application/json.' },
+  'request.invalid_characters': {
+    status: 400,
+    meaning: 'A field holds the NUL character (U+0000), which cannot be stored; errors names it.',
+  },
   'request.validation_failed': { status: 400, meaning: 'The request breaks its schema; errors lists each field.' },
   'route.not_found': { status: 404, meaning: 'There is no such route.' },
+  'schedule.date_in_past': {
+    status: 422,
+    meaning: 'A day to schedule a change on is already over in the tenant’s calendar (today means now).',
+  },
   'sim.not_found': { status: 404, meaning: 'No SIM with this id in the tenant’s inventory.' },
   'subscriber.not_found': {
     status: [404, 422],

@@ -39,6 +39,8 @@ export async function installOpenApi(app: App): Promise<void> {
           '* **Ids**: a path id may be the entity UUID or your own reference prefixed with `rid_`.',
           '* **Lists** page with `limit` and `cursor` (`pagination.nextCursor`); `offset` is accepted too.',
           '* **Errors** are RFC 9457 `application/problem+json` bodies with a stable `code` and the `requestId`.',
+          '* **Unknown fields are refused**: a body field or query parameter an operation does not list is a 400 naming it ' +
+            '(`/body/scheduleAt is not a known field (did you mean "scheduledAt"?)`); objects marked free-form (`metadata`) take any key.',
           '* **V2 add-ons API** (`/v2/orgs/{org}/…`, tag `v2-add-ons`): another operator’s API over the same add-ons, in snake_case, ' +
             'authenticated by `Authorization: Bearer <JWT>` (or an `X-Api-Key` of the org’s tenant), with errors as `{code, message, requestId, errors?}`.',
         ].join('\n'),

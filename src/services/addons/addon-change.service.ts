@@ -21,6 +21,7 @@ import type { UnitOfWork } from '../unit-of-work.js'
 import { ADDON_EVENTS } from './addon-kinds.js'
 import type { AddonLifecycle } from './addon-lifecycle.js'
 import type { AddonService } from './addon.service.js'
+import { assertNotPastDay } from '../../domain/scheduling/requested-day.js'
 
 export interface ChangeAddonInput {
   productOfferingId: string
@@ -82,6 +83,7 @@ export class AddonChangeService {
 
   /** Changes the add-on now or at the time its policy allows; answers the Subscription (seed 001). */
   async change(ctx: RequestContext, subscriptionRef: EntityRef, input: ChangeAddonInput): Promise<SubscriptionView> {
+    assertNotPastDay(input.scheduledAt, '/body/scheduledAt', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, (tx) => this.changeIn(tx, ctx, subscriptionRef, input))
   }
 

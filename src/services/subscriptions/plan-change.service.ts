@@ -16,6 +16,7 @@ import type { SubscriptionLifecycle } from './subscription-lifecycle.js'
 import type { SubscriptionView } from './subscription-view.js'
 import type { SubscriptionService } from './subscription.service.js'
 import { assertNoCancelBy } from './subscription.service.js'
+import { assertNotPastDay } from '../../domain/scheduling/requested-day.js'
 
 export interface PlanChangeInput {
   productOfferingId: string
@@ -60,6 +61,7 @@ export class PlanChangeService {
   }
 
   async change(ctx: RequestContext, ref: EntityRef, input: PlanChangeInput): Promise<SubscriptionView> {
+    assertNotPastDay(input.scheduledAt, '/body/scheduledAt', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, (tx) => this.changeIn(tx, ctx, ref, input))
   }
 
