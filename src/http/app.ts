@@ -8,6 +8,7 @@ import { installErrorHandling } from './plugins/error-handler.js'
 import { installIdempotency } from './plugins/idempotency.js'
 import { installMetrics } from './plugins/metrics.js'
 import { installOpenApi } from './plugins/openapi.js'
+import { refuseNulCharacters } from './text-guard.js'
 import { parseQueryString } from './querystring.js'
 import { addonRoutes } from './routes/addons/addons.routes.js'
 import { provisioningRoutes } from './routes/addons/provisioning.routes.js'
@@ -81,6 +82,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   // and routes that need fields name each missing one.
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined && req.method !== 'GET' && req.routeOptions.schema?.body) req.body = {}
+    refuseNulCharacters({ params: req.params, query: req.query, body: req.body })
   })
   // While draining for shutdown, a connection that finishes its request is closed rather than kept
   // alive, so the server can stop once the requests in flight are answered.
