@@ -41,6 +41,9 @@ export function strictRequestSchema(schema: FastifySchema): FastifySchema {
   return {
     ...schema,
     ...(schema.body !== undefined && { body: closeObjects(schema.body) }),
-    ...(schema.querystring !== undefined && { querystring: closeObjects(schema.querystring) }),
+    // A route that takes no query parameters refuses any, like a route that lists some.
+    querystring: schema.querystring !== undefined ? closeObjects(schema.querystring) : NO_QUERY,
   }
 }
+
+const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const

@@ -184,12 +184,17 @@ const deep = (levels: number): unknown => {
 }
 
 /** At least `min` malformed requests for one operation. */
-export function malformedRequests(op: Operation, ids: (name: string) => string, min = 30): Malformed[] {
+export function malformedRequests(op: Operation, ids: (name: string) => string | undefined, min = 30): Malformed[] {
   const out: Malformed[] = []
   const pathParams = op.parameters.filter((p) => p.in === 'path')
   const query = op.parameters.filter((p) => p.in === 'query')
   const urlWith = (overrides: Record<string, string> = {}, search = '') =>
-    op.path.replace(/\{(\w+)\}/g, (_m, name: string) => overrides[name] ?? encodeURIComponent(ids(name))) + search
+    op.path.replace(
+      /\{(\w+)\}/g,
+      (_m, name: string) =>
+        overrides[name] ??
+        encodeURIComponent(ids(name) ?? String(validValue(pathParams.find((p) => p.name === name)?.schema ?? {}))),
+    ) + search
   const url = urlWith()
   const base = op.body ? validValue(op.body) : undefined
   const write = op.body !== undefined
