@@ -7,6 +7,7 @@ import type { Executor } from '../persistence/database.js'
 import type { EventFilter, EventRow } from '../persistence/repositories/event.repository.js'
 import * as events from '../persistence/repositories/event.repository.js'
 import type { RequestContext } from './context.js'
+import type { WebhookFanOut } from './webhooks/webhook-fan-out.js'
 
 /** The webhook envelope of the Connect API, plus the resource it is about. */
 export interface DomainEvent {
@@ -29,12 +30,14 @@ export interface EmitInput {
 
 /**
  * The outbox. A service that changes state calls `emit` inside its transaction, so the event
- * commits with the change or not at all. Delivery (webhooks) reads the outbox later.
+ * commits with the change or not at all, and so do its webhook deliveries (one row per matching
+ * endpoint); the dispatcher sends them later.
  */
 export class EventService {
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
+    private readonly webhooks?: WebhookFanOut,
   ) {}
 
   async emit(
@@ -43,9 +46,8 @@ export class EventService {
     ...inputs: EmitInput[]
   ): Promise<void> {
     const createdAt = this.clock.now()
-    await events.insertEvents(
-      tx,
-      inputs.map((input) => ({
+    const rows = inputs.map(
+      (input): EventRow => ({
         tenantId: ctx.tenant.id,
         id: newId(),
         type: input.type,
@@ -59,8 +61,11 @@ export class EventService {
         actorId: ctx.actor.id,
         actorLabel: ctx.actor.label,
         createdAt,
-      })),
+      }),
     )
+    await events.insertEvents(tx, rows)
+    // Webhook deliveries commit with the events, or not at all.
+    await this.webhooks?.fanOut(tx, ctx.tenant.id, rows, ctx.clock.now())
   }
 
   async list(tenantId: string, filter: EventFilter, page: PageRequest): Promise<Page<DomainEvent>> {
