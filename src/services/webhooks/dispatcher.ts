@@ -1,3 +1,4 @@
+import type { Tenant } from '../../domain/access/tenant.js'
 import type { Clock } from '../../domain/shared/clock.js'
 import { systemClock } from '../../domain/shared/clock.js'
 import { newId } from '../../domain/shared/ids.js'
@@ -167,6 +168,9 @@ export class WebhookDispatcher {
     const { db, clock, owner } = this.options
     // The tenant's time now, after the wait on the receiver.
     const now = new Date(clock.now().getTime() + claimed.clockOffsetMs)
+    // A failure may disable the endpoint, which writes an event as the tenant: read it before the
+    // transaction opens (on PGlite's one connection a read beside an open transaction would wait on it).
+    const tenant = isSuccess(result) ? undefined : await this.options.tenants.getById(delivery.tenantId)
     await db.transaction(async (tx) => {
       await repo.insertAttempt(tx, {
         tenantId: delivery.tenantId,
@@ -189,7 +193,7 @@ export class WebhookDispatcher {
       if (result.statusCode === 410) {
         // Gone: the receiver asks to stop. The delivery waits with the rest of the queue.
         if (await repo.settleDelivery(tx, delivery, owner, { ...base, status: 'paused' }))
-          await this.disable(tx, claimed, 'gone', now)
+          await this.disable(tx, tenant as Tenant, claimed, 'gone', now)
         return
       }
       const retryAfterMs = parseRetryAfter(result.retryAfter, now)
@@ -200,7 +204,7 @@ export class WebhookDispatcher {
         nextProbeAt: new Date(now.getTime() + Math.max(PROBE_INTERVAL_MS, retryAfterMs ?? 0)),
       })
       if (failing?.failingSince && now.getTime() - failing.failingSince.getTime() >= DISABLE_AFTER_MS)
-        await this.disable(tx, claimed, 'failing', now)
+        await this.disable(tx, tenant as Tenant, claimed, 'failing', now)
     })
   }
 
@@ -228,12 +232,17 @@ export class WebhookDispatcher {
   }
 
   /** Disables the endpoint (once), pauses its queue and writes `webhook_endpoint.disabled`. */
-  private async disable(tx: Executor, claimed: ClaimedDelivery, reason: 'gone' | 'failing', now: Date): Promise<void> {
+  private async disable(
+    tx: Executor,
+    tenant: Tenant,
+    claimed: ClaimedDelivery,
+    reason: 'gone' | 'failing',
+    now: Date,
+  ): Promise<void> {
     const { endpoint } = claimed
     const disabled = await repo.disableEndpoint(tx, endpoint.tenantId, endpoint.id, { reason, now: this.options.clock.now() })
     if (!disabled) return
     await repo.pauseDeliveries(tx, endpoint.tenantId, endpoint.id, this.options.clock.now())
-    const tenant = await this.options.tenants.getById(endpoint.tenantId)
     const ctx = systemContext(tenant, this.options.clock, 'webhook-dispatcher')
     await this.options.events.emit(tx, ctx, {
       type: 'webhook_endpoint.disabled',
