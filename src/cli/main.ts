@@ -51,7 +51,9 @@ program
 
 program
   .command('worker')
-  .description('Run only the worker: scheduled changes, retries, purges, webhook delivery. Any number may run at once on PostgreSQL.')
+  .description(
+    'Run only the worker: scheduled changes, retries, purges, webhook delivery. Any number may run at once on PostgreSQL.',
+  )
   .action(async () => {
     const cfg = config()
     const logger = createLogger(cfg.logLevel)

@@ -46,23 +46,21 @@ export class EventService {
     ...inputs: EmitInput[]
   ): Promise<void> {
     const createdAt = this.clock.now()
-    const rows = inputs.map(
-      (input): EventRow => ({
-        tenantId: ctx.tenant.id,
-        id: newId(),
-        type: input.type,
-        resourceType: input.resource.type,
-        resourceId: input.resource.id,
-        occurredAt: input.occurredAt ?? ctx.clock.now(),
-        // A JSON round trip turns Dates into the ISO strings a webhook receiver sees.
-        data: JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>,
-        requestId: ctx.requestId,
-        actorType: ctx.actor.type,
-        actorId: ctx.actor.id,
-        actorLabel: ctx.actor.label,
-        createdAt,
-      }),
-    )
+    const rows = inputs.map((input): EventRow => ({
+      tenantId: ctx.tenant.id,
+      id: newId(),
+      type: input.type,
+      resourceType: input.resource.type,
+      resourceId: input.resource.id,
+      occurredAt: input.occurredAt ?? ctx.clock.now(),
+      // A JSON round trip turns Dates into the ISO strings a webhook receiver sees.
+      data: JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>,
+      requestId: ctx.requestId,
+      actorType: ctx.actor.type,
+      actorId: ctx.actor.id,
+      actorLabel: ctx.actor.label,
+      createdAt,
+    }))
     await events.insertEvents(tx, rows)
     // Webhook deliveries commit with the events, or not at all.
     await this.webhooks?.fanOut(tx, ctx.tenant.id, rows, ctx.clock.now())

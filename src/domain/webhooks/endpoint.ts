@@ -42,7 +42,10 @@ export function checkEndpointUrl(raw: string, pointer = '/body/url'): string {
 }
 
 /** An endpoint's own headers: valid names and values, none that Openline sets itself. */
-export function checkEndpointHeaders(headers: Record<string, string>, pointer = '/body/headers'): Record<string, string> {
+export function checkEndpointHeaders(
+  headers: Record<string, string>,
+  pointer = '/body/headers',
+): Record<string, string> {
   const errors: FieldError[] = []
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
@@ -50,7 +53,8 @@ export function checkEndpointHeaders(headers: Record<string, string>, pointer = 
     if (!HEADER_NAME.test(name)) errors.push({ path: `${pointer}/${name}`, message: 'is not a valid header name' })
     else if (RESERVED_HEADERS.has(lower))
       errors.push({ path: `${pointer}/${name}`, message: 'is set by Openline and cannot be replaced' })
-    else if (!HEADER_VALUE.test(value)) errors.push({ path: `${pointer}/${name}`, message: 'is not a valid header value' })
+    else if (!HEADER_VALUE.test(value))
+      errors.push({ path: `${pointer}/${name}`, message: 'is not a valid header value' })
     else out[lower] = value
   }
   if (errors.length > 0)

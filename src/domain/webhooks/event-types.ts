@@ -24,7 +24,10 @@ export const EVENT_TYPES: readonly EventTypeInfo[] = [
   { type: 'subscription.addon.changed', description: "An add-on's offering changed." },
   { type: 'subscription.addon.cancelled', description: 'An add-on was cancelled.' },
   { type: 'subscription.addon.expired', description: 'An add-on reached its end.' },
-  { type: 'subscription.addon.provisioning_failed', description: 'The network provider could not provision an add-on.' },
+  {
+    type: 'subscription.addon.provisioning_failed',
+    description: 'The network provider could not provision an add-on.',
+  },
   { type: 'subscription.addon.deprovisioned', description: "The network provider removed an add-on's package." },
   { type: 'subscription.topup.applied', description: 'A top-up was applied to a subscription.' },
   { type: 'subscription.portIn.created', description: 'A port-in request was created for a subscription.' },

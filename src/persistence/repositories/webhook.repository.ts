@@ -130,7 +130,11 @@ export async function countDeliveries(ex: Executor, tenantId: string, filter: De
   return row?.n ?? 0
 }
 
-export async function findDelivery(ex: Executor, tenantId: string, id: string): Promise<WebhookDeliveryRow | undefined> {
+export async function findDelivery(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+): Promise<WebhookDeliveryRow | undefined> {
   const [row] = await ex.select().from(webhookDelivery).where(deliveryKey(tenantId, id))
   return row
 }

@@ -89,7 +89,12 @@ export class WebhookDispatcher {
     const { db, clock, concurrency } = this.options
     const realNow = clock.now()
     const tenants = filter.tenantId
-      ? [{ tenantId: filter.tenantId, clockOffsetMs: (await this.options.tenants.getById(filter.tenantId)).clockOffsetMs }]
+      ? [
+          {
+            tenantId: filter.tenantId,
+            clockOffsetMs: (await this.options.tenants.getById(filter.tenantId)).clockOffsetMs,
+          },
+        ]
       : await repo.tenantsWithDueDeliveries(db, realNow, concurrency)
     const claimed: ClaimedDelivery[] = []
     for (const { tenantId, clockOffsetMs } of tenants) {
@@ -136,7 +141,11 @@ export class WebhookDispatcher {
       const body = JSON.stringify(envelopeOf(event as typeof event & { sequence?: number | null }))
       const timestamp = Math.floor(this.wallClock.now().getTime() / 1000)
       const secrets = [this.options.box.open(endpoint.secretCiphertext)]
-      if (endpoint.previousSecretCiphertext && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > at)
+      if (
+        endpoint.previousSecretCiphertext &&
+        endpoint.previousSecretExpiresAt &&
+        endpoint.previousSecretExpiresAt > at
+      )
         secrets.push(this.options.box.open(endpoint.previousSecretCiphertext))
       const headers = {
         ...endpoint.headers,
@@ -197,7 +206,9 @@ export class WebhookDispatcher {
         return
       }
       const retryAfterMs = parseRetryAfter(result.retryAfter, now)
-      if (!(await repo.settleDelivery(tx, delivery, owner, { ...base, ...this.nextTry(delivery, at, now, retryAfterMs) })))
+      if (
+        !(await repo.settleDelivery(tx, delivery, owner, { ...base, ...this.nextTry(delivery, at, now, retryAfterMs) }))
+      )
         return
       const failing = await repo.markEndpointFailing(tx, endpoint.tenantId, endpoint.id, {
         now,
@@ -240,7 +251,10 @@ export class WebhookDispatcher {
     now: Date,
   ): Promise<void> {
     const { endpoint } = claimed
-    const disabled = await repo.disableEndpoint(tx, endpoint.tenantId, endpoint.id, { reason, now: this.options.clock.now() })
+    const disabled = await repo.disableEndpoint(tx, endpoint.tenantId, endpoint.id, {
+      reason,
+      now: this.options.clock.now(),
+    })
     if (!disabled) return
     await repo.pauseDeliveries(tx, endpoint.tenantId, endpoint.id, this.options.clock.now())
     const ctx = systemContext(tenant, this.options.clock, 'webhook-dispatcher')
@@ -299,14 +313,13 @@ export class WebhookDispatcher {
       return Promise.resolve()
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollIntervalMs)
-      const self = this
-      function done() {
+      const done = () => {
         clearTimeout(timer)
-        self.wake = undefined
-        self.notified = false
+        this.wake = undefined
+        this.notified = false
         resolve()
       }
+      const timer = setTimeout(done, this.options.pollIntervalMs)
       this.wake = done
     })
   }

@@ -24,7 +24,8 @@ export function resolveSecretKey(config: Pick<Config, 'secretKey' | 'database'>)
   const file = join(dataDir, SECRET_KEY_FILE)
   if (existsSync(file)) {
     const key = parseSecretKey(readFileSync(file, 'utf8').trim())
-    if (!key) throw new ConfigError([`${file} does not hold a 32-byte base64 key; restore it or set OPENLINE_SECRET_KEY.`])
+    if (!key)
+      throw new ConfigError([`${file} does not hold a 32-byte base64 key; restore it or set OPENLINE_SECRET_KEY.`])
     return key
   }
   const key = randomBytes(32)

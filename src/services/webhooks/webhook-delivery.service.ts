@@ -63,11 +63,7 @@ export class WebhookDeliveryService {
     private readonly clock: Clock,
   ) {}
 
-  async list(
-    tenantId: string,
-    filter: DeliveryFilter,
-    page: PageRequest,
-  ): Promise<Page<WebhookDeliveryView>> {
+  async list(tenantId: string, filter: DeliveryFilter, page: PageRequest): Promise<Page<WebhookDeliveryView>> {
     await this.endpoint(this.db, tenantId, filter.endpointId)
     const result = await readPage(
       page,

@@ -94,7 +94,11 @@ describe('webhook delivery', () => {
       method: 'GET',
       url: `/webhook-deliveries/${log.json().items[0].webhookDeliveryId}`,
     })
-    expect(one.json()).toMatchObject({ status: 'succeeded', attempts: 1, attemptLog: [{ statusCode: 200, error: null }] })
+    expect(one.json()).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      attemptLog: [{ statusCode: 200, error: null }],
+    })
   })
 
   it('delivers nothing of a rolled-back change', async () => {
@@ -136,7 +140,8 @@ describe('webhook delivery', () => {
     const { secret } = await createEndpoint(t, world.tenant, { url: r.url, eventTypes: ['subscription.*'] })
     const stuck = await makeSubscription(t, world)
     // The first subscription's deliveries fail; everything else is accepted.
-    r.respond = (req) => (req.json.resource.id === stuck.subscriptionId && !recovered ? { status: 503 } : { status: 200 })
+    r.respond = (req) =>
+      req.json.resource.id === stuck.subscriptionId && !recovered ? { status: 503 } : { status: 200 }
     let recovered = false
     const dispatcher = testDispatcher(t)
     const tenantId = world.tenant.tenant.id

@@ -160,8 +160,7 @@ describe('webhook endpoint security', () => {
       const forbidden = await t.request(reader, write)
       expect(forbidden.statusCode, `${write.method} ${write.url}`).toBe(403)
     }
-    for (const write of writes.slice(1))
-      await expectHiddenFrom(t, stranger, write, 'webhook_endpoint.not_found')
+    for (const write of writes.slice(1)) await expectHiddenFrom(t, stranger, write, 'webhook_endpoint.not_found')
     const reads = [
       { method: 'GET', url: `/webhook-endpoints/${id}` },
       { method: 'GET', url: `/webhook-endpoints/${id}/deliveries` },

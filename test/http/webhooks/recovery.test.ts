@@ -66,7 +66,11 @@ describe('webhook recovery', () => {
     expect(paused.json().items).toHaveLength(4)
 
     r.respond = () => ({ status: 204 })
-    const enabled = await t.request(tenant, { method: 'PATCH', url: `/webhook-endpoints/${id}`, payload: { enabled: true } })
+    const enabled = await t.request(tenant, {
+      method: 'PATCH',
+      url: `/webhook-endpoints/${id}`,
+      payload: { enabled: true },
+    })
     expect(enabled.json()).toMatchObject({ enabled: true, disabledReason: null })
     await dispatcher.drain({ tenantId: tenant.tenant.id })
     r.verifyAll(secret)

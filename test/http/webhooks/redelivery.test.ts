@@ -99,7 +99,10 @@ describe('retry, replay and test', () => {
       payload: { since: '2025-01-02T00:00:00Z', until: '2025-01-01T00:00:00Z' },
     })
     expect(bad.statusCode).toBe(400)
-    const unknown = await t.request(tenant, { ...replay, payload: { since: '2025-01-01T00:00:00Z', eventTypes: ['x.y'] } })
+    const unknown = await t.request(tenant, {
+      ...replay,
+      payload: { since: '2025-01-01T00:00:00Z', eventTypes: ['x.y'] },
+    })
     expect(unknown.statusCode).toBe(400)
     expect(unknown.json().code).toBe('webhook.unknown_event_type')
   })

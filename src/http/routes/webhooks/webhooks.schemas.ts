@@ -18,7 +18,7 @@ const StringMap = (description: string) =>
   })
 
 const EndpointHeaders = StringMap(
-  'Extra headers sent with every delivery (e.g. an authorization token for your gateway). The webhook-*, content-type and user-agent headers are Openline\'s own.',
+  "Extra headers sent with every delivery (e.g. an authorization token for your gateway). The webhook-*, content-type and user-agent headers are Openline's own.",
 )
 const EndpointMetadata = StringMap('Key-value pairs for your own use.')
 
