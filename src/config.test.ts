@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig, withDemoAllowances } from './config.js'
 
 describe('loadConfig', () => {
   it('defaults to embedded PGlite in ./.openline/data on 127.0.0.1:8080', () => {
@@ -26,14 +26,31 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'loud',
         OPENLINE_WORKER_POLL_MS: 'soon',
         OPENLINE_V2_JWT_SECRET: 'short',
+        OPENLINE_WEBHOOK_ALLOWED_CIDRS: '10.0.0.0/8,10.0.0.0/99',
       })
     } catch (e) {
       error = e
     }
     expect(error).toBeInstanceOf(ConfigError)
     const problems = (error as ConfigError).problems.join('\n')
-    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'OPENLINE_WORKER_POLL_MS', 'OPENLINE_V2_JWT_SECRET'])
-      expect(problems).toContain(name)
-    expect((error as ConfigError).problems).toHaveLength(5)
+    const names = ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'OPENLINE_WORKER_POLL_MS', 'OPENLINE_V2_JWT_SECRET']
+    for (const name of [...names, 'OPENLINE_WEBHOOK_ALLOWED_CIDRS']) expect(problems).toContain(name)
+    expect(problems).toContain("'10.0.0.0/99'")
+    expect((error as ConfigError).problems).toHaveLength(6)
+  })
+
+  it('reads the webhook allow-list, none by default; --demo adds loopback to it', () => {
+    expect(loadConfig({}).webhooks.allowedCidrs).toEqual([])
+    const config = loadConfig({ OPENLINE_WEBHOOK_ALLOWED_CIDRS: '10.1.0.0/16, fd00::/8' })
+    expect(config.webhooks.allowedCidrs).toEqual([
+      { address: '10.1.0.0', prefix: 16, family: 'ipv4' },
+      { address: 'fd00::', prefix: 8, family: 'ipv6' },
+    ])
+    expect(withDemoAllowances(config).webhooks.allowedCidrs).toEqual([
+      ...config.webhooks.allowedCidrs,
+      { address: '127.0.0.0', prefix: 8, family: 'ipv4' },
+      { address: '::1', prefix: 128, family: 'ipv6' },
+    ])
+    expect(config.webhooks.allowedCidrs).toHaveLength(2)
   })
 })

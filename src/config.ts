@@ -2,6 +2,9 @@
  * The only reader of the environment. `loadConfig` parses it once and fails listing every bad
  * variable, so an operator fixes them all in one go. It is pure: tests pass their own env.
  */
+import type { Cidr } from './services/webhooks/ssrf.js'
+import { LOOPBACK_CIDRS, parseAllowedCidrs } from './services/webhooks/ssrf.js'
+
 export type DatabaseConfig =
   { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string | 'memory:' }
 
@@ -29,6 +32,8 @@ export interface Config {
 }
 
 export interface WebhookConfig {
+  /** Blocked ranges (loopback, private, …) a webhook may reach anyway: OPENLINE_WEBHOOK_ALLOWED_CIDRS. */
+  allowedCidrs: Cidr[]
   /** How long a receiver has to answer before the attempt fails. */
   timeoutMs: number
   /** How many deliveries one dispatcher sends at once. */
@@ -37,7 +42,12 @@ export interface WebhookConfig {
   pollIntervalMs: number
 }
 
-export const DEFAULT_WEBHOOK_CONFIG: WebhookConfig = { timeoutMs: 15_000, concurrency: 16, pollIntervalMs: 1000 }
+export const DEFAULT_WEBHOOK_CONFIG: WebhookConfig = {
+  allowedCidrs: [],
+  timeoutMs: 15_000,
+  concurrency: 16,
+  pollIntervalMs: 1000,
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -98,6 +108,12 @@ export function loadConfig(env: Env = process.env): Config {
   const secretKey = rawSecretKey === undefined ? undefined : parseSecretKey(rawSecretKey)
   if (rawSecretKey !== undefined && !secretKey)
     problems.push('OPENLINE_SECRET_KEY must be 32 bytes in base64 or 64 hex digits (e.g. `openssl rand -base64 32`)')
+  let allowedCidrs: Cidr[] = []
+  try {
+    allowedCidrs = parseAllowedCidrs(read('OPENLINE_WEBHOOK_ALLOWED_CIDRS'))
+  } catch (error) {
+    problems.push(`OPENLINE_WEBHOOK_ALLOWED_CIDRS: ${(error as Error).message}`)
+  }
 
   const config: Config = {
     database: databaseUrl ? { kind: 'postgres', url: databaseUrl, poolSize } : { kind: 'pglite', dataDir },
@@ -115,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     authCacheTtlMs: int('OPENLINE_AUTH_CACHE_TTL_MS', 5_000, 0, 600_000),
     secretKey,
     webhooks: {
+      allowedCidrs,
       timeoutMs: int('OPENLINE_WEBHOOK_TIMEOUT_MS', DEFAULT_WEBHOOK_CONFIG.timeoutMs, 100, 120_000),
       concurrency: int('OPENLINE_WEBHOOK_CONCURRENCY', DEFAULT_WEBHOOK_CONFIG.concurrency, 1, 1000),
       pollIntervalMs: int('OPENLINE_WEBHOOK_POLL_MS', DEFAULT_WEBHOOK_CONFIG.pollIntervalMs, 10, 3_600_000),
@@ -142,4 +159,12 @@ export function parseSecretKey(value: string): Buffer | undefined {
   return bytes.length === 32 && bytes.toString('base64').replace(/=+$/, '') === value.replace(/=+$/, '')
     ? bytes
     : undefined
+}
+
+/** `serve --demo`: webhooks may also reach loopback, so a receiver on the developer's own machine works. */
+export function withDemoAllowances(config: Config): Config {
+  return {
+    ...config,
+    webhooks: { ...config.webhooks, allowedCidrs: [...config.webhooks.allowedCidrs, ...LOOPBACK_CIDRS] },
+  }
 }

@@ -44,6 +44,7 @@ import { TestClockService } from './services/test-clock.service.js'
 import { LICENSE_TARGET } from './domain/licenses/license.js'
 import { LicenseChanges } from './services/licenses/license-changes.js'
 import { LicenseLifecycle } from './services/licenses/license-lifecycle.js'
+import { includedLicenses } from './services/licenses/included-licenses.js'
 import { LicenseViews } from './services/licenses/license-view.js'
 import { LicenseService } from './services/licenses/license.service.js'
 import { TopupService } from './services/topups/topup.service.js'
@@ -67,8 +68,8 @@ import { V2AddonService } from './services/v2/v2-addon.service.js'
 import { WebhookDispatcher } from './services/webhooks/dispatcher.js'
 import { SecretBox } from './services/webhooks/secret-box.js'
 import { WebhookSender } from './services/webhooks/sender.js'
+import { assertEndpointUrl, guardedLookup } from './services/webhooks/ssrf.js'
 import type { UrlPolicy } from './services/webhooks/url-policy.js'
-import { allowAllUrls } from './services/webhooks/url-policy.js'
 import { WebhookDeliveryService } from './services/webhooks/webhook-delivery.service.js'
 import { WebhookEndpointService } from './services/webhooks/webhook-endpoint.service.js'
 import { WebhookFanOut } from './services/webhooks/webhook-fan-out.js'
@@ -81,7 +82,7 @@ export interface ContainerInput {
   config: Pick<Config, 'authCacheTtlMs' | 'worker'> & Partial<Pick<Config, 'v2' | 'webhooks'>>
   /** The key that encrypts webhook signing secrets (see resolveSecretKey); a throwaway one when absent. */
   secretKey?: Buffer
-  /** Where webhooks may be sent; everything when absent. */
+  /** Where webhooks may be sent; default: the SSRF guard with the configured allowed CIDRs. */
   urlPolicy?: UrlPolicy
   database: Database
   clock: Clock
@@ -107,7 +108,10 @@ export function createServices(input: ContainerInput): Services {
   const events = new EventService(db, clock, new WebhookFanOut(clock))
   const webhookConfig = config.webhooks ?? DEFAULT_WEBHOOK_CONFIG
   const secretBox = new SecretBox(input.secretKey ?? randomBytes(32))
-  const urlPolicy = input.urlPolicy ?? allowAllUrls
+  const urlPolicy = input.urlPolicy ?? {
+    assertEndpointUrl: (url: string) => void assertEndpointUrl(url, webhookConfig.allowedCidrs),
+    lookup: guardedLookup(webhookConfig.allowedCidrs),
+  }
   const webhookEndpoints = new WebhookEndpointService(db, uow, clock, secretBox, urlPolicy)
   const webhookDeliveries = new WebhookDeliveryService(db, uow, clock)
   const tenantSettings = new TenantSettingsService(uow, tenants, events)
@@ -129,7 +133,7 @@ export function createServices(input: ContainerInput): Services {
   const subscriptionPublisher = new SubscriptionPublisher(subscriptionViews, events)
   const licenseViews = new LicenseViews(catalog, parties, scheduling)
   const licenseLifecycle = new LicenseLifecycle(catalog, scheduling, timeline, events, licenseViews)
-  const addonViews = new AddonViews(catalog, scheduling)
+  const addonViews = new AddonViews(catalog, scheduling, (ex, tenant, ids) => licenseViews.embedded(ex, tenant, ids))
   // Tenants with a network provider provision add-ons through jobs; the others activate at once.
   const networkProviders = new NetworkProviders(clock)
   const addonProvisioner = new QueuedAddonProvisioner(networkProviders, queue)
@@ -141,6 +145,7 @@ export function createServices(input: ContainerInput): Services {
     addonViews,
     subscriptionPublisher,
     addonProvisioner,
+    includedLicenses(catalog, licenseLifecycle),
   )
   const portInRecords = new PortInRecords(events, timeline, subscriptionPublisher, queue)
   const subscriptionLifecycle = new SubscriptionLifecycle(catalog, scheduling, timeline, subscriptionPublisher, [
@@ -349,6 +354,7 @@ export function createDispatcher(
       maxSockets: config.concurrency,
       ...(services.webhooks.urlPolicy.lookup && { lookup: services.webhooks.urlPolicy.lookup }),
     }),
+    urlPolicy: services.webhooks.urlPolicy,
     tenants: services.tenants,
     events: services.events,
     logger: services.logger.child({ component: 'webhooks' }),

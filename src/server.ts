@@ -1,4 +1,5 @@
 import type { Config } from './config.js'
+import { withDemoAllowances } from './config.js'
 import { createDispatcher, createWorker } from './container.js'
 import { buildApp } from './http/app.js'
 import { createLogger } from './http/logger.js'
@@ -15,10 +16,12 @@ export interface ServeOptions {
 
 /**
  * `openline serve`: migrate, build the app, start the worker (on by default), listen. SIGTERM and
- * SIGINT stop accepting connections, let in-flight requests, the job and the webhooks in hand finish, close the
- * database and exit 0 (1 if draining outlasts OPENLINE_SHUTDOWN_TIMEOUT_MS).
+ * SIGINT stop accepting connections, let in-flight requests, the job and the webhooks in hand
+ * finish, close the database and exit 0 (1 if draining outlasts OPENLINE_SHUTDOWN_TIMEOUT_MS).
+ * `--demo` also lets webhooks reach loopback.
  */
-export async function serve(config: Config, options: ServeOptions): Promise<void> {
+export async function serve(given: Config, options: ServeOptions): Promise<void> {
+  const config = options.demo ? withDemoAllowances(given) : given
   const logger = createLogger(config.logLevel)
   const runtime = await openRuntime(config, logger, { migrate: options.migrate })
   const { services, database } = runtime

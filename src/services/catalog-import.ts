@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { Issues, buildGroup, buildOffering, buildPromotion } from '../domain/catalog/build.js'
+import { Issues, buildGroup, buildOffering, buildPromotion, checkIncludedLicense } from '../domain/catalog/build.js'
 import { invalidDocument, parseCatalogDocument } from '../domain/catalog/document.js'
 import type { CatalogDocument } from '../domain/catalog/inputs.js'
 import type { Offering, OfferingGroup } from '../domain/catalog/offering.js'
@@ -83,6 +83,13 @@ export async function importDocument(
       if (!group) issues.add(`${at}/productOfferingGroupId`, `no group '${groupId}' in this document or the catalog`)
     }
     offerings.set(id, { existing, next: buildOffering(input, { tenantId, id, now, existing, group }, at, issues) })
+  }
+
+  for (const [index, input] of (document.offerings ?? []).entries()) {
+    const licenseId = input.includedLicenseOfferingId
+    if (!licenseId) continue
+    const found = offerings.get(licenseId)?.next ?? (await catalog.findOffering(tx, tenantId, licenseId))
+    checkIncludedLicense(licenseId, found, `/offerings/${index}`, issues)
   }
 
   const promos = new Map<string, Planned<Promotion>>()

@@ -1,4 +1,4 @@
-import { Issues, buildGroup, buildOffering, buildPromotion } from '../domain/catalog/build.js'
+import { Issues, buildGroup, buildOffering, buildPromotion, checkIncludedLicense } from '../domain/catalog/build.js'
 import type {
   CatalogDocument,
   GroupInput,
@@ -276,6 +276,9 @@ export class CatalogService {
         '/body',
         issues,
       )
+      const licenseId = input.includedLicenseOfferingId
+      if (licenseId)
+        checkIncludedLicense(licenseId, await catalog.findOffering(tx, ctx.tenant.id, licenseId), '/body', issues)
       if (issues.list.length > 0) throw invalid('product_offering', issues)
       const outcome = await orConflict(saveOffering(tx, this.events, ctx, existing, next), taken)
       return offeringView(outcome === 'unchanged' && existing ? existing : next)

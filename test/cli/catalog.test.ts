@@ -10,7 +10,7 @@ describe('openline catalog import', { timeout: 180_000 }, () => {
     expect(runCli(['tenants', 'create', 'shop'], env).status).toBe(0)
     const imported = runCli(['catalog', 'import', 'catalog/demo.yaml', '--tenant', 'shop', '--json'], env)
     expect(imported.status, imported.stderr).toBe(0)
-    expect(JSON.parse(imported.stdout)).toEqual({ groups: 6, offerings: 10, promotions: 1 })
+    expect(JSON.parse(imported.stdout)).toEqual({ groups: 6, offerings: 11, promotions: 1 })
 
     const broken = join(env.OPENLINE_DATA_DIR as string, '..', 'broken.json')
     writeFileSync(

@@ -76,6 +76,14 @@ export function buildOffering(
       'must list the same categories as compatibility.categories (they are one list under two names)',
     )
   }
+  if (
+    input.includedLicenseOfferingId &&
+    (input.product.type !== 'SUBSCRIPTION_ADDON' || input.product.category === TOP_UP_CATEGORY)
+  )
+    issues.add(
+      `${at}/includedLicenseOfferingId`,
+      'only an add-on (SUBSCRIPTION_ADDON, not a top-up) includes a license',
+    )
   if (input.product.category === TOP_UP_CATEGORY) {
     if (input.product.type !== 'SUBSCRIPTION_ADDON')
       issues.add(`${at}/product/type`, `must be SUBSCRIPTION_ADDON for a top-up (category ${TOP_UP_CATEGORY})`)
@@ -111,6 +119,7 @@ export function buildOffering(
       productOfferingIds: [...(input.compatibility?.productOfferingIds ?? [])],
     },
     maxPerSubscription: input.maxPerSubscription ?? null,
+    includedLicenseOfferingId: input.includedLicenseOfferingId ?? null,
     metadata: (input.metadata ?? {}) as Record<string, unknown>,
     createdAt: base.existing?.createdAt ?? base.now,
     updatedAt: base.now,
@@ -244,4 +253,14 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const left = new Set(a)
   const right = new Set(b)
   return left.size === right.size && [...left].every((x) => right.has(x))
+}
+
+/**
+ * The offering an add-on's `includedLicenseOfferingId` names, as found in the document or the
+ * catalog (undefined: nowhere), must be a LICENSE offering.
+ */
+export function checkIncludedLicense(id: string, found: Offering | undefined, at: string, issues: Issues): void {
+  if (!found) issues.add(`${at}/includedLicenseOfferingId`, `no offering '${id}' in this document or the catalog`)
+  else if (found.product.type !== 'LICENSE')
+    issues.add(`${at}/includedLicenseOfferingId`, `'${id}' is a ${found.product.type} offering, not a LICENSE`)
 }

@@ -164,6 +164,13 @@ const offeringFields = {
       }),
     ),
   ),
+  includedLicenseOfferingId: Type.Optional(
+    Nullable(
+      CatalogId(
+        'For add-ons: a LICENSE offering that each add-on of this offering comes with. The license is created when the add-on activates, assigned to its subscription, and ends with the add-on.',
+      ),
+    ),
+  ),
   metadata: Type.Optional(Metadata),
 }
 

@@ -59,6 +59,7 @@ function offering(
     changePolicy: { ...DEFAULT_CHANGE_POLICY },
     compatibility: { categories: [], productOfferingIds: [] },
     maxPerSubscription: null,
+    includedLicenseOfferingId: null,
     metadata: {},
     createdAt: at,
     updatedAt: at,

@@ -120,6 +120,8 @@ export interface Offering {
   compatibility: Compatibility
   /** How many of this add-on one subscription may hold; null is unlimited. */
   maxPerSubscription: number | null
+  /** For add-ons: the LICENSE offering each add-on of this offering comes with; null for none. */
+  includedLicenseOfferingId: string | null
   metadata: Record<string, unknown>
   createdAt: Date
   updatedAt: Date

@@ -120,6 +120,7 @@ export interface ProductOfferingView extends EmbeddedOfferingView {
   changePolicy: ChangePolicy
   compatibility: Compatibility
   maxPerSubscription: number | null
+  includedLicenseOfferingId: string | null
   promotion?: AppliedPromotionView
 }
 
@@ -214,6 +215,7 @@ export function offeringView(offering: Offering, promotion?: Promotion): Product
     changePolicy: offering.changePolicy,
     compatibility: offering.compatibility,
     maxPerSubscription: offering.maxPerSubscription,
+    includedLicenseOfferingId: offering.includedLicenseOfferingId,
     ...(promotion && {
       promotion: {
         code: promotion.code,

@@ -26,18 +26,18 @@ export function checkEndpointUrl(raw: string, pointer = '/body/url'): string {
   try {
     url = new URL(raw)
   } catch {
-    throw invalid('webhook.invalid_url', `'${raw}' is not a URL.`, pointer, 'must be an http(s) URL')
+    throw invalid('webhook_endpoint.url_invalid', `'${raw}' is not a URL.`, pointer, 'must be an http(s) URL')
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw invalid('webhook.invalid_url', 'A webhook URL must be http or https.', pointer, 'must be an http(s) URL')
+    throw invalid('webhook_endpoint.url_invalid', 'A webhook URL must be http or https.', pointer, 'must be an http(s) URL')
   if (url.username || url.password)
     throw invalid(
-      'webhook.invalid_url',
+      'webhook_endpoint.url_invalid',
       'A webhook URL may not carry credentials; send them as endpoint headers.',
       pointer,
       'must not contain credentials',
     )
-  if (url.hash) throw invalid('webhook.invalid_url', 'A webhook URL has no fragment.', pointer, 'must not contain #')
+  if (url.hash) throw invalid('webhook_endpoint.url_invalid', 'A webhook URL has no fragment.', pointer, 'must not contain #')
   return url.toString()
 }
 

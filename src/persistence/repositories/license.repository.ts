@@ -30,6 +30,15 @@ export async function findLicense(ex: Executor, tenantId: string, ref: EntityRef
   return row
 }
 
+/** The licenses with these ids, in no particular order (missing ids are left out). */
+export async function findLicensesByIds(ex: Executor, tenantId: string, ids: string[]): Promise<LicenseRow[]> {
+  if (ids.length === 0) return []
+  return ex
+    .select()
+    .from(license)
+    .where(and(eq(license.tenantId, tenantId), inArray(license.id, ids)))
+}
+
 export async function lockLicense(ex: Executor, tenantId: string, ref: EntityRef): Promise<LicenseRow | undefined> {
   const [row] = await ex.select().from(license).where(byRef(tenantId, ref)).for('update')
   return row

@@ -76,6 +76,7 @@ export const productOffering = pgTable(
     compatibleCategories: text('compatible_categories').array().notNull().default([]),
     compatibleOfferingIds: text('compatible_offering_ids').array().notNull().default([]),
     maxPerSubscription: integer('max_per_subscription'),
+    includedLicenseOfferingId: text('included_license_offering_id'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),

@@ -34,6 +34,17 @@ export interface AddonProvisioner {
   deprovision(tx: Executor, ctx: RequestContext, addon: AddonRow): Promise<void>
 }
 
+/**
+ * The licenses add-ons come with (see licenses/included-licenses): an add-on whose offering
+ * includes a license gets one when it activates, and it ends with the add-on.
+ */
+export interface IncludedLicenses {
+  /** The add-on is ACTIVE: a license of its offering's included license, or null when it has none. */
+  grant(tx: Executor, ctx: RequestContext, addon: AddonRow, offering: Offering): Promise<string | null>
+  /** The add-on ended or left the offering that included it: its license ends at `at`. */
+  end(tx: Executor, ctx: RequestContext, licenseId: string, at: Date, reason: string): Promise<void>
+}
+
 /** Tenants with no provider: add-ons are active the moment they apply. */
 export const NO_PROVISIONER: AddonProvisioner = { provision: async () => false, deprovision: async () => undefined }
 
@@ -54,6 +65,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     private readonly views: AddonViews,
     private readonly subscriptionPublisher: SubscriptionPublisher,
     private readonly provisioner: AddonProvisioner,
+    private readonly licenses: IncludedLicenses,
   ) {
     super(catalog, timeline)
   }
@@ -150,13 +162,15 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
   ): Promise<AddonRow> {
     const validity = offering.product.features.validityDays
     const expiresAt = validity ? validityEnd(at, validity, ctx.tenant.timeZone) : null
-    const updated = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
+    const active = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
       status: 'ACTIVE',
       activatedAt: at,
       billingAnchorAt: at,
       expiresAt,
       updatedAt: ctx.clock.now(),
     })
+    const licenseId = await this.licenses.grant(tx, ctx, active, offering)
+    const updated = licenseId ? await addons.updateAddon(tx, ctx.tenant.id, row.id, { licenseId }) : active
     if (expiresAt)
       await this.scheduling.schedule(tx, ctx, {
         targetType: ADDON_TARGET,
@@ -185,11 +199,17 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
       throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot change.`, {
         status: row.status,
       })
-    const { updated, to } = await this.changeOfferingOf(tx, ctx, row, toId, at, meta, 'addon_changed')
+    const { updated, from, to } = await this.changeOfferingOf(tx, ctx, row, toId, at, meta, 'addon_changed')
     if (row.status === 'ACTIVE' && row.provisioning) {
       // The provider holds the old package: replace it with the new offering's.
       await this.provisioner.deprovision(tx, ctx, row)
       await this.provisioner.provision(tx, ctx, updated, to)
+    }
+    if (row.status === 'ACTIVE' && from.includedLicenseOfferingId !== to.includedLicenseOfferingId) {
+      // The license came with the old offering; the new one brings its own, or none.
+      if (row.licenseId) await this.licenses.end(tx, ctx, row.licenseId, at, `the add-on moved to ${to.id}`)
+      const licenseId = await this.licenses.grant(tx, ctx, updated, to)
+      await addons.updateAddon(tx, ctx.tenant.id, row.id, { licenseId })
     }
     return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
   }
@@ -228,6 +248,8 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     )
     if (row.provisioning?.state === 'PROVISIONED' || row.provisioning?.state === 'PENDING')
       await this.provisioner.deprovision(tx, ctx, updated)
+    if (row.licenseId)
+      await this.licenses.end(tx, ctx, row.licenseId, at, `the add-on it came with is ${status.toLowerCase()}`)
     await this.record(tx, ctx, updated, status === 'CANCELLED' ? 'addon_cancelled' : 'addon_expired', at, meta, {
       productOfferingId: row.productOfferingId,
       wasStatus: row.status,

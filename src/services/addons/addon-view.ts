@@ -6,14 +6,21 @@ import { provisioningView } from '../../domain/addons/addon.js'
 import { toLocalDate } from '../../domain/scheduling/calendar.js'
 import type { Tenant } from '../../domain/access/tenant.js'
 import type { Executor } from '../../persistence/database.js'
+import type { EmbeddedLicenseView } from '../licenses/license-view.js'
 import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
 import type { CatalogService } from '../catalog.service.js'
 import type { SchedulingService } from '../scheduling.service.js'
 import { ADDON_STATUS_AFTER, ADDON_TARGET, isAddonStatusKind } from './addon-kinds.js'
 
-/** The embedded license of an add-on whose offering includes one (the licenses area supplies it). */
-export type EmbeddedLicenseView = Record<string, unknown>
-export type LicenseEmbedder = (ex: Executor, tenantId: string, licenseId: string) => Promise<EmbeddedLicenseView | null>
+/**
+ * What an add-on shows of the license it came with, by license id, batched (the licenses area
+ * supplies it: LicenseViews.embedded).
+ */
+export type LicenseEmbedder = (
+  ex: Executor,
+  tenant: Tenant,
+  licenseIds: string[],
+) => Promise<Map<string, EmbeddedLicenseView>>
 
 /** The Connect API's subscription add-on, as the wire shows it (and as events snapshot it). */
 export interface AddonView {
@@ -40,16 +47,11 @@ export interface AddonView {
 }
 
 export class AddonViews {
-  private license: LicenseEmbedder = async () => null
-
   constructor(
     private readonly catalog: CatalogService,
     private readonly scheduling: SchedulingService,
+    private readonly licenses: LicenseEmbedder,
   ) {}
-
-  useLicenseEmbedder(embedder: LicenseEmbedder): void {
-    this.license = embedder
-  }
 
   async one(ex: Executor, tenant: Tenant, row: AddonRow): Promise<AddonView> {
     const [view] = await this.many(ex, tenant, [row])
@@ -69,45 +71,45 @@ export class AddonViews {
       if (change.kind === 'change_product_offering') ids.add(String(change.payload.productOfferingId))
     const offerings = new Map<string, Offering>()
     for (const id of ids) offerings.set(id, await this.catalog.requireOffering(ex, tenant.id, id))
+    const licenseIds = rows.map((r) => r.licenseId).filter((id): id is string => id !== null)
+    const licenses = licenseIds.length > 0 ? await this.licenses(ex, tenant, licenseIds) : new Map()
     const date = (at: Date) => toLocalDate(at, tenant.timeZone)
-    return Promise.all(
-      rows.map(async (row) => {
-        const offering = offerings.get(row.productOfferingId) as Offering
-        const mine = pending.filter((c) => c.targetId === row.id)
-        const status = mine.find((c) => isAddonStatusKind(c.kind))
-        const change = mine.find((c) => c.kind === 'change_product_offering')
-        return {
-          subscriptionAddonId: row.id,
-          subscriptionId: row.subscriptionId,
-          status: row.status,
-          productOfferingId: offering.id,
-          productOffering: embeddedOfferingView(offering),
-          productOfferingGroupId: offering.groupId,
-          group: offering.group ? groupView(offering.group) : null,
-          license: row.licenseId ? await this.license(ex, tenant.id, row.licenseId) : null,
-          pendingStatus: status
-            ? {
-                status: ADDON_STATUS_AFTER[status.kind as keyof typeof ADDON_STATUS_AFTER],
-                scheduledAt: date(status.effectiveAt),
-              }
-            : null,
-          pendingProductOffering: change
-            ? {
-                scheduledAt: date(change.effectiveAt),
-                ...embeddedOfferingView(offerings.get(String(change.payload.productOfferingId)) as Offering),
-              }
-            : null,
-          addedAt: row.addedAt,
-          activatedAt: row.activatedAt,
-          expiresAt: row.expiresAt,
-          cancelledAt: row.cancelledAt,
-          expiredAt: row.expiredAt,
-          updatedAt: row.updatedAt,
-          referenceId: row.referenceId,
-          provisioning: row.provisioning ? provisioningView(row.provisioning) : null,
-          metadata: row.metadata,
-        }
-      }),
-    )
+    return rows.map((row) => {
+      const offering = offerings.get(row.productOfferingId) as Offering
+      const mine = pending.filter((c) => c.targetId === row.id)
+      const status = mine.find((c) => isAddonStatusKind(c.kind))
+      const change = mine.find((c) => c.kind === 'change_product_offering')
+      return {
+        subscriptionAddonId: row.id,
+        subscriptionId: row.subscriptionId,
+        status: row.status,
+        productOfferingId: offering.id,
+        productOffering: embeddedOfferingView(offering),
+        productOfferingGroupId: offering.groupId,
+        group: offering.group ? groupView(offering.group) : null,
+        license: (row.licenseId && licenses.get(row.licenseId)) ?? null,
+        pendingStatus: status
+          ? {
+              status: ADDON_STATUS_AFTER[status.kind as keyof typeof ADDON_STATUS_AFTER],
+              scheduledAt: date(status.effectiveAt),
+            }
+          : null,
+        pendingProductOffering: change
+          ? {
+              scheduledAt: date(change.effectiveAt),
+              ...embeddedOfferingView(offerings.get(String(change.payload.productOfferingId)) as Offering),
+            }
+          : null,
+        addedAt: row.addedAt,
+        activatedAt: row.activatedAt,
+        expiresAt: row.expiresAt,
+        cancelledAt: row.cancelledAt,
+        expiredAt: row.expiredAt,
+        updatedAt: row.updatedAt,
+        referenceId: row.referenceId,
+        provisioning: row.provisioning ? provisioningView(row.provisioning) : null,
+        metadata: row.metadata,
+      }
+    })
   }
 }

@@ -1,8 +1,12 @@
 import type { LicenseChangeKind, LicenseStatusAction } from '../../domain/licenses/license.js'
-import { LICENSE_TARGET, licenseKindOrder, licenseTransition } from '../../domain/licenses/license.js'
+import type { Offering } from '../../domain/catalog/offering.js'
+import { LICENSE_TARGET, licenseKindOrder, licenseTransition, licenseType } from '../../domain/licenses/license.js'
 import type { BillingCycle } from '../../domain/scheduling/calendar.js'
 import { nextRenewal } from '../../domain/scheduling/calendar.js'
+import { ConflictError } from '../../domain/shared/errors.js'
+import { newId } from '../../domain/shared/ids.js'
 import type { Executor } from '../../persistence/database.js'
+import { isUniqueViolation } from '../../persistence/errors.js'
 import type { LicenseRow } from '../../persistence/repositories/license.repository.js'
 import * as licenses from '../../persistence/repositories/license.repository.js'
 import type { CatalogService } from '../catalog.service.js'
@@ -21,6 +25,19 @@ export const LICENSE_EVENTS = {
   renewed: 'license.renewed',
   ended: 'license.ended',
 } as const
+
+/** A license to create, with what its caller has checked: the offering, the customer, the subscription. */
+export interface NewLicense {
+  offering: Offering
+  customerId: string
+  subscriptionId: string | null
+  type?: string
+  /** The earliest instant to activate; none or a past one: now. */
+  earliest?: Date
+  referenceId?: string
+  details?: Record<string, unknown>
+  metadata?: Record<string, unknown>
+}
 
 const TIMELINE_KIND: Record<LicenseStatusAction, string> = { activate: 'activated', cancel: 'cancelled' }
 
@@ -82,6 +99,61 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
     at: Date,
   ): Promise<LicenseView> {
     return this.publish(tx, ctx, row, events, at)
+  }
+
+  /**
+   * A new license, inside the caller's transaction (checked by the caller): ACTIVE now, or PENDING
+   * with its activation scheduled at `earliest`. Records it and emits `license.created`.
+   */
+  async create(tx: Executor, ctx: RequestContext, input: NewLicense): Promise<LicenseView> {
+    const now = ctx.clock.now()
+    const row: LicenseRow = {
+      tenantId: ctx.tenant.id,
+      id: newId(),
+      referenceId: input.referenceId ?? null,
+      status: 'PENDING',
+      type: input.type ?? licenseType(input.offering.product.category),
+      customerId: input.customerId,
+      productOfferingId: input.offering.id,
+      subscriptionId: input.subscriptionId,
+      details: input.details ?? {},
+      billingAnchorAt: null,
+      activatedAt: null,
+      cancelledAt: null,
+      pausedAt: null,
+      metadata: input.metadata ?? {},
+      createdAt: now,
+      updatedAt: now,
+    }
+    try {
+      await tx.transaction((sp) => licenses.insertLicense(sp, row))
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new ConflictError(
+          'license.reference_taken',
+          `Another license already has the reference '${input.referenceId}'.`,
+          { referenceId: input.referenceId },
+        )
+      throw error
+    }
+    await this.timeline.record(tx, ctx, {
+      subjectType: LICENSE_TARGET,
+      subjectId: row.id,
+      kind: 'created',
+      effectiveAt: now,
+      details: { productOfferingId: input.offering.id, subscriptionId: input.subscriptionId },
+    })
+    const earliest = input.earliest ?? now
+    let created = row
+    if (earliest <= now) created = await this.applyStatus(tx, ctx, row, 'activate', now)
+    else
+      await this.scheduling.schedule(tx, ctx, {
+        targetType: LICENSE_TARGET,
+        targetId: row.id,
+        kind: 'activate',
+        effectiveAt: earliest,
+      })
+    return this.publish(tx, ctx, created, [LICENSE_EVENTS.created])
   }
 
   /** Activates or cancels (or throws the 409 naming the current status), effective at `at`. */

@@ -5,7 +5,10 @@ import type { LicenseStatus } from '../../domain/licenses/license.js'
 import { LICENSE_STATUS_AFTER, LICENSE_TARGET, isLicenseStatusKind } from '../../domain/licenses/license.js'
 import { currentPeriod, toLocalDate } from '../../domain/scheduling/calendar.js'
 import type { Executor } from '../../persistence/database.js'
+import type { Tenant } from '../../domain/access/tenant.js'
+import { systemClock } from '../../domain/shared/clock.js'
 import type { LicenseRow } from '../../persistence/repositories/license.repository.js'
+import * as licenses from '../../persistence/repositories/license.repository.js'
 import type { CatalogService } from '../catalog.service.js'
 import type { RequestContext } from '../context.js'
 import type { EmbeddedCustomerView, PartyService } from '../party.service.js'
@@ -76,13 +79,23 @@ export class LicenseViews {
     private readonly scheduling: SchedulingService,
   ) {}
 
-  async one(ex: Executor, ctx: RequestContext, row: LicenseRow): Promise<LicenseView> {
+  async one(ex: Executor, ctx: Pick<RequestContext, 'tenant' | 'clock'>, row: LicenseRow): Promise<LicenseView> {
     const [view] = await this.many(ex, ctx, [row])
     return view as LicenseView
   }
 
+  /**
+   * What add-ons embed of the licenses they came with, by license id. Nothing embedded depends on
+   * the clock (no billing period), so the system clock serves.
+   */
+  async embedded(ex: Executor, tenant: Tenant, ids: string[]): Promise<Map<string, EmbeddedLicenseView>> {
+    const rows = await licenses.findLicensesByIds(ex, tenant.id, [...new Set(ids)])
+    const views = await this.many(ex, { tenant, clock: systemClock }, rows)
+    return new Map(views.map((view) => [view.licenseId, embedLicense(view)]))
+  }
+
   /** As of now on the tenant's clock (the current billing period). */
-  async many(ex: Executor, ctx: RequestContext, rows: LicenseRow[]): Promise<LicenseView[]> {
+  async many(ex: Executor, ctx: Pick<RequestContext, 'tenant' | 'clock'>, rows: LicenseRow[]): Promise<LicenseView[]> {
     if (rows.length === 0) return []
     const { tenant } = ctx
     const pending = await this.scheduling.pending(

@@ -1,15 +1,14 @@
 import type { Offering } from '../../domain/catalog/offering.js'
-import { LICENSE_TARGET, licenseType } from '../../domain/licenses/license.js'
+import { LICENSE_TARGET } from '../../domain/licenses/license.js'
 import type { LicenseStatus } from '../../domain/licenses/license.js'
 import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
 import type { Clock } from '../../domain/shared/clock.js'
-import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
+import { BusinessRuleError, NotFoundError } from '../../domain/shared/errors.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
-import { formatEntityRef, newId } from '../../domain/shared/ids.js'
+import { formatEntityRef } from '../../domain/shared/ids.js'
 import type { Page, PageRequest } from '../../domain/shared/paging.js'
 import { readPage } from '../../domain/shared/paging.js'
 import type { Executor } from '../../persistence/database.js'
-import { isUniqueViolation } from '../../persistence/errors.js'
 import type { LicenseFilter, LicenseRow } from '../../persistence/repositories/license.repository.js'
 import * as licenses from '../../persistence/repositories/license.repository.js'
 import { findTenantById } from '../../persistence/repositories/tenant.repository.js'
@@ -23,7 +22,6 @@ import type { TimelineItem, TimelineService } from '../timeline.service.js'
 import type { UnitOfWork } from '../unit-of-work.js'
 import type { CancelLicenseInput, ChangeLicenseOfferingInput, LicenseChanges } from './license-changes.js'
 import type { LicenseLifecycle } from './license-lifecycle.js'
-import { LICENSE_EVENTS } from './license-lifecycle.js'
 import type { EmbeddedLicenseView, LicenseView, LicenseViews } from './license-view.js'
 import { embedLicense } from './license-view.js'
 import { bodyRef, missingAt } from './refs.js'
@@ -157,54 +155,16 @@ export class LicenseService {
           `${path}/assignedTo/subscriptionId`,
         )
       : null
-    const now = ctx.clock.now()
-    const earliest = input.activationDate ? startOfLocalDate(input.activationDate, ctx.tenant.timeZone) : now
-    const row: LicenseRow = {
-      tenantId: ctx.tenant.id,
-      id: newId(),
-      referenceId: input.referenceId ?? null,
-      status: 'PENDING',
-      type: input.type ?? licenseType(offering.product.category),
+    return this.lifecycle.create(tx, ctx, {
+      offering,
       customerId: customer.customerId,
-      productOfferingId: offering.id,
       subscriptionId,
-      details: input.details ?? {},
-      billingAnchorAt: null,
-      activatedAt: null,
-      cancelledAt: null,
-      pausedAt: null,
-      metadata: input.metadata ?? {},
-      createdAt: now,
-      updatedAt: now,
-    }
-    try {
-      await tx.transaction((sp) => licenses.insertLicense(sp, row))
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw new ConflictError(
-          'license.reference_taken',
-          `Another license already has the reference '${input.referenceId}'.`,
-          { referenceId: input.referenceId },
-        )
-      throw error
-    }
-    await this.timeline.record(tx, ctx, {
-      subjectType: LICENSE_TARGET,
-      subjectId: row.id,
-      kind: 'created',
-      effectiveAt: now,
-      details: { productOfferingId: offering.id, subscriptionId },
+      ...(input.type !== undefined && { type: input.type }),
+      ...(input.activationDate && { earliest: startOfLocalDate(input.activationDate, ctx.tenant.timeZone) }),
+      ...(input.referenceId !== undefined && { referenceId: input.referenceId }),
+      ...(input.details && { details: input.details }),
+      ...(input.metadata && { metadata: input.metadata }),
     })
-    let created = row
-    if (earliest <= now) created = await this.lifecycle.applyStatus(tx, ctx, row, 'activate', now)
-    else
-      await this.scheduling.schedule(tx, ctx, {
-        targetType: LICENSE_TARGET,
-        targetId: row.id,
-        kind: 'activate',
-        effectiveAt: earliest,
-      })
-    return this.lifecycle.publish(tx, ctx, created, [LICENSE_EVENTS.created])
   }
 
   /** The license by UUID or `rid_`; 404 `license.not_found` (also for another tenant's). */

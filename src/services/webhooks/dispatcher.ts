@@ -16,6 +16,7 @@ import { systemContext } from '../context.js'
 import type { EventService } from '../event.service.js'
 import type { TenantService } from '../tenant.service.js'
 import type { SecretBox } from './secret-box.js'
+import type { UrlPolicy } from './url-policy.js'
 import type { SendResult, WebhookSender } from './sender.js'
 import { USER_AGENT } from './sender.js'
 import { envelopeOf, signatureHeader } from './signing.js'
@@ -31,6 +32,7 @@ export interface DispatcherOptions {
   wallClock?: Clock
   box: SecretBox
   sender: WebhookSender
+  urlPolicy: UrlPolicy
   tenants: TenantService
   events: EventService
   logger: Logger
@@ -155,6 +157,8 @@ export class WebhookDispatcher {
         'content-type': 'application/json',
         'user-agent': USER_AGENT,
       }
+      // A literal IP host never reaches `lookup`: check the URL itself before any byte goes out.
+      this.options.urlPolicy.assertEndpointUrl(endpoint.url)
       result = await this.options.sender.send(endpoint.url, headers, body)
     } catch (error) {
       result = { error: error instanceof Error ? error.message : String(error), durationMs: 0 }

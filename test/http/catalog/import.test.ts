@@ -190,7 +190,7 @@ describe('catalog import', () => {
 describe('the demo catalog', () => {
   it('imports cleanly with every kind of offering', async () => {
     const tenant = await t.tenant()
-    expect(await importFile(tenant, DEMO_CATALOG.pathname)).toEqual({ groups: 6, offerings: 10, promotions: 1 })
+    expect(await importFile(tenant, DEMO_CATALOG.pathname)).toEqual({ groups: 6, offerings: 11, promotions: 1 })
     const byId = async (id: string) => offering(t.services, tenant, id)
     expect((await byId('mobile-plan-basic')).rank).toBe(1)
     expect((await byId('mobile-plan-max')).rank).toBe(3)
@@ -204,6 +204,7 @@ describe('the demo catalog', () => {
     })
     expect(isTopUp(await byId('topup-data-2gb'))).toBe(true)
     expect((await byId('license-security-suite')).product.type).toBe('LICENSE')
+    expect((await byId('addon-security-pack')).includedLicenseOfferingId).toBe('license-security-suite')
     expect((await byId('accessory-sim-holder')).price).toMatchObject({ priceType: 'ONE_TIME', billingCycle: null })
     const priced = (
       await t.request(tenant, { method: 'GET', url: '/product-offerings/mobile-plan-basic?promoCode=WELCOME10' })
@@ -218,7 +219,7 @@ describe('the demo catalog', () => {
     const demo = await t.services.tenants.getByName(DEMO_TENANT)
     const ctx = systemContext(demo, t.clock, 'test')
     const seeded = await t.services.catalog.listOfferings(t.services.db, demo.id, {})
-    expect(seeded).toHaveLength(10)
+    expect(seeded).toHaveLength(11)
     await t.services.catalog.archiveOffering(ctx, 'accessory-sim-holder')
     const second = await ensureDemo(t.services, 'memory:')
     expect(second.created).toBe(false)

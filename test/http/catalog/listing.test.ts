@@ -8,8 +8,9 @@ import { createTestApp } from '../../helpers/test-app.js'
 let t: TestApp
 let demo: TestTenant
 
-/** The demo catalog's AVAILABLE offerings in list order: by group id, then rank, then id. */
+/** The demo catalog's AVAILABLE offerings in list order: by group id (ungrouped first), then rank, then id. */
 const DEMO_ORDER = [
+  'addon-security-pack',
   'accessory-sim-holder',
   'addon-data-1gb',
   'addon-data-5gb',
@@ -43,7 +44,14 @@ describe('GET /product-offerings', () => {
   })
 
   it('filters by types, in either spelling', async () => {
-    const addons = ['addon-data-1gb', 'addon-data-5gb', 'addon-data-10gb', 'topup-data-2gb', 'addon-roaming-eu-7d']
+    const addons = [
+      'addon-security-pack',
+      'addon-data-1gb',
+      'addon-data-5gb',
+      'addon-data-10gb',
+      'topup-data-2gb',
+      'addon-roaming-eu-7d',
+    ]
     expect(await ids(demo, '?types[]=SUBSCRIPTION_ADDON')).toEqual(addons)
     expect(await ids(demo, '?types=SUBSCRIPTION_ADDON')).toEqual(addons)
     expect(await ids(demo, '?types=LICENSE&types=EXTERNAL_PRODUCT')).toEqual([

@@ -101,6 +101,7 @@ describe('POST /product-offerings', () => {
       changePolicy: { upgrade: 'IMMEDIATE', lateral: 'IMMEDIATE', downgrade: 'NEXT_RENEWAL' },
       compatibility: { categories: [], productOfferingIds: [] },
       maxPerSubscription: null,
+      includedLicenseOfferingId: null,
       metadata: {},
       createdAt: t.clock.now().toISOString(),
     })

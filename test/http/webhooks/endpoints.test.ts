@@ -91,9 +91,9 @@ describe('webhook endpoints', () => {
   it('rejects bad input and writes nothing', async () => {
     const tenant = await t.tenant()
     const cases: [Record<string, unknown>, string][] = [
-      [{ url: 'ftp://example.test/x' }, 'webhook.invalid_url'],
-      [{ url: 'http://user:pw@127.0.0.1/x' }, 'webhook.invalid_url'],
-      [{ url: 'not a url' }, 'webhook.invalid_url'],
+      [{ url: 'ftp://example.test/x' }, 'webhook_endpoint.url_invalid'],
+      [{ url: 'http://user:pw@127.0.0.1/x' }, 'webhook_endpoint.url_invalid'],
+      [{ url: 'not a url' }, 'webhook_endpoint.url_invalid'],
       [{ url: URL_A, eventTypes: ['order.submitted', 'order.nope'] }, 'webhook.unknown_event_type'],
       [{ url: URL_A, eventTypes: ['nothing.*'] }, 'webhook.unknown_event_type'],
       [{ url: URL_A, headers: { 'webhook-signature': 'x' } }, 'webhook.invalid_headers'],

@@ -1,7 +1,8 @@
 import { Type } from 'typebox'
 import { ADDON_STATUSES, PROVISIONING_OPERATIONS, PROVISIONING_STATES } from '../../../domain/addons/addon.js'
-import { CalendarDate, DateTime, EntityId, FreeObject, Metadata, Nullable } from '../../schemas/common.js'
+import { CalendarDate, DateTime, EntityId, Metadata, Nullable } from '../../schemas/common.js'
 import { EmbeddedGroup, EmbeddedProductOffering } from '../catalog/catalog.schemas.js'
+import { EmbeddedLicense } from '../licenses/licenses.schemas.js'
 
 export const AddonStatusSchema = Type.Enum(ADDON_STATUSES, {
   description:
@@ -23,9 +24,7 @@ export const SubscriptionAddon = Type.Object({
   productOffering: EmbeddedProductOffering,
   productOfferingGroupId: Nullable(Type.String()),
   group: Nullable(EmbeddedGroup),
-  license: Nullable(
-    FreeObject({ description: 'Essential license information, when the offering includes a license.' }),
-  ),
+  license: Nullable(EmbeddedLicense),
   pendingStatus: Nullable(
     Type.Object(
       { status: AddonStatusSchema, scheduledAt: CalendarDate() },

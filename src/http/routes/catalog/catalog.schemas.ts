@@ -133,6 +133,12 @@ export const ProductOffering = Type.Object({
       description: 'Openline extension, for add-ons: at most this many per subscription; null is unlimited.',
     }),
   ),
+  includedLicenseOfferingId: Nullable(
+    Type.String({
+      description:
+        "Openline extension, for add-ons: the LICENSE offering each add-on comes with (shown as the add-on's `license`); null for none.",
+    }),
+  ),
   promotion: Type.Optional(AppliedPromotion),
 })
 

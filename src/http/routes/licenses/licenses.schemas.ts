@@ -72,6 +72,23 @@ export const License = Type.Object({
   metadata: Metadata,
 })
 
+/** What an add-on shows of the license its offering includes (reference 3.5 `license`). */
+export const EmbeddedLicense = Type.Object(
+  {
+    licenseId: Type.String({ format: 'uuid' }),
+    status: LicenseStatusSchema,
+    productOffering: EmbeddedProductOffering,
+    assignedTo: Nullable(LicenseAssignment),
+    type: License.properties.type,
+    customer: EmbeddedCustomer,
+    activatedAt: Nullable(DateTime()),
+  },
+  {
+    description:
+      'The license the add-on came with (its offering includes one); GET /licenses/{licenseId} for all of it.',
+  },
+)
+
 export const LicenseParams = Type.Object({ licenseId: EntityId('The license.') })
 
 export const LicenseListQuery = Type.Object({
