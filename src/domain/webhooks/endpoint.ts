@@ -29,7 +29,12 @@ export function checkEndpointUrl(raw: string, pointer = '/body/url'): string {
     throw invalid('webhook_endpoint.url_invalid', `'${raw}' is not a URL.`, pointer, 'must be an http(s) URL')
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw invalid('webhook_endpoint.url_invalid', 'A webhook URL must be http or https.', pointer, 'must be an http(s) URL')
+    throw invalid(
+      'webhook_endpoint.url_invalid',
+      'A webhook URL must be http or https.',
+      pointer,
+      'must be an http(s) URL',
+    )
   if (url.username || url.password)
     throw invalid(
       'webhook_endpoint.url_invalid',
@@ -37,7 +42,8 @@ export function checkEndpointUrl(raw: string, pointer = '/body/url'): string {
       pointer,
       'must not contain credentials',
     )
-  if (url.hash) throw invalid('webhook_endpoint.url_invalid', 'A webhook URL has no fragment.', pointer, 'must not contain #')
+  if (url.hash)
+    throw invalid('webhook_endpoint.url_invalid', 'A webhook URL has no fragment.', pointer, 'must not contain #')
   return url.toString()
 }
 

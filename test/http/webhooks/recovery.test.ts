@@ -136,8 +136,8 @@ describe('webhook recovery', () => {
     await rename(tenant, customer.customerId, 'after')
     await dispatcher.drain({ tenantId: tenant.tenant.id })
     const [during, after] = r.received
-    expect(during?.headers['webhook-signature']?.split(' ')).toHaveLength(2)
-    expect(after?.headers['webhook-signature']?.split(' ')).toHaveLength(1)
+    expect(during?.headers['webhook-signature']?.toString().split(' ')).toHaveLength(2)
+    expect(after?.headers['webhook-signature']?.toString().split(' ')).toHaveLength(1)
     const verifies = (secret: string, request: typeof during) => {
       try {
         new Webhook(secret).verify(request?.body ?? '', request?.headers as Record<string, string>)
