@@ -41,6 +41,7 @@ export async function createTestApp(
     seams?: ContainerInput['seams']
     /** Default: test receivers on loopback are allowed. */
     webhooks?: Partial<WebhookConfig>
+    urlPolicy?: ContainerInput['urlPolicy']
   } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new FakeClock('2025-01-15T10:00:00Z')
@@ -64,6 +65,7 @@ export async function createTestApp(
     clock,
     logger,
     ...(options.seams && { seams: options.seams }),
+    ...(options.urlPolicy && { urlPolicy: options.urlPolicy }),
   })
   const app = await buildApp({ services, logger, ...(options.extend && { extend: options.extend }) })
   const worker = createWorker(services, { workerId: 'test-worker' })
