@@ -40,6 +40,8 @@ export interface WebhookConfig {
   concurrency: number
   /** Fallback poll interval when no notification wakes the dispatcher. */
   pollIntervalMs: number
+  /** How long finished deliveries and their attempts are kept. */
+  retentionDays: number
 }
 
 export const DEFAULT_WEBHOOK_CONFIG: WebhookConfig = {
@@ -47,6 +49,7 @@ export const DEFAULT_WEBHOOK_CONFIG: WebhookConfig = {
   timeoutMs: 15_000,
   concurrency: 16,
   pollIntervalMs: 1000,
+  retentionDays: 30,
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -135,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: int('OPENLINE_WEBHOOK_TIMEOUT_MS', DEFAULT_WEBHOOK_CONFIG.timeoutMs, 100, 120_000),
       concurrency: int('OPENLINE_WEBHOOK_CONCURRENCY', DEFAULT_WEBHOOK_CONFIG.concurrency, 1, 1000),
       pollIntervalMs: int('OPENLINE_WEBHOOK_POLL_MS', DEFAULT_WEBHOOK_CONFIG.pollIntervalMs, 10, 3_600_000),
+      retentionDays: int('OPENLINE_WEBHOOK_RETENTION_DAYS', DEFAULT_WEBHOOK_CONFIG.retentionDays, 1, 3650),
     },
     v2: {
       jwtSecret,

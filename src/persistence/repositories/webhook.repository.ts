@@ -397,3 +397,12 @@ export async function disableEndpoint(
     .returning()
   return row
 }
+
+/** Deletes finished deliveries (with their attempts) completed before `before`. */
+export async function deleteFinishedDeliveries(ex: Executor, before: Date): Promise<number> {
+  const rows = await ex
+    .delete(webhookDelivery)
+    .where(and(inArray(webhookDelivery.status, ['succeeded', 'failed']), lt(webhookDelivery.updatedAt, before)))
+    .returning({ id: webhookDelivery.id })
+  return rows.length
+}

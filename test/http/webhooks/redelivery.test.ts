@@ -145,4 +145,27 @@ describe('retry, replay and test', () => {
     const bad = await t.request(tenant, { method: 'GET', url: `/webhook-endpoints/${id}/deliveries?status=nope` })
     expect(bad.statusCode).toBe(400)
   })
+
+  // Last: it moves the base clock for every tenant of the file.
+  it('purges finished deliveries after 30 days and keeps the ones not yet delivered', async () => {
+    const tenant = await t.tenant()
+    const r = await receiver()
+    const { endpoint: live } = await createEndpoint(t, tenant, { url: r.url, eventTypes: ['customer.*'] })
+    const { endpoint: off } = await createEndpoint(t, tenant, {
+      url: r.url,
+      eventTypes: ['customer.*'],
+      enabled: false,
+    })
+    await makeCustomer(t, tenant)
+    await testDispatcher(t).drain({ tenantId: tenant.tenant.id })
+    expect((await deliveriesOf(tenant, live.webhookEndpointId)).map((d) => d.status)).toEqual(['succeeded'])
+    await t.worker.ensureRecurring()
+    t.clock.advance(29 * 86_400_000)
+    await t.worker.drain()
+    expect(await deliveriesOf(tenant, live.webhookEndpointId)).toHaveLength(1)
+    t.clock.advance(2 * 86_400_000)
+    await t.worker.drain()
+    expect(await deliveriesOf(tenant, live.webhookEndpointId)).toEqual([])
+    expect((await deliveriesOf(tenant, off.webhookEndpointId)).map((d) => d.status)).toEqual(['paused'])
+  })
 })
