@@ -226,7 +226,7 @@ export class WebhookDispatcher {
   /**
    * When a failed delivery is tried again. A delivery that was due takes the next step of the
    * schedule (or fails for good after the last); an early probe of a failing endpoint keeps its
-   * place in the schedule. `Retry-After` replaces the schedule's wait.
+   * place in the schedule. Nothing is retried before the receiver's `Retry-After`.
    */
   private nextTry(
     delivery: WebhookDeliveryRow,
@@ -243,7 +243,7 @@ export class WebhookDispatcher {
     const step = delivery.retryStep + 1
     const delay = retryDelayMs(step, this.random)
     if (delay === undefined) return { status: 'failed', completedAt: now, retryStep: step }
-    return { retryStep: step, nextAttemptAt: new Date(now.getTime() + (retryAfterMs ?? delay)) }
+    return { retryStep: step, nextAttemptAt: new Date(now.getTime() + Math.max(delay, retryAfterMs ?? 0)) }
   }
 
   /** Disables the endpoint (once), pauses its queue and writes `webhook_endpoint.disabled`. */

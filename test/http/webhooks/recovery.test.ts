@@ -173,4 +173,42 @@ describe('webhook recovery', () => {
     })
     expect(deliveries.json().items[0]).toMatchObject({ status: 'succeeded', attempts: 1 })
   })
+
+  it('fails on a redirect (never followed), a timeout and a refused connection, and honours Retry-After', async () => {
+    const tenant = await t.tenant()
+    const r = await receiver()
+    const target = await receiver()
+    const { endpoint } = await createEndpoint(t, tenant, { url: r.url, eventTypes: ['customer.*'] })
+    const id = endpoint.webhookEndpointId as string
+    const attemptsOf = async () => {
+      const [delivery] = (await t.request(tenant, { method: 'GET', url: `/webhook-endpoints/${id}/deliveries` })).json()
+        .items
+      return (
+        await t.request(tenant, { method: 'GET', url: `/webhook-deliveries/${delivery.webhookDeliveryId}` })
+      ).json()
+    }
+    r.respond = () => ({ status: 307, headers: { location: target.url, 'retry-after': '3600' } })
+    await makeCustomer(t, tenant)
+    const dispatcher = testDispatcher(t, { timeoutMs: 100 })
+    await dispatcher.drain({ tenantId: tenant.tenant.id })
+    expect(target.received).toEqual([])
+    let detail = await attemptsOf()
+    expect(detail.attemptLog).toEqual([expect.objectContaining({ statusCode: 307, error: 'HTTP 307' })])
+    // Retry-After: an hour, longer than the schedule's 5 s.
+    expect(new Date(detail.nextAttemptAt).getTime() - new Date(detail.lastAttemptAt).getTime()).toBe(3_600_000)
+    await advance(tenant, 'PT59M')
+    await dispatcher.drain({ tenantId: tenant.tenant.id })
+    expect(r.received).toHaveLength(1)
+    r.respond = () => 'hang'
+    await advance(tenant, 'PT2M')
+    await dispatcher.drain({ tenantId: tenant.tenant.id })
+    detail = await attemptsOf()
+    expect(detail.attemptLog[1]).toMatchObject({ statusCode: null, error: 'timed out after 100 ms' })
+    await r.close()
+    await advance(tenant, 'PT6M')
+    await dispatcher.drain({ tenantId: tenant.tenant.id })
+    detail = await attemptsOf()
+    expect(detail.attemptLog[2]).toMatchObject({ statusCode: null, error: 'connection refused' })
+    expect(detail.status).toBe('pending')
+  })
 })
