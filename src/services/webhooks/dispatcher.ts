@@ -86,9 +86,9 @@ export class WebhookDispatcher {
     return total
   }
 
-  /** Claims due deliveries, one tenant at a time, and holds them under this dispatcher's lease. */
-  async claim(filter: { tenantId?: string } = {}): Promise<ClaimedDelivery[]> {
-    const { db, clock, concurrency } = this.options
+  /** Claims up to `limit` due deliveries, one tenant at a time, and holds them under this dispatcher's lease. */
+  async claim(filter: { tenantId?: string } = {}, limit = this.options.concurrency): Promise<ClaimedDelivery[]> {
+    const { db, clock } = this.options
     const realNow = clock.now()
     const tenants = filter.tenantId
       ? [
@@ -97,10 +97,10 @@ export class WebhookDispatcher {
             clockOffsetMs: (await this.options.tenants.getById(filter.tenantId)).clockOffsetMs,
           },
         ]
-      : await repo.tenantsWithDueDeliveries(db, realNow, concurrency)
+      : await repo.tenantsWithDueDeliveries(db, realNow, limit)
     const claimed: ClaimedDelivery[] = []
     for (const { tenantId, clockOffsetMs } of tenants) {
-      const room = concurrency - claimed.length
+      const room = limit - claimed.length
       if (room <= 0) break
       const tenantNow = new Date(realNow.getTime() + clockOffsetMs)
       const rows = await db.transaction(async (tx) => {
@@ -294,16 +294,33 @@ export class WebhookDispatcher {
     this.options.sender.close()
   }
 
+  /**
+   * The background loop: keeps up to `concurrency` sends in flight, claiming more as each one
+   * finishes, so a receiver that hangs until its timeout holds one slot, not the whole dispatcher.
+   */
   private async poll(): Promise<void> {
+    const inFlight = new Set<Promise<void>>()
     while (this.running) {
-      let sent = 0
-      try {
-        sent = await this.dispatchOnce()
-      } catch (error) {
-        this.options.logger.error({ err: error }, 'webhook dispatcher could not claim deliveries')
+      const room = this.options.concurrency - inFlight.size
+      let claimed = 0
+      if (room > 0) {
+        try {
+          const batch = await this.claim({}, room)
+          claimed = batch.length
+          for (const delivery of batch) {
+            const sending: Promise<void> = this.deliver(delivery).finally(() => {
+              inFlight.delete(sending)
+              this.notify()
+            })
+            inFlight.add(sending)
+          }
+        } catch (error) {
+          this.options.logger.error({ err: error }, 'webhook dispatcher could not claim deliveries')
+        }
       }
-      if (sent === 0 && this.running) await this.idle()
+      if ((claimed === 0 || inFlight.size >= this.options.concurrency) && this.running) await this.idle()
     }
+    await Promise.all(inFlight)
   }
 
   private notify(): void {
