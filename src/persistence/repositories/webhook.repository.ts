@@ -239,7 +239,7 @@ export async function eventsBetween(
 
 // ---- the dispatcher
 
-/** Tenants with something due, and how far each one's clock runs ahead of real time. */
+/** Tenants with something due (a delivery, or a failing endpoint's probe), and how far each one's clock runs ahead of real time. */
 export async function tenantsWithDueDeliveries(
   ex: Executor,
   realNow: Date,
@@ -251,9 +251,12 @@ export async function tenantsWithDueDeliveries(
     sql`SELECT t.id AS tenant_id, t.clock_offset_ms FROM tenant t
         WHERE EXISTS (
           SELECT 1 FROM webhook_delivery d
-          WHERE d.tenant_id = t.id AND d.status = 'pending'
+          JOIN webhook_endpoint e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+          WHERE d.tenant_id = t.id AND d.status = 'pending' AND e.enabled
             AND (d.lease_until IS NULL OR d.lease_until <= ${now}::timestamptz)
-            AND d.next_attempt_at <= ${now}::timestamptz + t.clock_offset_ms * interval '1 millisecond'
+            AND (d.next_attempt_at <= ${now}::timestamptz + t.clock_offset_ms * interval '1 millisecond'
+                 OR (e.failing_since IS NOT NULL
+                     AND e.next_probe_at <= ${now}::timestamptz + t.clock_offset_ms * interval '1 millisecond'))
         )
         ORDER BY t.id LIMIT ${limit}`,
   )

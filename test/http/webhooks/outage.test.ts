@@ -38,7 +38,8 @@ describe('a 10-minute outage', () => {
       return { status: 200 }
     }
     const dispatchers = [testDispatcher(t, { concurrency: 4 }), testDispatcher(t, { concurrency: 4 })]
-    const drain = () => Promise.all(dispatchers.map((d) => d.drain({ tenantId: tenant.tenant.id })))
+    // Unfiltered, as `serve` runs them: they find the tenant by its due deliveries and probes.
+    const drain = () => Promise.all(dispatchers.map((d) => d.drain()))
 
     const customers: string[] = []
     for (let i = 0; i < 10; i++) customers.push((await makeCustomer(t, tenant, { name: 'v0' })).customerId)
@@ -70,4 +71,31 @@ describe('a 10-minute outage', () => {
     }
     r.verifyAll(secret)
   }, 120_000)
+
+  it('probes a failing endpoint every 5 minutes even when its next retry is half an hour away', async () => {
+    const tenant = await t.tenant()
+    const r2 = await Receiver.start()
+    try {
+      await createEndpoint(t, tenant, { url: r2.url, eventTypes: ['customer.*'] })
+      let down = true
+      r2.respond = () => ({ status: down ? 503 : 200 })
+      await makeCustomer(t, tenant)
+      const dispatcher = testDispatcher(t)
+      // Attempts at 0, 5 s and 5 min fail: the next retry is 30 minutes later, the next probe 5.
+      await dispatcher.drain()
+      for (const by of ['PT5S', 'PT5M']) {
+        await advance(tenant, by)
+        await dispatcher.drain()
+      }
+      expect(r2.received).toHaveLength(3)
+      down = false
+      await advance(tenant, 'PT4M')
+      expect(await dispatcher.drain()).toBe(0)
+      await advance(tenant, 'PT1M')
+      expect(await dispatcher.drain()).toBe(1)
+      expect(r2.received).toHaveLength(4)
+    } finally {
+      await r2.close()
+    }
+  })
 })
