@@ -265,7 +265,7 @@ export class WebhookDispatcher {
     await this.options.events.emit(tx, ctx, {
       type: 'webhook_endpoint.disabled',
       resource: { type: 'webhook_endpoint', id: endpoint.id },
-      data: toEndpointView(disabled),
+      data: endpointSnapshot(toEndpointView(disabled)),
       occurredAt: now,
     })
     this.options.logger.warn({ endpointId: endpoint.id, reason }, 'webhook endpoint disabled')
@@ -345,6 +345,15 @@ export class WebhookDispatcher {
     })
   }
 }
+
+/**
+ * The endpoint in its API shape, without its headers: they may carry the receiver's credentials,
+ * and other endpoints receive this event.
+ */
+const endpointSnapshot = ({ id, headers: _, ...view }: ReturnType<typeof toEndpointView>) => ({
+  webhookEndpointId: id,
+  ...view,
+})
 
 const isSuccess = (result: SendResult): boolean =>
   result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300

@@ -48,7 +48,11 @@ describe('webhook recovery', () => {
   it('disables an endpoint that answers 410, and sends the backlog in order when it is enabled again', async () => {
     const tenant = await t.tenant()
     const r = await receiver()
-    const { endpoint, secret } = await createEndpoint(t, tenant, { url: r.url, eventTypes: ['customer.*'] })
+    const { endpoint, secret } = await createEndpoint(t, tenant, {
+      url: r.url,
+      eventTypes: ['customer.*'],
+      headers: { authorization: 'Bearer receiver-token' },
+    })
     const id = endpoint.webhookEndpointId as string
     r.respond = () => ({ status: 410 })
     const customer = await makeCustomer(t, tenant, { name: 'v0' })
@@ -59,6 +63,8 @@ describe('webhook recovery', () => {
     expect(more).toEqual([])
     expect(disabled?.resource.id).toBe(id)
     expect(JSON.stringify(disabled)).not.toContain(secret.slice(6))
+    expect(disabled?.data).toMatchObject({ webhookEndpointId: id, enabled: false, disabledReason: 'gone' })
+    expect(disabled?.data).not.toHaveProperty('headers')
     for (const name of ['v1', 'v2', 'v3']) await rename(tenant, customer.customerId, name)
     await dispatcher.drain({ tenantId: tenant.tenant.id })
     expect(r.received).toHaveLength(1) // nothing goes to a disabled endpoint
@@ -82,6 +88,7 @@ describe('webhook recovery', () => {
       'customer.updated:v3',
     ])
     expect(r.received[0]?.headers['webhook-id']).toBe(r.received[1]?.headers['webhook-id'])
+    expect(r.received[0]?.headers.authorization).toBe('Bearer receiver-token')
   })
 
   it('disables an endpoint after 5 days without a success, once, with its event', async () => {
