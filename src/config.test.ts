@@ -8,6 +8,12 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, logLevel: 'info' })
   })
 
+  it('holds a claimed job five minutes unless OPENLINE_WORKER_LEASE_MS says otherwise', () => {
+    expect(loadConfig({}).worker.leaseMs).toBe(300_000)
+    expect(loadConfig({ OPENLINE_WORKER_LEASE_MS: '2000' }).worker.leaseMs).toBe(2000)
+    expect(() => loadConfig({ OPENLINE_WORKER_LEASE_MS: '10' })).toThrow(/OPENLINE_WORKER_LEASE_MS/)
+  })
+
   it('uses PostgreSQL when DATABASE_URL is set, and memory when the data dir is memory:', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/openline', DATABASE_POOL_SIZE: '20' }).database).toEqual({
       kind: 'postgres',

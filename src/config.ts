@@ -16,7 +16,8 @@ export interface Config {
   port: number
   publicUrl: string | undefined
   logLevel: LogLevel
-  worker: { pollIntervalMs: number; batchSize: number }
+  /** leaseMs: how long a claimed job is held before another worker may take it over (a crashed worker's job). */
+  worker: { pollIntervalMs: number; batchSize: number; leaseMs?: number }
   vacuumIntervalMs: number
   shutdownTimeoutMs: number
   authCacheTtlMs: number
@@ -128,6 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
     worker: {
       pollIntervalMs: int('OPENLINE_WORKER_POLL_MS', 1000, 10, 3_600_000),
       batchSize: int('OPENLINE_WORKER_BATCH_SIZE', 10, 1, 1000),
+      leaseMs: int('OPENLINE_WORKER_LEASE_MS', 300_000, 1000, 86_400_000),
     },
     vacuumIntervalMs: int('OPENLINE_VACUUM_INTERVAL_MINUTES', 60, 1, 10_080) * 60_000,
     shutdownTimeoutMs: int('OPENLINE_SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),

@@ -113,7 +113,7 @@ export function createServices(input: ContainerInput): Services {
     lookup: guardedLookup(webhookConfig.allowedCidrs),
   }
   const webhookEndpoints = new WebhookEndpointService(db, uow, clock, secretBox, urlPolicy)
-  const webhookDeliveries = new WebhookDeliveryService(db, uow, clock)
+  const webhookDeliveries = new WebhookDeliveryService(db, uow, clock, events)
   const tenantSettings = new TenantSettingsService(uow, tenants, events)
   const catalog = new CatalogService(db, uow, events)
   const customerUsers = new CustomerUserService(uow, events)
@@ -370,7 +370,7 @@ let workerSeq = 0
 
 export function createWorker(
   services: Omit<Services, 'testClock'>,
-  options: { batchSize?: number; pollIntervalMs?: number; workerId?: string } = {},
+  options: { batchSize?: number; pollIntervalMs?: number; leaseMs?: number; workerId?: string } = {},
 ): Worker {
   return new Worker({
     db: services.db,
@@ -382,5 +382,6 @@ export function createWorker(
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${++workerSeq}`,
     ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
     ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }),
   })
 }

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import type { Config } from '../config.js'
-import { ConfigError, loadConfig } from '../config.js'
+import { loadConfig } from '../config.js'
 import { createDispatcher, createWorker } from '../container.js'
 import { createLogger } from '../http/logger.js'
-import { DataDirInUseError } from '../persistence/data-dir-lock.js'
-import { MigrationError, migrate, migrationStatus } from '../persistence/migrator.js'
+import { migrate, migrationStatus } from '../persistence/migrator.js'
 import { createDatabase } from '../persistence/database.js'
 import type { Runtime } from '../runtime.js'
 import { openRuntime } from '../runtime.js'
@@ -16,10 +15,19 @@ import { systemContext } from '../services/context.js'
 import type { ImportFile } from '../services/inventory/inventory-file.js'
 import { readNumbersFile, readSimsFile } from '../services/inventory/inventory-file.js'
 import { DomainError } from '../domain/shared/errors.js'
+import { describeError, fieldErrorLines } from './errors.js'
 import { exportOpenApi } from './openapi.js'
+import { progressReporter } from './progress.js'
+
+/** Read at run time: two levels up from src/cli/main.ts (tsx) and from dist/cli/main.js alike. */
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string
+}
 
 const program = new Command('openline')
   .description('Openline: an open-source Connect API for mobile operators.')
+  .version(packageJson.version, '-V, --version', 'print the Openline version')
+  .option('--debug', 'on failure, print the stack trace too (or set OPENLINE_DEBUG=1)')
   .showHelpAfterError()
 
 const config = (): Config => loadConfig()
@@ -208,8 +216,13 @@ function inventoryImport(noun: 'numbers' | 'sims', read: (file: string) => Impor
     )
     .requiredOption('--tenant <name>', 'the tenant they belong to')
     .option('--json', 'print the counts as JSON')
-    .action(async (file: string, options: { tenant: string; json?: boolean }) => {
+    .option('--progress', 'report progress on stderr (the default when stderr is a terminal)')
+    .option('--no-progress', 'never report progress')
+    .action(async (file: string, options: { tenant: string; json?: boolean; progress?: boolean }) => {
       const { rows, pathOf } = read(file)
+      const write = (line: string) => process.stderr.write(`${line}\n`)
+      const showProgress = options.progress ?? process.stderr.isTTY === true
+      const onProgress = showProgress ? progressReporter(rows.length, noun, write) : undefined
       const counts = await withRuntime(async ({ services }) => {
         const ctx = systemContext(
           await services.tenants.getByName(options.tenant),
@@ -217,8 +230,8 @@ function inventoryImport(noun: 'numbers' | 'sims', read: (file: string) => Impor
           `cli:${noun}-import`,
         )
         return noun === 'numbers'
-          ? services.numberPool.importNumbers(ctx, rows, pathOf)
-          : services.sims.importSims(ctx, rows, pathOf)
+          ? services.numberPool.importNumbers(ctx, rows, { pathOf, onProgress })
+          : services.sims.importSims(ctx, rows, { pathOf, onProgress })
       })
       if (options.json) return print(counts)
       print(
@@ -241,16 +254,11 @@ program
   })
 
 program.parseAsync().catch((error: unknown) => {
-  const known =
-    error instanceof ConfigError ||
-    error instanceof DataDirInUseError ||
-    error instanceof MigrationError ||
-    error instanceof DomainError
-  process.stderr.write(
-    `openline: ${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  )
-  // Every bad field, one per line, so a whole file's mistakes can be fixed in one go.
+  process.stderr.write(`openline: ${describeError(error)}\n`)
+  // The bad fields one per line (the first 20 and a count), so a file's mistakes are fixed in few goes.
   if (error instanceof DomainError)
-    for (const field of error.fieldErrors) process.stderr.write(`  ${field.path}: ${field.message}\n`)
+    for (const line of fieldErrorLines(error.fieldErrors)) process.stderr.write(`${line}\n`)
+  if (program.opts<{ debug?: boolean }>().debug === true || process.env.OPENLINE_DEBUG === '1')
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
   process.exit(1)
 })

@@ -1,9 +1,12 @@
 import pino from 'pino'
 import type { LogLevel } from '../config.js'
 
-/** JSON logs. Credentials never reach them: the headers that carry them are redacted wherever they appear. */
-export function createLogger(level: LogLevel) {
-  return pino({
+/**
+ * JSON logs, to stdout unless a `destination` is given (tests capture them). Credentials never reach
+ * them: the headers that carry them are redacted wherever they appear.
+ */
+export function createLogger(level: LogLevel, destination?: pino.DestinationStream) {
+  const options: pino.LoggerOptions = {
     level,
     redact: {
       paths: [
@@ -16,5 +19,6 @@ export function createLogger(level: LogLevel) {
       ],
       censor: '[redacted]',
     },
-  })
+  }
+  return destination ? pino(options, destination) : pino(options)
 }

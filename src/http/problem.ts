@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import type { ErrorCode } from '../domain/shared/error-codes.js'
 
 /**
  * RFC 9457 problem details, the body of every error response:
@@ -74,7 +75,7 @@ export interface ProblemBody {
   title: string
   status: number
   detail: string
-  code: string
+  code: ErrorCode
   requestId: string
   errors?: { path: string; message: string }[]
   [extra: string]: unknown
@@ -82,7 +83,7 @@ export interface ProblemBody {
 
 export function problem(
   status: number,
-  code: string,
+  code: ErrorCode,
   detail: string,
   requestId: string,
   extra: Partial<ProblemBody> = {},

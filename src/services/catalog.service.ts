@@ -344,9 +344,11 @@ async function orConflict<T>(write: Promise<T>, conflict: () => ConflictError): 
   }
 }
 
-function invalid(area: string, issues: Issues): InvalidInputError {
+const INVALID = { product_offering: 'product_offering.invalid', promotion: 'promotion.invalid' } as const
+
+function invalid(area: keyof typeof INVALID, issues: Issues): InvalidInputError {
   return new InvalidInputError(
-    `${area}.invalid`,
+    INVALID[area],
     `The request body is invalid: ${issues.list.map((e) => `${e.path} ${e.message}`).join('; ')}.`,
     {},
     issues.list,

@@ -72,7 +72,11 @@ export class CustomerUserService {
     await this.events.emit(
       tx,
       ctx,
-      ...views.map((view) => ({ type: 'user.updated', resource: { type: 'user', id: view.userId }, data: view })),
+      ...views.map((view) => ({
+        type: 'user.updated' as const,
+        resource: { type: 'user', id: view.userId },
+        data: view,
+      })),
     )
   }
 

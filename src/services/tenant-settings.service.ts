@@ -84,7 +84,7 @@ function assertZone(timeZone: string): void {
     assertTimeZone(timeZone)
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
-    throw new InvalidInputError(error.code, error.message, { timeZone }, [
+    throw new InvalidInputError('tenant.invalid_time_zone', error.message, { timeZone }, [
       { path: '/body/timeZone', message: 'must be an IANA time zone' },
     ])
   }

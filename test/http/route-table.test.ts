@@ -341,10 +341,12 @@ describe('the route table', () => {
       }
       expectNoneOf(theirs.markers, res.body, label(op, 'read-only'))
     }
-    // Each audit event is also delivered to the fixture tenant's webhook endpoint, which takes every type.
+    // Each audit event is also delivered to the fixture tenant's webhook endpoint, which takes every
+    // type; the audits of the one eSIM open its event stream once.
     expect(await rowCounts(t)).toEqual({
       ...before,
       event: (before.event ?? 0) + audits,
+      event_stream: (before.event_stream ?? 0) + Math.min(audits, 1),
       webhook_delivery: (before.webhook_delivery ?? 0) + audits,
     })
     expect(writes).toBeGreaterThan(0)

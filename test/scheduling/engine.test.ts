@@ -34,7 +34,8 @@ const testLabel: ChangeTarget = {
   lock: lockKey,
   order: (kind) => (kind === 'end' ? 9 : 0),
   async apply(tx, ctx, change: ScheduledChange) {
-    if (change.kind === 'explode') throw new BusinessRuleError('test.cannot_apply', 'this change can no longer apply')
+    if (change.kind === 'explode')
+      throw new BusinessRuleError('product_offering.not_orderable', 'this change can no longer apply')
     const label = `${change.kind}:${String(change.payload.label ?? '')}@${change.effectiveAt.toISOString()}`
     applied.push(label)
     await tx

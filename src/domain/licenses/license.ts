@@ -1,6 +1,7 @@
 import type { Offering } from '../catalog/offering.js'
 import type { ChangeTiming } from '../scheduling/calendar.js'
 import { offeringChangeInstant } from '../scheduling/offering-change.js'
+import type { ErrorCode } from '../shared/error-codes.js'
 import { ConflictError } from '../shared/errors.js'
 
 /** The reference's license statuses (4.4). PAUSED and BLOCKED are kept for parity; no operation leads there yet. */
@@ -39,13 +40,20 @@ export function licenseKindOrder(kind: string): number {
   return 9
 }
 
+const STATUS_CODES = {
+  PENDING: 'license.is_pending',
+  ACTIVE: 'license.is_active',
+  PAUSED: 'license.is_paused',
+  CANCELLED: 'license.is_cancelled',
+  BLOCKED: 'license.is_blocked',
+} as const satisfies Record<LicenseStatus, ErrorCode>
+
 /** A 409 whose code names the status that forbids the action: `license.is_cancelled`. */
 export function licenseStatusConflict(status: LicenseStatus, action: string): ConflictError {
-  return new ConflictError(
-    `license.is_${status.toLowerCase()}`,
-    `A ${status} license cannot ${action.replaceAll('_', ' ')}.`,
-    { status, action },
-  )
+  return new ConflictError(STATUS_CODES[status], `A ${status} license cannot ${action.replaceAll('_', ' ')}.`, {
+    status,
+    action,
+  })
 }
 
 /** The status after `action`, or the 409 that names why not. */

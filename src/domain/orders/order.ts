@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../shared/error-codes.js'
 import { ConflictError } from '../shared/errors.js'
 import { correctedDetails, maskedDetails, withoutSecrets } from '../porting/details.js'
 import type { LineItem, LineItemType, OrderStatus } from './inputs.js'
@@ -17,12 +18,24 @@ export const EDITABLE: readonly OrderStatus[] = ['PENDING']
 export const SUBMITTABLE: readonly OrderStatus[] = ['PENDING', 'FAILED']
 export const CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'FAILED']
 
+const STATUS_CODES = {
+  PENDING: 'order.is_pending',
+  PENDING_PAYMENT: 'order.is_pending_payment',
+  SUBMITTED: 'order.is_submitted',
+  PENDING_APPROVAL: 'order.is_pending_approval',
+  PROCESSING: 'order.is_processing',
+  COMPLETED: 'order.is_completed',
+  CANCELLED: 'order.is_cancelled',
+  EXPIRED: 'order.is_expired',
+  FAILED: 'order.is_failed',
+} as const satisfies Record<OrderStatus, ErrorCode>
+
 /**
  * A 409 whose code names the status that forbids the action: `order.is_submitted`. The order's
  * status travels as `currentStatus`: `status` is the problem body's HTTP status member.
  */
 export function orderStatusConflict(status: OrderStatus, action: string): ConflictError {
-  return new ConflictError(`order.is_${status.toLowerCase()}`, `A ${status} order cannot ${action}.`, {
+  return new ConflictError(STATUS_CODES[status], `A ${status} order cannot ${action}.`, {
     currentStatus: status,
     action,
   })

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../shared/error-codes.js'
 import { ConflictError } from '../shared/errors.js'
 
 export const SUBSCRIPTION_STATUSES = ['PENDING', 'ACTIVATED', 'BLOCKED', 'PAUSED', 'CANCELLED'] as const
@@ -27,16 +28,23 @@ export const TRANSITIONS: Record<StatusAction, { from: readonly SubscriptionStat
 export const canTransition = (status: SubscriptionStatus, action: StatusAction): boolean =>
   TRANSITIONS[action].from.includes(status)
 
+const STATUS_CODES = {
+  PENDING: 'subscription.is_pending',
+  ACTIVATED: 'subscription.is_activated',
+  BLOCKED: 'subscription.is_blocked',
+  PAUSED: 'subscription.is_paused',
+  CANCELLED: 'subscription.is_cancelled',
+} as const satisfies Record<SubscriptionStatus, ErrorCode>
+
 /**
  * A 409 whose code names the status that forbids the action: `subscription.is_cancelled`. The
  * status travels as `currentStatus`: `status` is the problem body's HTTP status member.
  */
 export function statusConflict(status: SubscriptionStatus, action: string): ConflictError {
-  return new ConflictError(
-    `subscription.is_${status.toLowerCase()}`,
-    `A ${status} subscription cannot ${action.replaceAll('_', ' ')}.`,
-    { currentStatus: status, action },
-  )
+  return new ConflictError(STATUS_CODES[status], `A ${status} subscription cannot ${action.replaceAll('_', ' ')}.`, {
+    currentStatus: status,
+    action,
+  })
 }
 
 /** The status after `action`, or the 409 that names why not. */

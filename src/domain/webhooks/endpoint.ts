@@ -1,3 +1,4 @@
+import type { CodeWithStatus } from '../shared/error-codes.js'
 import type { FieldError } from '../shared/errors.js'
 import { InvalidInputError } from '../shared/errors.js'
 
@@ -65,7 +66,7 @@ export function checkEndpointHeaders(
   }
   if (errors.length > 0)
     throw new InvalidInputError(
-      'webhook.invalid_headers',
+      'webhook_endpoint.invalid_headers',
       `Invalid endpoint header(s): ${errors.map((e) => e.path.split('/').at(-1)).join(', ')}.`,
       {},
       errors,
@@ -73,5 +74,5 @@ export function checkEndpointHeaders(
   return out
 }
 
-const invalid = (code: string, message: string, path: string, rule: string) =>
+const invalid = (code: CodeWithStatus<400>, message: string, path: string, rule: string) =>
   new InvalidInputError(code, message, {}, [{ path, message: rule }])

@@ -1,8 +1,8 @@
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor } from '../database.js'
 import type { Window } from '../paging.js'
 import { afterKey, countAll } from '../paging.js'
-import { event } from '../schema/index.js'
+import { event, eventStream } from '../schema/index.js'
 
 export type EventRow = typeof event.$inferSelect
 
@@ -15,6 +15,45 @@ export interface EventFilter {
 export async function insertEvents(ex: Executor, rows: EventRow[]): Promise<void> {
   if (rows.length > 0) await ex.insert(event).values(rows)
 }
+
+export interface StreamClaim {
+  streamType: string
+  streamId: string
+  /** How many numbers to take. */
+  count: number
+}
+
+/**
+ * Takes the next `count` numbers of each stream in one statement; answers the last number taken
+ * per stream (`streamType` + NUL + `streamId`). The upsert locks each stream's row until the
+ * transaction ends, so concurrent writers of one stream number after each other, without gaps.
+ * The claims are sorted so that two transactions lock shared streams in the same order.
+ */
+export async function claimSequences(
+  ex: Executor,
+  tenantId: string,
+  claims: StreamClaim[],
+): Promise<Map<string, number>> {
+  if (claims.length === 0) return new Map()
+  const sorted = [...claims].sort((a, b) =>
+    streamKey(a.streamType, a.streamId) < streamKey(b.streamType, b.streamId) ? -1 : 1,
+  )
+  const rows = await ex
+    .insert(eventStream)
+    .values(sorted.map((c) => ({ tenantId, streamType: c.streamType, streamId: c.streamId, lastSequence: c.count })))
+    .onConflictDoUpdate({
+      target: [eventStream.tenantId, eventStream.streamType, eventStream.streamId],
+      set: { lastSequence: sql`${eventStream.lastSequence} + excluded.last_sequence` },
+    })
+    .returning({
+      streamType: eventStream.streamType,
+      streamId: eventStream.streamId,
+      lastSequence: eventStream.lastSequence,
+    })
+  return new Map(rows.map((r) => [streamKey(r.streamType, r.streamId), Number(r.lastSequence)]))
+}
+
+export const streamKey = (type: string, id: string): string => `${type}\u0000${id}`
 
 const matching = (tenantId: string, filter: EventFilter) =>
   and(

@@ -17,8 +17,15 @@ export interface NumberFilter {
 /** Rows per INSERT: 13 parameters each stays far below PostgreSQL's 65 535. */
 const CHUNK = 1000
 
-/** Inserts numbers, skipping those the tenant already has; answers how many were new. */
-export async function insertNumbers(ex: Executor, rows: NumberRow[]): Promise<number> {
+/**
+ * Inserts numbers, skipping those the tenant already has; answers how many were new. `onProgress`
+ * hears how many rows are written after each chunk.
+ */
+export async function insertNumbers(
+  ex: Executor,
+  rows: NumberRow[],
+  onProgress?: (written: number) => void,
+): Promise<number> {
   let inserted = 0
   for (let i = 0; i < rows.length; i += CHUNK) {
     const done = await ex
@@ -27,6 +34,7 @@ export async function insertNumbers(ex: Executor, rows: NumberRow[]): Promise<nu
       .onConflictDoNothing()
       .returning({ msisdn: phoneNumber.msisdn })
     inserted += done.length
+    onProgress?.(Math.min(i + CHUNK, rows.length))
   }
   return inserted
 }

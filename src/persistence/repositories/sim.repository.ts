@@ -17,7 +17,11 @@ export interface SimFilter {
 const CHUNK = 1000
 
 /** Inserts SIMs, skipping ICCIDs the tenant already has; answers how many were new. */
-export async function insertSims(ex: Executor, rows: SimRow[]): Promise<number> {
+export async function insertSims(
+  ex: Executor,
+  rows: SimRow[],
+  onProgress?: (written: number) => void,
+): Promise<number> {
   let inserted = 0
   for (let i = 0; i < rows.length; i += CHUNK) {
     const done = await ex
@@ -26,6 +30,7 @@ export async function insertSims(ex: Executor, rows: SimRow[]): Promise<number> 
       .onConflictDoNothing()
       .returning({ iccid: sim.iccid })
     inserted += done.length
+    onProgress?.(Math.min(i + CHUNK, rows.length))
   }
   return inserted
 }

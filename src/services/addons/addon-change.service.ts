@@ -1,11 +1,12 @@
 import type { Offering } from '../../domain/catalog/offering.js'
-import { addonFits, changeDirection, isTopUp } from '../../domain/catalog/offering.js'
 import type { ChangeOption } from '../../domain/catalog/views.js'
 import { changeOption } from '../../domain/catalog/views.js'
 import { ATTACHED } from '../../domain/addons/addon.js'
+import { checkChange, checkSubscriptionOpen, unknownOffering } from '../../domain/addons/rules.js'
 import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
 import { offeringChangeInstant } from '../../domain/scheduling/offering-change.js'
 import { BusinessRuleError } from '../../domain/shared/errors.js'
+import { enforce, refusalError } from '../../domain/shared/refusal.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
 import type { Executor } from '../../persistence/database.js'
 import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
@@ -17,10 +18,9 @@ import type { SubscriptionLifecycle } from '../subscriptions/subscription-lifecy
 import type { SubscriptionView } from '../subscriptions/subscription-view.js'
 import type { SubscriptionService } from '../subscriptions/subscription.service.js'
 import type { UnitOfWork } from '../unit-of-work.js'
-import { ADDON_EVENTS, ADDON_TARGET } from './addon-kinds.js'
+import { ADDON_EVENTS } from './addon-kinds.js'
 import type { AddonLifecycle } from './addon-lifecycle.js'
 import type { AddonService } from './addon.service.js'
-import { atLimit } from './addon.service.js'
 
 export interface ChangeAddonInput {
   productOfferingId: string
@@ -73,7 +73,7 @@ export class AddonChangeService {
       groupId: current.groupId,
     })
     return candidates
-      .filter((o) => o.id !== current.id && !isTopUp(o) && addonFits(o, plan) && !atLimit(o, attached, row.id))
+      .filter((to) => checkChange({ addonId: row.id, current, to, plan, attached }).ok)
       .map((to) => {
         const { timing, at } = when(ctx, row, current, to, now, undefined)
         return changeOption(current, to, { timing, at }, ctx.tenant.timeZone)
@@ -93,20 +93,9 @@ export class AddonChangeService {
     input: ChangeAddonInput,
   ): Promise<SubscriptionView> {
     const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
-    if (subscription.status === 'CANCELLED')
-      throw new BusinessRuleError(
-        'addon.subscription_cancelled',
-        'The subscription is cancelled; its add-ons cannot change.',
-        { subscriptionId: subscription.id },
-      )
+    enforce(checkSubscriptionOpen(subscription, 'change'))
     const to = await this.catalog.getOffering(tx, ctx.tenant.id, input.productOfferingId)
-    if (!to)
-      throw new BusinessRuleError(
-        'product_offering.not_found',
-        `No product offering '${input.productOfferingId}'.`,
-        { productOfferingId: input.productOfferingId },
-        [{ path: '/body/productOfferingId', message: 'unknown offering' }],
-      )
+    if (!to) throw refusalError(unknownOffering(input.productOfferingId))
     const row = await this.addonService.pick(tx, ctx, subscription, {
       ...(input.subscriptionAddonId && { subscriptionAddonId: input.subscriptionAddonId }),
       ...(!input.subscriptionAddonId &&
@@ -115,82 +104,21 @@ export class AddonChangeService {
     })
     const current = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
     const plan = await this.catalog.requireOffering(tx, ctx.tenant.id, subscription.productOfferingId)
-    this.assertChange(
-      current,
-      to,
-      plan,
-      row,
-      await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED),
-    )
+    const attached = await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED)
+    enforce(checkChange({ addonId: row.id, current, to, plan, attached }))
     const now = ctx.clock.now()
     const earliest = input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : undefined
     const { at } = when(ctx, row, current, to, now, earliest)
     await this.addonService.assertSubscriptionTakes(tx, ctx, subscription, at)
-    const target = { targetType: ADDON_TARGET, targetId: row.id }
-    const details = {
-      from: current.id,
-      to: to.id,
-      direction: changeDirection(current, to),
+    const changed = await this.lifecycle.changeOfferingAt(tx, ctx, row, {
+      from: current,
+      to,
+      at,
+      ...(input.reason && { reason: input.reason }),
       ...(input.metadata && { metadata: input.metadata }),
-    }
-    if (at <= now) {
-      await this.scheduling.supersedeKinds(
-        tx,
-        ctx,
-        target,
-        ['change_product_offering'],
-        'replaced by a change applied at once',
-      )
-      const changed = await this.lifecycle.changeOffering(tx, ctx, row, to.id, now, {
-        reason: input.reason ?? null,
-        details,
-      })
-      await this.lifecycle.publish(tx, ctx, changed, ADDON_EVENTS.changed, { withSubscription: false })
-    } else {
-      await this.scheduling.schedule(tx, ctx, {
-        ...target,
-        kind: 'change_product_offering',
-        effectiveAt: at,
-        reason: input.reason ?? null,
-        payload: { productOfferingId: to.id, ...details },
-      })
-      await this.lifecycle.publish(tx, ctx, row, ADDON_EVENTS.changed, { withSubscription: false })
-    }
+    })
+    await this.lifecycle.publish(tx, ctx, changed, ADDON_EVENTS.changed, { withSubscription: false })
     return this.subscriptionLifecycle.publish(tx, ctx, subscription, ['subscription.updated'])
-  }
-
-  private assertChange(current: Offering, to: Offering, plan: Offering, row: AddonRow, attached: AddonRow[]): void {
-    const id = to.id
-    if (to.id === current.id)
-      throw new BusinessRuleError('addon.offering_unchanged', `The add-on is already on '${id}'.`, {
-        productOfferingId: id,
-      })
-    if (to.product.type !== 'SUBSCRIPTION_ADDON' || isTopUp(to))
-      throw new BusinessRuleError('addon.offering_not_an_addon', `'${id}' is not an add-on offering.`, {
-        productOfferingId: id,
-      })
-    if (to.status !== 'AVAILABLE')
-      throw new BusinessRuleError('addon.offering_archived', `'${id}' is archived and can no longer be chosen.`, {
-        productOfferingId: id,
-      })
-    if (!current.groupId || to.groupId !== current.groupId) {
-      throw new BusinessRuleError(
-        'addon.change_incompatible',
-        `An add-on changes within its group ('${current.groupId ?? 'none'}'); '${id}' is in '${to.groupId ?? 'none'}'.`,
-        { productOfferingId: id, group: current.groupId },
-      )
-    }
-    if (!addonFits(to, plan))
-      throw new BusinessRuleError('addon.incompatible_with_plan', `'${id}' does not fit the plan '${plan.id}'.`, {
-        productOfferingId: id,
-        plan: plan.id,
-      })
-    if (atLimit(to, attached, row.id))
-      throw new BusinessRuleError(
-        'addon.limit_reached',
-        `The subscription already holds ${to.maxPerSubscription} of '${id}'.`,
-        { productOfferingId: id },
-      )
   }
 }
 

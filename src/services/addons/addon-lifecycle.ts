@@ -1,9 +1,10 @@
 import type { Offering } from '../../domain/catalog/offering.js'
 import { addonFits } from '../../domain/catalog/offering.js'
 import type { AddonStatus } from '../../domain/addons/addon.js'
-import { auditActor, isAttached } from '../../domain/addons/addon.js'
+import { auditActor } from '../../domain/addons/addon.js'
+import { checkTransition } from '../../domain/addons/status.js'
 import { validityEnd } from '../../domain/scheduling/calendar.js'
-import { ConflictError } from '../../domain/shared/errors.js'
+import { enforce } from '../../domain/shared/refusal.js'
 import type { Executor } from '../../persistence/database.js'
 import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
 import * as addons from '../../persistence/repositories/addon.repository.js'
@@ -21,6 +22,7 @@ import type { SubscriptionPublisher } from '../subscriptions/subscription-publis
 import type { TimelineService } from '../timeline.service.js'
 import { ADDON_EVENTS, ADDON_TARGET, addonKindOrder } from './addon-kinds.js'
 import type { AddonView, AddonViews } from './addon-view.js'
+import type { EventType } from '../../domain/webhooks/event-types.js'
 
 /**
  * The network provider's part in an add-on's life (see services/provisioning). Called inside the
@@ -55,11 +57,12 @@ export const NO_PROVISIONER: AddonProvisioner = { provision: async () => false, 
  */
 export class AddonLifecycle extends Lifecycle<AddonRow> {
   protected readonly targetType = ADDON_TARGET
+  protected override readonly changeName = 'a change'
 
   /** @param provisioner the network provider's part; NO_PROVISIONER where add-ons are active at once. */
   constructor(
     catalog: CatalogService,
-    private readonly scheduling: SchedulingService,
+    scheduling: SchedulingService,
     timeline: TimelineService,
     private readonly events: EventService,
     private readonly views: AddonViews,
@@ -67,7 +70,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     private readonly provisioner: AddonProvisioner,
     private readonly licenses: IncludedLicenses,
   ) {
-    super(catalog, timeline)
+    super(catalog, scheduling, timeline)
   }
 
   protected readonly handlers: Readonly<Record<string, ChangeHandler<AddonRow>>> = {
@@ -76,7 +79,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
       return [updated, [updated.status === 'ACTIVE' ? ADDON_EVENTS.activated : ADDON_EVENTS.changed]]
     },
     change_product_offering: async (tx, ctx, row, change, meta) => [
-      await this.changeOffering(tx, ctx, row, String(change.payload.productOfferingId), change.effectiveAt, meta),
+      await this.applyOfferingChange(tx, ctx, row, String(change.payload.productOfferingId), change.effectiveAt, meta),
       [ADDON_EVENTS.changed],
     ],
     cancel: async (tx, ctx, row, change, meta) => [
@@ -110,7 +113,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     tx: Executor,
     ctx: RequestContext,
     row: AddonRow,
-    events: readonly string[],
+    events: readonly EventType[],
     at: Date,
   ): Promise<void> {
     for (const [i, type] of events.entries())
@@ -119,10 +122,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
 
   /** Starts an add-on at `at`: ACTIVE now, or PENDING while the network provider provisions it. */
   async activate(tx: Executor, ctx: RequestContext, row: AddonRow, at: Date, meta: ChangeMeta = {}): Promise<AddonRow> {
-    if (row.status !== 'PENDING')
-      throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot be activated.`, {
-        status: row.status,
-      })
+    enforce(checkTransition(row.status, 'activate'))
     const offering = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
     if (await this.provisioner.provision(tx, ctx, row, offering))
       return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
@@ -187,7 +187,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
   }
 
   /** Puts the add-on on another offering at `at`. */
-  async changeOffering(
+  async applyOfferingChange(
     tx: Executor,
     ctx: RequestContext,
     row: AddonRow,
@@ -195,10 +195,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     at: Date,
     meta: ChangeMeta = {},
   ): Promise<AddonRow> {
-    if (!isAttached(row.status))
-      throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `A ${row.status} add-on cannot change.`, {
-        status: row.status,
-      })
+    enforce(checkTransition(row.status, 'change_product_offering'))
     const { updated, from, to } = await this.changeOfferingOf(tx, ctx, row, toId, at, meta, 'addon_changed')
     if (row.status === 'ACTIVE' && row.provisioning) {
       // The provider holds the old package: replace it with the new offering's.
@@ -227,10 +224,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     at: Date,
     meta: ChangeMeta = {},
   ): Promise<AddonRow> {
-    if (!isAttached(row.status))
-      throw new ConflictError(`addon.is_${row.status.toLowerCase()}`, `The add-on is already ${row.status}.`, {
-        status: row.status,
-      })
+    enforce(checkTransition(row.status, status === 'CANCELLED' ? 'cancel' : 'expire'))
     const updated = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
       status,
       ...(status === 'CANCELLED'
@@ -262,13 +256,14 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     tx: Executor,
     ctx: RequestContext,
     row: AddonRow,
-    type: string,
+    type: EventType,
     options: { occurredAt?: Date; withSubscription?: boolean } = {},
   ): Promise<AddonView> {
     const view = await this.views.one(tx, ctx.tenant, row)
     await this.events.emit(tx, ctx, {
       type,
       resource: { type: ADDON_TARGET, id: row.id },
+      stream: { type: SUBSCRIPTION_TARGET, id: row.subscriptionId },
       data: view,
       ...(options.occurredAt && { occurredAt: options.occurredAt }),
     })

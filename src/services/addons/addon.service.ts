@@ -1,11 +1,18 @@
 import type { Offering } from '../../domain/catalog/offering.js'
-import { addonFits, isTopUp } from '../../domain/catalog/offering.js'
 import type { EmbeddedOfferingView, GroupView } from '../../domain/catalog/views.js'
 import { embeddedOfferingView, groupView } from '../../domain/catalog/views.js'
 import type { AddonStatus, ExternalIds } from '../../domain/addons/addon.js'
 import { ATTACHED, addRequestHash, auditActor, pickAddon } from '../../domain/addons/addon.js'
+import {
+  checkAdd,
+  checkNamed,
+  checkSubscriptionOpen,
+  checkSubscriptionTakes,
+  unknownOffering,
+} from '../../domain/addons/rules.js'
 import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
-import { BusinessRuleError, ConflictError, NotFoundError } from '../../domain/shared/errors.js'
+import { ConflictError, NotFoundError } from '../../domain/shared/errors.js'
+import { enforce, refusalError } from '../../domain/shared/refusal.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
 import { newId } from '../../domain/shared/ids.js'
 import type { Executor } from '../../persistence/database.js'
@@ -107,7 +114,7 @@ export class AddonService {
       status: ['AVAILABLE'],
     })
     return offerings
-      .filter((o) => !isTopUp(o) && addonFits(o, plan) && !atLimit(o, attached))
+      .filter((o) => checkAdd({ productOfferingId: o.id, offering: o, plan, attached }).ok)
       .map((o) => ({
         productOfferingId: o.id,
         productOffering: embeddedOfferingView(o),
@@ -245,14 +252,7 @@ export class AddonService {
     subscription: SubscriptionRow,
     by: { subscriptionAddonId?: string; productOfferingId?: string; groupId?: string | null },
   ): Promise<AddonRow> {
-    if (!by.subscriptionAddonId && !by.productOfferingId && !by.groupId) {
-      throw new BusinessRuleError(
-        'addon.not_named',
-        'Name the add-on: subscriptionAddonId, or the productOfferingId it is on.',
-        {},
-        [{ path: '/body/subscriptionAddonId', message: 'is required without productOfferingId' }],
-      )
-    }
+    enforce(checkNamed(by))
     const attached = await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED)
     const offerings = new Map<string, Offering>()
     for (const id of new Set(attached.map((a) => a.productOfferingId)))
@@ -276,25 +276,8 @@ export class AddonService {
     subscription: SubscriptionRow,
     at: Date,
   ): Promise<void> {
-    if (subscription.status === 'CANCELLED')
-      throw new BusinessRuleError(
-        'addon.subscription_cancelled',
-        'The subscription is cancelled; it takes no add-ons.',
-        { subscriptionId: subscription.id },
-      )
-    const cancel = (await this.subscriptions.pendingOf(tx, ctx, subscription)).find(
-      (c) => c.kind === 'cancel' && c.effectiveAt <= at,
-    )
-    if (cancel) {
-      throw new BusinessRuleError(
-        'addon.subscription_cancellation_pending',
-        `The subscription is cancelled from ${cancel.effectiveAt.toISOString()}, before the add-on would apply.`,
-        {
-          subscriptionId: subscription.id,
-          cancelAt: cancel.effectiveAt.toISOString(),
-        },
-      )
-    }
+    enforce(checkSubscriptionOpen(subscription, 'add')) // before loading the pending changes it would not need
+    enforce(checkSubscriptionTakes(subscription, await this.subscriptions.pendingOf(tx, ctx, subscription), at))
   }
 
   private async addableOffering(
@@ -304,44 +287,12 @@ export class AddonService {
     id: string,
   ): Promise<Offering> {
     const offering = await this.catalog.getOffering(tx, ctx.tenant.id, id)
-    if (!offering)
-      throw new BusinessRuleError(
-        'product_offering.not_found',
-        `No product offering '${id}'.`,
-        { productOfferingId: id },
-        [{ path: '/body/productOfferingId', message: 'unknown offering' }],
-      )
-    if (offering.product.type !== 'SUBSCRIPTION_ADDON' || isTopUp(offering)) {
-      throw new BusinessRuleError(
-        'addon.offering_not_an_addon',
-        `'${id}' is not an add-on offering${isTopUp(offering) ? ' (it is a top-up: POST /subscriptions/{id}/topups)' : ''}.`,
-        { productOfferingId: id, type: offering.product.type },
-      )
-    }
-    if (offering.status !== 'AVAILABLE')
-      throw new BusinessRuleError('addon.offering_archived', `'${id}' is archived and can no longer be added.`, {
-        productOfferingId: id,
-      })
+    if (!offering) throw refusalError(unknownOffering(id))
     const plan = await this.catalog.requireOffering(tx, ctx.tenant.id, subscription.productOfferingId)
-    if (!addonFits(offering, plan))
-      throw new BusinessRuleError('addon.incompatible_with_plan', `'${id}' does not fit the plan '${plan.id}'.`, {
-        productOfferingId: id,
-        plan: plan.id,
-      })
     const attached = await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED)
-    if (atLimit(offering, attached)) {
-      throw new BusinessRuleError(
-        'addon.limit_reached',
-        `The subscription already holds ${offering.maxPerSubscription} of '${id}', the most it may.`,
-        { productOfferingId: id, maxPerSubscription: offering.maxPerSubscription },
-      )
-    }
+    enforce(checkAdd({ productOfferingId: id, offering, plan, attached }))
     return offering
   }
 }
-
-export const atLimit = (offering: Offering, attached: AddonRow[], except?: string): boolean =>
-  offering.maxPerSubscription !== null &&
-  attached.filter((a) => a.productOfferingId === offering.id && a.id !== except).length >= offering.maxPerSubscription
 
 const latest = (a: Date, b: Date): Date => (a > b ? a : b)

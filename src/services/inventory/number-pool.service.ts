@@ -9,6 +9,7 @@ import {
 } from '../../domain/inventory/numbers.js'
 import { addCalendar } from '../../domain/scheduling/calendar.js'
 import type { Clock } from '../../domain/shared/clock.js'
+import type { CodeWithStatus } from '../../domain/shared/error-codes.js'
 import { BusinessRuleError } from '../../domain/shared/errors.js'
 import type { FieldError } from '../../domain/shared/errors.js'
 import { newId } from '../../domain/shared/ids.js'
@@ -23,7 +24,7 @@ import type { JobQueue } from '../job-queue.service.js'
 import type { SubscriptionListener } from '../subscriptions/subscription-lifecycle.js'
 import type { TenantService } from '../tenant.service.js'
 import type { UnitOfWork } from '../unit-of-work.js'
-import type { ImportResult, LeaseView, NumberView } from './number-views.js'
+import type { ImportOptions, ImportResult, LeaseView, NumberView } from './number-views.js'
 import { toLeasedNumberView, toNumberView } from './number-views.js'
 
 export const EXPIRE_LEASE = 'inventory.lease.expire'
@@ -48,7 +49,7 @@ export class NumberPoolService {
   async importNumbers(
     ctx: RequestContext,
     rows: readonly unknown[],
-    pathOf: (index: number) => string = (i) => `/body/numbers/${i}`,
+    { pathOf = (i) => `/body/numbers/${i}`, onProgress }: ImportOptions = {},
   ): Promise<ImportResult> {
     const errors = checkNumberRows(rows, pathOf)
     if (errors.length > 0) throw invalidImport('numbers', errors)
@@ -69,7 +70,7 @@ export class NumberPoolService {
       updatedAt: now,
     }))
     return this.uow.write(ctx, async (tx) => {
-      const imported = await numbers.insertNumbers(tx, records)
+      const imported = await numbers.insertNumbers(tx, records, onProgress)
       return { imported, skipped: records.length - imported }
     })
   }
@@ -293,7 +294,7 @@ export class NumberPoolService {
 }
 
 function leaseError(
-  code: string,
+  code: CodeWithStatus<422>,
   message: string,
   details: Record<string, unknown>,
   fields: FieldError[],

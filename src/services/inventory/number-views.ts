@@ -44,6 +44,14 @@ export interface ImportResult {
   skipped: number
 }
 
+/** How an import is told where its rows came from, and how it reports progress on a long file. */
+export interface ImportOptions {
+  /** Where row `index` sits, for the messages about bad ones (`/line/5` in a CSV file). */
+  pathOf?: (index: number) => string
+  /** Called with the number of rows written so far, after each chunk. */
+  onProgress?: (written: number) => void
+}
+
 export const toNumberView = (row: NumberRow): NumberView => ({
   msisdn: row.msisdn,
   type: row.type,

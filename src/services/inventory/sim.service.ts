@@ -12,7 +12,7 @@ import type { RequestContext } from '../context.js'
 import type { EventService } from '../event.service.js'
 import type { SubscriptionListener } from '../subscriptions/subscription-lifecycle.js'
 import type { UnitOfWork } from '../unit-of-work.js'
-import type { ImportResult } from './number-views.js'
+import type { ImportOptions, ImportResult } from './number-views.js'
 import type { SimPukView, SimView } from './sim-views.js'
 import { profileAfter, toSimView } from './sim-views.js'
 
@@ -37,7 +37,7 @@ export class SimService {
   async importSims(
     ctx: RequestContext,
     rows: readonly unknown[],
-    pathOf: (index: number) => string = (i) => `/body/sims/${i}`,
+    { pathOf = (i) => `/body/sims/${i}`, onProgress }: ImportOptions = {},
   ): Promise<ImportResult> {
     const errors = checkSimRows(rows, pathOf)
     if (errors.length > 0) throw invalidImport('SIMs', errors)
@@ -59,7 +59,7 @@ export class SimService {
       updatedAt: now,
     }))
     return this.uow.write(ctx, async (tx) => {
-      const imported = await sims.insertSims(tx, records)
+      const imported = await sims.insertSims(tx, records, onProgress)
       return { imported, skipped: records.length - imported }
     })
   }

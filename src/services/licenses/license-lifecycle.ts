@@ -18,6 +18,7 @@ import type { SchedulingService } from '../scheduling.service.js'
 import type { SubscriptionListener } from '../subscriptions/subscription-lifecycle.js'
 import type { TimelineService } from '../timeline.service.js'
 import type { LicenseView, LicenseViews } from './license-view.js'
+import type { EventType } from '../../domain/webhooks/event-types.js'
 
 export const LICENSE_EVENTS = {
   created: 'license.created',
@@ -52,12 +53,12 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
 
   constructor(
     catalog: CatalogService,
-    private readonly scheduling: SchedulingService,
+    scheduling: SchedulingService,
     timeline: TimelineService,
     private readonly events: EventService,
     private readonly views: LicenseViews,
   ) {
-    super(catalog, timeline)
+    super(catalog, scheduling, timeline)
   }
 
   protected readonly handlers: Readonly<Record<LicenseChangeKind, ChangeHandler<LicenseRow>>> = {
@@ -95,7 +96,7 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
     tx: Executor,
     ctx: RequestContext,
     row: LicenseRow,
-    events: readonly string[],
+    events: readonly EventType[],
     at: Date,
   ): Promise<LicenseView> {
     return this.publish(tx, ctx, row, events, at)
@@ -264,7 +265,7 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
     tx: Executor,
     ctx: RequestContext,
     row: LicenseRow,
-    types: readonly string[],
+    types: readonly EventType[],
     occurredAt?: Date,
   ): Promise<LicenseView> {
     const view = await this.views.one(tx, ctx, row)
@@ -274,6 +275,10 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
       ...types.map((type) => ({
         type,
         resource: { type: LICENSE_TARGET, id: row.id },
+        // A license assigned to a subscription tells its story in the subscription's stream.
+        stream: row.subscriptionId
+          ? { type: 'subscription', id: row.subscriptionId }
+          : { type: LICENSE_TARGET, id: row.id },
         data: view,
         ...(occurredAt && { occurredAt }),
       })),

@@ -18,10 +18,12 @@ export function bodyRef(value: string, pointer: string): EntityRef {
 }
 
 /** A 404 of something named in a body becomes a 422 at its pointer: the request, not the URL, is wrong. */
-export function missingAt(resource: string, value: string, pointer: string): (error: unknown) => never {
+const MISSING = { customer: 'customer.not_found', subscription: 'subscription.not_found' } as const
+
+export function missingAt(resource: keyof typeof MISSING, value: string, pointer: string): (error: unknown) => never {
   return (error: unknown) => {
     if (error instanceof NotFoundError)
-      throw new BusinessRuleError(`${resource}.not_found`, `No ${resource} '${value}'.`, { [`${resource}Id`]: value }, [
+      throw new BusinessRuleError(MISSING[resource], `No ${resource} '${value}'.`, { [`${resource}Id`]: value }, [
         { path: pointer, message: `unknown ${resource}` },
       ])
     throw error

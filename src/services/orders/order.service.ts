@@ -34,6 +34,7 @@ import type { UnitOfWork } from '../unit-of-work.js'
 import type { LineItemChecks } from './line-item-checks.js'
 import type { OrderPricer, PricingView } from './order-pricing.js'
 import type { OrderSummaryView, OrderView, OrderViews } from './order-view.js'
+import type { EventType } from '../../domain/webhooks/event-types.js'
 
 export const FULFIL_ORDER = 'order.fulfil'
 export const EXPIRE_ORDER = 'order.expire'
@@ -325,7 +326,7 @@ export class OrderService {
   }
 
   /** Renders the order and writes its events. */
-  async publish(tx: Executor, ctx: RequestContext, order: OrderRow, types: string[]): Promise<OrderView> {
+  async publish(tx: Executor, ctx: RequestContext, order: OrderRow, types: EventType[]): Promise<OrderView> {
     const view = await this.views.view(tx, ctx, order, await orders.lineItemsOf(tx, ctx.tenant.id, [order.id]))
     await this.events.emit(
       tx,
@@ -336,7 +337,7 @@ export class OrderService {
   }
 
   /** Any change keeps a cart alive another 7 days: a new expiry, and the job that enforces it. */
-  private async touched(tx: Executor, ctx: RequestContext, order: OrderRow, types: string[]): Promise<OrderView> {
+  private async touched(tx: Executor, ctx: RequestContext, order: OrderRow, types: EventType[]): Promise<OrderView> {
     const now = ctx.clock.now()
     const expiresAt = new Date(now.getTime() + ORDER_TTL_MS)
     const updated = await orders.updateOrder(tx, ctx.tenant.id, order.id, { updatedAt: now, expiresAt })

@@ -67,6 +67,7 @@ export class PortInRecords {
     await this.events.emit(tx, ctx, {
       type: `subscription.portIn.${event}`,
       resource: { type: PORT_IN_TARGET, id: row.id },
+      stream: { type: 'subscription', id: row.subscriptionId },
       data: toPortingView(row, ctx.tenant.timeZone),
     })
   }

@@ -1,6 +1,7 @@
 import type { Provisioning } from '../../domain/addons/addon.js'
-import { isAttached } from '../../domain/addons/addon.js'
+import { checkTransition } from '../../domain/addons/status.js'
 import { ConflictError, NotFoundError } from '../../domain/shared/errors.js'
+import { enforce } from '../../domain/shared/refusal.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
 import { formatEntityRef } from '../../domain/shared/ids.js'
 import * as addons from '../../persistence/repositories/addon.repository.js'
@@ -41,13 +42,7 @@ export class ProvisioningRetryService {
           },
         )
       }
-      if (p.operation === 'PROVISION' && !isAttached(row.status)) {
-        throw new ConflictError(
-          `addon.is_${row.status.toLowerCase()}`,
-          `The add-on is ${row.status}: there is nothing to provision.`,
-          { status: row.status },
-        )
-      }
+      if (p.operation === 'PROVISION') enforce(checkTransition(row.status, 'provision'))
       const now = ctx.clock.now()
       const provisioning: Provisioning = {
         ...p,

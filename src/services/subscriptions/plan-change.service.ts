@@ -1,5 +1,4 @@
 import type { Offering } from '../../domain/catalog/offering.js'
-import { changeDirection } from '../../domain/catalog/offering.js'
 import type { ChangeOption } from '../../domain/catalog/views.js'
 import { changeOption } from '../../domain/catalog/views.js'
 import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
@@ -14,7 +13,6 @@ import type { RequestContext } from '../context.js'
 import type { SchedulingService } from '../scheduling.service.js'
 import type { UnitOfWork } from '../unit-of-work.js'
 import type { SubscriptionLifecycle } from './subscription-lifecycle.js'
-import { SUBSCRIPTION_TARGET } from './subscription-kinds.js'
 import type { SubscriptionView } from './subscription-view.js'
 import type { SubscriptionService } from './subscription.service.js'
 import { assertNoCancelBy } from './subscription.service.js'
@@ -74,37 +72,15 @@ export class PlanChangeService {
     const now = ctx.clock.now()
     const earliest = input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : undefined
     const { at } = this.when(ctx, row, current, to, now, earliest)
-    const target = { targetType: SUBSCRIPTION_TARGET, targetId: row.id }
     assertNoCancelBy(await this.subscriptions.pendingOf(tx, ctx, row), at, ctx.tenant.timeZone)
-    const details = {
-      from: current.id,
-      to: to.id,
-      direction: changeDirection(current, to),
+    const changed = await this.lifecycle.changeOfferingAt(tx, ctx, row, {
+      from: current,
+      to,
+      at,
+      ...(input.reason && { reason: input.reason }),
       ...(input.metadata && { metadata: input.metadata }),
-    }
-    if (at <= now) {
-      // Applied now: a pending (downgrade) change is replaced by this one.
-      await this.scheduling.supersedeKinds(
-        tx,
-        ctx,
-        target,
-        ['change_product_offering'],
-        'replaced by a plan change applied at once',
-      )
-      const updated = await this.lifecycle.applyOfferingChange(tx, ctx, row, to.id, now, {
-        reason: input.reason ?? null,
-        details,
-      })
-      return this.lifecycle.publish(tx, ctx, updated, ['subscription.updated'])
-    }
-    await this.scheduling.schedule(tx, ctx, {
-      ...target,
-      kind: 'change_product_offering',
-      effectiveAt: at,
-      reason: input.reason ?? null,
-      payload: { productOfferingId: to.id, ...details },
     })
-    return this.lifecycle.publish(tx, ctx, row, ['subscription.updated'])
+    return this.lifecycle.publish(tx, ctx, changed, ['subscription.updated'])
   }
 
   /** The offering asked for, if the subscription may move to it. */

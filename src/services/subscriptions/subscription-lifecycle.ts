@@ -14,6 +14,7 @@ import type { TimelineService } from '../timeline.service.js'
 import { STATUS_KINDS, SUBSCRIPTION_TARGET, kindOrder } from './subscription-kinds.js'
 import type { SubscriptionPublisher } from './subscription-publisher.js'
 import type { SubscriptionView } from './subscription-view.js'
+import type { EventType } from '../../domain/webhooks/event-types.js'
 
 /** Other areas follow a subscription's life (add-ons end with it, or when its plan no longer fits them). */
 export interface SubscriptionListener {
@@ -45,6 +46,7 @@ const TIMELINE_KIND: Record<StatusAction, string> = {
  */
 export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
   protected readonly targetType = SUBSCRIPTION_TARGET
+  protected override readonly changeName = 'a plan change'
 
   /**
    * @param listeners the areas that follow a subscription (add-ons, licenses, numbers, SIMs,
@@ -52,12 +54,12 @@ export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
    */
   constructor(
     catalog: CatalogService,
-    private readonly scheduling: SchedulingService,
+    scheduling: SchedulingService,
     timeline: TimelineService,
     private readonly publisher: SubscriptionPublisher,
     private readonly listeners: readonly SubscriptionListener[],
   ) {
-    super(catalog, timeline)
+    super(catalog, scheduling, timeline)
   }
 
   protected readonly handlers: Readonly<Record<string, ChangeHandler<SubscriptionRow>>> = {
@@ -69,7 +71,8 @@ export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
   }
 
   private statusHandler(action: StatusAction): ChangeHandler<SubscriptionRow> {
-    const events = action === 'cancel' ? ['subscription.updated', 'subscription.ended'] : ['subscription.updated']
+    const events: EventType[] =
+      action === 'cancel' ? ['subscription.updated', 'subscription.ended'] : ['subscription.updated']
     return async (tx, ctx, row, change, meta) => [
       await this.applyStatus(tx, ctx, row, action, change.effectiveAt, meta),
       events,
@@ -92,7 +95,7 @@ export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
     tx: Executor,
     ctx: RequestContext,
     row: SubscriptionRow,
-    events: readonly string[],
+    events: readonly EventType[],
     at: Date,
   ): Promise<SubscriptionView> {
     return this.publisher.publish(tx, ctx, row, events, at)
@@ -174,7 +177,7 @@ export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
     tx: Executor,
     ctx: RequestContext,
     row: SubscriptionRow,
-    types: readonly string[],
+    types: readonly EventType[],
     occurredAt?: Date,
   ): Promise<SubscriptionView> {
     return this.publisher.publish(tx, ctx, row, types, occurredAt)

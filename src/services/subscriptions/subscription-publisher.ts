@@ -4,6 +4,7 @@ import type { RequestContext } from '../context.js'
 import type { EventService } from '../event.service.js'
 import { SUBSCRIPTION_TARGET } from './subscription-kinds.js'
 import type { SubscriptionView, SubscriptionViews } from './subscription-view.js'
+import type { EventType } from '../../domain/webhooks/event-types.js'
 
 /**
  * Renders a subscription as it now is and writes its events. Apart from the lifecycle, so the
@@ -21,7 +22,7 @@ export class SubscriptionPublisher {
     tx: Executor,
     ctx: RequestContext,
     row: SubscriptionRow,
-    types: readonly string[],
+    types: readonly EventType[],
     occurredAt?: Date,
   ): Promise<SubscriptionView> {
     const view = await this.views.one(tx, ctx.tenant, row, ctx.clock.now())

@@ -257,7 +257,7 @@ export class SubscriptionService {
       })
     return this.lifecycle.publish(tx, ctx, row, [
       'subscription.created',
-      ...(subscriberId ? ['subscription.subscriber_set'] : []),
+      ...(subscriberId ? (['subscription.subscriber_set'] as const) : []),
     ])
   }
 
@@ -365,7 +365,7 @@ export class SubscriptionService {
       )
       if (withdrawn.length === 0) {
         const name = field === 'status' ? 'pendingStatus' : 'pendingProductOffering'
-        throw new NotFoundError(`pending_${field === 'status' ? 'status' : 'product_offering'}`, row.id, {
+        throw new NotFoundError(field === 'status' ? 'pending_status' : 'pending_product_offering', row.id, {
           message: `The subscription has no ${name} to withdraw.`,
         })
       }

@@ -131,6 +131,7 @@ export class TopupService {
     await this.events.emit(tx, ctx, {
       type: TOPUP_APPLIED,
       resource: { type: 'subscription_topup', id: row.id },
+      stream: { type: 'subscription', id: subscription.id },
       data: view,
     })
     return view

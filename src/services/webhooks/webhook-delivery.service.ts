@@ -1,9 +1,8 @@
 import type { Clock } from '../../domain/shared/clock.js'
 import { BusinessRuleError, ConflictError, InvalidInputError, NotFoundError } from '../../domain/shared/errors.js'
-import { newId } from '../../domain/shared/ids.js'
 import type { Page, PageRequest } from '../../domain/shared/paging.js'
 import { mapPage, readPage } from '../../domain/shared/paging.js'
-import { checkEventTypes, isKnownEventType, matchesEventTypes } from '../../domain/webhooks/event-types.js'
+import { checkEventTypes, isEventType, matchesEventTypes } from '../../domain/webhooks/event-types.js'
 import { streamKeyOf } from '../../domain/webhooks/streams.js'
 import type { Executor } from '../../persistence/database.js'
 import * as eventRepo from '../../persistence/repositories/event.repository.js'
@@ -16,6 +15,7 @@ import type {
 import * as repo from '../../persistence/repositories/webhook.repository.js'
 import type { WebhookDeliveryStatus } from '../../persistence/schema/index.js'
 import type { RequestContext } from '../context.js'
+import type { EventService } from '../event.service.js'
 import type { UnitOfWork } from '../unit-of-work.js'
 import { deliveryRow } from './webhook-fan-out.js'
 
@@ -61,6 +61,7 @@ export class WebhookDeliveryService {
     private readonly db: Executor,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    private readonly events: EventService,
   ) {}
 
   async list(tenantId: string, filter: DeliveryFilter, page: PageRequest): Promise<Page<WebhookDeliveryView>> {
@@ -135,16 +136,7 @@ export class WebhookDeliveryService {
       const now = this.clock.now()
       const rows = events
         .filter((e) => matchesEventTypes(endpoint.eventTypes, e.type) && matchesEventTypes(narrow, e.type))
-        .map((e) =>
-          deliveryRow(
-            ctx.tenant.id,
-            endpoint,
-            e,
-            streamKeyOf({ resource: { type: e.resourceType, id: e.resourceId }, data: e.data }),
-            ctx.clock.now(),
-            now,
-          ),
-        )
+        .map((e) => deliveryRow(ctx.tenant.id, endpoint, e, streamKeyOf(e), ctx.clock.now(), now))
       await repo.insertDeliveries(tx, ctx.tenant.id, rows)
       return { endpointId, queued: rows.length }
     })
@@ -155,35 +147,30 @@ export class WebhookDeliveryService {
    * of the tenant's latest event of that type, else an empty object). It is written to the outbox
    * like any event, but fanned out to no other endpoint.
    */
-  test(ctx: RequestContext, endpointId: string, type = 'webhook.test'): Promise<WebhookDeliveryView> {
-    if (!isKnownEventType(type))
+  test(ctx: RequestContext, endpointId: string, type: string = 'webhook.test'): Promise<WebhookDeliveryView> {
+    if (!isEventType(type))
       throw new InvalidInputError(
         'webhook.unknown_event_type',
         `Unknown event type '${type}'. GET /webhook-event-types lists them.`,
         { unknown: [type] },
         [{ path: '/body/type', message: `unknown event type '${type}'` }],
       )
+    const eventType = type
     return this.uow.write(ctx, async (tx) => {
       const endpoint = await this.endpoint(tx, ctx.tenant.id, endpointId)
       const [sample] =
         type === 'webhook.test' ? [] : await eventRepo.listEvents(tx, ctx.tenant.id, { types: [type] }, { limit: 1 })
-      const now = this.clock.now()
-      const event = {
-        tenantId: ctx.tenant.id,
-        id: newId(),
-        type,
-        resourceType: sample?.resourceType ?? 'webhook_endpoint',
-        resourceId: sample?.resourceId ?? endpoint.id,
-        occurredAt: ctx.clock.now(),
+      const event = await this.events.emitUndelivered(tx, ctx, {
+        type: eventType,
+        resource: sample
+          ? { type: sample.resourceType, id: sample.resourceId }
+          : { type: 'webhook_endpoint', id: endpoint.id },
+        // Its own stream: a test never waits behind, or holds up, the endpoint's real events.
+        stream: { type: 'webhook_test', id: endpoint.id },
         data: sample?.data ?? { webhookEndpointId: endpoint.id, message: 'A test event from Openline.' },
-        requestId: ctx.requestId,
-        actorType: ctx.actor.type,
-        actorId: ctx.actor.id,
-        actorLabel: ctx.actor.label,
-        createdAt: now,
-      }
-      await eventRepo.insertEvents(tx, [event])
-      const row = deliveryRow(ctx.tenant.id, endpoint, event, `test:${endpoint.id}`, ctx.clock.now(), now)
+      })
+      const now = this.clock.now()
+      const row = deliveryRow(ctx.tenant.id, endpoint, event, streamKeyOf(event), ctx.clock.now(), now)
       await repo.insertDeliveries(tx, ctx.tenant.id, [row])
       return toDeliveryView(row as WebhookDeliveryRow)
     })

@@ -23,7 +23,7 @@ export class WebhookFanOut {
     const now = this.clock.now()
     const rows: NewWebhookDelivery[] = []
     for (const event of events) {
-      const streamKey = streamKeyOf({ resource: { type: event.resourceType, id: event.resourceId }, data: event.data })
+      const streamKey = streamKeyOf(event)
       for (const endpoint of endpoints) {
         if (!matchesEventTypes(endpoint.eventTypes, event.type)) continue
         rows.push(deliveryRow(tenantId, endpoint, event, streamKey, tenantNow, now))

@@ -96,7 +96,7 @@ describe('webhook endpoints', () => {
       [{ url: 'not a url' }, 'webhook_endpoint.url_invalid'],
       [{ url: URL_A, eventTypes: ['order.submitted', 'order.nope'] }, 'webhook.unknown_event_type'],
       [{ url: URL_A, eventTypes: ['nothing.*'] }, 'webhook.unknown_event_type'],
-      [{ url: URL_A, headers: { 'webhook-signature': 'x' } }, 'webhook.invalid_headers'],
+      [{ url: URL_A, headers: { 'webhook-signature': 'x' } }, 'webhook_endpoint.invalid_headers'],
       [{}, 'request.invalid'],
     ]
     for (const [payload, code] of cases) {

@@ -12,7 +12,21 @@ export const Event = Type.Object({
     examples: ['subscription.updated'],
   }),
   occurredAt: DateTime({ description: 'When the change took effect.' }),
-  resource: Type.Object({ type: Type.String({ examples: ['subscription'] }), id: Type.String() }),
+  resource: Type.Object(
+    { type: Type.String({ examples: ['subscription'] }), id: Type.String() },
+    { description: 'What the event is about.' },
+  ),
+  stream: Type.Object(
+    { type: Type.String({ examples: ['subscription'] }), id: Type.String() },
+    {
+      description:
+        'The stream the event is numbered in: its resource, or for an add-on, top-up, license or port-in the subscription it belongs to.',
+    },
+  ),
+  sequence: Type.Integer({
+    minimum: 1,
+    description: 'Counts the events of the stream 1, 2, 3, … without gaps: a receiver can tell what it has missed.',
+  }),
   data: Type.Object(
     {},
     { additionalProperties: true, description: 'The full snapshot of the resource at the change, in its API shape.' },

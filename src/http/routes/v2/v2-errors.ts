@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import type { ErrorCode } from '../../../domain/shared/error-codes.js'
 import type { ProblemBody } from '../../problem.js'
 import { problem } from '../../problem.js'
 import { toProblem } from '../../plugins/error-handler.js'
@@ -64,7 +65,7 @@ export function v2ErrorResponses(...statuses: number[]): Record<number, ReturnTy
  * subscription's or add-on's state breaks (a limit reached, a cancelled subscription, an add-on no
  * longer attached) is a 409.
  */
-const REQUEST_RULES = new Set([
+const REQUEST_RULES = new Set<ErrorCode>([
   'product_offering.not_found',
   'addon.offering_not_an_addon',
   'addon.offering_archived',
