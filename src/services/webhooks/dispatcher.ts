@@ -140,7 +140,7 @@ export class WebhookDispatcher {
     const at = claimed.tenantNow
     let result: SendResult
     try {
-      const body = JSON.stringify(envelopeOf(event as typeof event & { sequence?: number | null }))
+      const body = JSON.stringify(envelopeOf(event))
       const timestamp = Math.floor(this.wallClock.now().getTime() / 1000)
       const secrets = [this.options.box.open(endpoint.secretCiphertext)]
       if (

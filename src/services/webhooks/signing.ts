@@ -20,7 +20,8 @@ export interface WebhookEnvelope {
   occurredAt: string
   data: Record<string, unknown>
   resource: { type: string; id: string }
-  sequence?: number
+  /** The event's number in its stream: 1, 2, 3, … without gaps. */
+  sequence: number
 }
 
 export function envelopeOf(event: {
@@ -30,7 +31,7 @@ export function envelopeOf(event: {
   resourceType: string
   resourceId: string
   data: Record<string, unknown>
-  sequence?: number | null
+  sequence: number
 }): WebhookEnvelope {
   return {
     eventId: event.id,
@@ -38,6 +39,6 @@ export function envelopeOf(event: {
     occurredAt: event.occurredAt.toISOString(),
     data: event.data,
     resource: { type: event.resourceType, id: event.resourceId },
-    ...(typeof event.sequence === 'number' && { sequence: event.sequence }),
+    sequence: event.sequence,
   }
 }

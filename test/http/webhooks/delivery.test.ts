@@ -59,6 +59,8 @@ describe('webhook delivery', () => {
       'subscription.addon.activated',
       'subscription.updated',
     ])
+    // The add-on's events are numbered in its subscription's stream, without gaps.
+    expect(r.received.map((x) => x.json.sequence)).toEqual([1, 2, 3, 4, 5])
     const [first] = r.received
     expect(first?.headers).toMatchObject({
       'content-type': 'application/json',
