@@ -32,6 +32,7 @@ import { customerRoutes } from './routes/parties/customers.routes.js'
 import { subscriberRoutes } from './routes/parties/subscribers.routes.js'
 import { userRoutes } from './routes/parties/users.routes.js'
 import { addV2Schemas, v2Routes } from './routes/v2/v2.plugin.js'
+import { webhookDeliveryRoutes, webhookEndpointRoutes } from './routes/webhooks/webhooks.routes.js'
 import type { App } from './types.js'
 import { strictRequestSchema, validatorCompiler } from './validation.js'
 
@@ -115,6 +116,8 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys })
   await app.register(idempotencyKeyRoutes, { idempotency: services.idempotency })
   await app.register(eventRoutes, { events: services.events })
+  await app.register(webhookEndpointRoutes, { endpoints: services.webhookEndpoints })
+  await app.register(webhookDeliveryRoutes, { deliveries: services.webhookDeliveries })
   await app.register(tenantRoutes, { tenantSettings: services.tenantSettings })
   await app.register(testClockRoutes, { testClock: services.testClock })
   await app.register(subscriptionRoutes, { subscriptions: services.subscriptions, planChanges: services.planChanges })

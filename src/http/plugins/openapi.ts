@@ -70,6 +70,11 @@ export async function installOpenApi(app: App): Promise<void> {
         { name: 'idempotency', description: 'Inspect idempotency keys while debugging retries.' },
         { name: 'events', description: 'The outbox: every state change, with the resource snapshot.' },
         {
+          name: 'webhooks',
+          description:
+            'Webhook endpoints and their deliveries: every event pushed to your receivers, signed per Standard Webhooks 1.0, retried and in order per resource.',
+        },
+        {
           name: 'subscriptions',
           description:
             'Subscriptions: status machine, plan changes, cancellation and scheduled (pending) changes, with their timeline.',
