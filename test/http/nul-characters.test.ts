@@ -19,7 +19,11 @@ describe('the NUL character (U+0000), which PostgreSQL cannot store', () => {
     ['a query value', { method: 'GET' as const, url: '/customers?email=a%00b' }, '/query/email'],
     [
       'a body string',
-      { method: 'POST' as const, url: '/customers', payload: { customerType: 'CONSUMER', name: 'Ann\u0000', email: 'a@b.se' } },
+      {
+        method: 'POST' as const,
+        url: '/customers',
+        payload: { customerType: 'CONSUMER', name: 'Ann\u0000', email: 'a@b.se' },
+      },
       '/body/name',
     ],
     [
