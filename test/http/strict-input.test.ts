@@ -85,6 +85,19 @@ describe('unknown fields', () => {
     ])
   })
 
+  it('refuses query parameters on a route that takes none, and __proto__ by name (found by the bad-input suite)', async () => {
+    const world = await subscriptionWorld(t)
+    for (const [url, field] of [
+      ['/tenant?colour=1', '/query/colour'],
+      ['/subscriptions?__proto__=1', '/query/__proto__'],
+      ['/subscriptions?status[constructor]=1', '/query/status'],
+    ] as const) {
+      const res = await t.request(world.tenant, { method: 'GET', url })
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(400)
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(field)
+    }
+  })
+
   it('refuses an unknown field on the V2 API too, in its envelope, and adds nothing', async () => {
     const world = await subscriptionWorld(t)
     const sub = await makeSubscription(t, world)
