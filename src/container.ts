@@ -1,3 +1,4 @@
+import { WebhookMetrics } from './services/webhooks/webhook-metrics.js'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Config, WebhookConfig } from './config.js'
@@ -272,7 +273,11 @@ export function createServices(input: ContainerInput): Services {
     ...{ addonRecords, topups, licenseLifecycle, licenses, orderPorts, orders, orderFulfilment },
     ...{ numberPool, sims, esim, networkProviders, provisioning, provisioningRetry },
     ...{ portingProviders, portIns, portInProgress, v2Addons, v2Tokens },
-    ...{ webhookEndpoints, webhookDeliveries, webhooks: { config: webhookConfig, secretBox, urlPolicy } },
+    ...{
+      webhookEndpoints,
+      webhookDeliveries,
+      webhooks: { config: webhookConfig, secretBox, urlPolicy, metrics: new WebhookMetrics(db, clock) },
+    },
   }
   // Advancing a test clock runs the tenant's due jobs in-process, through a worker of everything else.
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
@@ -331,7 +336,7 @@ export type Services = {
   webhookEndpoints: WebhookEndpointService
   webhookDeliveries: WebhookDeliveryService
   /** What a webhook dispatcher is built from. */
-  webhooks: { config: WebhookConfig; secretBox: SecretBox; urlPolicy: UrlPolicy }
+  webhooks: { config: WebhookConfig; secretBox: SecretBox; urlPolicy: UrlPolicy; metrics: WebhookMetrics }
 }
 
 let dispatcherSeq = 0
@@ -349,6 +354,7 @@ export function createDispatcher(
     ...(options.wallClock && { wallClock: options.wallClock }),
     ...(options.random && { random: options.random }),
     box: services.webhooks.secretBox,
+    metrics: services.webhooks.metrics,
     sender: new WebhookSender({
       timeoutMs: config.timeoutMs,
       maxSockets: config.concurrency,

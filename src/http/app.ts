@@ -106,7 +106,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   })
 
   installErrorHandling(app)
-  installMetrics(app)
+  installMetrics(app, services.webhooks.metrics.all())
   await installOpenApi(app)
   addV2Schemas(app)
   installApiKeyAuth(app, { apiKeys: services.apiKeys, clock: services.clock })

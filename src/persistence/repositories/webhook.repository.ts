@@ -409,3 +409,23 @@ export async function deleteFinishedDeliveries(ex: Executor, before: Date): Prom
     .returning({ id: webhookDelivery.id })
   return rows.length
 }
+
+// ---- metrics
+
+/**
+ * Every endpoint's oldest delivery still waiting to be sent (pending), across tenants: a read for
+ * `/metrics`, unlocked and by the status index, never part of a request.
+ */
+export async function oldestPendingByEndpoint(
+  ex: Executor,
+): Promise<{ tenantId: string; endpointId: string; createdAt: Date }[]> {
+  return ex
+    .select({
+      tenantId: webhookDelivery.tenantId,
+      endpointId: webhookDelivery.endpointId,
+      createdAt: sql<Date>`min(${webhookDelivery.createdAt})`.mapWith((v: string | Date) => new Date(v)),
+    })
+    .from(webhookDelivery)
+    .where(eq(webhookDelivery.status, 'pending'))
+    .groupBy(webhookDelivery.tenantId, webhookDelivery.endpointId)
+}

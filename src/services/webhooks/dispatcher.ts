@@ -20,6 +20,7 @@ import type { UrlPolicy } from './url-policy.js'
 import type { SendResult, WebhookSender } from './sender.js'
 import { USER_AGENT } from './sender.js'
 import { envelopeOf, signatureHeader } from './signing.js'
+import type { WebhookMetrics } from './webhook-metrics.js'
 import { toEndpointView } from './webhook-endpoint.service.js'
 
 export interface DispatcherOptions {
@@ -31,6 +32,8 @@ export interface DispatcherOptions {
   /** `webhook-timestamp` is always real wall-clock time, even for a tenant on a test clock. */
   wallClock?: Clock
   box: SecretBox
+  /** Attempts by outcome and duration, for `/metrics`. */
+  metrics?: WebhookMetrics
   sender: WebhookSender
   urlPolicy: UrlPolicy
   tenants: TenantService
@@ -163,6 +166,7 @@ export class WebhookDispatcher {
     } catch (error) {
       result = { error: error instanceof Error ? error.message : String(error), durationMs: 0 }
     }
+    this.options.metrics?.observe(result)
     try {
       await this.record(claimed, at, result)
       const ok = isSuccess(result)
