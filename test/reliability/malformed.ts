@@ -62,6 +62,11 @@ export function validValue(input: Schema, depth = 0): unknown {
     default: {
       const out: Record<string, unknown> = {}
       for (const key of schema.required ?? []) out[key] = validValue(schema.properties?.[key] ?? {}, depth + 1)
+      // A PATCH that needs at least one field gets its first one.
+      for (const key of Object.keys(schema.properties ?? {})) {
+        if (Object.keys(out).length >= (schema.minProperties ?? 0)) break
+        if (!(key in out)) out[key] = validValue(schema.properties[key], depth + 1)
+      }
       return out
     }
   }
@@ -154,6 +159,8 @@ function fieldsOf(schema: Schema, prefix = '', depth = 0): { pointer: string; ke
   const object = concrete(schema)
   const out: { pointer: string; keys: string[]; schema: Schema }[] = []
   for (const [key, child] of Object.entries((object.properties ?? {}) as Record<string, Schema>)) {
+    // Server-owned fields a client may echo back are documented as ignored (the V2 API's dates).
+    if (child.readOnly) continue
     out.push({ pointer: `${prefix}/${key}`, keys: [key], schema: child })
     const inner = concrete(child)
     if (depth === 0 && inner.type === 'object' && inner.properties)
