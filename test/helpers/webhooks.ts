@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Webhook } from 'standardwebhooks'
-import { expect } from 'vitest'
+import { afterEach, expect } from 'vitest'
 import { createDispatcher } from '../../src/container.js'
 import type { WebhookDispatcher } from '../../src/services/webhooks/dispatcher.js'
 import type { TestTenant } from './factories.js'
@@ -105,4 +105,23 @@ export async function createEndpoint(
 /** A dispatcher of the test app's services, with a short timeout. */
 export function testDispatcher(t: TestApp, options: Parameters<typeof createDispatcher>[1] = {}): WebhookDispatcher {
   return createDispatcher(t.services, { timeoutMs: 5_000, concurrency: 8, random: () => 0.5, ...options })
+}
+
+/** Receivers for one test file: `receiver()` starts one on 127.0.0.1; all are closed after each test. */
+export function useReceivers(): () => Promise<Receiver> {
+  const open: Receiver[] = []
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((r) => r.close()))
+  })
+  return async () => {
+    const r = await Receiver.start()
+    open.push(r)
+    return r
+  }
+}
+
+/** Moves the tenant's test clock on by an ISO 8601 duration, through the API. */
+export async function advanceClock(t: TestApp, tenant: TestTenant, by: string): Promise<void> {
+  const res = await t.request(tenant, { method: 'POST', url: '/test-clock/advance', payload: { by } })
+  expect(res.statusCode, res.body).toBe(200)
 }

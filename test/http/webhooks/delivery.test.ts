@@ -1,32 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemContext } from '../../../src/services/context.js'
 import type { TestTenant } from '../../helpers/factories.js'
 import { makeSubscription, subscriptionWorld } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
-import { Receiver, createEndpoint, testDispatcher } from '../../helpers/webhooks.js'
+import { advanceClock, createEndpoint, testDispatcher, useReceivers } from '../../helpers/webhooks.js'
 
 /** Events reach endpoints signed, filtered, in order per stream, and never from a rolled-back change. */
 let t: TestApp
-const receivers: Receiver[] = []
 beforeAll(async () => {
   t = await createTestApp()
 })
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()))
-})
 afterAll(() => t.close())
-
-const receiver = async () => {
-  const r = await Receiver.start()
-  receivers.push(r)
-  return r
-}
-
-const advance = async (tenant: TestTenant, by: string) => {
-  const res = await t.request(tenant, { method: 'POST', url: '/test-clock/advance', payload: { by } })
-  expect(res.statusCode, res.body).toBe(200)
-}
+const receiver = useReceivers()
+const advance = (tenant: TestTenant, by: string) => advanceClock(t, tenant, by)
 
 const addAddon = async (tenant: TestTenant, subscriptionId: string) => {
   const res = await t.request(tenant, {

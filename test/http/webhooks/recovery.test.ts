@@ -1,32 +1,20 @@
 import { Webhook } from 'standardwebhooks'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestTenant } from '../../helpers/factories.js'
 import { makeCustomer } from '../../helpers/parties.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
-import { Receiver, createEndpoint, testDispatcher } from '../../helpers/webhooks.js'
+import type { Receiver } from '../../helpers/webhooks.js'
+import { advanceClock, createEndpoint, testDispatcher, useReceivers } from '../../helpers/webhooks.js'
 
 /** 410, five days of failure, secret rotation and a dispatcher that died holding a lease. */
 let t: TestApp
-const receivers: Receiver[] = []
 beforeAll(async () => {
   t = await createTestApp()
 })
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()))
-})
 afterAll(() => t.close())
-
-const receiver = async () => {
-  const r = await Receiver.start()
-  receivers.push(r)
-  return r
-}
-
-const advance = async (tenant: TestTenant, by: string) => {
-  const res = await t.request(tenant, { method: 'POST', url: '/test-clock/advance', payload: { by } })
-  expect(res.statusCode, res.body).toBe(200)
-}
+const receiver = useReceivers()
+const advance = (tenant: TestTenant, by: string) => advanceClock(t, tenant, by)
 
 const rename = async (tenant: TestTenant, customerId: string, name: string) => {
   const res = await t.request(tenant, { method: 'PUT', url: `/customers/${customerId}`, payload: { name } })

@@ -1,27 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestTenant } from '../../helpers/factories.js'
 import { makeCustomer } from '../../helpers/parties.js'
 import { expectHiddenFrom, expectReplay, expectUnauthenticated } from '../../helpers/security.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
-import { Receiver, createEndpoint, testDispatcher } from '../../helpers/webhooks.js'
+import { createEndpoint, testDispatcher, useReceivers } from '../../helpers/webhooks.js'
 
 /** Sending again on request: retry one delivery, replay a window of events, send a test event. */
 let t: TestApp
-const receivers: Receiver[] = []
 beforeAll(async () => {
   t = await createTestApp()
 })
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()))
-})
 afterAll(() => t.close())
-
-const receiver = async () => {
-  const r = await Receiver.start()
-  receivers.push(r)
-  return r
-}
+const receiver = useReceivers()
 
 const rename = async (tenant: TestTenant, customerId: string, name: string) => {
   const res = await t.request(tenant, { method: 'PUT', url: `/customers/${customerId}`, payload: { name } })
