@@ -120,14 +120,10 @@ export class LicenseChanges {
     if (!row) throw new NotFoundError('license', formatEntityRef(ref))
     if (row.status === 'CANCELLED') throw licenseStatusConflict(row.status, 'change_product_offering')
     const current = await this.catalog.requireOffering(this.db, ctx.tenant.id, row.productOfferingId)
-    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, {
-      types: ['LICENSE'],
-      categories: [current.product.category],
-      status: ['AVAILABLE'],
-    })
+    const candidates = await this.catalog.changeCandidates(this.db, ctx.tenant.id, current)
     const now = ctx.clock.now()
     return candidates
-      .filter((o) => o.id !== current.id && licenseChangeFits(current, o))
+      .filter((o) => licenseChangeFits(current, o))
       .map((to) => {
         const { timing, at } = licenseChangeWhen({
           status: row.status,

@@ -46,14 +46,10 @@ export class PlanChangeService {
     const row = await this.subscriptions.require(this.db, ctx, ref)
     if (row.status === 'CANCELLED') throw statusConflict(row.status, 'change_product_offering')
     const current = await this.catalog.requireOffering(this.db, ctx.tenant.id, row.productOfferingId)
-    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, {
-      types: ['SUBSCRIPTION'],
-      categories: [current.product.category],
-      status: ['AVAILABLE'],
-    })
+    const candidates = await this.catalog.changeCandidates(this.db, ctx.tenant.id, current)
     const now = ctx.clock.now()
     return candidates
-      .filter((o) => o.id !== current.id && o.customerType === current.customerType)
+      .filter((o) => o.customerType === current.customerType)
       .map((to) => {
         const { timing, at } = this.when(ctx, row, current, to, now, undefined)
         return changeOption(current, to, { timing, at }, ctx.tenant.timeZone)
