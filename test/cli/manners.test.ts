@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -42,7 +43,11 @@ describe('openline CLI manners', { timeout: 240_000 }, () => {
 
   it('an unreachable database is one line on stderr and exit 1', async () => {
     const port = await closedPort()
-    const env = cliEnv({ DATABASE_URL: `postgres://openline:secret@127.0.0.1:${port}/openline` })
+    const env = cliEnv({
+      DATABASE_URL: `postgres://openline:secret@127.0.0.1:${port}/openline`,
+      // PostgreSQL needs the key that seals webhook secrets; with it, the database is the problem.
+      OPENLINE_SECRET_KEY: randomBytes(32).toString('base64'),
+    })
     for (const args of [['tenants', 'list'], ['migrate']]) {
       const result = runCli(args, env)
       expect(result.status).toBe(1)
