@@ -99,17 +99,16 @@ export class SubscriptionViews {
     for (const change of pending)
       if (change.kind === 'change_product_offering') offeringIds.add(String(change.payload.productOfferingId))
     const offerings = await this.catalog.offeringsById(ex, tenant.id, offeringIds, loaded.offerings)
-    const customers = new Map<string, EmbeddedCustomerView>()
-    for (const id of new Set(rows.map((r) => r.customerId))) {
-      customers.set(
-        id,
-        this.parties.embedCustomer(await this.parties.requireCustomer(ex, tenant.id, { kind: 'id', id })),
-      )
-    }
-    const subscribers = new Map<string, EmbeddedSubscriberView>()
-    for (const id of new Set(rows.map((r) => r.subscriberId).filter((s): s is string => s !== null))) {
-      subscribers.set(id, this.parties.embedSubscriber(await this.parties.requireSubscriber(ex, tenant.id, id)))
-    }
+    const customers = await this.parties.embeddedCustomers(
+      ex,
+      tenant.id,
+      rows.map((r) => r.customerId),
+    )
+    const subscribers = await this.parties.embeddedSubscribers(
+      ex,
+      tenant.id,
+      rows.map((r) => r.subscriberId).filter((s): s is string => s !== null),
+    )
     const porting = await this.porting(
       ex,
       tenant,

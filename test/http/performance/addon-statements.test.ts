@@ -12,7 +12,7 @@ import { createTestApp } from '../../helpers/test-app.js'
  * idempotency record, plus what the rules and the answer truly need. Every statement counts,
  * `begin` and `commit` included. A change that reads something twice again fails here.
  */
-const MOST = 19
+const MOST = 17
 
 let t: TestApp
 let log: StatementLog
