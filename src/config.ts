@@ -28,16 +28,36 @@ export interface Config {
   vacuumIntervalMs: number
   shutdownTimeoutMs: number
   authCacheTtlMs: number
-  webhooks: {
-    /** Blocked ranges (loopback, private, …) a webhook may reach anyway: OPENLINE_WEBHOOK_ALLOWED_CIDRS. */
-    allowedCidrs: Cidr[]
-  }
+  /** OPENLINE_SECRET_KEY: 32 bytes that encrypt webhook signing secrets at rest. Required on PostgreSQL. */
+  secretKey: Buffer | undefined
+  webhooks: WebhookConfig
   v2: {
     jwtSecret: string | undefined
     jwksUrl: string | undefined
     jwtAudience: string[] | undefined
     jwtIssuer: string | undefined
   }
+}
+
+export interface WebhookConfig {
+  /** Blocked ranges (loopback, private, …) a webhook may reach anyway: OPENLINE_WEBHOOK_ALLOWED_CIDRS. */
+  allowedCidrs: Cidr[]
+  /** How long a receiver has to answer before the attempt fails. */
+  timeoutMs: number
+  /** How many deliveries one dispatcher sends at once. */
+  concurrency: number
+  /** Fallback poll interval when no notification wakes the dispatcher. */
+  pollIntervalMs: number
+  /** How long finished deliveries and their attempts are kept. */
+  retentionDays: number
+}
+
+export const DEFAULT_WEBHOOK_CONFIG: WebhookConfig = {
+  allowedCidrs: [],
+  timeoutMs: 15_000,
+  concurrency: 16,
+  pollIntervalMs: 1000,
+  retentionDays: 30,
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -103,6 +123,10 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('OPENLINE_V2_JWT_SECRET must be at least 32 characters')
   const jwksUrl = url('OPENLINE_V2_JWKS_URL', ['http:', 'https:'])
   const audience = read('OPENLINE_V2_JWT_AUDIENCE')
+  const rawSecretKey = read('OPENLINE_SECRET_KEY')
+  const secretKey = rawSecretKey === undefined ? undefined : parseSecretKey(rawSecretKey)
+  if (rawSecretKey !== undefined && !secretKey)
+    problems.push('OPENLINE_SECRET_KEY must be 32 bytes in base64 or 64 hex digits (e.g. `openssl rand -base64 32`)')
   let allowedCidrs: Cidr[] = []
   try {
     allowedCidrs = parseAllowedCidrs(read('OPENLINE_WEBHOOK_ALLOWED_CIDRS'))
@@ -127,7 +151,14 @@ export function loadConfig(env: Env = process.env): Config {
     vacuumIntervalMs: int('OPENLINE_VACUUM_INTERVAL_MINUTES', 60, 1, 10_080) * 60_000,
     shutdownTimeoutMs: int('OPENLINE_SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),
     authCacheTtlMs: int('OPENLINE_AUTH_CACHE_TTL_MS', 5_000, 0, 600_000),
-    webhooks: { allowedCidrs },
+    secretKey,
+    webhooks: {
+      allowedCidrs,
+      timeoutMs: int('OPENLINE_WEBHOOK_TIMEOUT_MS', DEFAULT_WEBHOOK_CONFIG.timeoutMs, 100, 120_000),
+      concurrency: int('OPENLINE_WEBHOOK_CONCURRENCY', DEFAULT_WEBHOOK_CONFIG.concurrency, 1, 1000),
+      pollIntervalMs: int('OPENLINE_WEBHOOK_POLL_MS', DEFAULT_WEBHOOK_CONFIG.pollIntervalMs, 10, 3_600_000),
+      retentionDays: int('OPENLINE_WEBHOOK_RETENTION_DAYS', DEFAULT_WEBHOOK_CONFIG.retentionDays, 1, 3650),
+    },
     v2: {
       jwtSecret,
       jwksUrl,
@@ -142,6 +173,15 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
+}
+
+/** Reads OPENLINE_SECRET_KEY: 32 bytes as base64 or as 64 hex digits; undefined when it is neither. */
+export function parseSecretKey(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex')
+  const bytes = Buffer.from(value, 'base64')
+  return bytes.length === 32 && bytes.toString('base64').replace(/=+$/, '') === value.replace(/=+$/, '')
+    ? bytes
+    : undefined
 }
 
 /** `serve --demo`: webhooks may also reach loopback, so a receiver on the developer's own machine works. */

@@ -1,5 +1,8 @@
+import { WebhookMetrics } from './services/webhooks/webhook-metrics.js'
+import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import type { Config } from './config.js'
+import type { Config, WebhookConfig } from './config.js'
+import { DEFAULT_WEBHOOK_CONFIG } from './config.js'
 import type { Clock } from './domain/shared/clock.js'
 import type { Database, Executor } from './persistence/database.js'
 import { ApiKeyService } from './services/api-key.service.js'
@@ -63,13 +66,25 @@ import { UnitOfWork } from './services/unit-of-work.js'
 import { UserService } from './services/user.service.js'
 import { V2TokenVerifier } from './services/v2/token-verifier.js'
 import { V2AddonService } from './services/v2/v2-addon.service.js'
+import { WebhookDispatcher } from './services/webhooks/dispatcher.js'
+import { SecretBox } from './services/webhooks/secret-box.js'
+import { WebhookSender } from './services/webhooks/sender.js'
+import { assertEndpointUrl, guardedLookup } from './services/webhooks/ssrf.js'
+import type { UrlPolicy } from './services/webhooks/url-policy.js'
+import { WebhookDeliveryService } from './services/webhooks/webhook-delivery.service.js'
+import { WebhookEndpointService } from './services/webhooks/webhook-endpoint.service.js'
+import { WebhookFanOut } from './services/webhooks/webhook-fan-out.js'
 import { jobHandlers, recurringJobs } from './worker/jobs/index.js'
 import type { Logger } from './worker/runner.js'
 import { Worker } from './worker/runner.js'
 
 export interface ContainerInput {
   /** `v2` may be left out where no V2 bearer token is ever verified (tests, the OpenAPI export). */
-  config: Pick<Config, 'authCacheTtlMs' | 'worker'> & Partial<Pick<Config, 'v2'>>
+  config: Pick<Config, 'authCacheTtlMs' | 'worker'> & Partial<Pick<Config, 'v2' | 'webhooks'>>
+  /** The key that encrypts webhook signing secrets (see resolveSecretKey); a throwaway one when absent. */
+  secretKey?: Buffer
+  /** Where webhooks may be sent; default: the SSRF guard with the configured allowed CIDRs. */
+  urlPolicy?: UrlPolicy
   database: Database
   clock: Clock
   logger: Logger
@@ -82,7 +97,8 @@ export interface ContainerInput {
  * what it uses, built in dependency order with nothing set after construction. The HTTP app, the
  * worker, the CLI and the tests all build the same container.
  */
-export function createServices({ config, database, clock, logger, seams = {} }: ContainerInput): Services {
+export function createServices(input: ContainerInput): Services {
+  const { config, database, clock, logger, seams = {} } = input
   const db: Executor = database.db
   const uow = new UnitOfWork(db)
   const authCache = new AuthCache(config.authCacheTtlMs, () => clock.now().getTime())
@@ -90,7 +106,15 @@ export function createServices({ config, database, clock, logger, seams = {} }: 
   const tenants = new TenantService(db, clock, authCache)
   const apiKeys = new ApiKeyService(db, uow, clock, authCache)
   const idempotency = new IdempotencyService(db, clock)
-  const events = new EventService(db, clock)
+  const events = new EventService(db, clock, new WebhookFanOut(clock))
+  const webhookConfig = config.webhooks ?? DEFAULT_WEBHOOK_CONFIG
+  const secretBox = new SecretBox(input.secretKey ?? randomBytes(32))
+  const urlPolicy = input.urlPolicy ?? {
+    assertEndpointUrl: (url: string) => void assertEndpointUrl(url, webhookConfig.allowedCidrs),
+    lookup: guardedLookup(webhookConfig.allowedCidrs),
+  }
+  const webhookEndpoints = new WebhookEndpointService(db, uow, clock, secretBox, urlPolicy)
+  const webhookDeliveries = new WebhookDeliveryService(db, uow, clock, events)
   const tenantSettings = new TenantSettingsService(uow, tenants, events)
   const catalog = new CatalogService(db, uow, events)
   const customerUsers = new CustomerUserService(uow, events)
@@ -249,6 +273,11 @@ export function createServices({ config, database, clock, logger, seams = {} }: 
     ...{ addonRecords, topups, licenseLifecycle, licenses, orderPorts, orders, orderFulfilment },
     ...{ numberPool, sims, esim, networkProviders, provisioning, provisioningRetry },
     ...{ portingProviders, portIns, portInProgress, v2Addons, v2Tokens },
+    ...{
+      webhookEndpoints,
+      webhookDeliveries,
+      webhooks: { config: webhookConfig, secretBox, urlPolicy, metrics: new WebhookMetrics(db, clock) },
+    },
   }
   // Advancing a test clock runs the tenant's due jobs in-process, through a worker of everything else.
   const clockWorker = createWorker(services, { workerId: `test-clock:${process.pid}`, batchSize: 50 })
@@ -304,6 +333,43 @@ export type Services = {
   scheduling: SchedulingService
   changeRunner: ScheduledChangeRunner
   testClock: TestClockService
+  webhookEndpoints: WebhookEndpointService
+  webhookDeliveries: WebhookDeliveryService
+  /** What a webhook dispatcher is built from. */
+  webhooks: { config: WebhookConfig; secretBox: SecretBox; urlPolicy: UrlPolicy; metrics: WebhookMetrics }
+}
+
+let dispatcherSeq = 0
+
+/** A webhook dispatcher over the services' database; `serve` and `worker` start one, tests drive one. */
+export function createDispatcher(
+  services: Omit<Services, 'testClock'>,
+  options: Partial<WebhookConfig> & { owner?: string; leaseMs?: number; wallClock?: Clock; random?: () => number } = {},
+): WebhookDispatcher {
+  const config = { ...services.webhooks.config, ...options }
+  return new WebhookDispatcher({
+    db: services.db,
+    database: services.database,
+    clock: services.clock,
+    ...(options.wallClock && { wallClock: options.wallClock }),
+    ...(options.random && { random: options.random }),
+    box: services.webhooks.secretBox,
+    metrics: services.webhooks.metrics,
+    sender: new WebhookSender({
+      timeoutMs: config.timeoutMs,
+      maxSockets: config.concurrency,
+      ...(services.webhooks.urlPolicy.lookup && { lookup: services.webhooks.urlPolicy.lookup }),
+    }),
+    urlPolicy: services.webhooks.urlPolicy,
+    tenants: services.tenants,
+    events: services.events,
+    logger: services.logger.child({ component: 'webhooks' }),
+    owner: options.owner ?? `${hostname()}:${process.pid}:webhooks:${++dispatcherSeq}`,
+    concurrency: config.concurrency,
+    pollIntervalMs: config.pollIntervalMs,
+    // Past the receiver's deadline with room to record the outcome: a live dispatcher never loses it.
+    leaseMs: options.leaseMs ?? config.timeoutMs + 60_000,
+  })
 }
 
 let workerSeq = 0

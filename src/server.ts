@@ -1,10 +1,11 @@
 import type { Config } from './config.js'
 import { withDemoAllowances } from './config.js'
-import { createWorker } from './container.js'
+import { createDispatcher, createWorker } from './container.js'
 import { buildApp } from './http/app.js'
 import { createLogger } from './http/logger.js'
 import { openRuntime } from './runtime.js'
 import { ensureDemo } from './services/demo.service.js'
+import type { WebhookDispatcher } from './services/webhooks/dispatcher.js'
 import type { Worker } from './worker/runner.js'
 
 export interface ServeOptions {
@@ -15,9 +16,9 @@ export interface ServeOptions {
 
 /**
  * `openline serve`: migrate, build the app, start the worker (on by default), listen. SIGTERM and
- * SIGINT stop accepting connections, let in-flight requests and the job in hand finish, close the
- * database and exit 0 (1 if draining outlasts OPENLINE_SHUTDOWN_TIMEOUT_MS). `--demo` also lets
- * webhooks reach loopback.
+ * SIGINT stop accepting connections, let in-flight requests, the job and the webhooks in hand
+ * finish, close the database and exit 0 (1 if draining outlasts OPENLINE_SHUTDOWN_TIMEOUT_MS).
+ * `--demo` also lets webhooks reach loopback.
  */
 export async function serve(given: Config, options: ServeOptions): Promise<void> {
   const config = options.demo ? withDemoAllowances(given) : given
@@ -27,9 +28,13 @@ export async function serve(given: Config, options: ServeOptions): Promise<void>
   const app = await buildApp({ services, logger })
 
   let worker: Worker | undefined
+  let dispatcher: WebhookDispatcher | undefined
   if (options.worker) {
     worker = createWorker(services, config.worker)
     worker.start()
+    // Webhooks go out beside the job runner, on their own loop: a slow receiver never holds up a job.
+    dispatcher = createDispatcher(services)
+    await dispatcher.start()
   }
   // PGlite never autovacuums: embedded mode vacuums on a timer instead.
   const vacuum =
@@ -59,7 +64,7 @@ export async function serve(given: Config, options: ServeOptions): Promise<void>
     timer.unref()
     try {
       clearInterval(vacuum)
-      await Promise.all([app.close(), worker?.stop()])
+      await Promise.all([app.close(), worker?.stop(), dispatcher?.stop()])
       await runtime.close()
       logger.info('shut down cleanly')
       process.exit(0)

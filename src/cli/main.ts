@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import type { Config } from '../config.js'
 import { loadConfig } from '../config.js'
-import { createWorker } from '../container.js'
+import { createDispatcher, createWorker } from '../container.js'
 import { createLogger } from '../http/logger.js'
 import { migrate, migrationStatus } from '../persistence/migrator.js'
 import { createDatabase } from '../persistence/database.js'
@@ -59,16 +59,20 @@ program
 
 program
   .command('worker')
-  .description('Run only the worker: scheduled changes, retries, purges. Any number may run at once on PostgreSQL.')
+  .description(
+    'Run only the worker: scheduled changes, retries, purges, webhook delivery. Any number may run at once on PostgreSQL.',
+  )
   .action(async () => {
     const cfg = config()
     const logger = createLogger(cfg.logLevel)
     const runtime = await openRuntime(cfg, logger, { migrate: false })
     const worker = createWorker(runtime.services, cfg.worker)
     worker.start()
+    const dispatcher = createDispatcher(runtime.services)
+    await dispatcher.start()
     logger.info('worker started')
     const stop = async () => {
-      await worker.stop()
+      await Promise.all([worker.stop(), dispatcher.stop()])
       await runtime.close()
       process.exit(0)
     }

@@ -8,6 +8,7 @@ import { installErrorHandling } from './plugins/error-handler.js'
 import { installIdempotency } from './plugins/idempotency.js'
 import { installMetrics } from './plugins/metrics.js'
 import { installOpenApi } from './plugins/openapi.js'
+import { refuseNulCharacters } from './text-guard.js'
 import { parseQueryString } from './querystring.js'
 import { addonRoutes } from './routes/addons/addons.routes.js'
 import { provisioningRoutes } from './routes/addons/provisioning.routes.js'
@@ -31,8 +32,9 @@ import { customerRoutes } from './routes/parties/customers.routes.js'
 import { subscriberRoutes } from './routes/parties/subscribers.routes.js'
 import { userRoutes } from './routes/parties/users.routes.js'
 import { addV2Schemas, v2Routes } from './routes/v2/v2.plugin.js'
+import { webhookDeliveryRoutes, webhookEndpointRoutes } from './routes/webhooks/webhooks.routes.js'
 import type { App } from './types.js'
-import { validatorCompiler } from './validation.js'
+import { strictRequestSchema, validatorCompiler } from './validation.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -81,6 +83,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   // and routes that need fields name each missing one.
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined && req.method !== 'GET' && req.routeOptions.schema?.body) req.body = {}
+    refuseNulCharacters({ params: req.params, query: req.query, body: req.body })
   })
   // While draining for shutdown, a connection that finishes its request is closed rather than kept
   // alive, so the server can stop once the requests in flight are answered.
@@ -96,9 +99,14 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'none' }
   })
+  // Unknown body fields and query parameters are refused (docs/compatibility.md, "Unknown fields").
+  // Before the OpenAPI plugin, whose own hook then documents the closed schemas.
+  app.addHook('onRoute', (route) => {
+    if (route.schema && !route.url.startsWith('/docs')) route.schema = strictRequestSchema(route.schema)
+  })
 
   installErrorHandling(app)
-  installMetrics(app)
+  installMetrics(app, services.webhooks.metrics.all())
   await installOpenApi(app)
   addV2Schemas(app)
   installApiKeyAuth(app, { apiKeys: services.apiKeys, clock: services.clock })
@@ -108,6 +116,8 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(apiKeyRoutes, { apiKeys: services.apiKeys })
   await app.register(idempotencyKeyRoutes, { idempotency: services.idempotency })
   await app.register(eventRoutes, { events: services.events })
+  await app.register(webhookEndpointRoutes, { endpoints: services.webhookEndpoints })
+  await app.register(webhookDeliveryRoutes, { deliveries: services.webhookDeliveries })
   await app.register(tenantRoutes, { tenantSettings: services.tenantSettings })
   await app.register(testClockRoutes, { testClock: services.testClock })
   await app.register(subscriptionRoutes, { subscriptions: services.subscriptions, planChanges: services.planChanges })

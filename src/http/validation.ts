@@ -2,6 +2,7 @@ import { Ajv } from 'ajv'
 import type { Options } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
+import { closeObjects } from '../domain/shared/strict.js'
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
@@ -29,3 +30,20 @@ export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema
   (httpPart === 'body' ? byPart.body : byPart.coerced).compile(schema as object) as ReturnType<
     FastifySchemaCompiler<FastifySchema>
   >
+
+/**
+ * A route's schema with its body and query string closed (`closeObjects`): a field or parameter
+ * the schema does not name is a 400 naming it, at any depth; objects documented as free-form
+ * (`metadata`) stay open. Path params and headers are left as they are (every request carries
+ * headers no route lists). Applied as each route is added, so the OpenAPI document says it too.
+ */
+export function strictRequestSchema(schema: FastifySchema): FastifySchema {
+  return {
+    ...schema,
+    ...(schema.body !== undefined && { body: closeObjects(schema.body) }),
+    // A route that takes no query parameters refuses any, like a route that lists some.
+    querystring: schema.querystring !== undefined ? closeObjects(schema.querystring) : NO_QUERY,
+  }
+}
+
+const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false } as const

@@ -31,8 +31,15 @@ export interface Database {
   kind: 'postgres' | 'pglite'
   db: Executor
   scripts: ScriptRunner
+  /**
+   * LISTEN on a channel until the returned function is called (a dispatcher waking on new work).
+   * Absent where the database cannot notify; callers poll then.
+   */
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
+
+const CHANNEL = /^[a-z_][a-z0-9_]*$/
 
 /**
  * Picks the driver at start-up: PostgreSQL through `pg.Pool` when DATABASE_URL is set, else embedded
@@ -78,6 +85,23 @@ export function createPostgres(url: string, poolSize: number): Database {
         await pool.query(text)
       },
     },
+    async listen(channel, onNotify) {
+      if (!CHANNEL.test(channel)) throw new Error(`Invalid channel name '${channel}'.`)
+      const client = await pool.connect()
+      const handler = (message: pg.Notification) => {
+        if (message.channel === channel) onNotify(message.payload ?? '')
+      }
+      client.on('notification', handler)
+      await client.query(`LISTEN ${channel}`)
+      return async () => {
+        client.off('notification', handler)
+        try {
+          await client.query(`UNLISTEN ${channel}`)
+        } finally {
+          client.release()
+        }
+      }
+    },
     close: () => pool.end(),
   }
 }
@@ -113,6 +137,10 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => undefined
       async exec(text) {
         await client.exec(text)
       },
+    },
+    async listen(channel, onNotify) {
+      if (!CHANNEL.test(channel)) throw new Error(`Invalid channel name '${channel}'.`)
+      return client.listen(channel, onNotify)
     },
     async close() {
       try {

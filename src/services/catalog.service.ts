@@ -89,6 +89,19 @@ export class CatalogService {
    * Every matching offering, in list order (group, rank, id), unpaged: for option lists. Without a
    * `status` filter, offerings of every status are returned; pass `['AVAILABLE']` for what can be sold.
    */
+  /**
+   * The offerings `current` could change to: the AVAILABLE ones of its product type and category,
+   * other than itself. Each area narrows them by its own rule (customer type, license fit).
+   */
+  async changeCandidates(ex: Executor, tenantId: string, current: Offering): Promise<Offering[]> {
+    const candidates = await catalog.listOfferings(ex, tenantId, {
+      types: [current.product.type],
+      categories: [current.product.category],
+      status: ['AVAILABLE'],
+    })
+    return candidates.filter((o) => o.id !== current.id)
+  }
+
   listOfferings(
     ex: Executor,
     tenantId: string,

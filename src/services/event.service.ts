@@ -8,6 +8,7 @@ import type { Executor } from '../persistence/database.js'
 import type { EventFilter, EventRow, StreamClaim } from '../persistence/repositories/event.repository.js'
 import * as events from '../persistence/repositories/event.repository.js'
 import type { RequestContext } from './context.js'
+import type { WebhookFanOut } from './webhooks/webhook-fan-out.js'
 
 /** A resource an event is about, or the stream it is numbered in. */
 export interface ResourceRef {
@@ -46,12 +47,14 @@ export interface EmitInput {
 
 /**
  * The outbox. A service that changes state calls `emit` inside its transaction, so the event
- * commits with the change or not at all. Delivery (webhooks) reads the outbox later.
+ * commits with the change or not at all, and so do its webhook deliveries (one row per matching
+ * endpoint); the dispatcher sends them later.
  */
 export class EventService {
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
+    private readonly webhooks?: WebhookFanOut,
   ) {}
 
   async emit(
@@ -59,6 +62,26 @@ export class EventService {
     ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>,
     ...inputs: EmitInput[]
   ): Promise<void> {
+    const rows = await this.write(tx, ctx, inputs)
+    // Webhook deliveries commit with the events, or not at all.
+    await this.webhooks?.fanOut(tx, ctx.tenant.id, rows, ctx.clock.now())
+  }
+
+  /** Writes one event that no endpoint receives by fan-out (a webhook test event, delivered by its caller). */
+  async emitUndelivered(
+    tx: Executor,
+    ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>,
+    input: EmitInput,
+  ): Promise<EventRow> {
+    const [row] = await this.write(tx, ctx, [input])
+    return row as EventRow
+  }
+
+  private async write(
+    tx: Executor,
+    ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>,
+    inputs: EmitInput[],
+  ): Promise<EventRow[]> {
     const createdAt = this.clock.now()
     const streams = inputs.map((input) => input.stream ?? input.resource)
     const counts = new Map<string, StreamClaim>()
@@ -70,33 +93,32 @@ export class EventService {
     const last = await events.claimSequences(tx, ctx.tenant.id, [...counts.values()])
     // Each stream's numbers end at `last`: hand them out in the batch's order.
     const next = new Map([...counts].map(([key, claim]) => [key, (last.get(key) as number) - claim.count + 1]))
-    await events.insertEvents(
-      tx,
-      inputs.map((input, i) => {
-        const stream = streams[i] as ResourceRef
-        const key = events.streamKey(stream.type, stream.id)
-        const sequence = next.get(key) as number
-        next.set(key, sequence + 1)
-        return {
-          tenantId: ctx.tenant.id,
-          id: newId(),
-          type: input.type,
-          resourceType: input.resource.type,
-          resourceId: input.resource.id,
-          streamType: stream.type,
-          streamId: stream.id,
-          sequence,
-          occurredAt: input.occurredAt ?? ctx.clock.now(),
-          // A JSON round trip turns Dates into the ISO strings a webhook receiver sees.
-          data: JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>,
-          requestId: ctx.requestId,
-          actorType: ctx.actor.type,
-          actorId: ctx.actor.id,
-          actorLabel: ctx.actor.label,
-          createdAt,
-        }
-      }),
-    )
+    const rows = inputs.map((input, i): EventRow => {
+      const stream = streams[i] as ResourceRef
+      const key = events.streamKey(stream.type, stream.id)
+      const sequence = next.get(key) as number
+      next.set(key, sequence + 1)
+      return {
+        tenantId: ctx.tenant.id,
+        id: newId(),
+        type: input.type,
+        resourceType: input.resource.type,
+        resourceId: input.resource.id,
+        streamType: stream.type,
+        streamId: stream.id,
+        sequence,
+        occurredAt: input.occurredAt ?? ctx.clock.now(),
+        // A JSON round trip turns Dates into the ISO strings a webhook receiver sees.
+        data: JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>,
+        requestId: ctx.requestId,
+        actorType: ctx.actor.type,
+        actorId: ctx.actor.id,
+        actorLabel: ctx.actor.label,
+        createdAt,
+      }
+    })
+    await events.insertEvents(tx, rows)
+    return rows
   }
 
   async list(tenantId: string, filter: EventFilter, page: PageRequest): Promise<Page<DomainEvent>> {

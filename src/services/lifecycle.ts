@@ -3,7 +3,7 @@ import { changeDirection } from '../domain/catalog/offering.js'
 import type { Executor } from '../persistence/database.js'
 import type { CatalogService } from './catalog.service.js'
 import type { RequestContext } from './context.js'
-import type { ChangeTarget, ScheduledChange } from './scheduling.service.js'
+import type { ChangeTarget, ScheduledChange, SchedulingService } from './scheduling.service.js'
 import type { TimelineActor, TimelineService } from './timeline.service.js'
 import type { EventType } from '../domain/webhooks/event-types.js'
 
@@ -53,11 +53,65 @@ export type ChangeHandler<Row> = (
 export abstract class Lifecycle<Row extends { id: string; productOfferingId: string }> implements ChangeTarget {
   protected abstract readonly targetType: string
   protected abstract readonly handlers: Readonly<Record<string, ChangeHandler<Row>>>
+  /** What an offering change of this row is called on the timeline ("replaced by a plan change …"). */
+  protected readonly changeName: string = 'an offering change'
 
   constructor(
     protected readonly catalog: CatalogService,
+    protected readonly scheduling: SchedulingService,
     protected readonly timeline: TimelineService,
   ) {}
+
+  /** Puts the row on offering `toId` as of `at`: the lifecycle's own rules for what else follows. */
+  abstract applyOfferingChange(
+    tx: Executor,
+    ctx: RequestContext,
+    row: Row,
+    toId: string,
+    at: Date,
+    meta?: ChangeMeta,
+  ): Promise<Row>
+
+  /**
+   * An offering change a client asks for, due at `at`: applied now when that has come (replacing a
+   * pending change, e.g. a downgrade waiting for the renewal), else scheduled for `at`, either way
+   * recorded with `from`, `to`, the direction and the client's reason and metadata. Answers the
+   * row as it now is (unchanged while the change waits).
+   */
+  async changeOfferingAt(
+    tx: Executor,
+    ctx: RequestContext,
+    row: Row,
+    change: { from: Offering; to: Offering; at: Date; reason?: string; metadata?: Record<string, unknown> },
+  ): Promise<Row> {
+    const { from, to, at } = change
+    const now = ctx.clock.now()
+    const target = { targetType: this.targetType, targetId: row.id }
+    const details = {
+      from: from.id,
+      to: to.id,
+      direction: changeDirection(from, to),
+      ...(change.metadata && { metadata: change.metadata }),
+    }
+    if (at <= now) {
+      await this.scheduling.supersedeKinds(
+        tx,
+        ctx,
+        target,
+        ['change_product_offering'],
+        `replaced by ${this.changeName} applied at once`,
+      )
+      return this.applyOfferingChange(tx, ctx, row, to.id, now, { reason: change.reason ?? null, details })
+    }
+    await this.scheduling.schedule(tx, ctx, {
+      ...target,
+      kind: 'change_product_offering',
+      effectiveAt: at,
+      reason: change.reason ?? null,
+      payload: { productOfferingId: to.id, ...details },
+    })
+    return row
+  }
 
   abstract lock(tx: Executor, tenantId: string, id: string): Promise<Row | undefined>
 

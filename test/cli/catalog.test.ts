@@ -30,5 +30,16 @@ describe('openline catalog import', { timeout: 180_000 }, () => {
     expect(failed.stderr).toContain('The catalog document is invalid')
     for (const path of ['/offerings/0/productOfferingId', '/offerings/0/product:', '/offerings/0/price/grossPrice'])
       expect(failed.stderr).toContain(`  ${path}`)
+
+    // `offering:` for `offerings:` used to import the groups only and exit 0; now the file is
+    // refused whole (checked before the database is opened) and the key is named.
+    const misspelt = join(env.OPENLINE_DATA_DIR as string, '..', 'misspelt.yaml')
+    writeFileSync(
+      misspelt,
+      'groups:\n  - productOfferingGroupId: extras\n    name: Extras\noffering:\n  - productOfferingId: x\n',
+    )
+    const refused = runCli(['catalog', 'import', misspelt, '--tenant', 'shop'], env)
+    expect(refused.status).toBe(1)
+    expect(refused.stderr).toContain('/offering is not a known key (did you mean "offerings"?)')
   })
 })

@@ -54,6 +54,8 @@ export interface Ids {
   customerId: string
   userId: string
   iccid: string
+  webhookEndpointId: string
+  webhookDeliveryId: string
 }
 
 export interface Fixtures {
@@ -93,6 +95,9 @@ export async function tenantFixtures(t: TestApp): Promise<Fixtures> {
   await post(`/customers/${world.customer.customerId}/users`, { userId: user.userId, role: 'MEMBER' })
   const extraKey = await makeApiKey(t.services, tenant.tenant)
   const events = await t.request(tenant, { method: 'GET', url: '/events?limit=1' })
+  // Last, so the fixtures above deliver nowhere; the test event gives it one delivery.
+  const webhook = await post('/webhook-endpoints', { url: 'http://127.0.0.1:9/route-table' })
+  const delivery = await post(`/webhook-endpoints/${webhook.endpoint.webhookEndpointId}/test`, {})
   const ids: Ids = {
     org: tenant.tenant.name,
     apiKeyId: extraKey.id,
@@ -112,6 +117,8 @@ export async function tenantFixtures(t: TestApp): Promise<Fixtures> {
     customerId: world.customer.customerId,
     userId: user.userId,
     iccid: world.stock.iccids[0] as string,
+    webhookEndpointId: webhook.endpoint.webhookEndpointId,
+    webhookDeliveryId: delivery.webhookDeliveryId,
   }
   for (const [name, id] of Object.entries(ids)) expect(typeof id, name).toBe('string')
   return { world, ids, markers: [tenant.tenant.id, world.customer.name, user.name, subscription.msisdn] }

@@ -1,9 +1,11 @@
 import type { FastifyBaseLogger, InjectOptions, LightMyRequestResponse } from 'fastify'
-import type { Config } from '../../src/config.js'
+import type { Config, WebhookConfig } from '../../src/config.js'
+import { DEFAULT_WEBHOOK_CONFIG } from '../../src/config.js'
 import type { ContainerInput } from '../../src/container.js'
 import { createServices, createWorker } from '../../src/container.js'
 import { FakeClock } from '../../src/domain/shared/clock.js'
 import { buildApp } from '../../src/http/app.js'
+import { LOOPBACK_CIDRS } from '../../src/services/webhooks/ssrf.js'
 import { createLogger } from '../../src/http/logger.js'
 import type { App } from '../../src/http/types.js'
 import type { Database } from '../../src/persistence/database.js'
@@ -37,6 +39,9 @@ export async function createTestApp(
     extend?: (app: App) => Promise<void>
     v2?: Partial<Config['v2']>
     seams?: ContainerInput['seams']
+    /** Default: test receivers on loopback are allowed. */
+    webhooks?: Partial<WebhookConfig>
+    urlPolicy?: ContainerInput['urlPolicy']
   } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new FakeClock('2025-01-15T10:00:00Z')
@@ -50,11 +55,17 @@ export async function createTestApp(
     ...options.v2,
   }
   const services = createServices({
-    config: { authCacheTtlMs: 5_000, worker: { batchSize: 10, pollIntervalMs: 1000 }, ...(v2 && { v2 }) },
+    config: {
+      authCacheTtlMs: 5_000,
+      worker: { batchSize: 10, pollIntervalMs: 1000 },
+      webhooks: { ...DEFAULT_WEBHOOK_CONFIG, allowedCidrs: [...LOOPBACK_CIDRS], ...options.webhooks },
+      ...(v2 && { v2 }),
+    },
     database,
     clock,
     logger,
     ...(options.seams && { seams: options.seams }),
+    ...(options.urlPolicy && { urlPolicy: options.urlPolicy }),
   })
   const app = await buildApp({ services, logger, ...(options.extend && { extend: options.extend }) })
   const worker = createWorker(services, { workerId: 'test-worker' })

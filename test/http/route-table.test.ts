@@ -209,6 +209,18 @@ const CASES: Record<string, Case> = {
   },
   getOrgSubscriptionAddOn: {},
   deactivateOrgSubscriptionAddOn: { body: () => ({ reason: 'SUBSCRIBER_RESIGNATION' }) },
+  listWebhookEventTypes: {},
+  createWebhookEndpoint: { body: () => ({ url: 'http://127.0.0.1:9/sweep' }) },
+  listWebhookEndpoints: {},
+  getWebhookEndpoint: {},
+  updateWebhookEndpoint: { body: () => ({ description: 'sweep' }) },
+  deleteWebhookEndpoint: {},
+  rotateWebhookEndpointSecret: { body: () => ({}) },
+  testWebhookEndpoint: { body: () => ({}) },
+  listWebhookDeliveries: {},
+  getWebhookDelivery: {},
+  retryWebhookDelivery: {},
+  replayWebhookEvents: { body: () => ({ since: '2020-01-01T00:00:00Z' }) },
 }
 
 /** The not-found code of each kind of path id. */
@@ -231,6 +243,8 @@ const NOT_FOUND: Record<keyof Ids, string> = {
   customerId: 'customer.not_found',
   userId: 'user.not_found',
   iccid: 'sim.not_found',
+  webhookEndpointId: 'webhook_endpoint.not_found',
+  webhookDeliveryId: 'webhook_delivery.not_found',
 }
 
 /** Reads whose owner gets another answer than 200 from the fixtures, and why. */
@@ -327,7 +341,14 @@ describe('the route table', () => {
       }
       expectNoneOf(theirs.markers, res.body, label(op, 'read-only'))
     }
-    expect(await rowCounts(t)).toEqual({ ...before, event: (before.event ?? 0) + audits })
+    // Each audit event is also delivered to the fixture tenant's webhook endpoint, which takes every
+    // type; the audits of the one eSIM open its event stream once.
+    expect(await rowCounts(t)).toEqual({
+      ...before,
+      event: (before.event ?? 0) + audits,
+      event_stream: (before.event_stream ?? 0) + Math.min(audits, 1),
+      webhook_delivery: (before.webhook_delivery ?? 0) + audits,
+    })
     expect(writes).toBeGreaterThan(0)
     console.info(`route-table sweep: ${writes} writes refused to a read-only key; reads needing more: ${beyondRead}`)
   })

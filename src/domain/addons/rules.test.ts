@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Offering } from '../catalog/offering.js'
 import { TOP_UP_CATEGORY } from '../catalog/offering.js'
-import { DEFAULT_CHANGE_POLICY } from '../catalog/offering.js'
+import { offering as anOffering, price } from '../../../test/helpers/offerings.js'
 import { refusalError } from '../shared/refusal.js'
 import {
   atLimit,
@@ -15,54 +15,15 @@ import {
 
 const at = new Date('2025-01-01T00:00:00Z')
 
-function offering(
-  id: string,
-  overrides: Partial<Offering> & { type?: Offering['product']['type']; category?: string } = {},
-): Offering {
-  const { type = 'SUBSCRIPTION_ADDON', category = 'PRODUCT_CATEGORY_ADDON_DATA', ...rest } = overrides
-  return {
-    tenantId: 't',
-    id,
-    status: 'AVAILABLE',
-    name: id,
-    description: null,
-    richContent: null,
-    internalDescription: null,
-    imageUrl: null,
+/** An add-on offering (monthly 5.00, group `data`) unless the overrides say otherwise. */
+const offering = (id: string, overrides: Parameters<typeof anOffering>[1] = {}): Offering =>
+  anOffering(id, {
+    type: 'SUBSCRIPTION_ADDON',
+    category: 'PRODUCT_CATEGORY_ADDON_DATA',
     groupId: 'data',
-    group: null,
-    product: {
-      productId: id,
-      internalName: id,
-      type,
-      category,
-      networkProviderId: null,
-      features: {},
-      requirements: {},
-    },
-    price: {
-      grossMinor: 500,
-      discountMinor: 0,
-      netMinor: 500,
-      currency: 'USD',
-      priceType: 'RECURRING',
-      billingCycle: { period: 'MONTH', interval: 1 },
-      boundMonths: null,
-      taxIncluded: false,
-      currencyOptions: {},
-    },
-    customerType: 'CONSUMER',
-    rank: 0,
-    changePolicy: { ...DEFAULT_CHANGE_POLICY },
-    compatibility: { categories: [], productOfferingIds: [] },
-    maxPerSubscription: null,
-    includedLicenseOfferingId: null,
-    metadata: {},
-    createdAt: at,
-    updatedAt: at,
-    ...rest,
-  }
-}
+    price: price(500),
+    ...overrides,
+  })
 
 const plan = offering('plan', {
   type: 'SUBSCRIPTION',

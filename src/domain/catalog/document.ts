@@ -3,6 +3,7 @@ import type { ErrorObject } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FieldError } from '../shared/errors.js'
 import { InvalidInputError } from '../shared/errors.js'
+import { closeObjects, unknownFieldMessage } from '../shared/strict.js'
 import { CatalogDocument } from './inputs.js'
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -10,11 +11,12 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
 /**
  * The same validator settings as HTTP bodies (src/http/validation.ts): every error, no coercion,
- * the same formats. (TypeBox's own `Value.Errors` stops after eight errors.)
+ * the same formats, and closed as they are (an unknown key is an error, not skipped: `offering:` for
+ * `offerings:` would otherwise import nothing). (TypeBox's own `Value.Errors` stops after eight errors.)
  */
 const check = addFormats(
-  new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, strict: false }),
-).compile<CatalogDocument>(CatalogDocument as object)
+  new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, strict: false, verbose: true }),
+).compile<CatalogDocument>(closeObjects(CatalogDocument) as object)
 
 /**
  * Checks a parsed catalog file against the admin API's body schemas and answers it typed, or
@@ -30,7 +32,11 @@ export function parseCatalogDocument(value: unknown): CatalogDocument {
     const path = issue.instancePath
     if (issue.keyword === 'required')
       errors.push({ path: `${path}/${String(issue.params.missingProperty)}`, message: 'is required' })
-    else if (!isNoise(issue, issues)) errors.push({ path: path || '/', message: issue.message ?? 'is invalid' })
+    else if (issue.keyword === 'additionalProperties') {
+      const key = String(issue.params.additionalProperty)
+      const known = Object.keys((issue.parentSchema as { properties?: object } | undefined)?.properties ?? {})
+      errors.push({ path: `${path}/${key}`, message: unknownFieldMessage(key, known, 'key') })
+    } else if (!isNoise(issue, issues)) errors.push({ path: path || '/', message: issue.message ?? 'is invalid' })
   }
   throw invalidDocument(errors)
 }

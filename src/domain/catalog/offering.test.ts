@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Offering, OfferingPrice } from './offering.js'
+import { offering, price } from '../../../test/helpers/offerings.js'
+import type { Offering } from './offering.js'
 import {
   DEFAULT_CHANGE_POLICY,
   addonFits,
@@ -8,64 +9,6 @@ import {
   isTopUp,
   monthlyEquivalent,
 } from './offering.js'
-
-const at = new Date('2025-01-01T00:00:00Z')
-
-function price(
-  netMinor: number,
-  cycle: OfferingPrice['billingCycle'] = { period: 'MONTH', interval: 1 },
-): OfferingPrice {
-  return {
-    grossMinor: netMinor,
-    discountMinor: 0,
-    netMinor,
-    currency: 'USD',
-    priceType: cycle ? 'RECURRING' : 'ONE_TIME',
-    billingCycle: cycle,
-    boundMonths: null,
-    taxIncluded: false,
-    currencyOptions: {},
-  }
-}
-
-function offering(
-  id: string,
-  overrides: Partial<Offering> & { type?: Offering['product']['type']; category?: string } = {},
-): Offering {
-  const { type = 'SUBSCRIPTION', category = 'PRODUCT_CATEGORY_SUBSCRIPTION_CELL', ...rest } = overrides
-  return {
-    tenantId: 't',
-    id,
-    status: 'AVAILABLE',
-    name: id,
-    description: null,
-    richContent: null,
-    internalDescription: null,
-    imageUrl: null,
-    groupId: 'plans',
-    group: null,
-    product: {
-      productId: id,
-      internalName: id,
-      type,
-      category,
-      networkProviderId: null,
-      features: {},
-      requirements: {},
-    },
-    price: price(1000),
-    customerType: 'CONSUMER',
-    rank: 0,
-    changePolicy: { ...DEFAULT_CHANGE_POLICY },
-    compatibility: { categories: [], productOfferingIds: [] },
-    maxPerSubscription: null,
-    includedLicenseOfferingId: null,
-    metadata: {},
-    createdAt: at,
-    updatedAt: at,
-    ...rest,
-  }
-}
 
 describe('changeDirection', () => {
   it('orders offerings of one group by rank, whatever their prices', () => {

@@ -6,6 +6,15 @@ import { checkSimRows, isIccid, luhnValid, withLuhnDigit } from './sims.js'
 const at = (i: number) => `/rows/${i}`
 
 describe('number rows', () => {
+  it('refuses a field a row does not have, naming it (a misspelt grade is not silently dropped)', () => {
+    expect(checkNumberRows([{ msisdn: '+46701234567', type: 'CELL', grdae: 3 }], at)).toEqual([
+      { path: '/rows/0/grdae', message: 'is not a known field (did you mean "grade"?)' },
+    ])
+    expect(
+      checkSimRows([{ iccid: withLuhnDigit('8946000000000000001'), type: 'PHYSICAL', colour: 'red' }], at),
+    ).toEqual([{ path: '/rows/0/colour', message: 'is not a known field' }])
+  })
+
   it('accepts good rows and lists every problem of bad ones with its path', () => {
     expect(
       checkNumberRows(

@@ -25,6 +25,9 @@ export const DEFAULT_QUARANTINE_DAYS = 90
 const e164 = new RegExp(E164)
 const numberType = new RegExp(NUMBER_TYPE)
 
+/** The fields of a number to import, besides `metadata`. */
+export const NUMBER_FIELDS = ['msisdn', 'type', 'grade'] as const
+
 export interface NumberImportRow {
   msisdn: string
   type: string
@@ -42,7 +45,7 @@ export function checkNumberRows(rows: readonly unknown[], pathOf: (index: number
     if (typeof row.msisdn === 'string' && e164.test(row.msisdn)) return row.msisdn
     bad('msisdn', 'must be an E.164 number (+ then 8-15 digits)')
   }
-  return checkImportRows(rows, pathOf, { field: 'msisdn', valid: msisdn }, (row, bad) => {
+  return checkImportRows(rows, pathOf, { field: 'msisdn', valid: msisdn }, NUMBER_FIELDS, (row, bad) => {
     if (typeof row.type !== 'string' || !numberType.test(row.type))
       bad('type', 'must be 2-20 upper-case letters, digits or underscores, starting with a letter (CELL, DATA, M2M …)')
     if (

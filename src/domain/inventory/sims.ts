@@ -61,6 +61,9 @@ export function withLuhnDigit(body: string): string {
 
 export const isIccid = (value: string): boolean => iccid.test(value) && luhnValid(value)
 
+/** The fields of a SIM to import, besides `metadata`. */
+export const SIM_FIELDS = ['iccid', 'type', 'status', 'imsi', 'lpa', 'puk1', 'puk2', 'pin'] as const
+
 export interface SimImportRow {
   iccid: string
   type: SimType
@@ -83,7 +86,7 @@ export function checkSimRows(rows: readonly unknown[], pathOf: (index: number) =
     else if (!luhnValid(row.iccid)) bad('iccid', 'fails its Luhn check digit')
     else return row.iccid
   }
-  return checkImportRows(rows, pathOf, { field: 'iccid', valid: iccidOf }, (row, bad) => {
+  return checkImportRows(rows, pathOf, { field: 'iccid', valid: iccidOf }, SIM_FIELDS, (row, bad) => {
     if (!SIM_TYPES.includes(row.type as SimType)) bad('type', 'must be PHYSICAL or ESIM')
     if (row.status !== undefined && !IMPORT_STATUSES.includes(row.status as SimStatus))
       bad('status', 'must be AVAILABLE or BRAND_RESERVED')

@@ -33,6 +33,16 @@ describe('US details', () => {
     expect(checkDetails('US', US)).toEqual({ missing: [], errors: [] })
   })
 
+  it('refuse a field the country does not have, at any depth, instead of dropping it', () => {
+    expect(checkDetails('US', { ...US, address: { ...US.address, zipcode: '94105' }, pin: '1' }).errors).toEqual([
+      { property: 'address.zipcode', message: 'is not a known field (did you mean "zip"?)' },
+      { property: 'pin', message: 'is not a known field' },
+    ])
+    expect(checkDetails('SE', { ...SE, passcode: '1234' }).errors).toEqual([
+      { property: 'passcode', message: 'is not a known field' },
+    ])
+  })
+
   it('name every missing field as a dotted path; a whole missing address is one field', () => {
     expect(checkDetails('US', {}).missing).toEqual(['firstName', 'lastName', 'address', 'accountNumber', 'passcode'])
     expect(checkDetails('US', { ...US, address: { street1: '1 Main St' } }).missing).toEqual([

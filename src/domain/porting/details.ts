@@ -1,4 +1,5 @@
 import { luhnValid } from '../inventory/sims.js'
+import { unknownFieldMessage } from '../shared/strict.js'
 
 /**
  * Porting details: what the donor operator needs to release a number. They vary by country, and
@@ -118,10 +119,32 @@ export function checkDetails(country: PortingCountry, details: unknown): Details
     const problem = rule.check?.(value) ?? null
     if (problem) result.errors.push({ property: rule.path, message: problem })
   }
+  result.errors.push(...unknownFields(RULES[country], details))
   return result
 }
 
-/** The details as stored: the country's fields only (others are ignored, as everywhere in the API). */
+/** Fields no rule of the country names, at any depth (`address.zipcode`): refused, not dropped. */
+function unknownFields(rules: Rule[], details: Record<string, unknown>): DetailsProblem[] {
+  const known = new Map<string, string[]>([['', []]])
+  for (const rule of rules) {
+    const [head, leaf] = rule.path.split('.') as [string, string | undefined]
+    known.get('')?.push(head)
+    if (leaf !== undefined) known.set(head, [...(known.get(head) ?? []), leaf])
+  }
+  const problems: DetailsProblem[] = []
+  const walk = (object: Record<string, unknown>, prefix: string) => {
+    const names = [...new Set(known.get(prefix) ?? [])]
+    for (const [name, value] of Object.entries(object)) {
+      const path = prefix ? `${prefix}.${name}` : name
+      if (!names.includes(name)) problems.push({ property: path, message: unknownFieldMessage(name, names) })
+      else if (!prefix && known.has(name) && isObject(value)) walk(value, name)
+    }
+  }
+  walk(details, '')
+  return problems
+}
+
+/** The details as stored: the country's fields only (`checkDetails` refuses any other). */
 export function knownDetails(country: PortingCountry, details: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {}
   for (const rule of RULES[country]) {

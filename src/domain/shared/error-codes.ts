@@ -200,8 +200,16 @@ export const ERROR_CODES = {
   'request.malformed_json': { status: 400, meaning: 'The body is not valid JSON.' },
   'request.method_not_allowed': { status: 405, meaning: 'The path exists but not with this method; see Allow.' },
   'request.unsupported_media_type': { status: 400, meaning: 'The body is not sent as application/json.' },
+  'request.invalid_characters': {
+    status: 400,
+    meaning: 'A field holds the NUL character (U+0000), which cannot be stored; errors names it.',
+  },
   'request.validation_failed': { status: 400, meaning: 'The request breaks its schema; errors lists each field.' },
   'route.not_found': { status: 404, meaning: 'There is no such route.' },
+  'schedule.date_in_past': {
+    status: 422,
+    meaning: 'A day to schedule a change on is already over in the tenant’s calendar (today means now).',
+  },
   'sim.not_found': { status: 404, meaning: 'No SIM with this id in the tenant’s inventory.' },
   'subscriber.not_found': {
     status: [404, 422],
@@ -265,6 +273,25 @@ export const ERROR_CODES = {
   'topup.subscription_not_active': { status: 422, meaning: 'Only an ACTIVATED subscription can be topped up.' },
   'user.not_found': { status: [404, 422], meaning: 'No such user: 404 in the path, 422 when named in the body.' },
   'user.reference_taken': { status: 409, meaning: 'Another user already has this referenceId.' },
+  'webhook.invalid_replay_window': { status: 400, meaning: 'A replay’s `until` is not after its `since`.' },
+  'webhook.replay_too_large': {
+    status: 422,
+    meaning: 'A replay would queue more than 10 000 events; narrow `since`/`until`.',
+  },
+  'webhook.unknown_event_type': {
+    status: 400,
+    meaning: 'An event type (or `prefix.*` pattern) names no type GET /webhook-event-types lists.',
+  },
+  'webhook_delivery.not_found': { status: 404, meaning: 'No such webhook delivery.' },
+  'webhook_delivery.still_queued': {
+    status: 409,
+    meaning: 'The delivery is still pending or paused; it goes out without a retry.',
+  },
+  'webhook_endpoint.invalid_headers': {
+    status: 400,
+    meaning: 'An endpoint header has an invalid name or value, or is one Openline sets itself.',
+  },
+  'webhook_endpoint.not_found': { status: 404, meaning: 'No such webhook endpoint.' },
   'webhook_endpoint.url_blocked': {
     status: 422,
     meaning: 'The endpoint URL is a literal address in a blocked range (loopback, private, link-local…).',

@@ -1,3 +1,5 @@
+import { InvalidInputError } from '../shared/errors.js'
+
 /**
  * Every event type Openline writes to the outbox, closed: `EventService.emit` accepts only these,
  * webhook endpoints filter on them and `GET /webhook-event-types` lists them. `resource` is the
@@ -152,6 +154,11 @@ export const EVENT_TYPES = [
     resource: 'webhook_endpoint',
     description: 'A webhook endpoint was disabled after failing for 5 days (or answering 410).',
   },
+  {
+    type: 'webhook.test',
+    resource: 'webhook_endpoint',
+    description: 'A test event (POST /webhook-endpoints/{id}/test), sent only to the endpoint it was asked for.',
+  },
 ] as const satisfies readonly EventTypeInfo[]
 
 export type EventType = (typeof EVENT_TYPES)[number]['type']
@@ -159,3 +166,28 @@ export type EventType = (typeof EVENT_TYPES)[number]['type']
 const KNOWN: ReadonlySet<string> = new Set(EVENT_TYPES.map((e) => e.type))
 
 export const isEventType = (s: string): s is EventType => KNOWN.has(s)
+
+/** True when `type` is named by the list: exactly, or under a `prefix.*` pattern. null means every type. */
+export function matchesEventTypes(patterns: readonly string[] | null, type: string): boolean {
+  if (patterns === null) return true
+  return patterns.some((p) => (p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) : p === type))
+}
+
+/**
+ * Checks an endpoint's (or a replay's) event type list: each entry is a known type or a `prefix.*`
+ * that names at least one. Unknown entries are a 400 naming each.
+ */
+export function checkEventTypes(patterns: readonly string[], pointer: string): string[] {
+  const unknown = patterns.filter((p) =>
+    p.endsWith('.*') ? !EVENT_TYPES.some((t) => t.type.startsWith(p.slice(0, -1))) : !KNOWN.has(p),
+  )
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      'webhook.unknown_event_type',
+      `Unknown event type(s): ${unknown.join(', ')}. GET /webhook-event-types lists them.`,
+      { unknown },
+      unknown.map((p) => ({ path: `${pointer}/${patterns.indexOf(p)}`, message: `unknown event type '${p}'` })),
+    )
+  }
+  return [...new Set(patterns)]
+}

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorKind } from '../../domain/shared/errors.js'
 import { DomainError } from '../../domain/shared/errors.js'
 import type { ProblemBody } from '../problem.js'
+import { unknownFieldMessage } from '../../domain/shared/strict.js'
 import { problem } from '../problem.js'
 import type { App } from '../types.js'
 
@@ -61,15 +62,15 @@ export function toProblem(error: FastifyError, req: FastifyRequest): ProblemBody
     const all = error.validation.map((issue) => {
       const params = issue.params as Record<string, unknown>
       const leaf = (params.missingProperty ?? params.additionalProperty ?? params.tag) as string | undefined
+      const schema = req.routeOptions.schema?.[error.validationContext ?? 'body']
       return {
         path: `/${location}${issue.instancePath}${leaf ? `/${leaf}` : ''}`,
         message:
           issue.keyword === 'discriminator'
-            ? discriminatorMessage(
-                params,
-                tagsAt(req.routeOptions.schema?.[error.validationContext ?? 'body'], issue.schemaPath),
-              )
-            : (issue.message ?? 'is invalid'),
+            ? discriminatorMessage(params, tagsAt(schema, issue.schemaPath))
+            : issue.keyword === 'additionalProperties'
+              ? unknownFieldMessage(String(leaf), Object.keys(schemaAt(schema, issue.schemaPath)?.properties ?? {}))
+              : (issue.message ?? 'is invalid'),
       }
     })
     // A missing tag is reported by `required` and by the discriminator alike: say it once.
@@ -122,10 +123,7 @@ function discriminatorMessage(params: Record<string, unknown>, tags: string[]): 
 
 /** The tags a discriminated union takes, read from the route's schema at the error's schema path (`#/properties/lineItems/items/discriminator`). */
 function tagsAt(schema: unknown, schemaPath: string): string[] {
-  let node = schema as Record<string, unknown> | undefined
-  for (const segment of schemaPath.replace(/^#\//, '').split('/').slice(0, -1))
-    node = node?.[decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~')] as
-      Record<string, unknown> | undefined
+  const node = schemaAt(schema, schemaPath)
   const tag = (node?.discriminator as { propertyName?: string } | undefined)?.propertyName
   const shapes = Array.isArray(node?.oneOf)
     ? (node.oneOf as { properties?: Record<string, { const?: unknown }> }[])
@@ -136,6 +134,16 @@ function tagsAt(schema: unknown, schemaPath: string): string[] {
       )
     : []
 }
+
+/** The schema holding the keyword an error's schema path ends in (`#/properties/schedule/additionalProperties`). */
+function schemaAt(schema: unknown, schemaPath: string): SchemaNode | undefined {
+  let node = schema as SchemaNode | undefined
+  for (const segment of schemaPath.replace(/^#\//, '').split('/').slice(0, -1))
+    node = node?.[decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~')] as SchemaNode | undefined
+  return node
+}
+
+type SchemaNode = Record<string, unknown> & { properties?: Record<string, unknown> }
 
 /** The route's body limit in MiB, for the 413 message (most routes: 1; imports: 4). */
 const mebibytes = (bytes: number | undefined): string =>

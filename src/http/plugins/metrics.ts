@@ -1,13 +1,16 @@
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { Metric } from 'prom-client'
 import type { App } from '../types.js'
 
 /**
  * Prometheus metrics at `/metrics`: process metrics plus a request-duration histogram by method,
- * route pattern and status. The route pattern, never the raw URL, keeps label cardinality bounded.
+ * route pattern and status (the route pattern, never the raw URL, keeps label cardinality bounded),
+ * and the metrics other parts hand in (webhook deliveries).
  */
-export function installMetrics(app: App): Registry {
+export function installMetrics(app: App, more: Metric[] = []): Registry {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
+  for (const metric of more) registry.registerMetric(metric)
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration in seconds, by method, route and status code.',

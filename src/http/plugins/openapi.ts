@@ -39,6 +39,8 @@ export async function installOpenApi(app: App): Promise<void> {
           '* **Ids**: a path id may be the entity UUID or your own reference prefixed with `rid_`.',
           '* **Lists** page with `limit` and `cursor` (`pagination.nextCursor`); `offset` is accepted too.',
           '* **Errors** are RFC 9457 `application/problem+json` bodies with a stable `code` and the `requestId`.',
+          '* **Unknown fields are refused**: a body field or query parameter an operation does not list is a 400 naming it ' +
+            '(`/body/scheduleAt is not a known field (did you mean "scheduledAt"?)`); objects marked free-form (`metadata`) take any key.',
           '* **V2 add-ons API** (`/v2/orgs/{org}/…`, tag `v2-add-ons`): another operator’s API over the same add-ons, in snake_case, ' +
             'authenticated by `Authorization: Bearer <JWT>` (or an `X-Api-Key` of the org’s tenant), with errors as `{code, message, requestId, errors?}`.',
         ].join('\n'),
@@ -67,6 +69,11 @@ export async function installOpenApi(app: App): Promise<void> {
         { name: 'api-keys', description: 'API keys of your tenant (admin scope).' },
         { name: 'idempotency', description: 'Inspect idempotency keys while debugging retries.' },
         { name: 'events', description: 'The outbox: every state change, with the resource snapshot.' },
+        {
+          name: 'webhooks',
+          description:
+            'Webhook endpoints and their deliveries: every event pushed to your receivers, signed per Standard Webhooks 1.0, retried and in order per resource.',
+        },
         {
           name: 'subscriptions',
           description:

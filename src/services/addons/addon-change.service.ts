@@ -1,5 +1,4 @@
 import type { Offering } from '../../domain/catalog/offering.js'
-import { changeDirection } from '../../domain/catalog/offering.js'
 import type { ChangeOption } from '../../domain/catalog/views.js'
 import { changeOption } from '../../domain/catalog/views.js'
 import { ATTACHED } from '../../domain/addons/addon.js'
@@ -19,9 +18,10 @@ import type { SubscriptionLifecycle } from '../subscriptions/subscription-lifecy
 import type { SubscriptionView } from '../subscriptions/subscription-view.js'
 import type { SubscriptionService } from '../subscriptions/subscription.service.js'
 import type { UnitOfWork } from '../unit-of-work.js'
-import { ADDON_EVENTS, ADDON_TARGET } from './addon-kinds.js'
+import { ADDON_EVENTS } from './addon-kinds.js'
 import type { AddonLifecycle } from './addon-lifecycle.js'
 import type { AddonService } from './addon.service.js'
+import { assertNotPastDay } from '../../domain/scheduling/requested-day.js'
 
 export interface ChangeAddonInput {
   productOfferingId: string
@@ -83,6 +83,7 @@ export class AddonChangeService {
 
   /** Changes the add-on now or at the time its policy allows; answers the Subscription (seed 001). */
   async change(ctx: RequestContext, subscriptionRef: EntityRef, input: ChangeAddonInput): Promise<SubscriptionView> {
+    assertNotPastDay(input.scheduledAt, '/body/scheduledAt', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, (tx) => this.changeIn(tx, ctx, subscriptionRef, input))
   }
 
@@ -111,36 +112,14 @@ export class AddonChangeService {
     const earliest = input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : undefined
     const { at } = when(ctx, row, current, to, now, earliest)
     await this.addonService.assertSubscriptionTakes(tx, ctx, subscription, at)
-    const target = { targetType: ADDON_TARGET, targetId: row.id }
-    const details = {
-      from: current.id,
-      to: to.id,
-      direction: changeDirection(current, to),
+    const changed = await this.lifecycle.changeOfferingAt(tx, ctx, row, {
+      from: current,
+      to,
+      at,
+      ...(input.reason && { reason: input.reason }),
       ...(input.metadata && { metadata: input.metadata }),
-    }
-    if (at <= now) {
-      await this.scheduling.supersedeKinds(
-        tx,
-        ctx,
-        target,
-        ['change_product_offering'],
-        'replaced by a change applied at once',
-      )
-      const changed = await this.lifecycle.changeOffering(tx, ctx, row, to.id, now, {
-        reason: input.reason ?? null,
-        details,
-      })
-      await this.lifecycle.publish(tx, ctx, changed, ADDON_EVENTS.changed, { withSubscription: false })
-    } else {
-      await this.scheduling.schedule(tx, ctx, {
-        ...target,
-        kind: 'change_product_offering',
-        effectiveAt: at,
-        reason: input.reason ?? null,
-        payload: { productOfferingId: to.id, ...details },
-      })
-      await this.lifecycle.publish(tx, ctx, row, ADDON_EVENTS.changed, { withSubscription: false })
-    }
+    })
+    await this.lifecycle.publish(tx, ctx, changed, ADDON_EVENTS.changed, { withSubscription: false })
     return this.subscriptionLifecycle.publish(tx, ctx, subscription, ['subscription.updated'])
   }
 }

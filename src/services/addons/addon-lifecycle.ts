@@ -57,11 +57,12 @@ export const NO_PROVISIONER: AddonProvisioner = { provision: async () => false, 
  */
 export class AddonLifecycle extends Lifecycle<AddonRow> {
   protected readonly targetType = ADDON_TARGET
+  protected override readonly changeName = 'a change'
 
   /** @param provisioner the network provider's part; NO_PROVISIONER where add-ons are active at once. */
   constructor(
     catalog: CatalogService,
-    private readonly scheduling: SchedulingService,
+    scheduling: SchedulingService,
     timeline: TimelineService,
     private readonly events: EventService,
     private readonly views: AddonViews,
@@ -69,7 +70,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     private readonly provisioner: AddonProvisioner,
     private readonly licenses: IncludedLicenses,
   ) {
-    super(catalog, timeline)
+    super(catalog, scheduling, timeline)
   }
 
   protected readonly handlers: Readonly<Record<string, ChangeHandler<AddonRow>>> = {
@@ -78,7 +79,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
       return [updated, [updated.status === 'ACTIVE' ? ADDON_EVENTS.activated : ADDON_EVENTS.changed]]
     },
     change_product_offering: async (tx, ctx, row, change, meta) => [
-      await this.changeOffering(tx, ctx, row, String(change.payload.productOfferingId), change.effectiveAt, meta),
+      await this.applyOfferingChange(tx, ctx, row, String(change.payload.productOfferingId), change.effectiveAt, meta),
       [ADDON_EVENTS.changed],
     ],
     cancel: async (tx, ctx, row, change, meta) => [
@@ -196,7 +197,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
   }
 
   /** Puts the add-on on another offering at `at`. */
-  async changeOffering(
+  async applyOfferingChange(
     tx: Executor,
     ctx: RequestContext,
     row: AddonRow,

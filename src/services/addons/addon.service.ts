@@ -29,6 +29,7 @@ import type { UnitOfWork } from '../unit-of-work.js'
 import { ADDON_EVENTS, ADDON_TARGET } from './addon-kinds.js'
 import type { AddonLifecycle } from './addon-lifecycle.js'
 import type { AddonView, AddonViews } from './addon-view.js'
+import { assertNotPastDay } from '../../domain/scheduling/requested-day.js'
 
 export interface AddAddonInput {
   productOfferingId: string
@@ -124,6 +125,7 @@ export class AddonService {
 
   /** Adds an add-on now, or from the client's day (PENDING with pendingStatus until then). */
   async add(ctx: RequestContext, subscriptionRef: EntityRef, input: AddAddonInput): Promise<AddonView> {
+    assertNotPastDay(input.scheduledAt, '/body/scheduledAt', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, (tx) => this.addIn(tx, ctx, subscriptionRef, input))
   }
 
@@ -191,6 +193,7 @@ export class AddonService {
 
   /** Cancels an attached add-on now or from a day; a scheduled add that has not started is withdrawn. Answers the Subscription (seed 002). */
   async cancel(ctx: RequestContext, subscriptionRef: EntityRef, input: CancelAddonInput): Promise<SubscriptionView> {
+    assertNotPastDay(input.scheduledAt, '/body/scheduledAt', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, async (tx) => {
       const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
       const row = await this.pick(tx, ctx, subscription, {

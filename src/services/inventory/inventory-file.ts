@@ -3,6 +3,9 @@ import { extname } from 'node:path'
 import type { CsvRecord } from '../../domain/inventory/csv.js'
 import { parseCsv } from '../../domain/inventory/csv.js'
 import { invalidImport } from '../../domain/inventory/import.js'
+import { NUMBER_FIELDS } from '../../domain/inventory/numbers.js'
+import { SIM_FIELDS } from '../../domain/inventory/sims.js'
+import { unknownFieldMessage } from '../../domain/shared/strict.js'
 import { InvalidInputError } from '../../domain/shared/errors.js'
 
 /** Rows read from a file, and where each came from (for the messages about bad ones). */
@@ -11,16 +14,13 @@ export interface ImportFile {
   pathOf: (index: number) => string
 }
 
-const NUMBER_COLUMNS = ['msisdn', 'type', 'grade']
-const SIM_COLUMNS = ['iccid', 'type', 'status', 'imsi', 'lpa', 'puk1', 'puk2', 'pin']
-
 /**
  * A numbers file for `openline numbers import`: CSV (`.csv`) with a header naming at least
  * `msisdn,type` (and `grade`; any other column goes into each number's metadata), or JSON: an
  * array of `{msisdn, type, grade?, metadata?}` or `{ numbers: [...] }` as the admin API takes.
  */
 export function readNumbersFile(path: string): ImportFile {
-  return readImportFile(path, 'numbers', NUMBER_COLUMNS, ['msisdn', 'type'], (cells) => {
+  return readImportFile(path, 'numbers', NUMBER_FIELDS, ['msisdn', 'type'], (cells) => {
     const grade = cells.grade
     return { ...cells, ...(grade !== undefined && { grade: /^[0-9]+$/.test(grade) ? Number(grade) : grade }) }
   })
@@ -31,13 +31,13 @@ export function readNumbersFile(path: string): ImportFile {
  * of `status,imsi,lpa,puk1,puk2,pin`; other columns go into metadata), or JSON as the admin API takes.
  */
 export function readSimsFile(path: string): ImportFile {
-  return readImportFile(path, 'sims', SIM_COLUMNS, ['iccid', 'type'], (cells) => cells)
+  return readImportFile(path, 'sims', SIM_FIELDS, ['iccid', 'type'], (cells) => cells)
 }
 
 function readImportFile(
   path: string,
   key: 'numbers' | 'sims',
-  known: string[],
+  known: readonly string[],
   required: string[],
   convert: (cells: Record<string, string>) => Record<string, unknown>,
 ): ImportFile {
@@ -70,13 +70,19 @@ function readImportFile(
       `${path} must hold a JSON array, or an object with a '${key}' array.`,
       { file: path },
     )
+  const others = Object.keys(parsed as object).filter((name) => name !== key)
+  if (others.length > 0)
+    throw invalidImport(
+      what,
+      others.map((name) => ({ path: `/${name}`, message: unknownFieldMessage(name, [key], 'key') })),
+    )
   return { rows: list, pathOf: (i) => `/${key}/${i}` }
 }
 
 /** A CSV record as an import row: known columns by name (any case), the rest as metadata. */
 function toRow(
   record: CsvRecord,
-  known: string[],
+  known: readonly string[],
   convert: (cells: Record<string, string>) => Record<string, unknown>,
 ): Record<string, unknown> {
   const fields: Record<string, string> = {}

@@ -1,5 +1,4 @@
 import type { Offering } from '../../domain/catalog/offering.js'
-import { changeDirection } from '../../domain/catalog/offering.js'
 import type { ChangeOption } from '../../domain/catalog/views.js'
 import { changeOption } from '../../domain/catalog/views.js'
 import {
@@ -104,37 +103,15 @@ export class LicenseChanges {
       ...(earliest && { earliest }),
       zone: ctx.tenant.timeZone,
     })
-    const target = { targetType: LICENSE_TARGET, targetId: row.id }
     assertNoCancelBy(await this.scheduling.pending(tx, ctx.tenant.id, LICENSE_TARGET, [row.id]), at)
-    const details = {
-      from: current.id,
-      to: to.id,
-      direction: changeDirection(current, to),
+    const changed = await this.lifecycle.changeOfferingAt(tx, ctx, row, {
+      from: current,
+      to,
+      at,
+      ...(input.reason && { reason: input.reason }),
       ...(input.metadata && { metadata: input.metadata }),
-    }
-    if (at <= now) {
-      // Applied now: a pending (downgrade) change is replaced by this one.
-      await this.scheduling.supersedeKinds(
-        tx,
-        ctx,
-        target,
-        ['change_product_offering'],
-        'replaced by an offering change applied at once',
-      )
-      const updated = await this.lifecycle.applyOfferingChange(tx, ctx, row, to.id, now, {
-        reason: input.reason ?? null,
-        details,
-      })
-      return this.lifecycle.publish(tx, ctx, updated, [LICENSE_EVENTS.updated])
-    }
-    await this.scheduling.schedule(tx, ctx, {
-      ...target,
-      kind: 'change_product_offering',
-      effectiveAt: at,
-      reason: input.reason ?? null,
-      payload: { productOfferingId: to.id, ...details },
     })
-    return this.lifecycle.publish(tx, ctx, row, [LICENSE_EVENTS.updated])
+    return this.lifecycle.publish(tx, ctx, changed, [LICENSE_EVENTS.updated])
   }
 
   /** AVAILABLE license offerings of the same category and customer type, each with when it would apply. */
@@ -143,14 +120,10 @@ export class LicenseChanges {
     if (!row) throw new NotFoundError('license', formatEntityRef(ref))
     if (row.status === 'CANCELLED') throw licenseStatusConflict(row.status, 'change_product_offering')
     const current = await this.catalog.requireOffering(this.db, ctx.tenant.id, row.productOfferingId)
-    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, {
-      types: ['LICENSE'],
-      categories: [current.product.category],
-      status: ['AVAILABLE'],
-    })
+    const candidates = await this.catalog.changeCandidates(this.db, ctx.tenant.id, current)
     const now = ctx.clock.now()
     return candidates
-      .filter((o) => o.id !== current.id && licenseChangeFits(current, o))
+      .filter((o) => licenseChangeFits(current, o))
       .map((to) => {
         const { timing, at } = licenseChangeWhen({
           status: row.status,

@@ -53,12 +53,12 @@ export class LicenseLifecycle extends Lifecycle<LicenseRow> {
 
   constructor(
     catalog: CatalogService,
-    private readonly scheduling: SchedulingService,
+    scheduling: SchedulingService,
     timeline: TimelineService,
     private readonly events: EventService,
     private readonly views: LicenseViews,
   ) {
-    super(catalog, timeline)
+    super(catalog, scheduling, timeline)
   }
 
   protected readonly handlers: Readonly<Record<LicenseChangeKind, ChangeHandler<LicenseRow>>> = {

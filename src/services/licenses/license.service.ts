@@ -25,6 +25,7 @@ import type { LicenseLifecycle } from './license-lifecycle.js'
 import type { EmbeddedLicenseView, LicenseView, LicenseViews } from './license-view.js'
 import { embedLicense } from './license-view.js'
 import { bodyRef, missingAt } from './refs.js'
+import { assertNotPastDay } from '../../domain/scheduling/requested-day.js'
 
 export interface CreateLicenseInput {
   /** A LICENSE offering that is AVAILABLE; it decides the license's type unless `type` is given. */
@@ -128,6 +129,7 @@ export class LicenseService {
         'Licenses are managed by billing for this tenant: create licenses through orders (POST /orders).',
       )
     }
+    assertNotPastDay(input.activationDate, '/body/activationDate', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, (tx) => this.createLicense(tx, ctx, input))
   }
 
@@ -176,6 +178,7 @@ export class LicenseService {
   }
 
   cancel(ctx: RequestContext, ref: EntityRef, input: CancelLicenseInput): Promise<LicenseView> {
+    assertNotPastDay(input.scheduledAt, '/body/scheduledAt', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, (tx) => this.cancelLicense(tx, ctx, ref, input))
   }
 
@@ -185,6 +188,7 @@ export class LicenseService {
   }
 
   changeOffering(ctx: RequestContext, ref: EntityRef, input: ChangeLicenseOfferingInput): Promise<LicenseView> {
+    assertNotPastDay(input.scheduledAt, '/body/scheduledAt', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, (tx) => this.changeLicenseOffering(tx, ctx, ref, input))
   }
 

@@ -1,5 +1,4 @@
 import type { Offering } from '../../domain/catalog/offering.js'
-import { changeDirection } from '../../domain/catalog/offering.js'
 import type { ChangeOption } from '../../domain/catalog/views.js'
 import { changeOption } from '../../domain/catalog/views.js'
 import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
@@ -14,10 +13,10 @@ import type { RequestContext } from '../context.js'
 import type { SchedulingService } from '../scheduling.service.js'
 import type { UnitOfWork } from '../unit-of-work.js'
 import type { SubscriptionLifecycle } from './subscription-lifecycle.js'
-import { SUBSCRIPTION_TARGET } from './subscription-kinds.js'
 import type { SubscriptionView } from './subscription-view.js'
 import type { SubscriptionService } from './subscription.service.js'
 import { assertNoCancelBy } from './subscription.service.js'
+import { assertNotPastDay } from '../../domain/scheduling/requested-day.js'
 
 export interface PlanChangeInput {
   productOfferingId: string
@@ -47,14 +46,10 @@ export class PlanChangeService {
     const row = await this.subscriptions.require(this.db, ctx, ref)
     if (row.status === 'CANCELLED') throw statusConflict(row.status, 'change_product_offering')
     const current = await this.catalog.requireOffering(this.db, ctx.tenant.id, row.productOfferingId)
-    const candidates = await this.catalog.listOfferings(this.db, ctx.tenant.id, {
-      types: ['SUBSCRIPTION'],
-      categories: [current.product.category],
-      status: ['AVAILABLE'],
-    })
+    const candidates = await this.catalog.changeCandidates(this.db, ctx.tenant.id, current)
     const now = ctx.clock.now()
     return candidates
-      .filter((o) => o.id !== current.id && o.customerType === current.customerType)
+      .filter((o) => o.customerType === current.customerType)
       .map((to) => {
         const { timing, at } = this.when(ctx, row, current, to, now, undefined)
         return changeOption(current, to, { timing, at }, ctx.tenant.timeZone)
@@ -62,6 +57,7 @@ export class PlanChangeService {
   }
 
   async change(ctx: RequestContext, ref: EntityRef, input: PlanChangeInput): Promise<SubscriptionView> {
+    assertNotPastDay(input.scheduledAt, '/body/scheduledAt', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, (tx) => this.changeIn(tx, ctx, ref, input))
   }
 
@@ -74,37 +70,15 @@ export class PlanChangeService {
     const now = ctx.clock.now()
     const earliest = input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : undefined
     const { at } = this.when(ctx, row, current, to, now, earliest)
-    const target = { targetType: SUBSCRIPTION_TARGET, targetId: row.id }
     assertNoCancelBy(await this.subscriptions.pendingOf(tx, ctx, row), at, ctx.tenant.timeZone)
-    const details = {
-      from: current.id,
-      to: to.id,
-      direction: changeDirection(current, to),
+    const changed = await this.lifecycle.changeOfferingAt(tx, ctx, row, {
+      from: current,
+      to,
+      at,
+      ...(input.reason && { reason: input.reason }),
       ...(input.metadata && { metadata: input.metadata }),
-    }
-    if (at <= now) {
-      // Applied now: a pending (downgrade) change is replaced by this one.
-      await this.scheduling.supersedeKinds(
-        tx,
-        ctx,
-        target,
-        ['change_product_offering'],
-        'replaced by a plan change applied at once',
-      )
-      const updated = await this.lifecycle.applyOfferingChange(tx, ctx, row, to.id, now, {
-        reason: input.reason ?? null,
-        details,
-      })
-      return this.lifecycle.publish(tx, ctx, updated, ['subscription.updated'])
-    }
-    await this.scheduling.schedule(tx, ctx, {
-      ...target,
-      kind: 'change_product_offering',
-      effectiveAt: at,
-      reason: input.reason ?? null,
-      payload: { productOfferingId: to.id, ...details },
     })
-    return this.lifecycle.publish(tx, ctx, row, ['subscription.updated'])
+    return this.lifecycle.publish(tx, ctx, changed, ['subscription.updated'])
   }
 
   /** The offering asked for, if the subscription may move to it. */

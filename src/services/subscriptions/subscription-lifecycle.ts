@@ -46,6 +46,7 @@ const TIMELINE_KIND: Record<StatusAction, string> = {
  */
 export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
   protected readonly targetType = SUBSCRIPTION_TARGET
+  protected override readonly changeName = 'a plan change'
 
   /**
    * @param listeners the areas that follow a subscription (add-ons, licenses, numbers, SIMs,
@@ -53,12 +54,12 @@ export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
    */
   constructor(
     catalog: CatalogService,
-    private readonly scheduling: SchedulingService,
+    scheduling: SchedulingService,
     timeline: TimelineService,
     private readonly publisher: SubscriptionPublisher,
     private readonly listeners: readonly SubscriptionListener[],
   ) {
-    super(catalog, timeline)
+    super(catalog, scheduling, timeline)
   }
 
   protected readonly handlers: Readonly<Record<string, ChangeHandler<SubscriptionRow>>> = {

@@ -16,6 +16,7 @@ import type { Page, PageRequest } from '../../domain/shared/paging.js'
 import { readPage } from '../../domain/shared/paging.js'
 import type { CancelReason, CancelSchedule } from '../../domain/subscriptions/cancellation.js'
 import { assertCancelReason, cancellationInstant } from '../../domain/subscriptions/cancellation.js'
+import { assertNotPastDay } from '../../domain/scheduling/requested-day.js'
 import type { StatusAction, SubscriptionStatus } from '../../domain/subscriptions/status.js'
 import { canTransition, projectedStatus, statusConflict } from '../../domain/subscriptions/status.js'
 import type { Executor } from '../../persistence/database.js'
@@ -138,6 +139,7 @@ export class SubscriptionService {
         'This tenant creates subscriptions through orders only (POST /orders).',
       )
     }
+    assertNotPastDay(input.scheduleActivationAt, '/body/scheduleActivationAt', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, async (tx) => {
       const line = {
         subscriptionId: input.id ?? newId(),
@@ -268,6 +270,7 @@ export class SubscriptionService {
     action: Exclude<StatusAction, 'cancel'>,
     input: StatusChangeInput,
   ): Promise<SubscriptionView> {
+    assertNotPastDay(input.scheduledAt, '/body/scheduledAt', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, async (tx) => {
       const row = await this.require(tx, ctx, ref, true)
       const now = ctx.clock.now()
@@ -312,6 +315,8 @@ export class SubscriptionService {
   /** Cancels now (Openline's CancelNow), tomorrow, on the 1st of next month, or from a date. */
   async cancel(ctx: RequestContext, ref: EntityRef, input: CancelInput): Promise<SubscriptionView> {
     assertCancelReason(input.reason, input.comment)
+    if (input.schedule.type === 'CancelAtDate')
+      assertNotPastDay(input.schedule.date, '/body/schedule/date', ctx.clock.now(), ctx.tenant.timeZone)
     return this.uow.write(ctx, async (tx) => {
       const row = await this.require(tx, ctx, ref, true)
       if (row.status === 'CANCELLED') throw statusConflict(row.status, 'cancel')

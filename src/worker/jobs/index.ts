@@ -21,12 +21,18 @@ import {
 } from './porting.job.js'
 import { PURGE_FINISHED_JOBS, purgeFinishedJobs } from './purge-finished-jobs.job.js'
 import { PURGE_IDEMPOTENCY_KEYS, purgeIdempotencyKeys } from './purge-idempotency-keys.job.js'
+import { PURGE_WEBHOOK_DELIVERIES, purgeWebhookDeliveries } from './purge-webhook-deliveries.job.js'
 
 /** Every job kind and the handler that runs it. */
 export function jobHandlers(services: Omit<Services, 'testClock'>): Record<string, JobHandler> {
   return {
     [PURGE_IDEMPOTENCY_KEYS]: purgeIdempotencyKeys(services.idempotency),
     [PURGE_FINISHED_JOBS]: purgeFinishedJobs(services.db, services.clock),
+    [PURGE_WEBHOOK_DELIVERIES]: purgeWebhookDeliveries(
+      services.db,
+      services.clock,
+      services.webhooks.config.retentionDays,
+    ),
     [APPLY_SCHEDULED_CHANGES]: applyScheduledChanges(services.changeRunner),
     [FULFIL_ORDER]: fulfilOrder(services.orderFulfilment),
     [EXPIRE_ORDER]: expireOrder(services.orderFulfilment),
@@ -44,4 +50,5 @@ export function jobHandlers(services: Omit<Services, 'testClock'>): Record<strin
 export const recurringJobs: RecurringJob[] = [
   { kind: PURGE_IDEMPOTENCY_KEYS, everyMs: 60 * 60 * 1000 },
   { kind: PURGE_FINISHED_JOBS, everyMs: 24 * 60 * 60 * 1000 },
+  { kind: PURGE_WEBHOOK_DELIVERIES, everyMs: 24 * 60 * 60 * 1000 },
 ]

@@ -7,6 +7,7 @@ import type { World } from '../../helpers/subscriptions.js'
 import { act, advanceTo, getSubscription, makeSubscription, subscriptionWorld } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
+import { Receiver, createEndpoint, testDispatcher } from '../../helpers/webhooks.js'
 
 type Json = Record<string, unknown> & { [key: string]: any } // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -23,7 +24,11 @@ afterAll(() => t.close())
 
 const NOW = '2025-01-15T10:00:00.000Z'
 
-/** The events of one type about one resource, oldest first, each also read alone by id. */
+/**
+ * The events of one type about one resource, oldest first, each also read alone by id, and each
+ * delivered as a webhook: replayed to a new endpoint on 127.0.0.1 and sent by the dispatcher,
+ * signed (verified with the `standardwebhooks` library) under its own id, with the same envelope.
+ */
 async function eventsOf(world: World, type: string, resourceId: string): Promise<Json[]> {
   const res = await t.request(world.tenant, {
     method: 'GET',
@@ -36,7 +41,36 @@ async function eventsOf(world: World, type: string, resourceId: string): Promise
     const one = await t.request(world.tenant, { method: 'GET', url: `/events/${item.eventId}` })
     expect(one.json()).toEqual(item)
   }
+  await expectDelivered(world, type, items)
   return items
+}
+
+async function expectDelivered(world: World, type: string, items: Json[]): Promise<void> {
+  const receiver = await Receiver.start()
+  try {
+    const { endpoint, secret } = await createEndpoint(t, world.tenant, { url: receiver.url, eventTypes: [type] })
+    const replay = await t.request(world.tenant, {
+      method: 'POST',
+      url: `/webhook-endpoints/${endpoint.webhookEndpointId}/replay`,
+      payload: { since: '2000-01-01T00:00:00Z' },
+    })
+    expect(replay.statusCode, replay.body).toBeLessThan(300)
+    await testDispatcher(t).drain({ tenantId: world.tenant.tenant.id })
+    receiver.verifyAll(secret)
+    for (const item of items) {
+      const delivered = receiver.received.filter((r) => r.headers['webhook-id'] === item.eventId)
+      expect(delivered, `${type} ${item.eventId} delivered once`).toHaveLength(1)
+      expect(delivered[0]?.json).toMatchObject({
+        eventId: item.eventId,
+        type,
+        occurredAt: item.occurredAt,
+        resource: item.resource,
+        data: item.data,
+      })
+    }
+  } finally {
+    await receiver.close()
+  }
 }
 
 /** The one event of `type` about the resource. */

@@ -88,7 +88,7 @@ describe('GET /subscriptions/{id}/in-porting', () => {
 describe('POST /subscriptions/{id}/in-porting', () => {
   it('corrects PENDING details: the submission of the old ones is dropped and the new revision is submitted', async () => {
     const { world, id } = await portingWorld()
-    const res = await correct(world, id, { details: usDetails({ firstName: 'Augusta Ada', colour: 'ignored' }) })
+    const res = await correct(world, id, { details: usDetails({ firstName: 'Augusta Ada' }) })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json().subscription).toMatchObject({
       subscriptionId: id,
@@ -163,8 +163,12 @@ describe('POST /subscriptions/{id}/in-porting', () => {
           '/body/details/address',
           '/body/details/accountNumber',
           '/body/details/passcode',
+          '/body/details/identityNumber',
+          '/body/details/currentOperator',
         ],
       ],
+      // A field no country has is refused, not dropped.
+      [{ details: usDetails({ colour: 'blue' }) }, 'porting.invalid_details', ['/body/details/colour']],
     ]
     for (const [payload, code, paths] of cases) {
       const res = await correct(world, id, payload)

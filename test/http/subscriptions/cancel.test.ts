@@ -98,18 +98,28 @@ describe('POST /subscriptions/{id}/cancel', () => {
     })
   })
 
-  it.each([
-    ['a past date', '2025-01-02'],
-    ['today (its midnight has passed)', '2025-01-15'],
-  ])('CancelAtDate with %s means now', async (_case, date) => {
+  it('CancelAtDate with today (its midnight has passed) means now', async () => {
     const fresh = await subscriptionWorld(t)
     const sub = await makeSubscription(t, fresh)
     const res = await act(t, fresh, sub.subscriptionId, 'POST', 'cancel', {
-      schedule: { type: 'CancelAtDate', date },
+      schedule: { type: 'CancelAtDate', date: '2025-01-15' },
       reason: 'WRONG_ORDER',
     })
     const now = (await t.request(fresh.tenant, { method: 'GET', url: '/test-clock' })).json().now
     expect(res).toMatchObject({ status: 'CANCELLED', cancelledAt: now, pendingStatus: null })
+  })
+
+  it('refuses CancelAtDate with a day already over (422 at /body/schedule/date), cancelling nothing', async () => {
+    const fresh = await subscriptionWorld(t)
+    const sub = await makeSubscription(t, fresh)
+    const res = await t.request(fresh.tenant, {
+      method: 'POST',
+      url: `/subscriptions/${sub.subscriptionId}/cancel`,
+      payload: { schedule: { type: 'CancelAtDate', date: '2025-01-02' }, reason: 'WRONG_ORDER' },
+    })
+    expect(res.statusCode, res.body).toBe(422)
+    expect(res.json()).toMatchObject({ code: 'schedule.date_in_past', errors: [{ path: '/body/schedule/date' }] })
+    expect((await getSubscription(t, fresh, sub.subscriptionId)).status).toBe('ACTIVATED')
   })
 
   it('cancels a PENDING subscription, superseding its activation', async () => {

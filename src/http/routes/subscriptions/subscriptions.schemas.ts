@@ -174,7 +174,7 @@ export const CancelSchedule = Type.Union([
   ScheduleType('CancelAtBeginningOfNextMonth', 'At the start of the 1st of next month.'),
   Type.Object({
     type: Type.Literal('CancelAtDate'),
-    date: CalendarDate({ description: 'The earliest day; a past day means now.' }),
+    date: CalendarDate({ description: 'The earliest day; today means now, a day already over is a 422.' }),
   }),
 ])
 
