@@ -19,8 +19,17 @@ describe('loadConfig', () => {
       kind: 'postgres',
       url: 'postgres://u@db:5432/openline',
       poolSize: 20,
+      preparedStatements: true,
     })
     expect(loadConfig({ OPENLINE_DATA_DIR: 'memory:' }).database).toEqual({ kind: 'pglite', dataDir: 'memory:' })
+  })
+
+  it('runs named prepared statements on PostgreSQL unless OPENLINE_PREPARED_STATEMENTS=false', () => {
+    const database = (env: Record<string, string>) =>
+      loadConfig({ DATABASE_URL: 'postgres://u@db:5432/openline', ...env }).database
+    expect(database({ OPENLINE_PREPARED_STATEMENTS: 'false' })).toMatchObject({ preparedStatements: false })
+    expect(database({ OPENLINE_PREPARED_STATEMENTS: 'true' })).toMatchObject({ preparedStatements: true })
+    expect(() => database({ OPENLINE_PREPARED_STATEMENTS: 'no' })).toThrow(/OPENLINE_PREPARED_STATEMENTS/)
   })
 
   it('lists every bad variable in one error', () => {

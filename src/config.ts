@@ -6,7 +6,14 @@ import type { Cidr } from './services/webhooks/ssrf.js'
 import { LOOPBACK_CIDRS, parseAllowedCidrs } from './services/webhooks/ssrf.js'
 
 export type DatabaseConfig =
-  { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string | 'memory:' }
+  | {
+      kind: 'postgres'
+      url: string
+      poolSize: number
+      /** Hot statements as named prepared statements (off behind a transaction-mode pooler). */
+      preparedStatements: boolean
+    }
+  | { kind: 'pglite'; dataDir: string | 'memory:' }
 
 export interface Config {
   database: DatabaseConfig
@@ -81,6 +88,13 @@ export function loadConfig(env: Env = process.env): Config {
     }
     return value
   }
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = read(name)
+    if (raw === undefined) return fallback
+    if (raw === 'true' || raw === 'false') return raw === 'true'
+    problems.push(`${name} must be true or false (got '${raw}')`)
+    return fallback
+  }
   const url = (name: string, protocols: string[]): string | undefined => {
     const raw = read(name)
     if (raw === undefined) return undefined
@@ -97,6 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = read('OPENLINE_DATA_DIR') ?? './.openline/data'
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:'])
   const poolSize = int('DATABASE_POOL_SIZE', 10, 1, 1000)
+  const preparedStatements = bool('OPENLINE_PREPARED_STATEMENTS', true)
   const logLevel = (read('LOG_LEVEL') ?? 'info') as LogLevel
   if (!LOG_LEVELS.includes(logLevel))
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`)
@@ -120,7 +135,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const config: Config = {
-    database: databaseUrl ? { kind: 'postgres', url: databaseUrl, poolSize } : { kind: 'pglite', dataDir },
+    database: databaseUrl
+      ? { kind: 'postgres', url: databaseUrl, poolSize, preparedStatements }
+      : { kind: 'pglite', dataDir },
     dataDir,
     host,
     port,

@@ -6,6 +6,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import type { SQL } from 'drizzle-orm'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config.js'
+import { useNamedStatements } from './compiled.js'
 import { lockDataDir } from './data-dir-lock.js'
 import * as schema from './schema/index.js'
 
@@ -47,7 +48,9 @@ const CHANNEL = /^[a-z_][a-z0-9_]*$/
  * connection is dead (see docs/architecture.md).
  */
 export async function createDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === 'postgres' ? createPostgres(config.url, config.poolSize) : createPglite(config.dataDir)
+  if (config.kind === 'pglite') return createPglite(config.dataDir)
+  useNamedStatements(config.preparedStatements)
+  return createPostgres(config.url, config.poolSize)
 }
 
 export function createPostgres(url: string, poolSize: number): Database {

@@ -60,6 +60,32 @@ export class CatalogService {
   }
 
   /**
+   * The offerings of `ids` (any status) by id, read in one statement; those in `known` (already
+   * loaded in this transaction) are not read again. 404 `product_offering.not_found` for the first
+   * id that has none, as `requireOffering` one by one would.
+   */
+  async offeringsById(
+    ex: Executor,
+    tenantId: string,
+    ids: Iterable<string>,
+    known: Iterable<Offering> = [],
+  ): Promise<Map<string, Offering>> {
+    const wanted = [...new Set(ids)]
+    const found = new Map<string, Offering>()
+    for (const offering of known) if (wanted.includes(offering.id)) found.set(offering.id, offering)
+    const missing = wanted.filter((id) => !found.has(id))
+    for (const offering of await catalog.findOfferings(ex, tenantId, missing)) found.set(offering.id, offering)
+    const absent = wanted.find((id) => !found.has(id))
+    if (absent !== undefined) throw new NotFoundError('product_offering', absent)
+    return new Map(wanted.map((id) => [id, found.get(id) as Offering]))
+  }
+
+  /** The offerings of `ids` that exist (any status), by id, read in one statement. */
+  async findOfferings(ex: Executor, tenantId: string, ids: Iterable<string>): Promise<Map<string, Offering>> {
+    return new Map((await catalog.findOfferings(ex, tenantId, [...new Set(ids)])).map((o) => [o.id, o]))
+  }
+
+  /**
    * Every matching offering, in list order (group, rank, id), unpaged: for option lists. Without a
    * `status` filter, offerings of every status are returned; pass `['AVAILABLE']` for what can be sold.
    */

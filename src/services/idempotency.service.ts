@@ -65,7 +65,7 @@ export class IdempotencyService {
   async claim(tenantId: string, key: string, request: RequestFingerprint): Promise<ClaimOutcome> {
     this.validateKey(key)
     const now = this.clock.now()
-    const fresh = (): records.IdempotencyRow => ({
+    const row: records.IdempotencyRow = {
       tenantId,
       key,
       state: 'in_progress',
@@ -78,10 +78,10 @@ export class IdempotencyService {
       createdAt: now,
       completedAt: null,
       expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-    })
+    }
+    // A new key, the common case: one statement on its own, no transaction around it.
+    if (await records.insertClaim(this.db, row)) return claimed(row)
     return this.db.transaction(async (tx) => {
-      const row = fresh()
-      if (await records.insertClaim(tx, row)) return claimed(row)
       const existing = await records.findForUpdate(tx, tenantId, key)
       if (!existing || existing.state === 'expired' || existing.expiresAt <= now) {
         // Past its 24 hours the key is free again: the new request starts afresh.

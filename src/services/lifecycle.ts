@@ -157,10 +157,9 @@ export abstract class Lifecycle<Row extends { id: string; productOfferingId: str
     meta: ChangeMeta,
     kind: string,
   ): Promise<{ updated: Row; from: Offering; to: Offering }> {
-    const [from, to] = await Promise.all([
-      this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId),
-      this.catalog.requireOffering(tx, ctx.tenant.id, toId),
-    ])
+    const offerings = await this.catalog.offeringsById(tx, ctx.tenant.id, [row.productOfferingId, toId])
+    const from = offerings.get(row.productOfferingId) as Offering
+    const to = offerings.get(toId) as Offering
     const updated = await this.update(tx, ctx.tenant.id, row.id, {
       productOfferingId: to.id,
       updatedAt: ctx.clock.now(),

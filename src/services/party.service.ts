@@ -1,4 +1,7 @@
+import { NotFoundError } from '../domain/shared/errors.js'
 import type { EntityRef } from '../domain/shared/ids.js'
+import * as customerRows from '../persistence/repositories/customer.repository.js'
+import * as subscriberRows from '../persistence/repositories/subscriber.repository.js'
 import type { Executor } from '../persistence/database.js'
 import type { RequestContext } from './context.js'
 import type { CreateCustomerInput, CustomerService } from './customer.service.js'
@@ -9,7 +12,7 @@ import type {
   SubscriberView,
   UserView,
 } from './party-views.js'
-import { embedCustomer, embedSubscriber } from './party-views.js'
+import { embedCustomer, embedSubscriber, toSubscriberView } from './party-views.js'
 import type { CreateSubscriberInput, SubscriberService } from './subscriber.service.js'
 import type { CreateUserInput, UserService } from './user.service.js'
 
@@ -64,6 +67,43 @@ export class PartyService {
   /** Emits `user.created`. */
   createUser(tx: Executor, ctx: RequestContext, input: CreateUserInput, path?: string): Promise<UserView> {
     return this.users.createUser(tx, ctx, input, path)
+  }
+
+  /**
+   * Customers as other resources embed them, by id, read in one statement (not the whole
+   * customer view); 404 `customer.not_found` for the first id that has none.
+   */
+  async embeddedCustomers(
+    ex: Executor,
+    tenantId: string,
+    ids: Iterable<string>,
+  ): Promise<Map<string, EmbeddedCustomerView>> {
+    const wanted = [...new Set(ids)]
+    const found = new Map((await customerRows.findCustomerNames(ex, tenantId, wanted)).map((c) => [c.id, c]))
+    return new Map(
+      wanted.map((id) => {
+        const row = found.get(id)
+        if (!row) throw new NotFoundError('customer', id)
+        return [id, { customerId: row.id, name: row.name }]
+      }),
+    )
+  }
+
+  /** Subscribers as a subscription embeds them, by id, read in one statement; 404 `subscriber.not_found` for the first missing. */
+  async embeddedSubscribers(
+    ex: Executor,
+    tenantId: string,
+    ids: Iterable<string>,
+  ): Promise<Map<string, EmbeddedSubscriberView>> {
+    const wanted = [...new Set(ids)]
+    const found = new Map((await subscriberRows.findSubscribers(ex, tenantId, wanted)).map((s) => [s.id, s]))
+    return new Map(
+      wanted.map((id) => {
+        const row = found.get(id)
+        if (!row) throw new NotFoundError('subscriber', id)
+        return [id, embedSubscriber(toSubscriberView(row, []))]
+      }),
+    )
   }
 
   embedCustomer(c: CustomerView): EmbeddedCustomerView {

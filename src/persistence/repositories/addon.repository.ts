@@ -6,8 +6,17 @@ import { subscriptionAddon } from '../schema/index.js'
 
 export type AddonRow = typeof subscriptionAddon.$inferSelect
 
-export async function insertAddon(ex: Executor, row: AddonRow): Promise<void> {
-  await ex.insert(subscriptionAddon).values(row)
+/**
+ * Inserts the add-on unless its id or its reference is taken (then nothing is written and the
+ * answer is false): no unique violation, so the caller's transaction needs no savepoint.
+ */
+export async function insertAddonUnlessTaken(ex: Executor, row: AddonRow): Promise<boolean> {
+  const inserted = await ex
+    .insert(subscriptionAddon)
+    .values(row)
+    .onConflictDoNothing()
+    .returning({ id: subscriptionAddon.id })
+  return inserted.length > 0
 }
 
 const byRef = (tenantId: string, subscriptionId: string, ref: EntityRef) =>

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Tenant } from '../../domain/access/tenant.js'
+import { compiled } from '../compiled.js'
 import type { Executor } from '../database.js'
 import type { Window } from '../paging.js'
 import { afterKey, countAll } from '../paging.js'
@@ -11,25 +12,30 @@ export async function insertApiKey(ex: Executor, row: ApiKeyRow): Promise<void> 
   await ex.insert(apiKey).values(row)
 }
 
-/** The authentication read: one primary-key lookup that also brings the tenant. */
+const byId = and(eq(apiKey.tenantId, sql.placeholder('tenantId')), eq(apiKey.id, sql.placeholder('id')))
+
+const keyWithTenant = compiled<{ tenantId: string; id: string }, { key: ApiKeyRow; tenant: Tenant }[]>(
+  'api_key_with_tenant',
+  (ex) => ex.select({ key: apiKey, tenant }).from(apiKey).innerJoin(tenant, eq(tenant.id, apiKey.tenantId)).where(byId),
+)
+
+/** The authentication read: one primary-key lookup that also brings the tenant (compiled once). */
 export async function findApiKeyWithTenant(
   ex: Executor,
   tenantId: string,
   id: string,
 ): Promise<{ key: ApiKeyRow; tenant: Tenant } | undefined> {
-  const [row] = await ex
-    .select({ key: apiKey, tenant })
-    .from(apiKey)
-    .innerJoin(tenant, eq(tenant.id, apiKey.tenantId))
-    .where(and(eq(apiKey.tenantId, tenantId), eq(apiKey.id, id)))
+  const [row] = await keyWithTenant.run(ex, { tenantId, id })
   return row
 }
 
+const keyById = compiled<{ tenantId: string; id: string }, ApiKeyRow[]>('api_key_by_id', (ex) =>
+  ex.select().from(apiKey).where(byId),
+)
+
+/** A key by id (compiled once). */
 export async function findApiKey(ex: Executor, tenantId: string, id: string): Promise<ApiKeyRow | undefined> {
-  const [row] = await ex
-    .select()
-    .from(apiKey)
-    .where(and(eq(apiKey.tenantId, tenantId), eq(apiKey.id, id)))
+  const [row] = await keyById.run(ex, { tenantId, id })
   return row
 }
 

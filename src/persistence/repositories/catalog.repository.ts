@@ -111,6 +111,15 @@ export async function findOffering(
   return row && toOffering(row.offering, row.group)
 }
 
+/** The offerings among `ids` (any status), in one statement whatever their number. */
+export async function findOfferings(ex: Executor, tenantId: string, ids: readonly string[]): Promise<Offering[]> {
+  if (ids.length === 0) return []
+  const rows = await selectOfferings(ex).where(
+    and(eq(productOffering.tenantId, tenantId), sql`${productOffering.id} = any(${sql.param([...ids])})`),
+  )
+  return rows.map((row) => toOffering(row.offering, row.group))
+}
+
 const matching = (tenantId: string, filter: OfferingFilter): SQL | undefined =>
   and(
     eq(productOffering.tenantId, tenantId),

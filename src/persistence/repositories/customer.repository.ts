@@ -40,6 +40,19 @@ export async function findCustomer(ex: Executor, tenantId: string, id: string): 
   return row
 }
 
+/** The id and name of the customers among `ids`, in one statement: what other resources embed. */
+export async function findCustomerNames(
+  ex: Executor,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<{ id: string; name: string }[]> {
+  if (ids.length === 0) return []
+  return ex
+    .select({ id: customer.id, name: customer.name })
+    .from(customer)
+    .where(and(eq(customer.tenantId, tenantId), inArray(customer.id, [...ids])))
+}
+
 export async function findCustomerByReference(
   ex: Executor,
   tenantId: string,

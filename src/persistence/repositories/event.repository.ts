@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm'
+import { compiled } from '../compiled.js'
 import type { Executor } from '../database.js'
 import type { Window } from '../paging.js'
 import { afterKey, countAll } from '../paging.js'
@@ -12,8 +13,36 @@ export interface EventFilter {
   resourceId?: string
 }
 
+const EVENT_COLUMNS = Object.keys(getTableColumns(event)) as (keyof EventRow)[]
+
+/** The insert of `n` events, compiled once for each batch size up to COMPILED_BATCH (row i's values are `${column}_${i}`). */
+const COMPILED_BATCH = 8
+const insertOf = Array.from({ length: COMPILED_BATCH }, (_, i) =>
+  compiled<Record<string, unknown>, unknown>(`event_insert_${i + 1}`, (ex) =>
+    ex
+      .insert(event)
+      .values(
+        Array.from(
+          { length: i + 1 },
+          (_, row) =>
+            Object.fromEntries(EVENT_COLUMNS.map((c) => [c, sql.placeholder(`${c}_${row}`)])) as unknown as EventRow,
+        ),
+      ),
+  ),
+)
+
 export async function insertEvents(ex: Executor, rows: EventRow[]): Promise<void> {
-  if (rows.length > 0) await ex.insert(event).values(rows)
+  if (rows.length === 0) return
+  const statement = insertOf[rows.length - 1]
+  if (!statement) {
+    await ex.insert(event).values(rows)
+    return
+  }
+  const values: Record<string, unknown> = {}
+  rows.forEach((row, i) => {
+    for (const c of EVENT_COLUMNS) values[`${c}_${i}`] = row[c]
+  })
+  await statement.run(ex, values)
 }
 
 export interface StreamClaim {

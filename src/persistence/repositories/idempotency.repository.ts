@@ -1,16 +1,39 @@
-import { and, eq, lte, ne } from 'drizzle-orm'
+import { and, eq, lte, ne, sql } from 'drizzle-orm'
+import { compiled } from '../compiled.js'
 import type { Executor } from '../database.js'
 import { idempotencyKey } from '../schema/index.js'
 
 export type IdempotencyRow = typeof idempotencyKey.$inferSelect
 
-/** Inserts a claim unless the key exists; true when this call inserted it. */
-export async function insertClaim(ex: Executor, row: IdempotencyRow): Promise<boolean> {
-  const inserted = await ex
+const COLUMNS = [
+  'tenantId',
+  'key',
+  'state',
+  'method',
+  'route',
+  'paramsHash',
+  'bodyHash',
+  'claimToken',
+  'lockedUntil',
+  'responseStatus',
+  'responseHeaders',
+  'responseBody',
+  'createdAt',
+  'completedAt',
+  'expiresAt',
+] as const satisfies readonly (keyof IdempotencyRow)[]
+
+const claimStatement = compiled<IdempotencyRow, { key: string }[]>('idempotency_claim', (ex) =>
+  ex
     .insert(idempotencyKey)
-    .values(row)
+    .values(Object.fromEntries(COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as IdempotencyRow)
     .onConflictDoNothing()
-    .returning({ key: idempotencyKey.key })
+    .returning({ key: idempotencyKey.key }),
+)
+
+/** Inserts a claim unless the key exists; true when this call inserted it (compiled once). */
+export async function insertClaim(ex: Executor, row: IdempotencyRow): Promise<boolean> {
+  const inserted = await claimStatement.run(ex, row)
   return inserted.length === 1
 }
 
@@ -40,31 +63,51 @@ export async function replaceClaim(ex: Executor, row: IdempotencyRow): Promise<v
     .where(and(eq(idempotencyKey.tenantId, tenantId), eq(idempotencyKey.key, key)))
 }
 
-/** Stores the response; only the holder of the claim may. True when it did. */
+const completeStatement = compiled<
+  {
+    tenantId: string
+    key: string
+    claimToken: string
+    status: number
+    headers: Record<string, string>
+    body: string
+    now: Date
+  },
+  { key: string }[]
+>('idempotency_complete', (ex) =>
+  ex
+    .update(idempotencyKey)
+    .set({
+      state: 'completed',
+      responseStatus: sql.placeholder('status'),
+      responseHeaders: sql.placeholder('headers'),
+      responseBody: sql.placeholder('body'),
+      completedAt: sql.placeholder('now'),
+      lockedUntil: null,
+    } as unknown as Partial<IdempotencyRow>)
+    .where(
+      and(
+        eq(idempotencyKey.tenantId, sql.placeholder('tenantId')),
+        eq(idempotencyKey.key, sql.placeholder('key')),
+        eq(idempotencyKey.claimToken, sql.placeholder('claimToken')),
+        eq(idempotencyKey.state, 'in_progress'),
+      ),
+    )
+    .returning({ key: idempotencyKey.key }),
+)
+
+/** Stores the response; only the holder of the claim may. True when it did (compiled once). */
 export async function complete(
   ex: Executor,
   claim: { tenantId: string; key: string; claimToken: string },
   response: { status: number; headers: Record<string, string>; body: string; now: Date },
 ): Promise<boolean> {
-  const rows = await ex
-    .update(idempotencyKey)
-    .set({
-      state: 'completed',
-      responseStatus: response.status,
-      responseHeaders: response.headers,
-      responseBody: response.body,
-      completedAt: response.now,
-      lockedUntil: null,
-    })
-    .where(
-      and(
-        eq(idempotencyKey.tenantId, claim.tenantId),
-        eq(idempotencyKey.key, claim.key),
-        eq(idempotencyKey.claimToken, claim.claimToken),
-        eq(idempotencyKey.state, 'in_progress'),
-      ),
-    )
-    .returning({ key: idempotencyKey.key })
+  const rows = await completeStatement.run(ex, {
+    tenantId: claim.tenantId,
+    key: claim.key,
+    claimToken: claim.claimToken,
+    ...response,
+  })
   return rows.length === 1
 }
 

@@ -34,6 +34,20 @@ export async function findSubscriber(
   return row
 }
 
+/** The subscribers among `ids`, with their customer's name, in one statement. */
+export async function findSubscribers(
+  ex: Executor,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<SubscriberWithCustomer[]> {
+  if (ids.length === 0) return []
+  return ex
+    .select(withCustomer)
+    .from(subscriber)
+    .innerJoin(customer, customerJoin)
+    .where(and(eq(subscriber.tenantId, tenantId), inArray(subscriber.id, [...ids])))
+}
+
 /** The row, locked until the transaction ends: the read of a read-modify-write. */
 export async function lockSubscriber(ex: Executor, tenantId: string, id: string): Promise<SubscriberRow | undefined> {
   const [row] = await ex

@@ -12,10 +12,10 @@ import type { SubscriptionRow } from '../../persistence/repositories/subscriptio
 import * as subscriptions from '../../persistence/repositories/subscription.repository.js'
 import type { CatalogService } from '../catalog.service.js'
 import type { RequestContext } from '../context.js'
-import type { EventService } from '../event.service.js'
+import type { EmitInput, EventService } from '../event.service.js'
 import type { ChangeHandler, ChangeMeta } from '../lifecycle.js'
 import { Lifecycle } from '../lifecycle.js'
-import type { SchedulingService } from '../scheduling.service.js'
+import type { ScheduledChange, SchedulingService } from '../scheduling.service.js'
 import type { SubscriptionListener } from '../subscriptions/subscription-lifecycle.js'
 import { SUBSCRIPTION_TARGET } from '../subscriptions/subscription-kinds.js'
 import type { SubscriptionPublisher } from '../subscriptions/subscription-publisher.js'
@@ -116,14 +116,24 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     events: readonly EventType[],
     at: Date,
   ): Promise<void> {
-    for (const [i, type] of events.entries())
-      await this.publish(tx, ctx, row, type, { occurredAt: at, withSubscription: i === events.length - 1 })
+    if (events.length > 0) await this.publish(tx, ctx, row, events, { occurredAt: at })
   }
 
-  /** Starts an add-on at `at`: ACTIVE now, or PENDING while the network provider provisions it. */
-  async activate(tx: Executor, ctx: RequestContext, row: AddonRow, at: Date, meta: ChangeMeta = {}): Promise<AddonRow> {
+  /**
+   * Starts an add-on at `at`: ACTIVE now, or PENDING while the network provider provisions it.
+   * `offering` is the row's offering when the caller has already loaded it in this transaction.
+   */
+  async activate(
+    tx: Executor,
+    ctx: RequestContext,
+    row: AddonRow,
+    at: Date,
+    meta: ChangeMeta = {},
+    offering?: Offering,
+  ): Promise<AddonRow> {
     enforce(checkTransition(row.status, 'activate'))
-    const offering = await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
+    if (offering && offering.id !== row.productOfferingId) throw new Error("activate: not the add-on's offering")
+    offering ??= await this.catalog.requireOffering(tx, ctx.tenant.id, row.productOfferingId)
     if (await this.provisioner.provision(tx, ctx, row, offering))
       return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
     return this.markActive(tx, ctx, row, offering, at, meta)
@@ -251,29 +261,50 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
   }
 
-  /** Writes the add-on's event (and, unless the subscription publishes its own, `subscription.updated`). */
+  /**
+   * Writes the add-on's events, in order (and after them, unless the subscription publishes its own,
+   * `subscription.updated`), in one batch. What the caller already holds in this transaction is not
+   * read again: `offerings`, and `subscription` (the row as it now is, with its pending changes).
+   */
   async publish(
     tx: Executor,
     ctx: RequestContext,
     row: AddonRow,
-    type: EventType,
-    options: { occurredAt?: Date; withSubscription?: boolean } = {},
+    types: EventType | readonly EventType[],
+    options: {
+      occurredAt?: Date
+      withSubscription?: boolean
+      offerings?: readonly Offering[]
+      subscription?: { row: SubscriptionRow; pending: readonly ScheduledChange[] }
+    } = {},
   ): Promise<AddonView> {
-    const view = await this.views.one(tx, ctx.tenant, row)
-    await this.events.emit(tx, ctx, {
+    const view = await this.views.one(tx, ctx.tenant, row, options.offerings)
+    const batch: EmitInput[] = (typeof types === 'string' ? [types] : types).map((type) => ({
       type,
       resource: { type: ADDON_TARGET, id: row.id },
       stream: { type: SUBSCRIPTION_TARGET, id: row.subscriptionId },
       data: view,
       ...(options.occurredAt && { occurredAt: options.occurredAt }),
-    })
+    }))
     if (options.withSubscription !== false) {
-      const subscription = (await subscriptions.findSubscription(tx, ctx.tenant.id, {
-        kind: 'id',
-        id: row.subscriptionId,
-      })) as SubscriptionRow
-      await this.subscriptionPublisher.publish(tx, ctx, subscription, ['subscription.updated'], options.occurredAt)
+      const held = options.subscription
+      const subscription =
+        held?.row ??
+        ((await subscriptions.findSubscription(tx, ctx.tenant.id, {
+          kind: 'id',
+          id: row.subscriptionId,
+        })) as SubscriptionRow)
+      const updated = await this.subscriptionPublisher.render(
+        tx,
+        ctx,
+        subscription,
+        ['subscription.updated'],
+        options.occurredAt,
+        held ? { pending: held.pending, ...(options.offerings && { offerings: options.offerings }) } : {},
+      )
+      batch.push(...updated.events)
     }
+    await this.events.emit(tx, ctx, ...batch)
     return view
   }
 

@@ -61,9 +61,11 @@ export class AddonRecords {
       ADDON_TARGET,
       rows.map((r) => r.id),
     )
-    const offerings = new Map<string, Offering>()
-    for (const id of new Set(rows.map((r) => r.productOfferingId)))
-      offerings.set(id, await this.catalog.requireOffering(this.db, tenant.id, id))
+    const offerings = await this.catalog.offeringsById(
+      this.db,
+      tenant.id,
+      rows.map((r) => r.productOfferingId),
+    )
     return rows.map((row, i) => ({
       view: views[i] as AddonView,
       createdBy: row.createdBy,

@@ -53,12 +53,13 @@ export class AddonViews {
     private readonly licenses: LicenseEmbedder,
   ) {}
 
-  async one(ex: Executor, tenant: Tenant, row: AddonRow): Promise<AddonView> {
-    const [view] = await this.many(ex, tenant, [row])
+  /** @param known offerings already loaded in this transaction: not read again. */
+  async one(ex: Executor, tenant: Tenant, row: AddonRow, known: Iterable<Offering> = []): Promise<AddonView> {
+    const [view] = await this.many(ex, tenant, [row], known)
     return view as AddonView
   }
 
-  async many(ex: Executor, tenant: Tenant, rows: AddonRow[]): Promise<AddonView[]> {
+  async many(ex: Executor, tenant: Tenant, rows: AddonRow[], known: Iterable<Offering> = []): Promise<AddonView[]> {
     if (rows.length === 0) return []
     const pending = await this.scheduling.pending(
       ex,
@@ -69,8 +70,7 @@ export class AddonViews {
     const ids = new Set(rows.map((r) => r.productOfferingId))
     for (const change of pending)
       if (change.kind === 'change_product_offering') ids.add(String(change.payload.productOfferingId))
-    const offerings = new Map<string, Offering>()
-    for (const id of ids) offerings.set(id, await this.catalog.requireOffering(ex, tenant.id, id))
+    const offerings = await this.catalog.offeringsById(ex, tenant.id, ids, known)
     const licenseIds = rows.map((r) => r.licenseId).filter((id): id is string => id !== null)
     const licenses = licenseIds.length > 0 ? await this.licenses(ex, tenant, licenseIds) : new Map()
     const date = (at: Date) => toLocalDate(at, tenant.timeZone)

@@ -16,13 +16,12 @@ import { enforce, refusalError } from '../../domain/shared/refusal.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
 import { newId } from '../../domain/shared/ids.js'
 import type { Executor } from '../../persistence/database.js'
-import { isUniqueViolation } from '../../persistence/errors.js'
 import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
 import * as addons from '../../persistence/repositories/addon.repository.js'
 import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
 import type { CatalogService } from '../catalog.service.js'
 import type { RequestContext } from '../context.js'
-import type { SchedulingService } from '../scheduling.service.js'
+import type { ScheduledChange, SchedulingService } from '../scheduling.service.js'
 import type { SubscriptionLifecycle } from '../subscriptions/subscription-lifecycle.js'
 import type { SubscriptionView } from '../subscriptions/subscription-view.js'
 import type { SubscriptionService } from '../subscriptions/subscription.service.js'
@@ -141,8 +140,8 @@ export class AddonService {
     const requested =
       input.startAt ?? (input.scheduledAt ? startOfLocalDate(input.scheduledAt, ctx.tenant.timeZone) : now)
     const at = latest(now, requested)
-    await this.assertSubscriptionTakes(tx, ctx, subscription, at)
-    const offering = await this.addableOffering(tx, ctx, subscription, input.productOfferingId)
+    const pending = await this.assertSubscriptionTakes(tx, ctx, subscription, at)
+    const { offering, plan } = await this.addableOffering(tx, ctx, subscription, input.productOfferingId)
     const row: AddonRow = {
       tenantId: ctx.tenant.id,
       id: input.id ?? newId(),
@@ -167,10 +166,7 @@ export class AddonService {
       externalIds: input.externalIds ?? {},
       requestHash,
     }
-    try {
-      await tx.transaction((sp) => addons.insertAddon(sp, row))
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error
+    if (!(await addons.insertAddonUnlessTaken(tx, row))) {
       const raced = input.id ? await this.lifecycle.lock(tx, ctx.tenant.id, input.id) : undefined
       if (raced) return this.addedBefore(tx, ctx, raced, requestHash)
       throw new ConflictError(
@@ -180,7 +176,7 @@ export class AddonService {
       )
     }
     let current = row
-    if (at <= now) current = await this.lifecycle.activate(tx, ctx, row, now)
+    if (at <= now) current = await this.lifecycle.activate(tx, ctx, row, now, {}, offering)
     else
       await this.scheduling.schedule(tx, ctx, {
         targetType: ADDON_TARGET,
@@ -188,12 +184,11 @@ export class AddonService {
         kind: 'activate',
         effectiveAt: at,
       })
-    await this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.added, {
-      withSubscription: current.status !== 'ACTIVE',
-    })
-    return current.status === 'ACTIVE'
-      ? this.lifecycle.publish(tx, ctx, current, ADDON_EVENTS.activated)
-      : this.views.one(tx, ctx.tenant, current)
+    // Loaded above and unchanged since (an add-on add writes nothing on the subscription's row or
+    // its pending changes): the events' snapshots are rendered from them, not read again.
+    const loaded = { offerings: [offering, plan], subscription: { row: subscription, pending } }
+    const types = current.status === 'ACTIVE' ? [ADDON_EVENTS.added, ADDON_EVENTS.activated] : [ADDON_EVENTS.added]
+    return this.lifecycle.publish(tx, ctx, current, types, loaded)
   }
 
   /** Cancels an attached add-on now or from a day; a scheduled add that has not started is withdrawn. Answers the Subscription (seed 002). */
@@ -257,9 +252,11 @@ export class AddonService {
   ): Promise<AddonRow> {
     enforce(checkNamed(by))
     const attached = await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED)
-    const offerings = new Map<string, Offering>()
-    for (const id of new Set(attached.map((a) => a.productOfferingId)))
-      offerings.set(id, await this.catalog.requireOffering(tx, ctx.tenant.id, id))
+    const offerings = await this.catalog.offeringsById(
+      tx,
+      ctx.tenant.id,
+      attached.map((a) => a.productOfferingId),
+    )
     const chosen = pickAddon(
       attached.map((a) => ({
         subscriptionAddonId: a.id,
@@ -272,29 +269,37 @@ export class AddonService {
     return (await this.lifecycle.lock(tx, ctx.tenant.id, chosen.subscriptionAddonId)) as AddonRow
   }
 
-  /** A cancelled subscription, or one cancelled before `at`, takes no add-on. */
+  /**
+   * A cancelled subscription, or one cancelled before `at`, takes no add-on. Answers the
+   * subscription's pending changes, which it read.
+   */
   async assertSubscriptionTakes(
     tx: Executor,
     ctx: RequestContext,
     subscription: SubscriptionRow,
     at: Date,
-  ): Promise<void> {
+  ): Promise<ScheduledChange[]> {
     enforce(checkSubscriptionOpen(subscription, 'add')) // before loading the pending changes it would not need
-    enforce(checkSubscriptionTakes(subscription, await this.subscriptions.pendingOf(tx, ctx, subscription), at))
+    const pending = await this.subscriptions.pendingOf(tx, ctx, subscription)
+    enforce(checkSubscriptionTakes(subscription, pending, at))
+    return pending
   }
 
+  /** The add-on's offering, if the rules let it on the subscription, and the subscription's plan (read together). */
   private async addableOffering(
     tx: Executor,
     ctx: RequestContext,
     subscription: SubscriptionRow,
     id: string,
-  ): Promise<Offering> {
-    const offering = await this.catalog.getOffering(tx, ctx.tenant.id, id)
+  ): Promise<{ offering: Offering; plan: Offering }> {
+    const found = await this.catalog.findOfferings(tx, ctx.tenant.id, [id, subscription.productOfferingId])
+    const offering = found.get(id)
     if (!offering) throw refusalError(unknownOffering(id))
-    const plan = await this.catalog.requireOffering(tx, ctx.tenant.id, subscription.productOfferingId)
+    const plan = found.get(subscription.productOfferingId)
+    if (!plan) throw new NotFoundError('product_offering', subscription.productOfferingId)
     const attached = await addons.addonsOfSubscription(tx, ctx.tenant.id, subscription.id, ATTACHED)
     enforce(checkAdd({ productOfferingId: id, offering, plan, attached }))
-    return offering
+    return { offering, plan }
   }
 }
 

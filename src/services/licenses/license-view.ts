@@ -107,15 +107,12 @@ export class LicenseViews {
     const offeringIds = new Set(rows.map((r) => r.productOfferingId))
     for (const change of pending)
       if (change.kind === 'change_product_offering') offeringIds.add(String(change.payload.productOfferingId))
-    const offerings = new Map<string, Offering>()
-    for (const id of offeringIds) offerings.set(id, await this.catalog.requireOffering(ex, tenant.id, id))
-    const customers = new Map<string, EmbeddedCustomerView>()
-    for (const id of new Set(rows.map((r) => r.customerId))) {
-      customers.set(
-        id,
-        this.parties.embedCustomer(await this.parties.requireCustomer(ex, tenant.id, { kind: 'id', id })),
-      )
-    }
+    const offerings = await this.catalog.offeringsById(ex, tenant.id, offeringIds)
+    const customers = await this.parties.embeddedCustomers(
+      ex,
+      tenant.id,
+      rows.map((r) => r.customerId),
+    )
     const displays = await subscriptionDisplays(ex, tenant.id, [
       ...new Set(rows.map((r) => r.subscriptionId).filter((s): s is string => s !== null)),
     ])

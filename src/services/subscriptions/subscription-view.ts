@@ -68,35 +68,47 @@ export class SubscriptionViews {
     private readonly porting: PortingLookup,
   ) {}
 
-  async one(ex: Executor, tenant: Tenant, row: SubscriptionRow, now: Date): Promise<SubscriptionView> {
-    const [view] = await this.many(ex, tenant, [row], now)
+  async one(
+    ex: Executor,
+    tenant: Tenant,
+    row: SubscriptionRow,
+    now: Date,
+    loaded: LoadedForView = {},
+  ): Promise<SubscriptionView> {
+    const [view] = await this.many(ex, tenant, [row], now, loaded)
     return view as SubscriptionView
   }
 
-  async many(ex: Executor, tenant: Tenant, rows: SubscriptionRow[], now: Date): Promise<SubscriptionView[]> {
+  async many(
+    ex: Executor,
+    tenant: Tenant,
+    rows: SubscriptionRow[],
+    now: Date,
+    loaded: LoadedForView = {},
+  ): Promise<SubscriptionView[]> {
     if (rows.length === 0) return []
-    const pending = await this.scheduling.pending(
-      ex,
-      tenant.id,
-      SUBSCRIPTION_TARGET,
-      rows.map((r) => r.id),
-    )
+    const pending =
+      loaded.pending ??
+      (await this.scheduling.pending(
+        ex,
+        tenant.id,
+        SUBSCRIPTION_TARGET,
+        rows.map((r) => r.id),
+      ))
     const offeringIds = new Set(rows.map((r) => r.productOfferingId))
     for (const change of pending)
       if (change.kind === 'change_product_offering') offeringIds.add(String(change.payload.productOfferingId))
-    const offerings = new Map<string, Offering>()
-    for (const id of offeringIds) offerings.set(id, await this.catalog.requireOffering(ex, tenant.id, id))
-    const customers = new Map<string, EmbeddedCustomerView>()
-    for (const id of new Set(rows.map((r) => r.customerId))) {
-      customers.set(
-        id,
-        this.parties.embedCustomer(await this.parties.requireCustomer(ex, tenant.id, { kind: 'id', id })),
-      )
-    }
-    const subscribers = new Map<string, EmbeddedSubscriberView>()
-    for (const id of new Set(rows.map((r) => r.subscriberId).filter((s): s is string => s !== null))) {
-      subscribers.set(id, this.parties.embedSubscriber(await this.parties.requireSubscriber(ex, tenant.id, id)))
-    }
+    const offerings = await this.catalog.offeringsById(ex, tenant.id, offeringIds, loaded.offerings)
+    const customers = await this.parties.embeddedCustomers(
+      ex,
+      tenant.id,
+      rows.map((r) => r.customerId),
+    )
+    const subscribers = await this.parties.embeddedSubscribers(
+      ex,
+      tenant.id,
+      rows.map((r) => r.subscriberId).filter((s): s is string => s !== null),
+    )
     const porting = await this.porting(
       ex,
       tenant,
@@ -117,6 +129,15 @@ export class SubscriptionViews {
   }
 }
 
+/**
+ * What the caller already read in this transaction, not read again: the pending changes of exactly
+ * the rows rendered (as they are now), and offerings.
+ */
+export interface LoadedForView {
+  pending?: readonly ScheduledChange[]
+  offerings?: Iterable<Offering>
+}
+
 interface RenderInput {
   porting: PortingSummary | null
   tenant: Tenant
@@ -125,7 +146,7 @@ interface RenderInput {
   offerings: Map<string, Offering>
   customer: EmbeddedCustomerView
   subscriber: EmbeddedSubscriberView | null
-  pending: ScheduledChange[]
+  pending: readonly ScheduledChange[]
 }
 
 function render(row: SubscriptionRow, input: RenderInput): SubscriptionView {

@@ -145,9 +145,11 @@ export class TopupService {
       (row) => row.id,
       () => topups.countTopups(this.db, ctx.tenant.id, subscription.id),
     )
-    const offerings = new Map<string, Offering>()
-    for (const id of new Set(rows.items.map((r) => r.productOfferingId)))
-      offerings.set(id, await this.catalog.requireOffering(this.db, ctx.tenant.id, id))
+    const offerings = await this.catalog.offeringsById(
+      this.db,
+      ctx.tenant.id,
+      rows.items.map((r) => r.productOfferingId),
+    )
     return {
       items: rows.items.map((row) => render(row, offerings.get(row.productOfferingId) as Offering)),
       pagination: rows.pagination,
