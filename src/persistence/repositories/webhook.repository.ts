@@ -410,6 +410,23 @@ export async function deleteFinishedDeliveries(ex: Executor, before: Date): Prom
   return rows.length
 }
 
+/**
+ * Events older than `before` that no delivery still needs (any delivery of it, pending, paused or
+ * kept, holds it: it is the body that delivery sends). Across tenants: a retention purge.
+ */
+export async function deleteOldEvents(ex: Executor, before: Date): Promise<number> {
+  const rows = await ex
+    .delete(event)
+    .where(
+      and(
+        lt(event.createdAt, before),
+        sql`not exists (select 1 from ${webhookDelivery} where ${webhookDelivery.tenantId} = ${event.tenantId} and ${webhookDelivery.eventId} = ${event.id})`,
+      ),
+    )
+    .returning({ id: event.id })
+  return rows.length
+}
+
 // ---- metrics
 
 /**

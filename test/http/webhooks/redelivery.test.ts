@@ -138,8 +138,10 @@ describe('retry, replay and test', () => {
   })
 
   // Last: it moves the base clock for every tenant of the file.
-  it('purges finished deliveries after 30 days and keeps the ones not yet delivered', async () => {
+  it('purges finished deliveries and events after 30 days, keeping what is not yet delivered', async () => {
     const tenant = await t.tenant()
+    const quiet = await t.tenant() // no endpoints: its events are held by no delivery
+    const unheld = await makeCustomer(t, quiet)
     const r = await receiver()
     const { endpoint: live } = await createEndpoint(t, tenant, { url: r.url, eventTypes: ['customer.*'] })
     const { endpoint: off } = await createEndpoint(t, tenant, {
@@ -157,6 +159,11 @@ describe('retry, replay and test', () => {
     t.clock.advance(2 * 86_400_000)
     await t.worker.drain()
     expect(await deliveriesOf(tenant, live.webhookEndpointId)).toEqual([])
-    expect((await deliveriesOf(tenant, off.webhookEndpointId)).map((d) => d.status)).toEqual(['paused'])
+    const paused = (await deliveriesOf(tenant, off.webhookEndpointId))[0] ?? {}
+    expect(paused.status).toBe('paused')
+    // The paused delivery still needs its event; the other tenant's event is gone.
+    expect((await t.request(tenant, { method: 'GET', url: `/events/${paused.eventId}` })).statusCode).toBe(200)
+    const gone = await t.request(quiet, { method: 'GET', url: `/events?resourceId=${unheld.customerId}` })
+    expect(gone.json().items).toEqual([])
   })
 })
