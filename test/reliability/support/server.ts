@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { LineReader, cliEnv, startCli } from '../../helpers/cli.js'
 
@@ -16,7 +17,13 @@ export class ServerProcess {
   private readonly env: NodeJS.ProcessEnv
 
   constructor(extra: Record<string, string>) {
-    this.env = cliEnv({ PORT: '0', LOG_LEVEL: 'trace', ...extra })
+    // On PostgreSQL the server needs the key that seals webhook secrets; one key for every restart.
+    this.env = cliEnv({
+      PORT: '0',
+      LOG_LEVEL: 'trace',
+      OPENLINE_SECRET_KEY: randomBytes(32).toString('base64'),
+      ...extra,
+    })
   }
 
   /** Resolves once a server is listening (at once when one is). */
