@@ -5,6 +5,7 @@ import type { Config, WebhookConfig } from './config.js'
 import { DEFAULT_WEBHOOK_CONFIG } from './config.js'
 import type { Clock } from './domain/shared/clock.js'
 import type { Database, Executor } from './persistence/database.js'
+import { scopedExecutor } from './persistence/dry-run.js'
 import { ApiKeyService } from './services/api-key.service.js'
 import { CustomerUserService } from './services/customer-user.service.js'
 import { CustomerService } from './services/customer.service.js'
@@ -99,7 +100,8 @@ export interface ContainerInput {
  */
 export function createServices(input: ContainerInput): Services {
   const { config, database, clock, logger, seams = {} } = input
-  const db: Executor = database.db
+  // Dry-run requests send every statement of the services to their own rolled-back transaction.
+  const db: Executor = scopedExecutor(database.db)
   const uow = new UnitOfWork(db)
   const authCache = new AuthCache(config.authCacheTtlMs, () => clock.now().getTime())
   const queue = new JobQueue(clock)

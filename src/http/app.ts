@@ -4,6 +4,7 @@ import Fastify from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { Services } from '../container.js'
 import { installApiKeyAuth } from './plugins/auth.js'
+import { installDryRunRequests, installDryRunRoutes } from './plugins/dry-run.js'
 import { installErrorHandling } from './plugins/error-handler.js'
 import { installIdempotency } from './plugins/idempotency.js'
 import { installMetrics } from './plugins/metrics.js'
@@ -48,7 +49,7 @@ export interface AppOptions {
 
 /**
  * Builds the HTTP app without listening: `server.ts` listens, tests use `app.inject`. Hook order on a
- * request: request id → API key (401/403) → body parsing (400/413) → schema validation (400) →
+ * request: request id → API key (401/403) → `Prefer: dry-run` (400 where unsupported) → body parsing (400/413) → schema validation (400) →
  * idempotency claim (replay/409) → handler → stored response. The V2 facade under `/v2` has its
  * own authentication (bearer token or API key) and error envelope.
  */
@@ -107,9 +108,12 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
 
   installErrorHandling(app)
   installMetrics(app, services.webhooks.metrics.all())
+  // The dry-run's rolled-back transaction is opened on the database itself, not the services' handle.
+  installDryRunRoutes(app, services.database.db)
   await installOpenApi(app)
   addV2Schemas(app)
   installApiKeyAuth(app, { apiKeys: services.apiKeys, clock: services.clock })
+  installDryRunRequests(app)
   installIdempotency(app, services.idempotency)
 
   await app.register(healthRoutes, { db: services.db })

@@ -37,10 +37,14 @@ declare module 'fastify' {
     scope?: Scope
     /** False on write routes that are safe to repeat by nature and skip idempotency keys. */
     idempotent?: boolean
+    /** Set on the writes `Prefer: dry-run` previews (plugins/dry-run.ts). */
+    dryRun?: boolean
   }
   interface FastifyRequest {
     /** Set on every authenticated request. */
     ctx: RequestContext
     idempotency: IdempotencyState | null
+    /** The request asked for `Prefer: dry-run` on a route that previews: nothing it does is kept. */
+    dryRun: boolean
   }
 }

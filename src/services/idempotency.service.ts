@@ -24,6 +24,8 @@ export type ClaimOutcome =
   | { type: 'key_reused'; differences: ('method' | 'path' | 'body')[] }
   | { type: 'in_progress'; retryAfterSeconds: number }
 
+export type PeekOutcome = Exclude<ClaimOutcome, { type: 'claimed' }> | { type: 'fresh' }
+
 export type KeyStatus =
   | { key: string; state: 'unknown' }
   | { key: string; state: 'in_progress'; createdAt: Date; method: string; route: string }
@@ -91,20 +93,30 @@ export class IdempotencyService {
       }
       const differences = fingerprintDifferences(existing, request)
       if (differences.length > 0) return { type: 'key_reused', differences }
-      if (existing.state === 'completed') {
-        return {
-          type: 'replay',
-          status: existing.responseStatus ?? 200,
-          headers: existing.responseHeaders ?? {},
-          body: existing.responseBody ?? '',
-        }
-      }
+      if (existing.state === 'completed') return replayOf(existing)
       if (existing.lockedUntil && existing.lockedUntil > now) return { type: 'in_progress', retryAfterSeconds: 1 }
       // The request that held the key died without finishing (its lock lapsed): take the key over.
       const takeover = { ...row, createdAt: existing.createdAt, expiresAt: existing.expiresAt }
       await records.replaceClaim(tx, takeover)
       return claimed(takeover)
     })
+  }
+
+  /**
+   * What `claim` would answer, without claiming (a dry-run): a replay, a 409, or `fresh` where the
+   * key is free and the request would run. Nothing is written, so the key stays as it was.
+   */
+  async peek(tenantId: string, key: string, request: RequestFingerprint): Promise<PeekOutcome> {
+    this.validateKey(key)
+    const now = this.clock.now()
+    const existing = await records.find(this.db, tenantId, key)
+    if (!existing || existing.state === 'expired' || existing.expiresAt <= now) return { type: 'fresh' }
+    const differences = fingerprintDifferences(existing, request)
+    if (differences.length > 0) return { type: 'key_reused', differences }
+    if (existing.state === 'completed') return replayOf(existing)
+    if (existing.lockedUntil && existing.lockedUntil > now) return { type: 'in_progress', retryAfterSeconds: 1 }
+    // A claim whose request died: the real call would take it over and run.
+    return { type: 'fresh' }
   }
 
   /** Stores the response in the caller's transaction. False when the claim was lost (taken over). */
@@ -154,6 +166,13 @@ export class IdempotencyService {
     }))
   }
 }
+
+const replayOf = (row: records.IdempotencyRow): ClaimOutcome & { type: 'replay' } => ({
+  type: 'replay',
+  status: row.responseStatus ?? 200,
+  headers: row.responseHeaders ?? {},
+  body: row.responseBody ?? '',
+})
 
 const claimed = (row: records.IdempotencyRow): ClaimOutcome => ({
   type: 'claimed',

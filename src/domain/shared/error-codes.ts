@@ -193,6 +193,10 @@ export const ERROR_CODES = {
   'promotion.not_applicable': { status: 422, meaning: 'The promotion code cannot be applied to this offering.' },
   'promotion.not_found': { status: 404, meaning: 'No promotion with this code for the tenant.' },
   'request.body_too_large': { status: 413, meaning: 'The body is larger than the route’s limit (1 MiB; imports 4).' },
+  'request.dry_run_unsupported': {
+    status: 400,
+    meaning: 'The request asks for Prefer: dry-run on a write that cannot be previewed (see "Dry-run").',
+  },
   'request.invalid': { status: 400, meaning: 'Another request error, with the 4xx status the HTTP server chose.' },
   'request.invalid_date': { status: 400, meaning: 'A date or instant that cannot be read (V2 API).' },
   'request.invalid_filter': { status: 400, meaning: 'A list filter that cannot be read (V2 API).' },

@@ -12,7 +12,8 @@ const REPLAYED_HEADERS = ['content-type', 'location']
  * `X-Idempotency-Key` on every POST, PUT, PATCH and DELETE. Before the handler: claim the key, or
  * answer a replay / a 409. In the handler: `respond()` lets the service store the response in its
  * own transaction. After it: store 2xx and 4xx outcomes that were not stored yet (requests that wrote
- * nothing), and drop the claim on a 5xx so a retry can succeed.
+ * nothing), and drop the claim on a 5xx so a retry can succeed. A dry-run (`Prefer: dry-run`) never
+ * claims: see plugins/dry-run.ts.
  */
 export function installIdempotency(app: App, idempotency: IdempotencyService): void {
   app.decorateRequest('idempotency', null)
@@ -32,8 +33,14 @@ export function installIdempotency(app: App, idempotency: IdempotencyService): v
       params: req.params,
       body: req.body,
     })
-    const outcome = await idempotency.claim(req.ctx.tenant.id, header, request)
+    // A dry-run only looks at the key: it answers the replay or the 409 the real call would, and
+    // otherwise runs without a claim, so the real call that follows still finds the key free.
+    const outcome = req.dryRun
+      ? await idempotency.peek(req.ctx.tenant.id, header, request)
+      : await idempotency.claim(req.ctx.tenant.id, header, request)
     switch (outcome.type) {
+      case 'fresh':
+        return
       case 'replay':
         return replay(reply, outcome)
       case 'key_reused':

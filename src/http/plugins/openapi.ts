@@ -16,6 +16,15 @@ const IdempotencyKeyHeader = {
     'with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key.',
 }
 
+const PreferDryRunHeader = {
+  type: 'string',
+  enum: ['dry-run'],
+  description:
+    '`dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would ' +
+    '(status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, ' +
+    'and the idempotency key stays free. With a key already used for this request, the preview is its replay.',
+}
+
 /**
  * OpenAPI 3.1 generated from the route schemas (one schema validates, serialises and documents),
  * served at `/openapi.json`, with a browsable page at `/docs`. `openline openapi export` writes the
@@ -36,6 +45,8 @@ export async function installOpenApi(app: App): Promise<void> {
           '* **Idempotency**: send `X-Idempotency-Key` (up to 256 characters) on every POST, PUT, PATCH and DELETE. ' +
             'The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a ' +
             'different request is a 409 `idempotency.key_reused`; keys expire after 24 hours.',
+          '* **Dry-run**: `Prefer: dry-run` on a write of subscriptions, add-ons, top-ups, licenses or orders answers what the ' +
+            'call would answer, with `Openline-Dry-Run: true`, and changes nothing. Other writes refuse it (400 `request.dry_run_unsupported`).',
           '* **Ids**: a path id may be the entity UUID or your own reference prefixed with `rid_`.',
           '* **Lists** page with `limit` and `cursor` (`pagination.nextCursor`); `offset` is accepted too.',
           '* **Errors** are RFC 9457 `application/problem+json` bodies with a stable `code` and the `requestId`.',
@@ -123,22 +134,21 @@ export async function installOpenApi(app: App): Promise<void> {
         },
       ],
     },
-    // Every write operation documents the idempotency header its route honours.
+    // Every write operation documents the idempotency header its route honours, and the Prefer
+    // header where it previews.
     transform: ({ schema, url, route }) => {
       const methods = [route.method].flat()
-      if (!schema || schema.hide || !methods.some((m) => WRITE_METHODS.has(m)) || route.config?.idempotent === false)
-        return { schema, url }
+      if (!schema || schema.hide || !methods.some((m) => WRITE_METHODS.has(m))) return { schema, url }
+      const added = {
+        ...(route.config?.idempotent !== false && { 'x-idempotency-key': IdempotencyKeyHeader }),
+        ...(route.config?.dryRun && { prefer: PreferDryRunHeader }),
+      }
+      if (Object.keys(added).length === 0) return { schema, url }
       const headers = (schema.headers ?? { type: 'object', properties: {} }) as {
         type: string
         properties: Record<string, unknown>
       }
-      return {
-        schema: {
-          ...schema,
-          headers: { ...headers, properties: { ...headers.properties, 'x-idempotency-key': IdempotencyKeyHeader } },
-        },
-        url,
-      }
+      return { schema: { ...schema, headers: { ...headers, properties: { ...headers.properties, ...added } } }, url }
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
