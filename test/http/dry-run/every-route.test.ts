@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { previewThenApply } from '../../helpers/dry-run.js'
+import { lease } from '../../helpers/inventory.js'
 import { PREMIUM, SUITE } from '../../helpers/licenses.js'
 import { usDetails } from '../../helpers/porting.js'
+import type { OrderWorld } from '../../helpers/orders.js'
 import type { Ids } from '../../helpers/route-table.js'
 import { documentOperations, tenantFixtures } from '../../helpers/route-table.js'
 import type { TestApp } from '../../helpers/test-app.js'
@@ -18,16 +20,31 @@ import { createTestApp } from '../../helpers/test-app.js'
 
 type Body = Record<string, unknown>
 interface Case {
-  body?: (ids: Ids) => Body
+  body?: (ids: Ids, world: OrderWorld) => Body | Promise<Body>
   /** What the real call answers on the fixtures: a refusal is previewed as the same refusal. */
   status: number
+  /** Tables the real call must change (what the dry-run therefore must not). */
+  touches?: string[]
 }
 
 const reason = { reason: 'dry-run sweep' }
 const CASES: Record<string, Case> = {
   createSubscription: {
-    body: (ids) => ({ productOfferingId: 'mobile-plan-plus', customerId: ids.customerId }),
+    // A leased number and an eSIM of the tenant's stock, and a subscriber created with the line.
+    body: async (ids, world) => {
+      const leased = await lease(t, world.tenant, ['CELL'], 1)
+      return {
+        productOfferingId: 'mobile-plan-plus',
+        customerId: ids.customerId,
+        subscriber: { name: 'Dry Run' },
+        msisdn: leased.numbers[0].msisdn,
+        leaseToken: leased.leaseToken,
+        sim: { esim: true, iccid: world.stock.iccids[1] },
+      }
+    },
     status: 201,
+    // The fixtures' webhook endpoint receives the event.
+    touches: ['subscription', 'subscriber', 'event', 'webhook_delivery', 'phone_number', 'sim', 'idempotency_key'],
   },
   cancelSubscription: { body: () => ({ schedule: 'CancelNow', reason: 'NO_NEED' }), status: 200 },
   // The fixture's subscription is ACTIVE: activating and unblocking it, or resuming it, are refused.
@@ -69,7 +86,8 @@ const CASES: Record<string, Case> = {
   },
   removeOrderLineItem: { status: 204 },
   calculateOrderPrice: { status: 200 },
-  submitOrder: { body: () => ({}), status: 200 },
+  // Fulfilment is a job, which the dry-run must not leave behind.
+  submitOrder: { body: () => ({}), status: 200, touches: ['sales_order', 'job', 'event', 'webhook_delivery'] },
   applyTopup: { body: () => ({ productOfferingId: 'topup-data-2gb' }), status: 201 },
   createLicense: {
     body: (ids) => ({
@@ -123,13 +141,14 @@ describe('Prefer: dry-run on every previewable operation', () => {
         method: op.method,
         url,
         ...(!v2 && { headers: { 'x-idempotency-key': randomUUID() } }),
-        ...(spec.body && { payload: spec.body(ids) }),
+        ...(spec.body && { payload: await spec.body(ids, world) }),
       })
       expect(real.statusCode, real.body).toBe(spec.status)
       // A success changes the database (so "the dry-run changed nothing" proves something); a
       // refusal only stores its answer under the idempotency key.
       if (spec.status < 300) expect(changed.filter((name) => name !== 'idempotency_key')).not.toEqual([])
       else expect(changed).toEqual(v2 ? [] : ['idempotency_key'])
+      expect(changed, JSON.stringify(changed)).toEqual(expect.arrayContaining(spec.touches ?? []))
     })
   }
 })
