@@ -30,9 +30,24 @@ export function scopedExecutor(db: Executor): Executor {
       const scope = scopes.getStore()
       const current = scope?.open ? scope.tx : target
       const value: unknown = Reflect.get(current, property, current)
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value
+      return typeof value === 'function' ? boundTo(current, property, value as Method) : value
     },
   })
+}
+
+type Method = (...args: unknown[]) => unknown
+
+/** Methods bound to their executor, made once per executor and name (every query goes through here). */
+const bound = new WeakMap<object, Map<PropertyKey, { method: Method; bound: Method }>>()
+
+function boundTo(executor: object, property: PropertyKey, method: Method): Method {
+  let methods = bound.get(executor)
+  if (!methods) bound.set(executor, (methods = new Map()))
+  const known = methods.get(property)
+  if (known?.method === method) return known.bound
+  const made = method.bind(executor)
+  methods.set(property, { method, bound: made })
+  return made
 }
 
 /** True inside `inRolledBackTransaction`'s work. */

@@ -6,6 +6,7 @@ import type { World } from '../../helpers/subscriptions.js'
 import { lineNumber, makeSubscription, subscriptionWorld } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
+import { WEBHOOK_CHANNEL } from '../../../src/persistence/repositories/webhook.repository.js'
 
 let t: TestApp
 let world: World
@@ -238,6 +239,56 @@ describe('Prefer: dry-run, where it applies', () => {
     expect(real.statusCode).toBe(200)
     const after = await t.request(world.tenant, { method: 'GET', url })
     expect(after.json().status).toBe('PAUSED')
+  })
+})
+
+describe('Prefer: dry-run and webhook notifications', () => {
+  it('sends no NOTIFY: the wake-up of dispatchers is rolled back with the deliveries', async () => {
+    const listen = t.database.listen
+    if (!listen) throw new Error('both databases LISTEN')
+    const previewed = await subscriptionWorld(t)
+    const applied = await subscriptionWorld(t)
+    for (const w of [previewed, applied]) {
+      const res = await t.request(w.tenant, {
+        method: 'POST',
+        url: '/webhook-endpoints',
+        payload: { url: 'http://127.0.0.1:9/dry-run' },
+      })
+      expect(res.statusCode, res.body).toBe(201)
+    }
+    const woken: string[] = []
+    let arrived: () => void = () => undefined
+    const appliedWoken = new Promise<void>((resolve) => (arrived = resolve))
+    const stop = await listen(WEBHOOK_CHANNEL, (tenantId) => {
+      woken.push(tenantId)
+      if (tenantId === applied.tenant.tenant.id) arrived()
+    })
+    try {
+      const preview = await dryRun(previewed.tenant.headers, {
+        method: 'POST',
+        url: '/subscriptions',
+        payload: createBody(previewed),
+      })
+      expect(preview.statusCode).toBe(201)
+      // Notifications arrive in commit order: once the later real call's has come, a preview's
+      // would have come before it.
+      const real = await t.request(applied.tenant, {
+        method: 'POST',
+        url: '/subscriptions',
+        payload: createBody(applied),
+      })
+      expect(real.statusCode).toBe(201)
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        appliedWoken,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no NOTIFY from the real call')), 10_000)
+        }),
+      ]).finally(() => clearTimeout(timer))
+      expect(woken).not.toContain(previewed.tenant.tenant.id)
+    } finally {
+      await stop()
+    }
   })
 })
 
