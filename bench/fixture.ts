@@ -85,5 +85,5 @@ export async function makeFixture(
   const key = rows[0]?.id
   if (!key) throw new Error('the customer seed is short of the list depth')
   const deepCursor = Buffer.from(JSON.stringify({ v: 1, k: key })).toString('base64url')
-  return { ...base, subscriptions, deepCursor, listDepth: counts.listDepth }
+  return { ...base, customerId: customer.customerId, subscriptions, deepCursor, listDepth: counts.listDepth }
 }

@@ -12,7 +12,7 @@
  * check of how far two identical servers differ on this machine). The heavier scenarios' sizes:
  * BENCH_SUBSCRIPTIONS (100 per server, for the add-on adds), BENCH_LIST_DEPTH (100000 customers
  * before the deep page), BENCH_SCHEDULED_CHANGES (10000), BENCH_WEBHOOK_DELIVERIES (2000),
- * BENCH_ONESHOT_TIMEOUT (600 s: a one-shot side that takes longer fails the run).
+ * BENCH_ORDERS (200), BENCH_ONESHOT_TIMEOUT (600 s: a one-shot side that takes longer fails the run).
  */
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -23,6 +23,7 @@ import pg from 'pg'
 import { makeFixture } from './fixture.js'
 import { measure, sendOnce } from './load.js'
 import { oneShots } from './oneshot/index.js'
+import { stockFiles } from './oneshot/orders.js'
 import type { OneShot, OneShotResult } from './oneshot/oneshot.js'
 import { compileBench, createDatabase } from './prepare.js'
 import type { Server } from './processes.js'
@@ -50,12 +51,17 @@ const settings = {
   listDepth: positive('BENCH_LIST_DEPTH', 100_000),
   scheduledChanges: positive('BENCH_SCHEDULED_CHANGES', 10_000),
   webhookDeliveries: positive('BENCH_WEBHOOK_DELIVERIES', 2000),
+  orders: positive('BENCH_ORDERS', 200),
   oneShotTimeoutS: positive('BENCH_ONESHOT_TIMEOUT', 600),
 }
 const selected = scenarios.filter((s) => s.name.includes(process.env.BENCH_SCENARIOS ?? ''))
 const selectedOneShots = oneShots.filter((s) => s.name.includes(process.env.BENCH_SCENARIOS ?? ''))
 const oneShotCount = (oneShot: OneShot): number =>
-  oneShot.name.startsWith('webhook') ? settings.webhookDeliveries : settings.scheduledChanges
+  oneShot.name.startsWith('webhook')
+    ? settings.webhookDeliveries
+    : oneShot.name.startsWith('order')
+      ? settings.orders
+      : settings.scheduledChanges
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
 // Servers, the database and the temporary directory go even when a run fails or is interrupted.
@@ -88,6 +94,12 @@ async function main(): Promise<void> {
   const tenant = await openlineCli<{ id: string }>(['tenants', 'create', 'bench', '--json'], env)
   const key = await openlineCli<{ id: string; key: string }>(['api-keys', 'create', '--tenant', 'bench', '--json'], env)
   await openlineCli(['catalog', 'import', join(ROOT, 'bench', 'catalog.yaml'), '--tenant', 'bench', '--json'], env)
+  // Numbers and SIMs for the orders, each side its own (and a few for the trace's 3 orders).
+  const stock = stockFiles(settings.orders + 10)
+  writeFileSync(join(work, 'numbers.csv'), stock.numbers)
+  writeFileSync(join(work, 'sims.csv'), stock.sims)
+  for (const noun of ['numbers', 'sims'])
+    await openlineCli([noun, 'import', join(work, `${noun}.csv`), '--tenant', 'bench', '--json', '--no-progress'], env)
   const pool = new pg.Pool({ connectionString: database.url, max: 4 })
   cleanups.push(() => pool.end())
 
@@ -232,8 +244,8 @@ const oneShotContext = (fixture: Fixture, pool: pg.Pool, servers: Record<TargetN
 
 /**
  * Prints the statements each side sends for a second request of each scenario (the first warmed
- * caches), then for each one-shot run with 3 items: the worker process's statements (its idle
- * polls included) and the bare server's, over the whole run.
+ * caches), then for each one-shot run with 3 items: the statements of Openline's API process,
+ * of its worker process (idle polls included) and of the bare server, over the whole run.
  */
 async function traceSql(
   fixture: Fixture,
@@ -253,9 +265,14 @@ async function traceSql(
   for (const oneShot of selectedOneShots) {
     await sleep(200)
     worker.takeStderr()
+    servers.openline.takeStderr()
     servers.baseline.takeStderr()
     await oneShot.run(oneShotContext(fixture, pool, servers), 3)
     await sleep(200)
+    printTrace(
+      `${oneShot.name}, 3 items, on openline's API (the setup's requests included)`,
+      statementsIn(servers.openline.takeStderr()),
+    )
     printTrace(`${oneShot.name}, 3 items, on openline's worker`, statementsIn(worker.takeStderr()))
     printTrace(`${oneShot.name}, 3 items, on baseline`, statementsIn(servers.baseline.takeStderr()))
   }

@@ -13,6 +13,8 @@ export interface Fixture {
   tenantId: string
   apiKeyId: string
   apiKey: string
+  /** The customer the subscriptions and orders are for. */
+  customerId: string
   /** Subscriptions on the bench plan, a set of its own for each server (each adds add-ons to its own). */
   subscriptions: Record<Side, string[]>
   /** The cursor of `GET /customers` after the first `listDepth` customers (seeded in one INSERT). */
