@@ -126,6 +126,7 @@ export const webhookDeliveries: OneShot = {
       const bareCount = await seed(pool, tenantId, bare.webhookEndpointId, 'paused', count)
       const started = Date.now()
       const seeded = await seed(pool, tenantId, mine.webhookEndpointId, 'pending', count)
+      if (seeded === 0 || bareCount === 0) throw new Error('no events to deliver: run a scenario that makes some first')
       await pool.query(`NOTIFY openline_webhooks`)
       await waitUntil(async () => rx.times('/openline').length >= seeded, timeoutMs, 20)
       const openlineTimes = rx.times('/openline').map((t) => t - started)
