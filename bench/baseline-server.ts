@@ -6,6 +6,7 @@
  */
 import Fastify from 'fastify'
 import pg from 'pg'
+import { oneShots } from './oneshot/index.js'
 import { scenarios } from './scenarios/index.js'
 
 const { DATABASE_URL, PORT, BENCH_TENANT_ID } = process.env
@@ -14,7 +15,7 @@ if (!DATABASE_URL || !PORT || !BENCH_TENANT_ID) throw new Error('DATABASE_URL, P
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 })
 const app = Fastify()
 app.get('/healthz', async () => ({ status: 'ok' }))
-for (const scenario of scenarios) scenario.baselineRoute(app, { pool, tenantId: BENCH_TENANT_ID })
+for (const scenario of [...scenarios, ...oneShots]) scenario.baselineRoute(app, { pool, tenantId: BENCH_TENANT_ID })
 
 await app.listen({ host: '127.0.0.1', port: Number(PORT) })
 process.once('SIGTERM', () => {

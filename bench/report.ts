@@ -1,4 +1,5 @@
 import type { Measurement } from './load.js'
+import type { OneShotResult, OneShotSide } from './oneshot/oneshot.js'
 
 export const TARGETS = ['openline', 'baseline', 'openline-info'] as const
 export type TargetName = (typeof TARGETS)[number]
@@ -68,12 +69,56 @@ export function summarise(scenarios: { name: string; roundTrips: string }[], run
   })
 }
 
+export interface OneShotSummary {
+  scenario: string
+  roundTrips: string
+  openline: OneShotSide
+  baseline: OneShotSide
+  /** Openline's time to finish the batch / the bare side's (lower is better; the issue's target: ≤ 2 for the worker). */
+  timeRatio: number
+  /** Openline's items per second / the bare side's. */
+  throughputRatio: number
+  /** Openline's p99 from enqueue to done / the bare side's, when measured. */
+  p99Ratio?: number
+}
+
+export function summariseOneShots(
+  results: { name: string; roundTrips: string; result: OneShotResult }[],
+): OneShotSummary[] {
+  return results.map(({ name, roundTrips, result: { openline, baseline } }) => ({
+    scenario: name,
+    roundTrips,
+    openline,
+    baseline,
+    timeRatio: round(openline.seconds / baseline.seconds, 2),
+    throughputRatio: round(openline.perSecond / baseline.perSecond, 2),
+    ...(openline.p99Ms !== undefined &&
+      baseline.p99Ms !== undefined && { p99Ratio: round(openline.p99Ms / Math.max(baseline.p99Ms, 1), 2) }),
+  }))
+}
+
+/** The deep page's cost against page 1: Openline's time per request at depth / at page 1 (target ≤ 1.2), and the bare side's. */
+export function listDepthRatios(
+  summaries: ScenarioSummary[],
+): { openline: number; baseline: number; openlineVsBareAtDepth: number } | undefined {
+  const first = summaries.find((s) => s.scenario.startsWith('GET /customers page 1'))
+  const deep = summaries.find((s) => s.scenario.startsWith('GET /customers at cursor depth'))
+  if (!first || !deep) return undefined
+  const perRequest = (f: Figures) => 1 / Math.max(f.reqPerSec, 1)
+  return {
+    openline: round(perRequest(deep.figures.openline) / perRequest(first.figures.openline), 2),
+    baseline: round(perRequest(deep.figures.baseline) / perRequest(first.figures.baseline), 2),
+    openlineVsBareAtDepth: deep.throughputRatio,
+  }
+}
+
 const table = (header: string[], rows: (string | number)[][]): string =>
   [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n')
 const percent = (fraction: number): string => `${Math.round(fraction * 100)}%`
 
 export function markdown(
   summaries: ScenarioSummary[],
+  oneShots: OneShotSummary[],
   memory: Record<TargetName, { rssMb: number; peakRssMb: number }>,
   setting: string,
 ): string {
@@ -123,10 +168,44 @@ export function markdown(
     ['Process', 'RSS at the end (MB)', 'peak RSS (MB)'],
     TARGETS.map((t) => [t, memory[t].rssMb, memory[t].peakRssMb]),
   )
+  const timed = table(
+    [
+      'One-shot scenario',
+      'Openline: done / asked, seconds, per s',
+      'bare: done / asked, seconds, per s',
+      'time, Openline / bare',
+      'p50 / p99 enqueue to done (ms), Openline; bare',
+    ],
+    oneShots.map((o) => [
+      o.scenario,
+      `${o.openline.count} / ${o.openline.asked}, ${o.openline.seconds} s, ${o.openline.perSecond}/s`,
+      `${o.baseline.count} / ${o.baseline.asked}, ${o.baseline.seconds} s, ${o.baseline.perSecond}/s`,
+      o.timeRatio.toFixed(2),
+      o.openline.p50Ms !== undefined
+        ? `${o.openline.p50Ms} / ${o.openline.p99Ms}; ${o.baseline.p50Ms} / ${o.baseline.p99Ms}`
+        : '–',
+    ]),
+  )
+  const depth = listDepthRatios(summaries)
+  const depthLine = depth
+    ? `List page at cursor depth against page 1, time per request: Openline ${depth.openline.toFixed(2)} (target ≤ 1.2), bare ${depth.baseline.toFixed(2)}; Openline / bare at depth: ${depth.openlineVsBareAtDepth.toFixed(2)} of the throughput.\n`
+    : ''
   const failed = summaries.filter((s) => s.failures > 0)
   const warning =
     failed.length > 0
       ? `\n**Warning**: runs with non-2xx answers or errors in ${failed.map((s) => s.scenario).join(', ')}.\n`
       : ''
-  return [`${setting}\n`, ratios, '', absolute, '', logging, '', rss, warning].join('\n')
+  return [
+    `${setting}\n`,
+    ratios,
+    '',
+    depthLine,
+    absolute,
+    '',
+    ...(oneShots.length > 0 ? [timed, ''] : []),
+    logging,
+    '',
+    rss,
+    warning,
+  ].join('\n')
 }

@@ -4,20 +4,20 @@ import type { Scenario } from './scenario.js'
 import { transaction } from './transaction.js'
 
 // Drizzle's statements for Openline's claim and write transactions, as it sends them (BENCH_TRACE=1).
-const INSERT_CLAIM =
+export const INSERT_CLAIM =
   'insert into "idempotency_key" ("tenant_id", "key", "state", "method", "route", "params_hash", "body_hash", "claim_token", ' +
   '"locked_until", "response_status", "response_headers", "response_body", "created_at", "completed_at", "expires_at") ' +
   'values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) on conflict do nothing returning "key"'
 const INSERT_API_KEY =
   'insert into "api_key" ("tenant_id", "id", "label", "secret_hash", "hint", "scopes", "created_at", "last_used_at", "revoked_at") ' +
   'values ($1, $2, $3, $4, $5, $6, $7, $8, $9)'
-const COMPLETE_CLAIM =
+export const COMPLETE_CLAIM =
   'update "idempotency_key" set "state" = $1, "locked_until" = $2, "response_status" = $3, "response_headers" = $4, ' +
   '"response_body" = $5, "completed_at" = $6 where ("idempotency_key"."tenant_id" = $7 and "idempotency_key"."key" = $8 ' +
   'and "idempotency_key"."claim_token" = $9 and "idempotency_key"."state" = $10) returning "key"'
 
-const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
-const EMPTY_PARAMS_HASH = sha256('{}')
+export const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
+export const EMPTY_PARAMS_HASH = sha256('{}')
 const SCOPES = ['read', 'write', 'admin']
 
 /**

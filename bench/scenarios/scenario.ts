@@ -2,11 +2,24 @@ import type { Request } from 'autocannon'
 import type { FastifyInstance } from 'fastify'
 import type pg from 'pg'
 
-/** What the harness made before the runs, with Openline's own CLI: one tenant and one admin key. */
+export type Side = 'openline' | 'baseline' | 'openline-info'
+
+/**
+ * What the harness made before the runs: one tenant and one admin key (with Openline's own CLI),
+ * then through Openline's API and in batched SQL (bench/fixture.ts) the data the heavier
+ * scenarios need.
+ */
 export interface Fixture {
   tenantId: string
   apiKeyId: string
   apiKey: string
+  /** The customer the subscriptions and orders are for. */
+  customerId: string
+  /** Subscriptions on the bench plan, a set of its own for each server (each adds add-ons to its own). */
+  subscriptions: Record<Side, string[]>
+  /** The cursor of `GET /customers` after the first `listDepth` customers (seeded in one INSERT). */
+  deepCursor: string
+  listDepth: number
 }
 
 /**
@@ -20,6 +33,6 @@ export interface Scenario {
   roundTrips: string
   expectedStatus: number
   /** Called once per run, so per-run state (a counter for unique keys) starts afresh. */
-  request(fixture: Fixture): Request
+  request(fixture: Fixture, side: Side): Request
   baselineRoute(app: FastifyInstance, deps: { pool: pg.Pool; tenantId: string }): void
 }
