@@ -239,26 +239,33 @@ export async function eventsBetween(
 
 // ---- the dispatcher
 
-/** Tenants with something due (a delivery, or a failing endpoint's probe), and how far each one's clock runs ahead of real time. */
+/**
+ * Tenants with something due (a delivery, or a failing endpoint's probe), and how far each one's
+ * clock runs ahead of real time. An unlocked read across tenants, grouped by tenant (on Citus every
+ * shard answers for its own tenants and nothing is locked). Tenants come in id order starting after
+ * `after` and wrapping round, so a dispatcher that passes the last tenant it served visits each in turn.
+ */
 export async function tenantsWithDueDeliveries(
   ex: Executor,
   realNow: Date,
   limit: number,
+  after = '00000000-0000-0000-0000-000000000000',
 ): Promise<{ tenantId: string; clockOffsetMs: number }[]> {
   const now = realNow.toISOString()
   const rows = await queryRows<{ tenant_id: string; clock_offset_ms: string | number }>(
     ex,
-    sql`SELECT t.id AS tenant_id, t.clock_offset_ms FROM tenant t
-        WHERE EXISTS (
-          SELECT 1 FROM webhook_delivery d
-          JOIN webhook_endpoint e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
-          WHERE d.tenant_id = t.id AND d.status = 'pending' AND e.enabled
-            AND (d.lease_until IS NULL OR d.lease_until <= ${now}::timestamptz)
-            AND (d.next_attempt_at <= ${now}::timestamptz + t.clock_offset_ms * interval '1 millisecond'
-                 OR (e.failing_since IS NOT NULL
-                     AND e.next_probe_at <= ${now}::timestamptz + t.clock_offset_ms * interval '1 millisecond'))
-        )
-        ORDER BY t.id LIMIT ${limit}`,
+    sql`SELECT d.tenant_id, t.clock_offset_ms
+        FROM webhook_delivery d
+        JOIN webhook_endpoint e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+        JOIN tenant t ON t.id = d.tenant_id
+        WHERE d.status = 'pending' AND e.enabled
+          AND (d.lease_until IS NULL OR d.lease_until <= ${now}::timestamptz)
+          AND (d.next_attempt_at <= ${now}::timestamptz + t.clock_offset_ms * interval '1 millisecond'
+               OR (e.failing_since IS NOT NULL
+                   AND e.next_probe_at <= ${now}::timestamptz + t.clock_offset_ms * interval '1 millisecond'))
+        GROUP BY d.tenant_id, t.clock_offset_ms
+        ORDER BY d.tenant_id <= ${after}::uuid, d.tenant_id
+        LIMIT ${limit}`,
   )
   return rows.map((r) => ({ tenantId: r.tenant_id, clockOffsetMs: Number(r.clock_offset_ms) }))
 }
