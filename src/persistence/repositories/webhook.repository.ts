@@ -284,6 +284,8 @@ export async function lockClaimable(
 ): Promise<{ id: string; endpointId: string; failing: boolean }[]> {
   const now = input.now.toISOString()
   const realNow = input.realNow.toISOString()
+  // The subqueries name the tenant themselves: the planner does not carry d.tenant_id = $1 into
+  // them, and would scan every partition (every shard on Citus) for the correlated rows.
   const rows = await queryRows<{ id: string; endpoint_id: string; failing: boolean }>(
     ex,
     sql`SELECT d.id, d.endpoint_id, e.failing_since IS NOT NULL AS failing
@@ -295,11 +297,11 @@ export async function lockClaimable(
                OR (e.failing_since IS NOT NULL AND e.next_probe_at <= ${now}::timestamptz))
           AND NOT EXISTS (
             SELECT 1 FROM webhook_delivery p
-            WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.stream_key = d.stream_key
+            WHERE p.tenant_id = ${input.tenantId} AND p.endpoint_id = d.endpoint_id AND p.stream_key = d.stream_key
               AND p.status IN ('pending', 'paused') AND p.seq < d.seq)
           AND (e.failing_since IS NULL OR NOT EXISTS (
             SELECT 1 FROM webhook_delivery f
-            WHERE f.tenant_id = d.tenant_id AND f.endpoint_id = d.endpoint_id AND f.status = 'pending'
+            WHERE f.tenant_id = ${input.tenantId} AND f.endpoint_id = d.endpoint_id AND f.status = 'pending'
               AND f.lease_until > ${realNow}::timestamptz))
         ORDER BY d.next_attempt_at, d.seq
         LIMIT ${input.limit}
