@@ -5,6 +5,7 @@ import type { Config } from '../config.js'
 import { loadConfig } from '../config.js'
 import { createDispatcher, createWorker } from '../container.js'
 import { createLogger } from '../http/logger.js'
+import { distribute } from '../persistence/distribute.js'
 import { migrate, migrationStatus } from '../persistence/migrator.js'
 import { createDatabase } from '../persistence/database.js'
 import type { Runtime } from '../runtime.js'
@@ -84,7 +85,8 @@ program
   .command('migrate')
   .description('Apply pending migrations (forward-only). Exits non-zero on failure.')
   .argument('[action]', "'up' (default) or 'status'", 'up')
-  .action(async (action: string) => {
+  .option('--distribute', 'then, on Citus, distribute every tenant table by tenant_id (docs/scaling.md)')
+  .action(async (action: string, options: { distribute?: boolean }) => {
     const database = await createDatabase(config().database)
     try {
       if (action === 'status') {
@@ -97,6 +99,10 @@ program
         print(
           applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.map((m) => m.name).join(', ')}`,
         )
+        if (options.distribute) {
+          const ran = await distribute(database.scripts)
+          print(ran.length === 0 ? 'Every tenant table is already distributed.' : ran.join('\n'))
+        }
       } else throw new Error(`Unknown migrate action '${action}': use 'up' or 'status'.`)
     } finally {
       await database.close()

@@ -49,6 +49,8 @@ export class Worker {
   private readonly batchSize: number
   private readonly pollIntervalMs: number
   private readonly leaseMs: number
+  /** The last tenant served: the next claim starts after it, so every tenant gets its turn. */
+  private lastTenantId: string | undefined
 
   constructor(private readonly options: WorkerOptions) {
     this.batchSize = options.batchSize ?? 10
@@ -56,7 +58,10 @@ export class Worker {
     this.leaseMs = options.leaseMs ?? 5 * 60_000
   }
 
-  /** Claims one batch of due jobs and runs them in order. Returns how many ran. */
+  /**
+   * Claims one batch of due jobs, tenant by tenant and fairly (see `claimDueJobs`), and runs them in
+   * order. Returns how many ran.
+   */
   async runOnce(filter: { tenantId?: string; kinds?: string[] } = {}): Promise<number> {
     const { db, clock, workerId } = this.options
     const claimed = await jobs.claimDueJobs(db, {
@@ -64,8 +69,10 @@ export class Worker {
       workerId,
       leaseMs: this.leaseMs,
       limit: this.batchSize,
+      after: this.lastTenantId,
       ...filter,
     })
+    if (claimed.lastTenantId) this.lastTenantId = claimed.lastTenantId
     for (const job of claimed) await this.run(job)
     return claimed.length
   }

@@ -4,7 +4,11 @@ import pg from 'pg'
 import { inject } from 'vitest'
 import type { Database } from '../../src/persistence/database.js'
 import { createPostgres, wrapPglite } from '../../src/persistence/database.js'
+import { installCapture } from '../audit/capture.js'
 import { withDatabase } from './global-setup.js'
+
+// The statement audit's capture (test/audit): on PostgreSQL only, where the suite's SQL goes through node-postgres.
+if (process.env.TEST_SQL_CAPTURE && process.env.TEST_DATABASE_URL) installCapture(process.env.TEST_SQL_CAPTURE)
 
 export const onPostgres = (): boolean => Boolean(process.env.TEST_DATABASE_URL)
 

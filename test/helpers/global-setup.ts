@@ -6,6 +6,7 @@ import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { createPostgres, wrapPglite } from '../../src/persistence/database.js'
 import { migrate } from '../../src/persistence/migrator.js'
+import { partitionTenantTables } from './partitioned.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,7 +18,8 @@ declare module 'vitest' {
 /**
  * Migrates once per run. PGlite: a migrated data directory dumped to a file that every test file
  * loads (~0.4 s instead of a 3 s initdb). PostgreSQL (TEST_DATABASE_URL): a template database every
- * test file clones with CREATE DATABASE … TEMPLATE.
+ * test file clones with CREATE DATABASE … TEMPLATE. With TEST_DATABASE_PARTITIONED=N (N ≥ 2, or 1
+ * for 8) as well, the template is the hash-partitioned twin: every tenant table split by tenant_id.
  */
 export default async function setup(project: TestProject) {
   const adminUrl = process.env.TEST_DATABASE_URL
@@ -28,6 +30,8 @@ export default async function setup(project: TestProject) {
     await admin.query(`CREATE DATABASE ${template}`)
     const database = createPostgres(withDatabase(adminUrl, template), 2)
     await migrate(database.scripts)
+    const partitions = partitionCount()
+    if (partitions > 0) await partitionTenantTables(database.scripts, partitions)
     await database.close()
     project.provide('postgresTemplate', template)
     project.provide('pgliteTemplate', '')
@@ -56,4 +60,15 @@ export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url)
   parsed.pathname = `/${database}`
   return parsed.toString()
+}
+
+/** TEST_DATABASE_PARTITIONED: unset or 0, none; 1 (or "true"), 8 partitions; N, N partitions. */
+export function partitionCount(): number {
+  const value = process.env.TEST_DATABASE_PARTITIONED
+  if (!value || value === '0' || value === 'false') return 0
+  if (value === '1' || value === 'true') return 8
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 2)
+    throw new Error(`TEST_DATABASE_PARTITIONED must be a whole number, not '${value}'.`)
+  return n
 }

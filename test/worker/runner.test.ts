@@ -179,6 +179,66 @@ describe('worker', () => {
     expect(ran).toEqual(['next-month'])
   })
 
+  it('claims tenant by tenant, so a busy tenant cannot starve a quiet one', async () => {
+    ran.length = 0
+    const busy = (await t.tenant()).tenant
+    const quiet = (await t.tenant()).tenant
+    const past = new Date(t.clock.now().getTime() - 60_000)
+    for (let i = 0; i < 12; i++)
+      await t.services.queue.enqueue(t.services.db, {
+        tenantId: busy.id,
+        kind: 'test.record',
+        payload: { name: `busy-${i}` },
+        runAt: new Date(past.getTime() + i),
+      })
+    await t.services.queue.enqueue(t.services.db, {
+      tenantId: quiet.id,
+      kind: 'test.record',
+      payload: { name: 'quiet' },
+      runAt: t.clock.now(),
+    })
+    const worker = makeWorker('fair', 4)
+    // The quiet tenant's one job is newer than all of the busy tenant's, yet it runs in the first batch.
+    expect(await worker.runOnce({ kinds: ['test.record'] })).toBe(4)
+    expect(ran).toContain('quiet')
+    // The room the quiet tenant leaves goes to the busy one, still oldest first.
+    expect(ran.filter((name) => name !== 'quiet')).toEqual(['busy-0', 'busy-1', 'busy-2'])
+    await worker.drain({ kinds: ['test.record'] })
+    expect(ran).toHaveLength(13)
+  })
+
+  it('visits every tenant in turn when there are more tenants than a batch holds', async () => {
+    ran.length = 0
+    const tenants = [] as string[]
+    for (let i = 0; i < 5; i++) {
+      const { tenant } = await t.tenant()
+      tenants.push(tenant.id)
+      for (let j = 0; j < 3; j++)
+        await t.services.queue.enqueue(t.services.db, {
+          tenantId: tenant.id,
+          kind: 'test.record',
+          payload: { name: `${tenant.id}/${j}` },
+        })
+    }
+    const worker = makeWorker('round-robin', 2)
+    const served = new Set<string>()
+    for (let batch = 0; batch < 3; batch++) {
+      const before = ran.length
+      expect(await worker.runOnce({ kinds: ['test.record'] })).toBe(2)
+      for (const name of ran.slice(before)) served.add(name.split('/')[0] as string)
+      // One job per tenant per batch while five tenants wait.
+      expect(new Set(ran.slice(before).map((name) => name.split('/')[0])).size).toBe(2)
+    }
+    // Three batches of two reach all five tenants, then the first one again: in turn.
+    expect([...served].sort()).toEqual([...tenants].sort())
+    expect(ran.filter((name) => name.endsWith('/1'))).toHaveLength(1)
+    await worker.drain({ kinds: ['test.record'] })
+    expect(ran).toHaveLength(15)
+    // Within each tenant, in order.
+    for (const id of tenants)
+      expect(ran.filter((name) => name.startsWith(`${id}/`))).toEqual([`${id}/0`, `${id}/1`, `${id}/2`])
+  })
+
   it('starts and stops its loop cleanly', async () => {
     ran.length = 0
     await t.services.queue.enqueue(t.services.db, { kind: 'test.record', payload: { name: 'looped' } })

@@ -239,26 +239,33 @@ export async function eventsBetween(
 
 // ---- the dispatcher
 
-/** Tenants with something due (a delivery, or a failing endpoint's probe), and how far each one's clock runs ahead of real time. */
+/**
+ * Tenants with something due (a delivery, or a failing endpoint's probe), and how far each one's
+ * clock runs ahead of real time. An unlocked read across tenants, grouped by tenant (on Citus every
+ * shard answers for its own tenants and nothing is locked). Tenants come in id order starting after
+ * `after` and wrapping round, so a dispatcher that passes the last tenant it served visits each in turn.
+ */
 export async function tenantsWithDueDeliveries(
   ex: Executor,
   realNow: Date,
   limit: number,
+  after = '00000000-0000-0000-0000-000000000000',
 ): Promise<{ tenantId: string; clockOffsetMs: number }[]> {
   const now = realNow.toISOString()
   const rows = await queryRows<{ tenant_id: string; clock_offset_ms: string | number }>(
     ex,
-    sql`SELECT t.id AS tenant_id, t.clock_offset_ms FROM tenant t
-        WHERE EXISTS (
-          SELECT 1 FROM webhook_delivery d
-          JOIN webhook_endpoint e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
-          WHERE d.tenant_id = t.id AND d.status = 'pending' AND e.enabled
-            AND (d.lease_until IS NULL OR d.lease_until <= ${now}::timestamptz)
-            AND (d.next_attempt_at <= ${now}::timestamptz + t.clock_offset_ms * interval '1 millisecond'
-                 OR (e.failing_since IS NOT NULL
-                     AND e.next_probe_at <= ${now}::timestamptz + t.clock_offset_ms * interval '1 millisecond'))
-        )
-        ORDER BY t.id LIMIT ${limit}`,
+    sql`SELECT d.tenant_id, t.clock_offset_ms
+        FROM webhook_delivery d
+        JOIN webhook_endpoint e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+        JOIN tenant t ON t.id = d.tenant_id
+        WHERE d.status = 'pending' AND e.enabled
+          AND (d.lease_until IS NULL OR d.lease_until <= ${now}::timestamptz)
+          AND (d.next_attempt_at <= ${now}::timestamptz + t.clock_offset_ms * interval '1 millisecond'
+               OR (e.failing_since IS NOT NULL
+                   AND e.next_probe_at <= ${now}::timestamptz + t.clock_offset_ms * interval '1 millisecond'))
+        GROUP BY d.tenant_id, t.clock_offset_ms
+        ORDER BY d.tenant_id <= ${after}::uuid, d.tenant_id
+        LIMIT ${limit}`,
   )
   return rows.map((r) => ({ tenantId: r.tenant_id, clockOffsetMs: Number(r.clock_offset_ms) }))
 }
@@ -277,6 +284,8 @@ export async function lockClaimable(
 ): Promise<{ id: string; endpointId: string; failing: boolean }[]> {
   const now = input.now.toISOString()
   const realNow = input.realNow.toISOString()
+  // The subqueries name the tenant themselves: the planner does not carry d.tenant_id = $1 into
+  // them, and would scan every partition (every shard on Citus) for the correlated rows.
   const rows = await queryRows<{ id: string; endpoint_id: string; failing: boolean }>(
     ex,
     sql`SELECT d.id, d.endpoint_id, e.failing_since IS NOT NULL AS failing
@@ -288,11 +297,11 @@ export async function lockClaimable(
                OR (e.failing_since IS NOT NULL AND e.next_probe_at <= ${now}::timestamptz))
           AND NOT EXISTS (
             SELECT 1 FROM webhook_delivery p
-            WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.stream_key = d.stream_key
+            WHERE p.tenant_id = ${input.tenantId} AND p.endpoint_id = d.endpoint_id AND p.stream_key = d.stream_key
               AND p.status IN ('pending', 'paused') AND p.seq < d.seq)
           AND (e.failing_since IS NULL OR NOT EXISTS (
             SELECT 1 FROM webhook_delivery f
-            WHERE f.tenant_id = d.tenant_id AND f.endpoint_id = d.endpoint_id AND f.status = 'pending'
+            WHERE f.tenant_id = ${input.tenantId} AND f.endpoint_id = d.endpoint_id AND f.status = 'pending'
               AND f.lease_until > ${realNow}::timestamptz))
         ORDER BY d.next_attempt_at, d.seq
         LIMIT ${input.limit}

@@ -69,6 +69,8 @@ export class WebhookDispatcher {
   private unlisten: (() => Promise<void>) | undefined
   private readonly wallClock: Clock
   private readonly random: () => number
+  /** The last tenant served: the next due scan starts after it. */
+  private lastTenantId: string | undefined
 
   constructor(private readonly options: DispatcherOptions) {
     this.wallClock = options.wallClock ?? systemClock
@@ -89,9 +91,13 @@ export class WebhookDispatcher {
     return total
   }
 
-  /** Claims up to `limit` due deliveries, one tenant at a time, and holds them under this dispatcher's lease. */
+  /**
+   * Claims up to `limit` due deliveries, one tenant at a time, and holds them under this
+   * dispatcher's lease. Fair: the due scan starts after the last tenant served, and no tenant takes
+   * more than its share of the batch while others wait; room they leave goes back to the busy ones.
+   */
   async claim(filter: { tenantId?: string } = {}, limit = this.options.concurrency): Promise<ClaimedDelivery[]> {
-    const { db, clock } = this.options
+    const { clock } = this.options
     const realNow = clock.now()
     const tenants = filter.tenantId
       ? [
@@ -100,35 +106,54 @@ export class WebhookDispatcher {
             clockOffsetMs: (await this.options.tenants.getById(filter.tenantId)).clockOffsetMs,
           },
         ]
-      : await repo.tenantsWithDueDeliveries(db, realNow, limit)
+      : await repo.tenantsWithDueDeliveries(this.options.db, realNow, limit, this.lastTenantId)
+    const share = Math.max(1, Math.ceil(limit / Math.max(1, tenants.length)))
     const claimed: ClaimedDelivery[] = []
-    for (const { tenantId, clockOffsetMs } of tenants) {
-      const room = limit - claimed.length
-      if (room <= 0) break
-      const tenantNow = new Date(realNow.getTime() + clockOffsetMs)
-      const rows = await db.transaction(async (tx) => {
-        const candidates = await repo.lockClaimable(tx, { tenantId, now: tenantNow, realNow, limit: room })
-        // A failing endpoint gets one probe at a time.
-        const probed = new Set<string>()
-        const ids = candidates
-          .filter((c) => {
-            if (!c.failing) return true
-            if (probed.has(c.endpointId)) return false
-            probed.add(c.endpointId)
-            return true
-          })
-          .map((c) => c.id)
-        return repo.leaseDeliveries(tx, {
-          tenantId,
-          ids,
-          owner: this.options.owner,
-          leaseUntil: new Date(realNow.getTime() + this.options.leaseMs),
-          now: realNow,
-        })
-      })
-      claimed.push(...rows.map((row) => ({ ...row, tenantNow, clockOffsetMs })))
+    let open = tenants
+    while (open.length > 0 && claimed.length < limit) {
+      const full: typeof tenants = []
+      for (const due of open) {
+        const room = Math.min(share, limit - claimed.length)
+        if (room <= 0) break
+        const rows = await this.claimTenant(due.tenantId, due.clockOffsetMs, realNow, room)
+        claimed.push(...rows)
+        if (rows.length > 0) this.lastTenantId = due.tenantId
+        if (rows.length === room) full.push(due)
+      }
+      open = full
     }
     return claimed
+  }
+
+  /** One tenant's claim: locks stay inside the tenant (one shard on Citus). */
+  private async claimTenant(
+    tenantId: string,
+    clockOffsetMs: number,
+    realNow: Date,
+    limit: number,
+  ): Promise<ClaimedDelivery[]> {
+    const tenantNow = new Date(realNow.getTime() + clockOffsetMs)
+    const rows = await this.options.db.transaction(async (tx) => {
+      const candidates = await repo.lockClaimable(tx, { tenantId, now: tenantNow, realNow, limit })
+      // A failing endpoint gets one probe at a time.
+      const probed = new Set<string>()
+      const ids = candidates
+        .filter((c) => {
+          if (!c.failing) return true
+          if (probed.has(c.endpointId)) return false
+          probed.add(c.endpointId)
+          return true
+        })
+        .map((c) => c.id)
+      return repo.leaseDeliveries(tx, {
+        tenantId,
+        ids,
+        owner: this.options.owner,
+        leaseUntil: new Date(realNow.getTime() + this.options.leaseMs),
+        now: realNow,
+      })
+    })
+    return rows.map((row) => ({ ...row, tenantNow, clockOffsetMs }))
   }
 
   /** Signs and sends one claimed delivery, then records what happened. */
