@@ -73,14 +73,15 @@ export class OpenlineV2 {
             params: { path: { ...base, addonId } },
           }),
         ),
-      deactivate: async (addonId: string, body: Deactivate, options?: CallOptions): Promise<V2AddOn> =>
-        ok(
-          await raw.POST('/v2/orgs/{org}/subscriptions/{subscriptionId}/add_ons/{addonId}/deactivate', {
-            params: { path: { ...base, addonId } },
-            body,
-            ...key(options),
-          }),
-        ),
+      /** 202: the deactivation has started (no body); `get` shows its progress. */
+      deactivate: async (addonId: string, body: Deactivate, options?: CallOptions): Promise<void> => {
+        const result = await raw.POST('/v2/orgs/{org}/subscriptions/{subscriptionId}/add_ons/{addonId}/deactivate', {
+          params: { path: { ...base, addonId } },
+          body,
+          ...key(options),
+        })
+        if (!result.response.ok) throw new OpenlineError(result.response, result.error)
+      },
     }
   }
 }

@@ -45,3 +45,29 @@ export async function startSandbox(options: Parameters<typeof createTestApp>[0] 
     close: () => t.close(),
   }
 }
+
+/** A new ACTIVATED line of the demo tenant, ordered as the tour orders one (lease, order with an eSIM, submit). */
+export async function orderLine(sandbox: Sandbox, client: Openline, name: string): Promise<string> {
+  const customer = await client.customers.create({ customerType: 'CONSUMER', name })
+  const lease = await client.numbers.lease({ types: ['CELL'], count: 1 })
+  const order = await client.orders.create({
+    customer: { customerId: customer.customerId },
+    lineItems: [
+      {
+        type: 'SUBSCRIPTION',
+        productOfferingId: 'mobile-plan-plus',
+        msisdn: lease.numbers[0]?.msisdn,
+        leaseToken: lease.leaseToken,
+        subscriber: { name },
+        sim: { esim: true },
+      },
+    ],
+  })
+  await client.orders.submit(order.orderId)
+  await sandbox.runJobs()
+  const done = await client.orders.get(order.orderId)
+  const created = done.createdEntities as { subscriptions?: { subscriptionId: string }[] }
+  const id = created.subscriptions?.[0]?.subscriptionId
+  if (!id) throw new Error(`order ${done.status}: ${JSON.stringify(done.failure)}`)
+  return id
+}
