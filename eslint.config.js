@@ -4,7 +4,18 @@ import tseslint from 'typescript-eslint'
 import prettier from 'eslint-config-prettier'
 
 export default tseslint.config(
-  { ignores: ['scratch/**', 'dist/**', 'node_modules/**', 'coverage/**', '.openline/**', 'openapi/**'] },
+  {
+    ignores: [
+      'scratch/**',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.openline/**',
+      'openapi/**',
+      'packages/*/dist/**',
+      'packages/sdk/src/generated/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -27,7 +38,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'src/cli/**', 'test/**', 'bench/**', 'scripts/**', 'vitest.config.ts'],
+    files: [
+      'src/config.ts',
+      'src/cli/**',
+      'test/**',
+      'bench/**',
+      'scripts/**',
+      'vitest.config.ts',
+      'packages/*/test/**',
+    ],
     rules: { 'no-restricted-syntax': 'off', 'no-restricted-properties': 'off' },
   },
 )
