@@ -161,6 +161,7 @@ export const ERROR_CODES = [
   'promotion.not_applicable',
   'promotion.not_found',
   'request.body_too_large',
+  'request.dry_run_unsupported',
   'request.invalid',
   'request.invalid_characters',
   'request.invalid_date',

@@ -4609,6 +4609,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path?: never;
             cookie?: never;
@@ -5251,6 +5253,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -5582,6 +5586,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -5897,6 +5903,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -6212,6 +6220,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -6527,6 +6537,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -6842,6 +6854,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -7157,6 +7171,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -7433,6 +7449,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -7844,6 +7862,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -8400,6 +8420,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -8992,6 +9014,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -9596,6 +9620,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -9923,6 +9949,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -10649,6 +10677,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path?: never;
             cookie?: never;
@@ -11993,6 +12023,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 orderId: string;
@@ -12583,6 +12615,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 orderId: string;
@@ -13089,6 +13123,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 orderId: string;
@@ -13724,6 +13760,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 orderId: string;
@@ -14360,6 +14398,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 orderId: string;
@@ -14438,6 +14478,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 orderId: string;
@@ -14593,6 +14635,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 orderId: string;
@@ -15407,6 +15451,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -15949,6 +15995,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path?: never;
             cookie?: never;
@@ -16450,6 +16498,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The license. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -16716,6 +16766,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The license. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -17118,6 +17170,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The license. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -17354,6 +17408,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The license. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -17681,6 +17737,8 @@ export interface operations {
             header?: {
                 /** @description Makes retries safe. The same key and request replays the stored response (with `Idempotent-Replayed: true`); the same key with a different request is a 409 `idempotency.key_reused`; while the first request runs, a 409 `idempotency.request_in_progress` with `Retry-After`. Keys expire after 24 hours. `GET /idempotency-keys/{key}` tells what Openline knows of a key. */
                 "x-idempotency-key"?: string;
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
             };
             path: {
                 /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
@@ -23453,7 +23511,10 @@ export interface operations {
     addOrgSubscriptionAddOn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
+            };
             path: {
                 /**
                  * @description Organization name.
@@ -23655,7 +23716,10 @@ export interface operations {
     deactivateOrgSubscriptionAddOn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `dry-run` previews the change: the operation runs for real in a transaction that is rolled back, and answers what it would (status and body, with `Preference-Applied: dry-run` and `Openline-Dry-Run: true`) having kept nothing: no row, event, webhook or job, and the idempotency key stays free. With a key already used for this request, the preview is its replay. */
+                prefer?: "dry-run";
+            };
             path: {
                 /**
                  * @description Organization name.
