@@ -278,7 +278,7 @@ export function createServices(input: ContainerInput): Services {
     ...{ portingProviders, portIns, portInProgress, v2Addons, v2Tokens },
     operators: new OperatorService(db, clock),
     portalSessions: new PortalSessionService(db, clock),
-    portalOverview: new PortalOverviewService(db, events),
+    portalOverview: new PortalOverviewService(db),
     ...{
       webhookEndpoints,
       webhookDeliveries,

@@ -154,6 +154,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     clock: services.clock,
     operators: services.operators,
     tenants: services.tenants,
+    subscriptions: services.subscriptions,
   })
   if (extend) await app.register(extend)
 

@@ -17,6 +17,7 @@ import { assetRoutes } from './routes/assets.routes.js'
 import { homeRoutes } from './routes/home.routes.js'
 import { searchRoutes } from './routes/search.routes.js'
 import { signInRoutes } from './routes/sign-in.routes.js'
+import { subscriptionRoutes } from './routes/subscription.routes.js'
 import { tenantRoutes } from './routes/tenant.routes.js'
 import { assertCsrf, csrfToken, SESSION_COOKIE, setSecurityHeaders } from './security.js'
 
@@ -25,7 +26,7 @@ const VIEWS = fileURLToPath(new URL('./views/', import.meta.url))
 
 export type PortalDeps = Pick<
   Services,
-  'portalSessions' | 'portalOverview' | 'idempotency' | 'clock' | 'operators' | 'tenants'
+  'portalSessions' | 'portalOverview' | 'idempotency' | 'clock' | 'operators' | 'tenants' | 'subscriptions'
 >
 
 declare module 'fastify' {
@@ -127,6 +128,7 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(tenantRoutes, deps)
   await app.register(homeRoutes, deps)
   await app.register(searchRoutes, deps)
+  await app.register(subscriptionRoutes, deps)
 }
 
 /** Signed out: a page view goes to the sign-in page and comes back after; htmx is told to do the same. */

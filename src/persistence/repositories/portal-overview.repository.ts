@@ -1,8 +1,9 @@
-import { and, asc, count, eq, gte, inArray, isNotNull, lt, or, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, or, sql } from 'drizzle-orm'
 import type { OrderStatus } from '../../domain/orders/inputs.js'
 import type { Executor } from '../database.js'
 import { containsAny } from '../search.js'
 import {
+  event,
   customer,
   salesOrder,
   scheduledChange,
@@ -119,4 +120,22 @@ export async function customersByText(ex: Executor, tenantId: string, text: stri
     )
     .orderBy(asc(customer.name), asc(customer.id))
     .limit(LIMIT) as Promise<SearchHit[]>
+}
+
+/** The tenant's newest events, newest first, with who caused them (ids are time-ordered UUIDv7). */
+export async function latestEvents(ex: Executor, tenantId: string, limit: number) {
+  return ex
+    .select({
+      eventId: event.id,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      resourceType: event.resourceType,
+      resourceId: event.resourceId,
+      actorType: event.actorType,
+      actorLabel: event.actorLabel,
+    })
+    .from(event)
+    .where(eq(event.tenantId, tenantId))
+    .orderBy(desc(event.id))
+    .limit(limit)
 }

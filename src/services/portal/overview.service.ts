@@ -2,7 +2,6 @@ import type { OrderStatus } from '../../domain/orders/inputs.js'
 import type { Executor } from '../../persistence/database.js'
 import type { SearchHit } from '../../persistence/repositories/portal-overview.repository.js'
 import * as overview from '../../persistence/repositories/portal-overview.repository.js'
-import type { DomainEvent, EventService } from '../event.service.js'
 import type { RequestContext } from '../context.js'
 
 /** Orders that are in the operator's court or in flight: submitted and not finished. */
@@ -20,24 +19,21 @@ export interface Home {
   addonsPendingProvisioning: number
   failingEndpoints: number
   changesDue: number
-  latestEvents: DomainEvent[]
+  latestEvents: Awaited<ReturnType<typeof overview.latestEvents>>
 }
 
 /** What the portal's home page and search box read; a bounded number of statements each. */
 export class PortalOverviewService {
-  constructor(
-    private readonly db: Executor,
-    private readonly events: EventService,
-  ) {}
+  constructor(private readonly db: Executor) {}
 
   /** Three statements: subscriptions by status, the other counts, the latest ten events. */
   async home(ctx: RequestContext): Promise<Home> {
     const now = ctx.clock.now()
     const [counts, latest] = await Promise.all([
       overview.homeCounts(this.db, ctx.tenant.id, now, new Date(now.getTime() + WEEK_MS), WAITING_ORDER_STATUSES),
-      this.events.list(ctx.tenant.id, {}, { limit: 10 }),
+      overview.latestEvents(this.db, ctx.tenant.id, 10),
     ])
-    return { ...counts, latestEvents: latest.items }
+    return { ...counts, latestEvents: latest }
   }
 
   /**
