@@ -18,6 +18,7 @@ import { homeRoutes } from './routes/home.routes.js'
 import { searchRoutes } from './routes/search.routes.js'
 import { signInRoutes } from './routes/sign-in.routes.js'
 import { subscriptionRoutes } from './routes/subscription.routes.js'
+import { subscriptionListRoutes } from './routes/subscriptions.routes.js'
 import { tenantRoutes } from './routes/tenant.routes.js'
 import { assertCsrf, csrfToken, SESSION_COOKIE, setSecurityHeaders } from './security.js'
 
@@ -128,6 +129,7 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(tenantRoutes, deps)
   await app.register(homeRoutes, deps)
   await app.register(searchRoutes, deps)
+  await app.register(subscriptionListRoutes, deps)
   await app.register(subscriptionRoutes, deps)
 }
 

@@ -120,3 +120,29 @@ describe('portal pages', () => {
     expect((await browser.post('/portal/tenant', { tenantId: stranger.tenant.id })).statusCode).toBe(404)
   })
 })
+
+describe('portal subscriptions list', () => {
+  it('pages by keyset cursor, filters by status, and shows only the tenant’s own', async () => {
+    const world = await subscriptionWorld(t)
+    const made = []
+    for (let i = 0; i < 27; i++) made.push((await makeSubscription(t, world)).subscriptionId as string)
+    await t.request(world.tenant, { method: 'POST', url: `/subscriptions/${made[0]}/block`, payload: {} })
+    const other = await subscriptionWorld(t)
+    const foreign = (await makeSubscription(t, other)).subscriptionId as string
+    const browser = await signIn(t, await makeOperator(t, world.tenant, 'viewer'))
+    const first = await browser.get('/portal/subscriptions')
+    expect(first.statusCode).toBe(200)
+    const ids = (html: string) =>
+      [...html.matchAll(/href="\/portal\/subscriptions\/([0-9a-f-]{36})"/g)].map((m) => m[1])
+    expect(ids(first.body)).toEqual(made.slice(0, 25))
+    const next = /href="(\/portal\/subscriptions\?cursor=[^"]+)" rel="next"/.exec(first.body)?.[1] as string
+    expect(next).toBeDefined()
+    const second = await browser.get(next.replaceAll('&amp;', '&'))
+    expect(ids(second.body)).toEqual(made.slice(25))
+    expect(second.body).not.toContain('rel="next"')
+    expect(second.body).not.toContain(foreign)
+    const blocked = await browser.get('/portal/subscriptions?status=BLOCKED')
+    expect(ids(blocked.body)).toEqual([made[0]])
+    expect((await browser.get('/portal/subscriptions?status=NOPE')).statusCode).toBe(400)
+  })
+})

@@ -19,15 +19,15 @@ afterAll(() => t.close())
  * A page's statements do not grow with what it lists (no N+1): the session read (session with its
  * operator, tenant and role; the memberships) plus the page's own bounded reads.
  */
-it('home and search issue the same handful of statements with 1 or 6 subscriptions and customers', async () => {
+it('home, search and the subscription list issue the same handful of statements with 1 or 6 subscriptions and customers', async () => {
   const world = await subscriptionWorld(t)
   const browser = await signIn(t, await makeOperator(t, world.tenant, 'viewer'))
   const counts = async () => {
     const home = await log.record(() => browser.get('/portal'))
     const search = await log.record(() => browser.get('/portal/search?q=Customer'))
-    expect(home.result.statusCode).toBe(200)
-    expect(search.result.statusCode).toBe(200)
-    return { home: home.statements.length, search: search.statements.length }
+    const list = await log.record(() => browser.get('/portal/subscriptions'))
+    for (const { result } of [home, search, list]) expect(result.statusCode).toBe(200)
+    return { home: home.statements.length, search: search.statements.length, list: list.statements.length }
   }
   await makeSubscription(t, world)
   await makeCustomer(t, world.tenant, { name: 'Customer one' })
@@ -41,4 +41,5 @@ it('home and search issue the same handful of statements with 1 or 6 subscriptio
   expect(many).toEqual(few)
   expect(few.home).toBeLessThanOrEqual(6)
   expect(few.search).toBeLessThanOrEqual(4)
+  expect(few.list).toBeLessThanOrEqual(10)
 })
