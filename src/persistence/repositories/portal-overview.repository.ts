@@ -13,8 +13,8 @@ import {
 } from '../schema/index.js'
 
 /**
- * The portal's home counts, one statement for all of them (a row of scalar subqueries), each bounded
- * by the tenant-leading keys. The portal reads across areas here on purpose: it is a dashboard, and
+ * The portal's home counts in two statements (subscriptions by status; a row of scalar subqueries for
+ * the rest), each bounded by the tenant-leading keys. The portal reads across areas here on purpose: it is a dashboard, and
  * a service call per count would be as many round trips for the same rows.
  */
 export async function homeCounts(ex: Executor, tenantId: string, now: Date, until: Date, waitingOrders: OrderStatus[]) {
