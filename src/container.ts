@@ -60,6 +60,9 @@ import { PortInRecords, portInSummaries } from './services/porting/port-in-recor
 import { PortInService } from './services/porting/port-in.service.js'
 import { PortingProviders } from './services/porting/porting-providers.js'
 import { PartyService } from './services/party.service.js'
+import { OperatorService } from './services/portal/operator.service.js'
+import { PortalOverviewService } from './services/portal/overview.service.js'
+import { PortalSessionService } from './services/portal/session.service.js'
 import { SubscriberService } from './services/subscriber.service.js'
 import { TenantSettingsService } from './services/tenant-settings.service.js'
 import { TenantService } from './services/tenant.service.js'
@@ -275,6 +278,9 @@ export function createServices(input: ContainerInput): Services {
     ...{ addonRecords, topups, licenseLifecycle, licenses, orderPorts, orders, orderFulfilment },
     ...{ numberPool, sims, esim, networkProviders, provisioning, provisioningRetry },
     ...{ portingProviders, portIns, portInProgress, v2Addons, v2Tokens },
+    operators: new OperatorService(db, clock),
+    portalSessions: new PortalSessionService(db, clock),
+    portalOverview: new PortalOverviewService(db),
     ...{
       webhookEndpoints,
       webhookDeliveries,
@@ -335,6 +341,9 @@ export type Services = {
   scheduling: SchedulingService
   changeRunner: ScheduledChangeRunner
   testClock: TestClockService
+  operators: OperatorService
+  portalSessions: PortalSessionService
+  portalOverview: PortalOverviewService
   webhookEndpoints: WebhookEndpointService
   webhookDeliveries: WebhookDeliveryService
   /** What a webhook dispatcher is built from. */

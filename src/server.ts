@@ -91,6 +91,7 @@ function printBanner(input: {
       : []),
     `  API:   ${input.base}`,
     `  Docs:  ${input.base}/docs`,
+    `  Portal: ${input.base}/portal`,
   ]
   if (input.demo?.apiKey) {
     lines.push(
@@ -102,5 +103,10 @@ function printBanner(input: {
         `    curl -H "X-Api-Key: $(cat ${input.demo.keyFile})" ${input.base}/api-keys`,
       )
   }
+  if (input.demo?.portalLogin)
+    lines.push(
+      `  Demo portal login: ${input.demo.portalLogin.email} / ${input.demo.portalLogin.password}` +
+        (input.demo.portalLoginFile ? ` (saved in ${input.demo.portalLoginFile})` : ''),
+    )
   process.stderr.write(`${lines.join('\n')}\n\n`)
 }

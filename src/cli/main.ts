@@ -18,6 +18,7 @@ import { readNumbersFile, readSimsFile } from '../services/inventory/inventory-f
 import { DomainError } from '../domain/shared/errors.js'
 import { describeError, fieldErrorLines } from './errors.js'
 import { exportOpenApi } from './openapi.js'
+import { operatorCommands } from './operators.js'
 import { progressReporter } from './progress.js'
 
 /** Read at run time: two levels up from src/cli/main.ts (tsx) and from dist/cli/main.js alike. */
@@ -184,6 +185,8 @@ apiKeys
     const revoked = await withRuntime(({ services }) => services.apiKeys.revokeInAnyTenant(id))
     print(`Revoked key ${revoked.id} of '${revoked.tenant}'.`)
   })
+
+operatorCommands(program, withRuntime, print)
 
 const catalog = program.command('catalog').description("Manage a tenant's product catalog.")
 catalog

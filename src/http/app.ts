@@ -10,6 +10,7 @@ import { installIdempotency } from './plugins/idempotency.js'
 import { installMetrics } from './plugins/metrics.js'
 import { installOpenApi } from './plugins/openapi.js'
 import { refuseNulCharacters } from './text-guard.js'
+import { PORTAL_PREFIX, portalPlugin } from './portal/portal.plugin.js'
 import { parseQueryString } from './querystring.js'
 import { addonRoutes } from './routes/addons/addons.routes.js'
 import { provisioningRoutes } from './routes/addons/provisioning.routes.js'
@@ -101,9 +102,11 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'none' }
   })
   // Unknown body fields and query parameters are refused (docs/compatibility.md, "Unknown fields").
-  // Before the OpenAPI plugin, whose own hook then documents the closed schemas.
+  // Before the OpenAPI plugin, whose own hook then documents the closed schemas. The portal's HTML
+  // forms are not the API: its routes keep their own schemas and are hidden from the document.
   app.addHook('onRoute', (route) => {
-    if (route.schema && !route.url.startsWith('/docs')) route.schema = strictRequestSchema(route.schema)
+    if (route.schema && !route.url.startsWith('/docs') && !route.url.startsWith(PORTAL_PREFIX))
+      route.schema = strictRequestSchema(route.schema)
   })
 
   installErrorHandling(app)
@@ -146,6 +149,16 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     apiKeys: services.apiKeys,
     tenants: services.tenants,
     clock: services.clock,
+  })
+  await app.register(portalPlugin, {
+    prefix: PORTAL_PREFIX,
+    portalSessions: services.portalSessions,
+    portalOverview: services.portalOverview,
+    idempotency: services.idempotency,
+    clock: services.clock,
+    operators: services.operators,
+    tenants: services.tenants,
+    subscriptions: services.subscriptions,
   })
   if (extend) await app.register(extend)
 

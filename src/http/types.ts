@@ -18,8 +18,8 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >
 
-/** How a route authenticates: an X-Api-Key (default), nothing (health, docs), or the V2 facade's own scheme. */
-export type RouteAuth = 'api_key' | 'none' | 'v2'
+/** How a route authenticates: an X-Api-Key (default), nothing (health, docs), the V2 facade's own scheme, or a portal session. */
+export type RouteAuth = 'api_key' | 'none' | 'v2' | 'portal'
 
 export interface IdempotencyState {
   claim: Claim

@@ -4,11 +4,11 @@ import type { Clock } from '../domain/shared/clock.js'
 import { offsetClock } from '../domain/shared/clock.js'
 import type { Executor } from '../persistence/database.js'
 
-/** Who asked: an API key, a V2 bearer token, or the system itself (worker jobs, CLI). */
+/** Who asked: an API key, a V2 bearer token, a portal operator (id, e-mail as label), or the system itself (worker jobs, CLI). */
 export interface Actor {
-  type: 'api_key' | 'token' | 'system'
+  type: 'api_key' | 'token' | 'operator' | 'system'
   id: string
-  /** The key's label, the token's audience, or the job kind. */
+  /** The key's label, the token's audience, the operator's e-mail, or the job kind. */
   label: string
   /** The end user behind a token (V2 `creation_user`), when known. */
   user?: string

@@ -4,6 +4,7 @@ import type { Services } from '../container.js'
 import { readCatalogFile } from './catalog-import.js'
 import { withLuhnDigit } from '../domain/inventory/sims.js'
 import { systemContext } from './context.js'
+import type { Tenant } from '../domain/access/tenant.js'
 
 export const DEMO_TENANT = 'demo'
 
@@ -14,7 +15,12 @@ export interface DemoSetup {
   created: boolean
   apiKey: string | undefined
   keyFile: string | undefined
+  /** The demo operator's portal sign-in, also written to `<data dir>/demo-portal-login`. */
+  portalLogin: { email: string; password: string } | undefined
+  portalLoginFile: string | undefined
 }
+
+export const DEMO_OPERATOR_EMAIL = 'demo@openline.test'
 
 /**
  * First start: a sandbox tenant `demo` with every scope's key, written to `<data dir>/demo-api-key`
@@ -37,14 +43,43 @@ export async function ensureDemo(services: Services, dataDir: string): Promise<D
     await services.numberPool.importNumbers(ctx, demoNumbers())
     await services.sims.importSims(ctx, demoSims())
   }
+  const portal = await ensureDemoOperator(services, tenant, dataDir)
   if (!created && keyFile && existsSync(keyFile))
-    return { created, apiKey: readFileSync(keyFile, 'utf8').trim(), keyFile }
+    return { created, apiKey: readFileSync(keyFile, 'utf8').trim(), keyFile, ...portal }
   const { key } = await services.apiKeys.create(undefined, tenant, { label: 'demo' })
   if (keyFile) {
     mkdirSync(dataDir, { recursive: true })
     writeFileSync(keyFile, `${key}\n`, { mode: 0o600 })
   }
-  return { created, apiKey: key, keyFile }
+  return { created, apiKey: key, keyFile, ...portal }
+}
+
+/**
+ * The demo operator (admin of `demo`): created on the first start with a generated password, which
+ * is written to `<data dir>/demo-portal-login` as `{"email", "password"}`. Later starts read the file;
+ * if it is gone the password is reset and the file written again (the hash alone cannot be shown).
+ */
+async function ensureDemoOperator(
+  services: Services,
+  tenant: Tenant,
+  dataDir: string,
+): Promise<Pick<DemoSetup, 'portalLogin' | 'portalLoginFile'>> {
+  const file = dataDir === 'memory:' ? undefined : join(dataDir, 'demo-portal-login')
+  const existing = await services.operators.findByEmail(DEMO_OPERATOR_EMAIL)
+  if (existing && file && existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { email: string; password: string }
+    return { portalLogin: saved, portalLoginFile: file }
+  }
+  const password = existing
+    ? (await services.operators.resetPassword(DEMO_OPERATOR_EMAIL)).password
+    : ((await services.operators.create({ email: DEMO_OPERATOR_EMAIL, tenant, role: 'admin' }))
+        .generatedPassword as string)
+  const login = { email: DEMO_OPERATOR_EMAIL, password }
+  if (file) {
+    mkdirSync(dataDir, { recursive: true })
+    writeFileSync(file, `${JSON.stringify(login)}\n`, { mode: 0o600 })
+  }
+  return { portalLogin: login, portalLoginFile: file }
 }
 
 /** +1 202 555-0100 … 0149: the fictional 555-01XX range, safe to show in examples. */

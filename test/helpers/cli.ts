@@ -26,8 +26,15 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 export function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
+  /** What the command reads on standard input (`--password-stdin`). */
+  input?: string,
 ): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [...NODE_ARGS, ...args], { env, encoding: 'utf8', timeout: 60_000 })
+  const result = spawnSync(process.execPath, [...NODE_ARGS, ...args], {
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+    ...(input !== undefined && { input }),
+  })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 

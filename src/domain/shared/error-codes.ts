@@ -147,6 +147,11 @@ export const ERROR_CODES = {
   },
   'order.line_item_id_mismatch': { status: 422, meaning: 'The body’s lineItemId is not the one in the path.' },
   'order.line_item_invalid': { status: 422, meaning: 'The line item cannot be ordered as it stands.' },
+  'operator.email_taken': { status: 409, meaning: 'An operator with this e-mail address exists already.' },
+  'operator.invalid_email': { status: 400, meaning: 'The operator e-mail address is not a valid address.' },
+  'operator.invalid_role': { status: 400, meaning: 'An operator role is admin, operator or viewer.' },
+  'operator.not_found': { status: 404, meaning: 'No operator with this e-mail address.' },
+  'operator.weak_password': { status: 400, meaning: 'An operator password needs at least 12 characters.' },
   'order.not_found': { status: 404, meaning: 'No order with this id for the tenant.' },
   'order.requirements_not_met': { status: 422, meaning: 'The order lacks what it needs before it can be submitted.' },
   'order_line_item.not_found': { status: 404, meaning: 'No line item with this id on the order.' },
@@ -155,6 +160,11 @@ export const ERROR_CODES = {
   'pagination.invalid_cursor': { status: 400, meaning: 'The cursor is not one this API issued.' },
   'pending_product_offering.not_found': { status: 404, meaning: 'There is no pending offering change to withdraw.' },
   'pending_status.not_found': { status: 404, meaning: 'There is no pending status change to withdraw.' },
+  'portal.csrf_failed': { status: 403, meaning: 'Portal: the form came without its CSRF token, or with a wrong one.' },
+  'portal.role_forbidden': {
+    status: 403,
+    meaning: 'Portal: the operator’s role in this tenant does not allow the action.',
+  },
   'porting.invalid_details': {
     status: [422, 400],
     meaning: 'The porting details are incomplete or wrong: 422 starting a port-in, 400 correcting one.',
