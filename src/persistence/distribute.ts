@@ -1,8 +1,10 @@
 import type { ScriptRunner } from './database.js'
+import { PLATFORM_TABLES, isPlatformTable } from './platform-tables.js'
 
 /**
- * Distribution on Citus (`openline migrate --distribute`): `tenant` becomes a reference table and
- * every table with a `tenant_id` is distributed by it, all co-located with the first, each after the
+ * Distribution on Citus (`openline migrate --distribute`): the platform tables (`tenant`, the
+ * operators) become reference tables, in dependency order, and every other table with a `tenant_id`
+ * is distributed by it, all co-located with the first, each after the
  * tables its foreign keys point at. Idempotent: a table already in `pg_dist_partition` is skipped.
  */
 export class CitusMissingError extends Error {
@@ -18,13 +20,18 @@ interface Catalog {
   tables: string[]
   /** [referencing, referenced] between tenant tables. */
   references: [string, string][]
+  /** [referencing, referenced] between platform tables. */
+  platformReferences: [string, string][]
   distributed: Set<string>
 }
 
 /** The statements still to run, in order, given the catalog. */
 export function distributionStatements(catalog: Catalog): string[] {
   const statements: string[] = []
-  if (!catalog.distributed.has('tenant')) statements.push(`SELECT create_reference_table('tenant')`)
+  const references = dependencyOrder([...PLATFORM_TABLES], catalog.platformReferences)
+  for (const table of references) {
+    if (!catalog.distributed.has(table)) statements.push(`SELECT create_reference_table('${table}')`)
+  }
   const ordered = dependencyOrder(catalog.tables, catalog.references)
   const anchor = ordered[0]
   for (const table of ordered) {
@@ -63,16 +70,18 @@ async function readCatalog(
          AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
        ORDER BY 1`,
     )
-  ).map((r) => r.name)
-  const references = (
+  )
+    .map((r) => r.name)
+    .filter((name) => !isPlatformTable(name))
+  const edges = (
     await query<{ source: string; target: string }>(
       `SELECT s.relname AS source, t.relname AS target FROM pg_constraint c
        JOIN pg_class s ON s.oid = c.conrelid JOIN pg_class t ON t.oid = c.confrelid
        WHERE c.contype = 'f' AND c.conparentid = 0 AND s.relnamespace = 'public'::regnamespace`,
     )
-  )
-    .filter((r) => tables.includes(r.source) && tables.includes(r.target))
-    .map((r) => [r.source, r.target] as [string, string])
+  ).map((r) => [r.source, r.target] as [string, string])
+  const references = edges.filter(([from, to]) => tables.includes(from) && tables.includes(to))
+  const platformReferences = edges.filter(([from, to]) => isPlatformTable(from) && isPlatformTable(to))
   const distributed = citus
     ? new Set(
         (await query<{ name: string }>(`SELECT logicalrelid::regclass::text AS name FROM pg_dist_partition`)).map((r) =>
@@ -80,7 +89,7 @@ async function readCatalog(
         ),
       )
     : new Set<string>()
-  return { tables, references, distributed }
+  return { tables, references, platformReferences, distributed }
 }
 
 async function hasCitus(query: <R>(sql: string, params?: unknown[]) => Promise<R[]>): Promise<boolean> {

@@ -17,6 +17,7 @@ import { is } from 'drizzle-orm'
 import { PgTable as PgTableClass } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import * as schema from '../../src/persistence/schema/index.js'
+import { isPlatformTable } from '../../src/persistence/platform-tables.js'
 import { createPostgres } from '../../src/persistence/database.js'
 import { migrate } from '../../src/persistence/migrator.js'
 import { withDatabase } from '../helpers/global-setup.js'
@@ -37,7 +38,7 @@ export function tenantTables(): Set<string> {
   for (const value of Object.values(schema)) {
     if (!is(value, PgTableClass)) continue
     const config = getTableConfig(value as PgTable)
-    if (config.columns.some((c) => c.name === 'tenant_id')) names.add(config.name)
+    if (config.columns.some((c) => c.name === 'tenant_id') && !isPlatformTable(config.name)) names.add(config.name)
   }
   return names
 }

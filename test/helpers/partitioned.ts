@@ -1,4 +1,5 @@
 import type { ScriptRunner } from '../../src/persistence/database.js'
+import { isPlatformTable } from '../../src/persistence/platform-tables.js'
 
 /**
  * The hash-partitioned twin: rebuilds every tenant table (every table with a `tenant_id` column) of a
@@ -27,7 +28,9 @@ async function rebuild(client: Client, partitions: number): Promise<string[]> {
        WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
        ORDER BY c.table_name`,
     )
-  ).rows.map((r) => r.table_name)
+  ).rows
+    .map((r) => r.table_name)
+    .filter((name) => !isPlatformTable(name))
   if (tables.length === 0) return []
   // Keys, checks and foreign keys first (foreign keys last, once every table they point at exists).
   const constraints = (

@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/persistence/database.js'
 import { queryRows } from '../../src/persistence/database.js'
+import { MIGRATION_TABLE, PLATFORM_TABLES } from '../../src/persistence/platform-tables.js'
 import { createTestDatabase } from '../helpers/database.js'
 
 /**
- * The schema stays distributable by tenant (Citus, or the hash-partitioned twin): `tenant` is the
- * only table without a `tenant_id`, every primary, unique and exclusion key and every unique index
+ * The schema stays distributable by tenant (Citus, or the hash-partitioned twin): the platform tables
+ * (`tenant`, the operators: src/persistence/platform-tables.ts) aside, every table has a `tenant_id`, every primary, unique and exclusion key and every unique index
  * of the others leads with it, every foreign key between them joins on it first, and nothing draws
  * from a sequence (a sequence is one counter for all shards).
  */
@@ -16,14 +17,20 @@ beforeAll(async () => {
 })
 afterAll(() => database.close())
 
+/** The tables that are not tenant tables: the platform's (reference tables on Citus) and the migrator's. */
+const notTenant = sql.join(
+  [...PLATFORM_TABLES, MIGRATION_TABLE].map((name) => sql`${name}`),
+  sql`, `,
+)
+
 const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(database.db, query)
 
 describe('tenant keys', () => {
-  it('has tenant_id on every table but tenant', async () => {
+  it('has tenant_id on every table but the platform tables', async () => {
     const without = await rows<{ table_name: string }>(sql`
       SELECT t.table_name FROM information_schema.tables t
       WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-        AND t.table_name NOT IN ('tenant', 'schema_migration')
+        AND t.table_name NOT IN (${notTenant})
         AND NOT EXISTS (SELECT 1 FROM information_schema.columns c
           WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name AND c.column_name = 'tenant_id')
         AND NOT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid
@@ -39,7 +46,7 @@ describe('tenant keys', () => {
              CASE WHEN c.contype = 'f' THEN array(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, o)
                    JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o) END AS referenced
       FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid
-      WHERE r.relnamespace = 'public'::regnamespace AND r.relname NOT IN ('tenant', 'schema_migration')
+      WHERE r.relnamespace = 'public'::regnamespace AND r.relname NOT IN (${notTenant})
         AND c.contype IN ('p', 'u', 'f', 'x') AND NOT r.relispartition AND c.conparentid = 0`)
     expect(keys.length).toBeGreaterThan(40)
     const offending = keys.filter(
@@ -52,7 +59,7 @@ describe('tenant keys', () => {
       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid
       LEFT JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = i.indkey[0]
       WHERE i.indisunique AND r.relnamespace = 'public'::regnamespace
-        AND r.relname NOT IN ('tenant', 'schema_migration') AND NOT r.relispartition`)
+        AND r.relname NOT IN (${notTenant}) AND NOT r.relispartition`)
     expect(unique.filter((u) => u.first !== 'tenant_id').map((u) => u.name)).toEqual([])
   })
 
