@@ -11,6 +11,7 @@
  * (info: the level of the third server, 'openline-info'; warn makes it a copy of the first, an A/A
  * check of how far two identical servers differ on this machine).
  */
+import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
   cleanups.push(() => database.drop())
 
   // The fixture is made the operator's way, with the built CLI.
-  const env = { DATABASE_URL: database.url, LOG_LEVEL: 'warn' }
+  // PostgreSQL deployments need a secret key; the bench's database is thrown away, so a fresh one does.
+  const secretKey = process.env.OPENLINE_SECRET_KEY ?? randomBytes(32).toString('base64')
+  const env = { DATABASE_URL: database.url, LOG_LEVEL: 'warn', OPENLINE_SECRET_KEY: secretKey }
   const tenant = await openlineCli<{ id: string }>(['tenants', 'create', 'bench', '--json'], env)
   const key = await openlineCli<{ id: string; key: string }>(['api-keys', 'create', '--tenant', 'bench', '--json'], env)
   const fixture: Fixture = { tenantId: tenant.id, apiKeyId: key.id, apiKey: key.key }
