@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const env = {
     DATABASE_URL: database.url,
     LOG_LEVEL: 'warn',
-    OPENLINE_SECRET_KEY: randomBytes(32).toString('base64'),
+    OPENLINE_SECRET_KEY: process.env.OPENLINE_SECRET_KEY ?? randomBytes(32).toString('base64'),
     // The webhook scenario's receiver is the bench itself, on loopback.
     OPENLINE_WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
   }

@@ -6,7 +6,10 @@ import { InvalidInputError } from '../domain/shared/errors.js'
  * refused up front instead: a 400 naming the first field that holds one.
  */
 export function refuseNulCharacters(parts: { params?: unknown; query?: unknown; body?: unknown }): void {
-  for (const [location, value] of Object.entries(parts)) {
+  for (const location in parts) {
+    const value = parts[location as keyof typeof parts]
+    // Most requests hold no NUL: look first, and build the JSON pointer only when there is one.
+    if (!holdsNul(value, 0)) continue
     const path = findNul(value, `/${location}`, 0)
     if (path !== null)
       throw new InvalidInputError(
@@ -16,6 +19,17 @@ export function refuseNulCharacters(parts: { params?: unknown; query?: unknown; 
         [{ path, message: 'must not contain U+0000' }],
       )
   }
+}
+
+/** Whether any string (or key) at any depth of `value` holds a NUL: `findNul` without the pointers. */
+function holdsNul(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (value === null || typeof value !== 'object' || depth > 64) return false
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
+    if (key.includes('\u0000') || holdsNul((value as Record<string, unknown>)[key], depth + 1)) return true
+  }
+  return false
 }
 
 /** The JSON pointer of the first string (or key) holding a NUL, or null. Deep values are bounded by the body limit. */

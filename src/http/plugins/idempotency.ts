@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ConflictError, InvalidInputError } from '../../domain/shared/errors.js'
 import { fingerprint } from '../../domain/idempotency/fingerprint.js'
 import type { Executor } from '../../persistence/database.js'
@@ -18,8 +18,23 @@ const REPLAYED_HEADERS = ['content-type', 'location']
 export function installIdempotency(app: App, idempotency: IdempotencyService): void {
   app.decorateRequest('idempotency', null)
 
-  app.addHook('preHandler', async (req, reply) => {
-    if (!req.ctx || !WRITE_METHODS.has(req.method) || req.routeOptions.config.idempotent === false) return
+  // Reads, and writes without a key, pass straight on (the callback form costs no promise); the
+  // claim itself is async.
+  app.addHook('preHandler', (req, reply, done) => {
+    if (
+      !req.ctx ||
+      !WRITE_METHODS.has(req.method) ||
+      req.routeOptions.config.idempotent === false ||
+      req.headers['x-idempotency-key'] === undefined
+    ) {
+      done()
+      return
+    }
+    claimKey(req, reply).then(() => done(), done)
+  })
+
+  async function claimKey(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (!req.ctx) return
     const header = req.headers['x-idempotency-key']
     if (header === undefined) return
     if (Array.isArray(header)) {
@@ -66,23 +81,27 @@ export function installIdempotency(app: App, idempotency: IdempotencyService): v
         }
       }
     }
+  }
+
+  app.addHook('onSend', (req, reply, payload, done) => {
+    const state = req.idempotency
+    if (!state || state.recorded) {
+      done(null, payload)
+      return
+    }
+    state.recorded = true
+    record(state, reply, payload)
+      .catch((error: unknown) => req.log.error({ err: error }, 'could not record the idempotent response'))
+      .then(() => done(null, payload), done)
   })
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    const state = req.idempotency
-    if (!state || state.recorded) return payload
-    state.recorded = true
-    try {
-      if (reply.statusCode >= 500) await idempotency.release(state.claim)
-      else {
-        const body = typeof payload === 'string' ? payload : ''
-        await idempotency.completeAlone(state.claim, { status: reply.statusCode, headers: storedHeaders(reply), body })
-      }
-    } catch (error) {
-      req.log.error({ err: error }, 'could not record the idempotent response')
+  async function record(state: IdempotencyState, reply: FastifyReply, payload: unknown): Promise<void> {
+    if (reply.statusCode >= 500) await idempotency.release(state.claim)
+    else {
+      const body = typeof payload === 'string' ? payload : ''
+      await idempotency.completeAlone(state.claim, { status: reply.statusCode, headers: storedHeaders(reply), body })
     }
-    return payload
-  })
+  }
 }
 
 async function recordInTransaction(

@@ -18,10 +18,11 @@ export function installMetrics(app: App, more: Metric[] = []): Registry {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   })
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.is404 ? 'unmatched' : (req.routeOptions.url ?? 'unmatched')
-    if (route === '/metrics') return
-    duration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    if (route !== '/metrics')
+      duration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    done()
   })
   app.get('/metrics', { schema: { hide: true }, config: { auth: 'none' } }, async (_req, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
