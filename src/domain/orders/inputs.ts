@@ -54,16 +54,19 @@ export const LINE_ITEM_TYPES = [
 ] as const
 export type LineItemType = (typeof LINE_ITEM_TYPES)[number]
 
-export const Address = Type.Object({
-  street1: Type.Optional(Type.String({ maxLength: 200 })),
-  street2: Type.Optional(Type.String({ maxLength: 200 })),
-  city: Type.Optional(Type.String({ maxLength: 100 })),
-  zip: Type.Optional(Type.String({ maxLength: 20 })),
-  country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$', examples: ['US'] })),
-  state: Type.Optional(Type.String({ maxLength: 50 })),
-  region: Type.Optional(Type.String({ maxLength: 100 })),
-  attention: Type.Optional(Type.String({ maxLength: 200 })),
-})
+export const Address = Type.Object(
+  {
+    street1: Type.Optional(Type.String({ maxLength: 200 })),
+    street2: Type.Optional(Type.String({ maxLength: 200 })),
+    city: Type.Optional(Type.String({ maxLength: 100 })),
+    zip: Type.Optional(Type.String({ maxLength: 20 })),
+    country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$', examples: ['US'] })),
+    state: Type.Optional(Type.String({ maxLength: 50 })),
+    region: Type.Optional(Type.String({ maxLength: 100 })),
+    attention: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { title: 'OrderAddress' },
+)
 
 const SubscriptionLine = Type.Object(
   {
@@ -121,7 +124,10 @@ const SubscriptionLine = Type.Object(
     ),
     metadata: Type.Optional(Metadata),
   },
-  { description: 'Create a new subscription: a phone service for the customer with their chosen plan and number.' },
+  {
+    title: 'SubscriptionLineItem',
+    description: 'Create a new subscription: a phone service for the customer with their chosen plan and number.',
+  },
 )
 
 const SubscriptionRef = {
@@ -151,7 +157,7 @@ const LicenseLine = Type.Object(
     referenceId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     metadata: Type.Optional(Metadata),
   },
-  { description: 'Create a license for the customer.' },
+  { title: 'LicenseLineItem', description: 'Create a license for the customer.' },
 )
 
 const AddonLine = Type.Object(
@@ -163,7 +169,7 @@ const AddonLine = Type.Object(
     scheduledAt: Type.Optional(Day('The day to add it.')),
     metadata: Type.Optional(Metadata),
   },
-  { description: 'Add an add-on to a subscription (existing, or created by this order).' },
+  { title: 'AddonLineItem', description: 'Add an add-on to a subscription (existing, or created by this order).' },
 )
 
 const TopupLine = Type.Object(
@@ -174,7 +180,7 @@ const TopupLine = Type.Object(
     subscriptionId: Id('The subscription to top up.'),
     metadata: Type.Optional(Metadata),
   },
-  { description: 'Apply a top-up to an existing subscription.' },
+  { title: 'TopupLineItem', description: 'Apply a top-up to an existing subscription.' },
 )
 
 const ExternalProductLine = Type.Object(
@@ -186,6 +192,7 @@ const ExternalProductLine = Type.Object(
     metadata: Type.Optional(Metadata),
   },
   {
+    title: 'ExternalProductLineItem',
     description: 'A catalog product sold only through orders (EXTERNAL_PRODUCT offerings), fulfilled outside Openline.',
   },
 )
@@ -205,7 +212,10 @@ const ExternalItemLine = Type.Object(
     ),
     metadata: Type.Optional(Metadata),
   },
-  { description: 'A free-form priced item not in the catalog (a device, a service fee), fulfilled outside Openline.' },
+  {
+    title: 'ExternalItemLineItem',
+    description: 'A free-form priced item not in the catalog (a device, a service fee), fulfilled outside Openline.',
+  },
 )
 
 const SubscriptionChangeLine = Type.Object(
@@ -218,7 +228,10 @@ const SubscriptionChangeLine = Type.Object(
     reason: Type.Optional(Type.String({ maxLength: 500 })),
     metadata: Type.Optional(Metadata),
   },
-  { description: 'Change the plan of an existing subscription (as PUT /subscriptions/{id}/product-offering-change).' },
+  {
+    title: 'SubscriptionChangeLineItem',
+    description: 'Change the plan of an existing subscription (as PUT /subscriptions/{id}/product-offering-change).',
+  },
 )
 
 const LicenseChangeLine = Type.Object(
@@ -230,7 +243,10 @@ const LicenseChangeLine = Type.Object(
     scheduledAt: Type.Optional(Day('The earliest day.')),
     metadata: Type.Optional(Metadata),
   },
-  { description: 'Change the offering of an existing license (as PUT /licenses/{id}/product-offering-change).' },
+  {
+    title: 'LicenseChangeLineItem',
+    description: 'Change the offering of an existing license (as PUT /licenses/{id}/product-offering-change).',
+  },
 )
 
 const AddonChangeLine = Type.Object(
@@ -245,7 +261,10 @@ const AddonChangeLine = Type.Object(
     reason: Type.Optional(Type.String({ maxLength: 500 })),
     metadata: Type.Optional(Metadata),
   },
-  { description: 'Change an attached add-on (as PUT /subscriptions/{id}/addons/product-offering-change).' },
+  {
+    title: 'AddonChangeLineItem',
+    description: 'Change an attached add-on (as PUT /subscriptions/{id}/addons/product-offering-change).',
+  },
 )
 
 const LineItemUnion = Type.Union([
@@ -271,6 +290,7 @@ export const LineItemInput = Type.Unsafe<Static<typeof LineItemUnion>>({
   required: ['type'],
   oneOf: LineItemUnion.anyOf,
   discriminator: { propertyName: 'type' },
+  title: 'LineItem',
   description: 'A line item: a billable action or service. `type` says which.',
 })
 export type LineItemInput = Static<typeof LineItemUnion>
@@ -303,64 +323,70 @@ const ExistingOrNewCustomer = Type.Union([
   }),
 ])
 
+/** The billing party of an order, as sent and as stored. */
+export const OrderBilling = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    email: Type.Optional(Type.String({ format: 'email' })),
+    address: Type.Optional(Address),
+  },
+  { title: 'OrderBilling', description: 'Pre-filled from the customer; may be overridden per order.' },
+)
+
+/** Where an order's physical items go, as sent and as stored. */
+export const OrderShipping = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    msisdn: Type.Optional(Type.String()),
+    address: Type.Optional(Address),
+    instructions: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { title: 'OrderShipping', description: 'Only needed for shippable items (physical SIMs).' },
+)
+
+/** A payment taken outside Openline, as sent on submit and shown on the order. */
+export const ExternalPayment = Type.Object(
+  {
+    reference: Type.String({ minLength: 1, maxLength: 255 }),
+    receiptDescription: Type.Optional(Type.String({ maxLength: 500 })),
+    receiptUrl: Type.Optional(Type.String({ format: 'uri' })),
+    receivedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { title: 'ExternalPayment', description: 'A payment taken outside Openline.' },
+)
+
 const orderFields = {
   user: Type.Optional(Nullable(ExistingOrNewUser)),
   customer: Type.Optional(Nullable(ExistingOrNewCustomer)),
-  billing: Type.Optional(
-    Nullable(
-      Type.Object(
-        {
-          name: Type.Optional(Type.String({ maxLength: 200 })),
-          email: Type.Optional(Type.String({ format: 'email' })),
-          address: Type.Optional(Address),
-        },
-        { description: 'Pre-filled from the customer; may be overridden per order.' },
-      ),
-    ),
-  ),
-  shipping: Type.Optional(
-    Nullable(
-      Type.Object(
-        {
-          name: Type.Optional(Type.String({ maxLength: 200 })),
-          msisdn: Type.Optional(Type.String()),
-          address: Type.Optional(Address),
-          instructions: Type.Optional(Type.String({ maxLength: 500 })),
-        },
-        { description: 'Only needed for shippable items (physical SIMs).' },
-      ),
-    ),
-  ),
+  billing: Type.Optional(Nullable(OrderBilling)),
+  shipping: Type.Optional(Nullable(OrderShipping)),
   promoCode: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64, examples: ['WELCOME10'] }))),
   consents: Type.Optional(Nullable(Free('Consents the customer gave, e.g. {"termsOfService": "true"}.'))),
   metadata: Type.Optional(Metadata),
 }
 
-export const CreateOrderInput = Type.Object({
-  ...orderFields,
-  lineItems: Type.Optional(Type.Array(LineItemInput, { maxItems: 100 })),
-})
+export const CreateOrderInput = Type.Object(
+  {
+    ...orderFields,
+    lineItems: Type.Optional(Type.Array(LineItemInput, { maxItems: 100 })),
+  },
+  { title: 'CreateOrderRequest' },
+)
 export type CreateOrderInput = Static<typeof CreateOrderInput>
 export const UpdateOrderInput = Type.Object(orderFields, {
+  title: 'UpdateOrderRequest',
   description: 'Absent fields stay as they are; null clears one.',
 })
 export type UpdateOrderInput = Static<typeof UpdateOrderInput>
 
-export const SubmitOrderInput = Type.Object({
-  paymentSessionId: Type.Optional(Type.String({ format: 'uuid' })),
-  paymentProfileSessionId: Type.Optional(Type.String({ format: 'uuid' })),
-  signingSessionId: Type.Optional(Type.String({ format: 'uuid' })),
-  externalPayment: Type.Optional(
-    Type.Object(
-      {
-        reference: Type.String({ minLength: 1, maxLength: 255 }),
-        receiptDescription: Type.Optional(Type.String({ maxLength: 500 })),
-        receiptUrl: Type.Optional(Type.String({ format: 'uri' })),
-        receivedAt: Type.Optional(Type.String({ format: 'date-time' })),
-      },
-      { description: 'A payment taken outside Openline.' },
-    ),
-  ),
-  metadata: Type.Optional(Metadata),
-})
+export const SubmitOrderInput = Type.Object(
+  {
+    paymentSessionId: Type.Optional(Type.String({ format: 'uuid' })),
+    paymentProfileSessionId: Type.Optional(Type.String({ format: 'uuid' })),
+    signingSessionId: Type.Optional(Type.String({ format: 'uuid' })),
+    externalPayment: Type.Optional(ExternalPayment),
+    metadata: Type.Optional(Metadata),
+  },
+  { title: 'SubmitOrderRequest' },
+)
 export type SubmitOrderInput = Static<typeof SubmitOrderInput>

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { Problem } from '../problem.js'
+import { nameSchemas } from './openapi-document.js'
 import type { App } from '../types.js'
 
 export const API_VERSION = '0.1.0'
@@ -38,6 +39,8 @@ export async function installOpenApi(app: App): Promise<void> {
       info: {
         title: 'Openline Connect API',
         version: API_VERSION,
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+        contact: { name: 'Openline', url: 'https://github.com/openline' },
         description: [
           'Openline implements the Connect API, the REST API a mobile operator uses to sell and run subscriptions.',
           '',
@@ -74,6 +77,13 @@ export async function installOpenApi(app: App): Promise<void> {
           },
         },
       },
+      servers: [
+        { url: '/', description: 'The server this document is served from (its `/openapi.json`).' },
+        {
+          url: 'http://127.0.0.1:3000',
+          description: 'A local Openline with the default host and port (`openline serve`).',
+        },
+      ],
       security: [{ ApiKeyAuth: [] }],
       tags: [
         { name: 'tenant', description: 'Your tenant: time zone and settings (changing them needs the admin scope).' },
@@ -150,6 +160,11 @@ export async function installOpenApi(app: App): Promise<void> {
       }
       return { schema: { ...schema, headers: { ...headers, properties: { ...headers.properties, ...added } } }, url }
     },
+    // Named schemas under components/schemas, problem+json errors, every response described.
+    transformObject: (documentObject) =>
+      'openapiObject' in documentObject
+        ? (nameSchemas(documentObject.openapiObject as Record<string, unknown>) as typeof documentObject.openapiObject)
+        : documentObject.swaggerObject,
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },

@@ -52,11 +52,16 @@ export const PageQuery = {
   ),
 }
 
-export const Pagination = Type.Object({
-  limit: Type.Integer(),
-  nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
-  offset: Type.Optional(Type.Integer()),
-  total: Type.Optional(Type.Integer({ description: 'Only in offset-style paging.' })),
-})
+export const Pagination = Type.Object(
+  {
+    limit: Type.Integer(),
+    nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
+    offset: Type.Optional(Type.Integer()),
+    total: Type.Optional(Type.Integer({ description: 'Only in offset-style paging.' })),
+  },
+  { title: 'Pagination' },
+)
 
-export const PageOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), pagination: Pagination })
+/** A page of items; `title` names it in the OpenAPI document (`SubscriptionPage`). */
+export const PageOf = <T extends TSchema>(item: T, title?: string) =>
+  Type.Object({ items: Type.Array(item), pagination: Pagination }, title ? { title } : {})

@@ -1,4 +1,4 @@
-import type { LineItem, OrderStatus } from '../../domain/orders/inputs.js'
+import type { LineItem, OrderStatus, SubmitOrderInput } from '../../domain/orders/inputs.js'
 import type { Requirements } from '../../domain/orders/order.js'
 import { maskedLineItem, requirementsFor } from '../../domain/orders/order.js'
 import { promotionRejection } from '../../domain/catalog/promotion.js'
@@ -10,6 +10,7 @@ import type { RequestContext } from '../context.js'
 import type { PartyService } from '../party.service.js'
 import type { UserService } from '../user.service.js'
 import type { CheckScope, LineItemChecks, Problem } from './line-item-checks.js'
+import type { CreatedEntities } from './order-fulfilment.js'
 import type { OrderPricer, PricingView } from './order-pricing.js'
 
 export interface LineItemValidation {
@@ -27,6 +28,16 @@ export interface Validation {
 }
 
 /** The Connect API's Order (section 3.1). `state` repeats `status`: the webhook examples call it that. */
+/** Why fulfilment failed, as order-fulfilment.ts stores it. */
+export interface OrderFailure {
+  lineItemId?: string | null
+  code?: string | null
+  message: string
+  errors?: { path: string; message: string }[]
+  failedAt?: string
+  [extra: string]: unknown
+}
+
 export interface OrderView {
   orderId: string
   status: OrderStatus
@@ -43,9 +54,9 @@ export interface OrderView {
   validation: Validation
   requirements: Requirements
   pricing: PricingView | null
-  externalPayment: Record<string, unknown> | null
-  createdEntities: Record<string, unknown> | null
-  failure: Record<string, unknown> | null
+  externalPayment: NonNullable<SubmitOrderInput['externalPayment']> | null
+  createdEntities: CreatedEntities | null
+  failure: OrderFailure | null
   expiresAt: Date
   submittedAt: Date | null
   completedAt: Date | null
@@ -104,9 +115,9 @@ export class OrderViews {
         pricing ? toMinor(pricing.total, pricing.currency) : null,
       ),
       pricing,
-      externalPayment: (order.submission?.externalPayment as Record<string, unknown> | undefined) ?? null,
-      createdEntities: order.createdEntities,
-      failure: order.failure,
+      externalPayment: (order.submission?.externalPayment as SubmitOrderInput['externalPayment']) ?? null,
+      createdEntities: order.createdEntities as CreatedEntities | null,
+      failure: order.failure as OrderFailure | null,
       expiresAt: order.expiresAt,
       submittedAt: order.submittedAt,
       completedAt: order.completedAt,

@@ -55,7 +55,9 @@ describe('the V2 add-ons API in openapi/openapi.json', () => {
         'deactivation_user',
       ].sort(),
     )
-    const body = doc.paths[COLLECTION].post.requestBody.content['application/json'].schema
+    const ref = doc.paths[COLLECTION].post.requestBody.content['application/json'].schema.$ref as string
+    expect(ref).toBe('#/components/schemas/V2AddOnRequest')
+    const body = doc.components.schemas.V2AddOnRequest
     expect(body.required).toEqual(['catalogue_add_on_id'])
     expect(body.properties.status.readOnly).toBe(true)
   })

@@ -5,33 +5,39 @@ import { problemResponses } from '../../problem.js'
 import { DateTime, PageOf, PageQuery } from '../../schemas/common.js'
 import type { App } from '../../types.js'
 
-export const Event = Type.Object({
-  eventId: Type.String({ format: 'uuid', description: 'Stable across deliveries: use it to process each event once.' }),
-  type: Type.String({
-    description: 'Dot-namespaced, e.g. `subscription.updated`.',
-    examples: ['subscription.updated'],
-  }),
-  occurredAt: DateTime({ description: 'When the change took effect.' }),
-  resource: Type.Object(
-    { type: Type.String({ examples: ['subscription'] }), id: Type.String() },
-    { description: 'What the event is about.' },
-  ),
-  stream: Type.Object(
-    { type: Type.String({ examples: ['subscription'] }), id: Type.String() },
-    {
-      description:
-        'The stream the event is numbered in: its resource, or for an add-on, top-up, license or port-in the subscription it belongs to.',
-    },
-  ),
-  sequence: Type.Integer({
-    minimum: 1,
-    description: 'Counts the events of the stream 1, 2, 3, … without gaps: a receiver can tell what it has missed.',
-  }),
-  data: Type.Object(
-    {},
-    { additionalProperties: true, description: 'The full snapshot of the resource at the change, in its API shape.' },
-  ),
-})
+export const Event = Type.Object(
+  {
+    eventId: Type.String({
+      format: 'uuid',
+      description: 'Stable across deliveries: use it to process each event once.',
+    }),
+    type: Type.String({
+      description: 'Dot-namespaced, e.g. `subscription.updated`.',
+      examples: ['subscription.updated'],
+    }),
+    occurredAt: DateTime({ description: 'When the change took effect.' }),
+    resource: Type.Object(
+      { type: Type.String({ examples: ['subscription'] }), id: Type.String() },
+      { description: 'What the event is about.' },
+    ),
+    stream: Type.Object(
+      { type: Type.String({ examples: ['subscription'] }), id: Type.String() },
+      {
+        description:
+          'The stream the event is numbered in: its resource, or for an add-on, top-up, license or port-in the subscription it belongs to.',
+      },
+    ),
+    sequence: Type.Integer({
+      minimum: 1,
+      description: 'Counts the events of the stream 1, 2, 3, … without gaps: a receiver can tell what it has missed.',
+    }),
+    data: Type.Object(
+      {},
+      { additionalProperties: true, description: 'The full snapshot of the resource at the change, in its API shape.' },
+    ),
+  },
+  { title: 'Event' },
+)
 
 const EventQuery = Type.Object({
   ...PageQuery,

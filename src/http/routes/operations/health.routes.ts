@@ -13,7 +13,14 @@ export async function healthRoutes(app: App, { db }: { db: Executor }): Promise<
     '/healthz',
     {
       config: { auth: 'none' },
-      schema: { operationId: 'getHealth', tags: ['operations'], security: [], response: { 200: Status } },
+      schema: {
+        operationId: 'getHealth',
+        tags: ['operations'],
+        summary: 'Liveness probe',
+        description: 'Answers while the process runs; needs no key.',
+        security: [],
+        response: { 200: Status },
+      },
     },
     async () => ({ status: 'ok' }),
   )
@@ -24,8 +31,10 @@ export async function healthRoutes(app: App, { db }: { db: Executor }): Promise<
       schema: {
         operationId: 'getReadiness',
         tags: ['operations'],
+        summary: 'Readiness probe',
+        description: 'Answers 200 when the database answers, else a 503 problem; needs no key.',
         security: [],
-        response: { 200: Status, 503: Type.Ref('Problem') },
+        response: { 200: Status, 503: Type.Ref('Problem', { description: 'The database is not reachable.' }) },
       },
     },
     async (req, reply) => {

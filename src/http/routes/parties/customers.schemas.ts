@@ -29,37 +29,40 @@ const BillingMethod = Type.Enum(BILLING_METHODS, {
 })
 const PaymentProfileId = Type.String({ format: 'uuid', description: 'The payment profile charged by default.' })
 
-export const CreateCustomerBody = Type.Object({
-  customerType: CustomerTypeSchema,
-  name: Name("The customer's name: a person's or an organisation's."),
-  identity: Type.Optional(Identity),
-  preferredLocale: Type.Optional(Locale),
-  contact: Type.Optional(Type.Object({ email: Type.Optional(Email()), msisdn: Type.Optional(Msisdn()) })),
-  billing: Type.Optional(
-    Type.Object({
-      method: Type.Optional(BillingMethod),
-      email: Type.Optional(Email('Where e-invoices go.')),
-      address: Type.Optional(Address),
-      currency: Type.Optional(Currency("ISO 4217. Default: the tenant's `settings.currency`, else USD.")),
-      defaultPaymentProfileId: Type.Optional(PaymentProfileId),
-      autoPay: Type.Optional(
-        Type.Boolean({ description: 'Charge the default payment profile automatically. Default false.' }),
-      ),
-    }),
-  ),
-  users: Type.Optional(
-    Type.Array(
-      Type.Union([UserRef, Type.Object({ userId: UserRef, role: Type.Optional(RoleSchema) })], {
-        description: 'A user id (UUID or `rid_`), or `{userId, role}`; the role defaults to MEMBER.',
+export const CreateCustomerBody = Type.Object(
+  {
+    customerType: CustomerTypeSchema,
+    name: Name("The customer's name: a person's or an organisation's."),
+    identity: Type.Optional(Identity),
+    preferredLocale: Type.Optional(Locale),
+    contact: Type.Optional(Type.Object({ email: Type.Optional(Email()), msisdn: Type.Optional(Msisdn()) })),
+    billing: Type.Optional(
+      Type.Object({
+        method: Type.Optional(BillingMethod),
+        email: Type.Optional(Email('Where e-invoices go.')),
+        address: Type.Optional(Address),
+        currency: Type.Optional(Currency("ISO 4217. Default: the tenant's `settings.currency`, else USD.")),
+        defaultPaymentProfileId: Type.Optional(PaymentProfileId),
+        autoPay: Type.Optional(
+          Type.Boolean({ description: 'Charge the default payment profile automatically. Default false.' }),
+        ),
       }),
-      { maxItems: 100, description: 'Users granted access to the customer.' },
     ),
-  ),
-  contactPersonUserId: Type.Optional(EntityId('The contact person, a user.')),
-  shipping: Type.Optional(Shipping),
-  referenceId: Type.Optional(ReferenceId('customer')),
-  metadata: Type.Optional(MetadataBody()),
-})
+    users: Type.Optional(
+      Type.Array(
+        Type.Union([UserRef, Type.Object({ userId: UserRef, role: Type.Optional(RoleSchema) })], {
+          description: 'A user id (UUID or `rid_`), or `{userId, role}`; the role defaults to MEMBER.',
+        }),
+        { maxItems: 100, description: 'Users granted access to the customer.' },
+      ),
+    ),
+    contactPersonUserId: Type.Optional(EntityId('The contact person, a user.')),
+    shipping: Type.Optional(Shipping),
+    referenceId: Type.Optional(ReferenceId('customer')),
+    metadata: Type.Optional(MetadataBody()),
+  },
+  { title: 'CreateCustomerRequest' },
+)
 
 /** Absent fields keep their value; `null` clears an optional one. `contact` and `billing` merge field by field. */
 export const UpdateCustomerBody = Type.Object(
@@ -87,6 +90,7 @@ export const UpdateCustomerBody = Type.Object(
     metadata: Type.Optional(MetadataBody('Replaces the metadata as a whole.')),
   },
   {
+    title: 'UpdateCustomerRequest',
     description:
       'A partial update: absent fields keep their value, `null` clears an optional one; `contact` and `billing` merge field by field.',
   },
@@ -95,10 +99,13 @@ export const UpdateCustomerBody = Type.Object(
 export const CustomerParams = Type.Object({ customerId: EntityId('The customer.') })
 export const CustomerUserParams = Type.Object({ customerId: EntityId('The customer.'), userId: EntityId('The user.') })
 
-export const AddCustomerUserBody = Type.Object({
-  userId: EntityId('The user to grant access.'),
-  role: RoleSchema,
-})
+export const AddCustomerUserBody = Type.Object(
+  {
+    userId: EntityId('The user to grant access.'),
+    role: RoleSchema,
+  },
+  { title: 'AddCustomerUserRequest' },
+)
 
 export const CustomerListQuery = Type.Object({
   ...PageQuery,
@@ -114,4 +121,4 @@ export const CustomerListQuery = Type.Object({
   userId: Type.Optional(EntityId('Only customers this user may act for.')),
 })
 
-export const CustomerPage = PageOf(Customer)
+export const CustomerPage = PageOf(Customer, 'CustomerPage')

@@ -58,7 +58,7 @@ export const Address = Type.Object(
     region: Type.Optional(Text(100)),
     attention: Type.Optional(Text(200, { description: 'Who the post is for ("Attn: Accounts payable").' })),
   },
-  { description: 'A postal address. Every field is optional.' },
+  { title: 'Address', description: 'A postal address. Every field is optional.' },
 )
 export type Address = Static<typeof Address>
 
@@ -69,69 +69,75 @@ export const Shipping = Type.Object(
     address: Address,
     instructions: Type.Optional(Text(500, { description: 'For the courier.' })),
   },
-  { description: 'Default shipping for SIM cards and devices.' },
+  { title: 'Shipping', description: 'Default shipping for SIM cards and devices.' },
 )
 
 export const EmbeddedCustomer = Type.Object(
   { customerId: Type.String({ format: 'uuid' }), name: Type.String() },
-  { description: 'The customer, embedded. Get it for the details.' },
+  { title: 'EmbeddedCustomer', description: 'The customer, embedded. Get it for the details.' },
 )
 
-export const Customer = Type.Object({
-  customerId: Type.String({ format: 'uuid' }),
-  customerType: CustomerTypeSchema,
-  name: Type.String(),
-  identity: Type.Optional(Type.String({ description: 'Personal or organisation number.' })),
-  preferredLocale: Type.Optional(Type.String({ examples: ['sv-SE'] })),
-  humanReadableId: Type.String({
-    description: 'Short and unambiguous, for support calls: 3-4-3 characters from 2-9 and A-Z without I, L, O, U.',
-    examples: ['29A-BY3Z-X78'],
-  }),
-  contact: Type.Object({ email: Type.Optional(Type.String()), msisdn: Type.Optional(Type.String()) }),
-  billing: Type.Object({
-    method: Type.Enum(['E_INVOICE', 'PAPER_INVOICE', 'CARD', 'DIRECT_DEBIT'], {
-      description: '`EMAIL_INVOICE`, the older spelling, is stored as `E_INVOICE`.',
+export const Customer = Type.Object(
+  {
+    customerId: Type.String({ format: 'uuid' }),
+    customerType: CustomerTypeSchema,
+    name: Type.String(),
+    identity: Type.Optional(Type.String({ description: 'Personal or organisation number.' })),
+    preferredLocale: Type.Optional(Type.String({ examples: ['sv-SE'] })),
+    humanReadableId: Type.String({
+      description: 'Short and unambiguous, for support calls: 3-4-3 characters from 2-9 and A-Z without I, L, O, U.',
+      examples: ['29A-BY3Z-X78'],
     }),
-    email: Type.Optional(Type.String()),
-    address: Type.Optional(Address),
-    currency: Type.String({ examples: ['SEK'] }),
-    defaultPaymentProfileId: Type.Optional(Type.String()),
-    autoPay: Type.Boolean(),
-  }),
-  users: Type.Array(Type.Object({ userId: Type.String({ format: 'uuid' }), name: Type.String(), role: RoleSchema }), {
-    description: 'Users who may act for the customer.',
-  }),
-  contactPersonUserId: Type.Optional(Type.String({ format: 'uuid' })),
-  contactPerson: Type.Optional(
-    Type.Object(
-      {
-        userId: Type.String({ format: 'uuid' }),
-        name: Type.String(),
-        email: Type.Optional(Type.String()),
-        msisdn: Type.Optional(Type.String()),
-      },
-      { description: 'The contact person (a user), embedded.' },
+    contact: Type.Object({ email: Type.Optional(Type.String()), msisdn: Type.Optional(Type.String()) }),
+    billing: Type.Object({
+      method: Type.Enum(['E_INVOICE', 'PAPER_INVOICE', 'CARD', 'DIRECT_DEBIT'], {
+        description: '`EMAIL_INVOICE`, the older spelling, is stored as `E_INVOICE`.',
+      }),
+      email: Type.Optional(Type.String()),
+      address: Type.Optional(Address),
+      currency: Type.String({ examples: ['SEK'] }),
+      defaultPaymentProfileId: Type.Optional(Type.String()),
+      autoPay: Type.Boolean(),
+    }),
+    users: Type.Array(Type.Object({ userId: Type.String({ format: 'uuid' }), name: Type.String(), role: RoleSchema }), {
+      description: 'Users who may act for the customer.',
+    }),
+    contactPersonUserId: Type.Optional(Type.String({ format: 'uuid' })),
+    contactPerson: Type.Optional(
+      Type.Object(
+        {
+          userId: Type.String({ format: 'uuid' }),
+          name: Type.String(),
+          email: Type.Optional(Type.String()),
+          msisdn: Type.Optional(Type.String()),
+        },
+        { description: 'The contact person (a user), embedded.' },
+      ),
     ),
-  ),
-  shipping: Type.Optional(Shipping),
-  referenceId: Type.Optional(Type.String()),
-  metadata: Metadata,
-  createdAt: DateTime(),
-  updatedAt: DateTime(),
-})
+    shipping: Type.Optional(Shipping),
+    referenceId: Type.Optional(Type.String()),
+    metadata: Metadata,
+    createdAt: DateTime(),
+    updatedAt: DateTime(),
+  },
+  { title: 'Customer' },
+)
 
-export const User = Type.Object({
-  userId: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  email: Type.Optional(Type.String()),
-  msisdn: Type.Optional(Type.String()),
-  identity: Type.Optional(Type.String()),
-  customerIds: Type.Array(Type.String({ format: 'uuid' }), { description: 'The customers this user may act for.' }),
-  referenceId: Type.Optional(Type.String()),
-  metadata: Metadata,
-  createdAt: DateTime(),
-  updatedAt: DateTime(),
-})
+export const User = Type.Object(
+  {
+    userId: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    email: Type.Optional(Type.String()),
+    msisdn: Type.Optional(Type.String()),
+    identity: Type.Optional(Type.String()),
+    customerIds: Type.Array(Type.String({ format: 'uuid' }), { description: 'The customers this user may act for.' }),
+    referenceId: Type.Optional(Type.String()),
+    metadata: Metadata,
+    createdAt: DateTime(),
+    updatedAt: DateTime(),
+  },
+  { title: 'User' },
+)
 
 export const EmbeddedSubscriber = Type.Object(
   {
@@ -142,18 +148,21 @@ export const EmbeddedSubscriber = Type.Object(
     createdAt: DateTime(),
     updatedAt: DateTime(),
   },
-  { description: 'The subscriber, embedded.' },
+  { title: 'EmbeddedSubscriber', description: 'The subscriber, embedded.' },
 )
 
-export const Subscriber = Type.Object({
-  subscriberId: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  email: Type.Optional(Type.String()),
-  address: Type.Optional(Type.Object(Address.properties, { description: 'In the US, the E911 address.' })),
-  customerId: Type.String({ format: 'uuid' }),
-  customer: EmbeddedCustomer,
-  subscriptionIds: Type.Array(Type.String({ format: 'uuid' })),
-  metadata: Metadata,
-  createdAt: DateTime(),
-  updatedAt: DateTime(),
-})
+export const Subscriber = Type.Object(
+  {
+    subscriberId: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    email: Type.Optional(Type.String()),
+    address: Type.Optional(Type.Object(Address.properties, { description: 'In the US, the E911 address.' })),
+    customerId: Type.String({ format: 'uuid' }),
+    customer: EmbeddedCustomer,
+    subscriptionIds: Type.Array(Type.String({ format: 'uuid' })),
+    metadata: Metadata,
+    createdAt: DateTime(),
+    updatedAt: DateTime(),
+  },
+  { title: 'Subscriber' },
+)

@@ -9,7 +9,10 @@ export const UpdateSubscriberBody = Type.Object(
     address: Type.Optional(Nullable(Address)),
     metadata: Type.Optional(MetadataBody('Replaces the metadata as a whole.')),
   },
-  { description: 'A partial update: absent fields keep their value, `null` clears email or address.' },
+  {
+    title: 'UpdateSubscriberRequest',
+    description: 'A partial update: absent fields keep their value, `null` clears email or address.',
+  },
 )
 
 export const SubscriberParams = Type.Object({
@@ -32,4 +35,4 @@ export const SubscriberListQuery = Type.Object({
   ),
 })
 
-export const SubscriberPage = PageOf(Subscriber)
+export const SubscriberPage = PageOf(Subscriber, 'SubscriberPage')

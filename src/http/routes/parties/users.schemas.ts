@@ -4,14 +4,17 @@ import { Email, MetadataBody, Msisdn, Name, ReferenceId, User } from './party.sc
 
 const Identity = Type.String({ minLength: 1, maxLength: 64, description: 'Personal identity number.' })
 
-export const CreateUserBody = Type.Object({
-  name: Name("The user's full name."),
-  email: Type.Optional(Email()),
-  msisdn: Type.Optional(Msisdn("The user's mobile number, E.164.")),
-  identity: Type.Optional(Identity),
-  referenceId: Type.Optional(ReferenceId('user')),
-  metadata: Type.Optional(MetadataBody()),
-})
+export const CreateUserBody = Type.Object(
+  {
+    name: Name("The user's full name."),
+    email: Type.Optional(Email()),
+    msisdn: Type.Optional(Msisdn("The user's mobile number, E.164.")),
+    identity: Type.Optional(Identity),
+    referenceId: Type.Optional(ReferenceId('user')),
+    metadata: Type.Optional(MetadataBody()),
+  },
+  { title: 'CreateUserRequest' },
+)
 
 export const UpdateUserBody = Type.Object(
   {
@@ -22,7 +25,10 @@ export const UpdateUserBody = Type.Object(
     referenceId: Type.Optional(Nullable(ReferenceId('user'))),
     metadata: Type.Optional(MetadataBody('Replaces the metadata as a whole.')),
   },
-  { description: 'A partial update: absent fields keep their value, `null` clears an optional one.' },
+  {
+    title: 'UpdateUserRequest',
+    description: 'A partial update: absent fields keep their value, `null` clears an optional one.',
+  },
 )
 
 export const UserParams = Type.Object({ userId: EntityId('The user.') })
@@ -39,4 +45,4 @@ export const UserListQuery = Type.Object({
   ),
 })
 
-export const UserPage = PageOf(User)
+export const UserPage = PageOf(User, 'UserPage')

@@ -28,7 +28,7 @@ export const USPortingDetails = Type.Object(
       }),
     ),
   },
-  { description: 'For +1 numbers (reference 3.8).' },
+  { title: 'USPortingDetails', description: 'For +1 numbers (reference 3.8).' },
 )
 
 export const SwedishPortingDetails = Type.Object(
@@ -40,57 +40,66 @@ export const SwedishPortingDetails = Type.Object(
     }),
     currentOperator: Text(100, { description: 'The operator the number is with today.', examples: ['Telia'] }),
   },
-  { description: 'For +46 numbers (Openline’s shape: the reference does not show one).' },
+  {
+    title: 'SwedishPortingDetails',
+    description: 'For +46 numbers (Openline’s shape: the reference does not show one).',
+  },
 )
 
-export const Porting = Type.Object({
-  portInId: Type.String({
-    format: 'uuid',
-    description: 'Openline: the port-in’s id (the `resource.id` of its events).',
-  }),
-  subscriptionId: Type.String({ format: 'uuid' }),
-  msisdn: Type.String({ description: 'The number being ported in (E.164).', examples: ['+15551234567'] }),
-  status: PortInStatusSchema,
-  direction: Type.Enum(['INBOUND', 'OUTBOUND']),
-  // Typed for the document; the service renders the details the domain checked (a record).
-  details: Type.Unsafe<Record<string, unknown>>({
-    anyOf: [USPortingDetails, SwedishPortingDetails],
-    description: 'What the current operator needs; the shape follows the number’s country.',
-  }),
-  scheduledAt: Nullable(
-    CalendarDate({ description: 'The port day (tenant time zone), once the current operator agreed one.' }),
-  ),
-  temporaryMsisdn: Nullable(
-    Type.String({
-      description: 'Openline: the pool number the line uses until the port completes; it goes to quarantine then.',
+export const Porting = Type.Object(
+  {
+    portInId: Type.String({
+      format: 'uuid',
+      description: 'Openline: the port-in’s id (the `resource.id` of its events).',
     }),
-  ),
-  rejection: Nullable(
-    Type.Object(
-      { reason: Type.String(), rejectedAt: DateTime() },
-      {
-        description:
-          'Openline: why the current operator rejected these details. Correct them (POST) and the port-in is submitted again.',
-      },
+    subscriptionId: Type.String({ format: 'uuid' }),
+    msisdn: Type.String({ description: 'The number being ported in (E.164).', examples: ['+15551234567'] }),
+    status: PortInStatusSchema,
+    direction: Type.Enum(['INBOUND', 'OUTBOUND']),
+    // Typed for the document; the service renders the details the domain checked (a record).
+    details: Type.Unsafe<Record<string, unknown>>({
+      anyOf: [USPortingDetails, SwedishPortingDetails],
+      description: 'What the current operator needs; the shape follows the number’s country.',
+    }),
+    scheduledAt: Nullable(
+      CalendarDate({ description: 'The port day (tenant time zone), once the current operator agreed one.' }),
     ),
-  ),
-  failure: Nullable(
-    Type.Object(
-      { reason: Type.String(), failedAt: DateTime() },
-      { description: 'Openline: why the port-in FAILED (final).' },
+    temporaryMsisdn: Nullable(
+      Type.String({
+        description: 'Openline: the pool number the line uses until the port completes; it goes to quarantine then.',
+      }),
     ),
-  ),
-  providerReference: Nullable(Type.String({ description: 'Openline: the porting provider’s reference.' })),
-  completedAt: Nullable(DateTime()),
-  createdAt: DateTime(),
-  updatedAt: DateTime(),
-})
+    rejection: Nullable(
+      Type.Object(
+        { reason: Type.String(), rejectedAt: DateTime() },
+        {
+          description:
+            'Openline: why the current operator rejected these details. Correct them (POST) and the port-in is submitted again.',
+        },
+      ),
+    ),
+    failure: Nullable(
+      Type.Object(
+        { reason: Type.String(), failedAt: DateTime() },
+        { description: 'Openline: why the port-in FAILED (final).' },
+      ),
+    ),
+    providerReference: Nullable(Type.String({ description: 'Openline: the porting provider’s reference.' })),
+    completedAt: Nullable(DateTime()),
+    createdAt: DateTime(),
+    updatedAt: DateTime(),
+  },
+  { title: 'Porting' },
+)
 
-export const UpdatePortingBody = Type.Object({
-  details: FreeObject({
-    description:
-      'The corrected details, complete, in the shape of the number’s country: for +1 numbers `{firstName, lastName, address {street1, street2?, city, state, zip}, accountNumber, passcode}`, for +46 numbers `{identityNumber, currentOperator}`.',
-  }),
-})
+export const UpdatePortingBody = Type.Object(
+  {
+    details: FreeObject({
+      description:
+        'The corrected details, complete, in the shape of the number’s country: for +1 numbers `{firstName, lastName, address {street1, street2?, city, state, zip}, accountNumber, passcode}`, for +46 numbers `{identityNumber, currentOperator}`.',
+    }),
+  },
+  { title: 'UpdatePortingRequest' },
+)
 
-export const UpdatePortingResponse = Type.Object({ subscription: Subscription })
+export const UpdatePortingResponse = Type.Object({ subscription: Subscription }, { title: 'UpdatePortingResponse' })

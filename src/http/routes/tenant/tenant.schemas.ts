@@ -37,6 +37,7 @@ export const SimulatedProvider = Type.Object(
     seed: Type.Optional(Type.Integer({ description: 'Varies which attempts `failureRate` fails.' })),
   },
   {
+    title: 'SimulatedProvider',
     additionalProperties: false,
     description:
       'Offering metadata `simulate` adds per-offering behaviour: `fail-once` (the first attempt fails, retryably), `fail-always` (fails permanently), `slow` (done after at least a minute).',
@@ -56,6 +57,7 @@ export const SimulatedPortingProvider = Type.Object(
     ),
   },
   {
+    title: 'SimulatedPortingProvider',
     additionalProperties: false,
     description:
       'Who ports numbers in. Default: this simulated provider for sandbox tenants; none for live tenants, whose port-in line items are refused until one is set. The ported number’s ending chooses what the simulated donor does: `…0001` rejects the details until they are corrected once, `…0002` refuses the port (FAILED), `…0003` cancels it on the port day (FAILED), `…0007` ports after 7 days; any other number ports after `completeAfterDays`.',
@@ -144,6 +146,7 @@ export const TenantSettings = Type.Object(
     [K in keyof SettingsProperties]: TOptional<SettingsProperties[K]>
   },
   {
+    title: 'TenantSettings',
     additionalProperties: false,
     description: 'The tenant’s settings. A setting left out takes its default.',
   },
@@ -155,6 +158,7 @@ export const TenantSettingsPatch = Type.Object(
     [K in keyof SettingsProperties]: TOptional<TUnion<[SettingsProperties[K], TNull]>>
   },
   {
+    title: 'TenantSettingsPatch',
     additionalProperties: false,
     description:
       'Settings to change, merged key by key: a value sets the key (objects are replaced whole), `null` removes it, a key left out stays.',
@@ -167,18 +171,21 @@ type Complete<T> = T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T
 /** Compile-time check: the schema and the domain type list the same settings with the same types. */
 export const SETTINGS_MATCH_DOMAIN: Exact<Complete<Static<typeof TenantSettings>>, Complete<TenantSettingsType>> = true
 
-export const Tenant = Type.Object({
-  tenantId: Type.String({ format: 'uuid' }),
-  name: Type.String({ description: 'The tenant’s unique name.' }),
-  timeZone: Type.String({
-    description: 'IANA time zone: the calendar dates you send and receive are days in this zone.',
-    examples: ['Europe/Stockholm'],
-  }),
-  sandbox: Type.Boolean({ description: 'Sandbox tenants have test clocks; live tenants run on real time.' }),
-  settings: TenantSettings,
-  createdAt: DateTime(),
-  updatedAt: DateTime(),
-})
+export const Tenant = Type.Object(
+  {
+    tenantId: Type.String({ format: 'uuid' }),
+    name: Type.String({ description: 'The tenant’s unique name.' }),
+    timeZone: Type.String({
+      description: 'IANA time zone: the calendar dates you send and receive are days in this zone.',
+      examples: ['Europe/Stockholm'],
+    }),
+    sandbox: Type.Boolean({ description: 'Sandbox tenants have test clocks; live tenants run on real time.' }),
+    settings: TenantSettings,
+    createdAt: DateTime(),
+    updatedAt: DateTime(),
+  },
+  { title: 'Tenant' },
+)
 
 export const UpdateTenantBody = Type.Object(
   {
@@ -193,5 +200,5 @@ export const UpdateTenantBody = Type.Object(
     ),
     settings: Type.Optional(TenantSettingsPatch),
   },
-  { additionalProperties: false },
+  { title: 'UpdateTenantRequest', additionalProperties: false },
 )

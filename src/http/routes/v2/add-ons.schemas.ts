@@ -121,7 +121,7 @@ export const AddOnBody = Type.Object(
     deactivation_system: Ignored(DESCRIPTIONS.deactivation_system),
     deactivation_user: Ignored(DESCRIPTIONS.deactivation_user),
   },
-  { title: 'AddOn', description: 'Add AddOn to subscription body.' },
+  { title: 'V2AddOnRequest', description: 'Add AddOn to subscription body.' },
 )
 
 export const AddOnsSet = Type.Object(
@@ -131,7 +131,7 @@ export const AddOnsSet = Type.Object(
     limit: Type.Integer({ description: 'The limit asked for.' }),
     total: Type.Integer({ description: 'How many add-ons match the filters, over all pages.' }),
   },
-  { title: 'AddOnsSet' },
+  { title: 'V2AddOnsSet' },
 )
 
 export const SubscriptionParams = Type.Object({
@@ -179,5 +179,5 @@ export const DeactivationBody = Type.Object(
       }),
     ),
   },
-  { title: 'SubscriptionAddOnDeactivationRequest' },
+  { title: 'V2AddOnDeactivationRequest' },
 )

@@ -22,45 +22,54 @@ const EndpointHeaders = StringMap(
 )
 const EndpointMetadata = StringMap('Key-value pairs for your own use.')
 
-export const WebhookEndpoint = Type.Object({
-  webhookEndpointId: Type.String({ format: 'uuid' }),
-  url: Type.String({ format: 'uri' }),
-  description: Nullable(Type.String()),
-  eventTypes: Nullable(EventTypeList),
-  enabled: Type.Boolean(),
-  disabledReason: Nullable(
-    Type.Union([Type.Literal('manual'), Type.Literal('gone'), Type.Literal('failing')], {
-      description:
-        'Why it is disabled: `manual` (you), `gone` (it answered 410), `failing` (no success for 5 days). Deliveries wait (paused) until it is enabled again.',
-    }),
-  ),
-  headers: EndpointHeaders,
-  metadata: EndpointMetadata,
-  previousSecretExpiresAt: Nullable(
-    DateTime({ description: 'After a rotation, the old secret also signs every delivery until then.' }),
-  ),
-  failingSince: Nullable(DateTime({ description: 'The first failed attempt since the last success.' })),
-  createdAt: DateTime(),
-  updatedAt: DateTime(),
-})
+export const WebhookEndpoint = Type.Object(
+  {
+    webhookEndpointId: Type.String({ format: 'uuid' }),
+    url: Type.String({ format: 'uri' }),
+    description: Nullable(Type.String()),
+    eventTypes: Nullable(EventTypeList),
+    enabled: Type.Boolean(),
+    disabledReason: Nullable(
+      Type.Union([Type.Literal('manual'), Type.Literal('gone'), Type.Literal('failing')], {
+        description:
+          'Why it is disabled: `manual` (you), `gone` (it answered 410), `failing` (no success for 5 days). Deliveries wait (paused) until it is enabled again.',
+      }),
+    ),
+    headers: EndpointHeaders,
+    metadata: EndpointMetadata,
+    previousSecretExpiresAt: Nullable(
+      DateTime({ description: 'After a rotation, the old secret also signs every delivery until then.' }),
+    ),
+    failingSince: Nullable(DateTime({ description: 'The first failed attempt since the last success.' })),
+    createdAt: DateTime(),
+    updatedAt: DateTime(),
+  },
+  { title: 'WebhookEndpoint' },
+)
 export type WebhookEndpoint = Static<typeof WebhookEndpoint>
 
-export const WebhookEndpointWithSecret = Type.Object({
-  endpoint: WebhookEndpoint,
-  secret: Type.String({
-    description:
-      'The signing secret, `whsec_` + base64 of 32 bytes, for `standardwebhooks` and other Standard Webhooks libraries. Shown only here: store it now.',
-  }),
-})
+export const WebhookEndpointWithSecret = Type.Object(
+  {
+    endpoint: WebhookEndpoint,
+    secret: Type.String({
+      description:
+        'The signing secret, `whsec_` + base64 of 32 bytes, for `standardwebhooks` and other Standard Webhooks libraries. Shown only here: store it now.',
+    }),
+  },
+  { title: 'WebhookEndpointWithSecret' },
+)
 
-export const CreateWebhookEndpointBody = Type.Object({
-  url: Type.String({ minLength: 1, maxLength: 2048, description: 'An http(s) URL without credentials.' }),
-  description: Type.Optional(Type.String({ maxLength: 500 })),
-  eventTypes: Type.Optional(Nullable(EventTypeList)),
-  enabled: Type.Optional(Type.Boolean({ default: true })),
-  headers: Type.Optional(EndpointHeaders),
-  metadata: Type.Optional(EndpointMetadata),
-})
+export const CreateWebhookEndpointBody = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2048, description: 'An http(s) URL without credentials.' }),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+    eventTypes: Type.Optional(Nullable(EventTypeList)),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+    headers: Type.Optional(EndpointHeaders),
+    metadata: Type.Optional(EndpointMetadata),
+  },
+  { title: 'CreateWebhookEndpointRequest' },
+)
 export type CreateWebhookEndpointBody = Static<typeof CreateWebhookEndpointBody>
 
 export const UpdateWebhookEndpointBody = Type.Object(
@@ -74,45 +83,57 @@ export const UpdateWebhookEndpointBody = Type.Object(
     headers: Type.Optional(EndpointHeaders),
     metadata: Type.Optional(EndpointMetadata),
   },
-  { minProperties: 1 },
+  { title: 'UpdateWebhookEndpointRequest', minProperties: 1 },
 )
 
-export const RotateSecretBody = Type.Object({
-  graceSeconds: Type.Optional(
-    Type.Integer({
-      minimum: 0,
-      maximum: 7 * 86_400,
-      default: 86_400,
-      description: 'How long the old secret keeps signing beside the new one (0: stop at once).',
-    }),
-  ),
-})
+export const RotateSecretBody = Type.Object(
+  {
+    graceSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 7 * 86_400,
+        default: 86_400,
+        description: 'How long the old secret keeps signing beside the new one (0: stop at once).',
+      }),
+    ),
+  },
+  { title: 'RotateSecretRequest' },
+)
 
-export const TestWebhookBody = Type.Object({
-  type: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 200,
-      description: 'Send a sample of this event type instead of `webhook.test`.',
-    }),
-  ),
-})
+export const TestWebhookBody = Type.Object(
+  {
+    type: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Send a sample of this event type instead of `webhook.test`.',
+      }),
+    ),
+  },
+  { title: 'TestWebhookRequest' },
+)
 
-export const ReplayBody = Type.Object({
-  since: DateTimeInput({ description: 'Events that occurred at or after this instant.' }),
-  until: Type.Optional(DateTimeInput({ description: 'Events that occurred before this instant; default: now.' })),
-  eventTypes: Type.Optional(EventTypeList),
-})
+export const ReplayBody = Type.Object(
+  {
+    since: DateTimeInput({ description: 'Events that occurred at or after this instant.' }),
+    until: Type.Optional(DateTimeInput({ description: 'Events that occurred before this instant; default: now.' })),
+    eventTypes: Type.Optional(EventTypeList),
+  },
+  { title: 'ReplayRequest' },
+)
 
-export const ReplayResponse = Type.Object({
-  webhookEndpointId: Type.String({ format: 'uuid' }),
-  queued: Type.Integer({ description: 'Events queued again, in their original order, with their original ids.' }),
-})
+export const ReplayResponse = Type.Object(
+  {
+    webhookEndpointId: Type.String({ format: 'uuid' }),
+    queued: Type.Integer({ description: 'Events queued again, in their original order, with their original ids.' }),
+  },
+  { title: 'ReplayResponse' },
+)
 
 export const WebhookEndpointParams = Type.Object({ webhookEndpointId: Type.String({ format: 'uuid' }) })
 export const WebhookDeliveryParams = Type.Object({ webhookDeliveryId: Type.String({ format: 'uuid' }) })
 export const WebhookEndpointListQuery = Type.Object({ ...PageQuery })
-export const WebhookEndpointPage = PageOf(WebhookEndpoint)
+export const WebhookEndpointPage = PageOf(WebhookEndpoint, 'WebhookEndpointPage')
 
 const DeliveryStatus = Type.Union(
   [Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('paused')],
@@ -122,32 +143,41 @@ const DeliveryStatus = Type.Union(
   },
 )
 
-export const WebhookDelivery = Type.Object({
-  webhookDeliveryId: Type.String({ format: 'uuid' }),
-  webhookEndpointId: Type.String({ format: 'uuid' }),
-  eventId: Type.String({ format: 'uuid', description: 'Sent as `webhook-id`; the same on every retry and replay.' }),
-  eventType: Type.String(),
-  resource: Type.Object({ type: Type.String(), id: Type.String() }),
-  status: DeliveryStatus,
-  attempts: Type.Integer(),
-  nextAttemptAt: Nullable(DateTime({ description: 'When a pending delivery goes out next.' })),
-  lastAttemptAt: Nullable(DateTime()),
-  completedAt: Nullable(DateTime()),
-  createdAt: DateTime(),
-})
+export const WebhookDelivery = Type.Object(
+  {
+    webhookDeliveryId: Type.String({ format: 'uuid' }),
+    webhookEndpointId: Type.String({ format: 'uuid' }),
+    eventId: Type.String({ format: 'uuid', description: 'Sent as `webhook-id`; the same on every retry and replay.' }),
+    eventType: Type.String(),
+    resource: Type.Object({ type: Type.String(), id: Type.String() }),
+    status: DeliveryStatus,
+    attempts: Type.Integer(),
+    nextAttemptAt: Nullable(DateTime({ description: 'When a pending delivery goes out next.' })),
+    lastAttemptAt: Nullable(DateTime()),
+    completedAt: Nullable(DateTime()),
+    createdAt: DateTime(),
+  },
+  { title: 'WebhookDelivery' },
+)
 
-export const WebhookAttempt = Type.Object({
-  at: DateTime(),
-  durationMs: Type.Integer(),
-  statusCode: Nullable(Type.Integer({ description: 'null when no answer came.' })),
-  response: Nullable(Type.String({ description: 'The first 2 KiB of the answer.' })),
-  error: Nullable(Type.String({ description: 'Why it failed: a status, a timeout, a refused connection …' })),
-})
+export const WebhookAttempt = Type.Object(
+  {
+    at: DateTime(),
+    durationMs: Type.Integer(),
+    statusCode: Nullable(Type.Integer({ description: 'null when no answer came.' })),
+    response: Nullable(Type.String({ description: 'The first 2 KiB of the answer.' })),
+    error: Nullable(Type.String({ description: 'Why it failed: a status, a timeout, a refused connection …' })),
+  },
+  { title: 'WebhookAttempt' },
+)
 
-export const WebhookDeliveryWithAttempts = Type.Object({
-  ...WebhookDelivery.properties,
-  attemptLog: Type.Array(WebhookAttempt),
-})
+export const WebhookDeliveryWithAttempts = Type.Object(
+  {
+    ...WebhookDelivery.properties,
+    attemptLog: Type.Array(WebhookAttempt),
+  },
+  { title: 'WebhookDeliveryWithAttempts' },
+)
 
 export const WebhookDeliveryQuery = Type.Object({
   ...PageQuery,
@@ -158,11 +188,14 @@ export const WebhookDeliveryQuery = Type.Object({
   resourceType: Type.Optional(Type.String({ minLength: 1 })),
   resourceId: Type.Optional(Type.String({ minLength: 1 })),
 })
-export const WebhookDeliveryPage = PageOf(WebhookDelivery)
+export const WebhookDeliveryPage = PageOf(WebhookDelivery, 'WebhookDeliveryPage')
 
-export const WebhookEventTypes = Type.Object({
-  items: Type.Array(Type.Object({ type: Type.String(), description: Type.String() })),
-})
+export const WebhookEventTypes = Type.Object(
+  {
+    items: Type.Array(Type.Object({ type: Type.String(), description: Type.String() })),
+  },
+  { title: 'WebhookEventTypes' },
+)
 
 export const toWebhookEndpoint = (view: WebhookEndpointView): WebhookEndpoint => {
   const { id, ...rest } = view
