@@ -53,28 +53,30 @@ export type ListPath = {
 /** The item type of a list path. */
 export type Item<P extends ListPath> = Ok<P, 'get'> extends { items: (infer T)[] } ? T : never
 
-// --- Resources by name. Today most schemas are inline in the document, so these read them off an
-// operation; after the schemas are named, switch each to `Schema<'…'>` (same shape).
+// --- Resources by name: the document's named schemas (components/schemas).
 
 export type Problem = Schema<'Problem'>
-export type Customer = Ok<'/customers/{customerId}', 'get'>
-export type CustomerInput = Body<'/customers', 'post'>
-export type ProductOffering = Ok<'/product-offerings/{productOfferingId}', 'get'>
+export type Customer = Schema<'Customer'>
+export type CustomerInput = Schema<'CreateCustomerRequest'>
+export type ProductOffering = Schema<'ProductOffering'>
 export type NumberLease = Ok<'/inventory/lease-numbers', 'post'>
-export type LeaseNumbersInput = Body<'/inventory/lease-numbers', 'post'>
+export type LeaseNumbersInput = Schema<'LeaseNumbersRequest'>
 export type PhoneNumber = Item<'/inventory/numbers'>
-export type Sim = Ok<'/inventory/sims/{iccid}', 'get'>
-export type Order = Ok<'/orders/{orderId}', 'get'>
-export type OrderInput = Body<'/orders', 'post'>
+export type Sim = Schema<'Sim'>
+export type Order = Schema<'Order'>
+export type OrderInput = Schema<'CreateOrderRequest'>
 export type OrderLineItemInput = NonNullable<OrderInput['lineItems']>[number]
 export type PricedOrder = Ok<'/orders/{orderId}/calculate-price', 'post'>
-export type Subscription = Ok<'/subscriptions/{subscriptionId}', 'get'>
-export type SubscriptionAddon = Ok<'/subscriptions/{subscriptionId}/addons/{subscriptionAddonId}', 'get'>
-export type AddAddonInput = Body<'/subscriptions/{subscriptionId}/addons', 'post'>
-export type ProductOfferingChangeInput = Body<'/subscriptions/{subscriptionId}/product-offering-change', 'put'>
-export type WebhookEndpoint = Ok<'/webhook-endpoints/{webhookEndpointId}', 'get'>
+export type Subscription = Schema<'Subscription'>
+export type SubscriptionAddon = Schema<'SubscriptionAddon'>
+export type AddAddonInput = Schema<'AddAddonRequest'>
+export type ProductOfferingChangeInput = Schema<'PlanChangeRequest'>
+export type WebhookEndpoint = Schema<'WebhookEndpoint'>
+export type CreatedEntities = Schema<'CreatedEntities'>
+export type TimelineItem = Schema<'TimelineItem'>
+export type Event = Schema<'Event'>
 
 export type V2AddOn = Schema<'V2AddOn'>
 export type V2ErrorResponse = Schema<'V2ErrorResponse'>
-export type V2AddAddOnInput = Body<'/v2/orgs/{org}/subscriptions/{subscriptionId}/add_ons', 'post'>
+export type V2AddAddOnInput = Schema<'V2AddOnRequest'>
 export type V2ListAddOnsQuery = Query<'/v2/orgs/{org}/subscriptions/{subscriptionId}/add_ons', 'get'>

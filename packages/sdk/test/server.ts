@@ -66,8 +66,7 @@ export async function orderLine(sandbox: Sandbox, client: Openline, name: string
   await client.orders.submit(order.orderId)
   await sandbox.runJobs()
   const done = await client.orders.get(order.orderId)
-  const created = done.createdEntities as { subscriptions?: { subscriptionId: string }[] }
-  const id = created.subscriptions?.[0]?.subscriptionId
+  const id = done.createdEntities?.subscriptions?.[0]?.subscriptionId
   if (!id) throw new Error(`order ${done.status}: ${JSON.stringify(done.failure)}`)
   return id
 }

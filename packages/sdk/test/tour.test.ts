@@ -58,9 +58,7 @@ describe('the sandbox tour with the SDK', () => {
     expect(await sandbox.runJobs()).toBeGreaterThan(0) // the worker fulfils it
     const done: Order = await client.orders.get(order.orderId)
     expect(done.status).toBe('COMPLETED')
-    // `createdEntities` is untyped in today's document (issue 15, item 0): read it by hand.
-    const created = done.createdEntities as { subscriptions?: { subscriptionId: string }[] }
-    const subscriptionId = created.subscriptions?.[0]?.subscriptionId as string
+    const subscriptionId = done.createdEntities?.subscriptions?.[0]?.subscriptionId as string
     expect(subscriptionId).toBeTruthy()
 
     const addon = await client.subscriptions.addons.add(subscriptionId, { productOfferingId: 'addon-data-5gb' })
