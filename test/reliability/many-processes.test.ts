@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LineReader, cliEnv, startCli } from '../helpers/cli.js'
+import { withDatabase } from '../helpers/global-setup.js'
 import { Receiver } from '../helpers/webhooks.js'
 import { eventually, serverDatabase } from './support/database.js'
 
@@ -26,6 +27,16 @@ if (!onPostgres)
 
 const SUBSCRIPTIONS = 50
 const AUTH_CACHE_TTL_MS = 1000
+
+/** Behind PgBouncer (OPENLINE_POOLER=transaction, TEST_DATABASE_ADMIN_URL): the servers listen directly. */
+function behindPooler(url: string): Record<string, string> {
+  const direct = process.env.TEST_DATABASE_ADMIN_URL
+  if (process.env.OPENLINE_POOLER !== 'transaction' || !direct) return {}
+  return {
+    OPENLINE_POOLER: 'transaction',
+    OPENLINE_LISTEN_DATABASE_URL: withDatabase(direct, new URL(url).pathname.slice(1)),
+  }
+}
 
 class Proc {
   readonly child: ChildProcessWithoutNullStreams
@@ -92,6 +103,7 @@ describe.skipIf(!onPostgres)('two API processes and two workers on one PostgreSQ
       OPENLINE_WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
       PORT: '0',
       LOG_LEVEL: 'warn',
+      ...behindPooler(database.url),
     })
     a = await new Proc(['serve', '--no-worker', '--demo'], env).banner()
     // B finds the demo key A saved in the shared data directory.
