@@ -26,7 +26,7 @@ export interface Supervisor {
 /**
  * The primary of `serve --processes N` and `worker --processes N`: forks `count` children (each
  * re-runs the same command line; `cluster.isWorker` tells it it is a child) and forks a
- * replacement for one that dies while not stopping. API children share the listening port: the
+ * replacement for one that dies after all started (one that dies before fails the start). API children share the listening port: the
  * primary accepts connections and hands them round-robin to the children.
  */
 export function supervise(count: number, logger: Logger): Supervisor {
@@ -34,18 +34,33 @@ export function supervise(count: number, logger: Logger): Supervisor {
   const children = new Set<ClusterWorker>()
   const readyMessages: ReadyMessage[] = []
   let resolveReady: (messages: ReadyMessage[]) => void = () => undefined
-  const ready = new Promise<ReadyMessage[]>((resolve) => (resolveReady = resolve))
+  let rejectReady: (error: Error) => void = () => undefined
+  let started = false
+  const ready = new Promise<ReadyMessage[]>((resolve, reject) => {
+    resolveReady = resolve
+    rejectReady = reject
+  })
   const fork = (): void => {
     const child = cluster.fork()
     children.add(child)
     child.on('message', (message: unknown) => {
       if (!isReadyMessage(message) || readyMessages.length >= count) return
       readyMessages.push(message)
-      if (readyMessages.length === count) resolveReady(readyMessages)
+      if (readyMessages.length === count) {
+        started = true
+        resolveReady(readyMessages)
+      }
     })
     child.on('exit', (code, signal) => {
       children.delete(child)
       if (stopping) return
+      if (!started) {
+        // A child that cannot start (bad config, database down) would fail again: give up, not loop.
+        stopping = true
+        for (const other of children) other.process.kill('SIGTERM')
+        rejectReady(new Error(`a child process exited before it was ready (code ${code ?? signal})`))
+        return
+      }
       logger.error({ pid: child.process.pid, code, signal }, 'a child process died; forking another')
       fork()
     })
