@@ -6,6 +6,7 @@ export default defineConfig({
     // The crash and concurrency suites run on their own: `npx vitest run -c vitest.reliability.config.ts`.
     exclude: ['test/reliability/**', '**/node_modules/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/setup.ts'],
     pool: 'forks',
     // Each file gets its own database; PGlite is CPU-bound, so two at a time on this 2-core machine.
     maxWorkers: 2,

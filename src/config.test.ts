@@ -20,6 +20,8 @@ describe('loadConfig', () => {
       url: 'postgres://u@db:5432/openline',
       poolSize: 20,
       preparedStatements: true,
+      pooler: 'none',
+      listenUrl: undefined,
     })
     expect(loadConfig({ OPENLINE_DATA_DIR: 'memory:' }).database).toEqual({ kind: 'pglite', dataDir: 'memory:' })
   })
@@ -30,6 +32,24 @@ describe('loadConfig', () => {
     expect(database({ OPENLINE_PREPARED_STATEMENTS: 'false' })).toMatchObject({ preparedStatements: false })
     expect(database({ OPENLINE_PREPARED_STATEMENTS: 'true' })).toMatchObject({ preparedStatements: true })
     expect(() => database({ OPENLINE_PREPARED_STATEMENTS: 'no' })).toThrow(/OPENLINE_PREPARED_STATEMENTS/)
+  })
+
+  it('behind OPENLINE_POOLER=transaction turns named statements off and listens on OPENLINE_LISTEN_DATABASE_URL', () => {
+    const database = (env: Record<string, string>) =>
+      loadConfig({ DATABASE_URL: 'postgres://u@pgbouncer:6432/openline', ...env }).database
+    expect(database({ OPENLINE_POOLER: 'transaction' })).toMatchObject({
+      pooler: 'transaction',
+      preparedStatements: false,
+      listenUrl: undefined,
+    })
+    expect(
+      database({ OPENLINE_POOLER: 'transaction', OPENLINE_LISTEN_DATABASE_URL: 'postgres://u@db:5432/openline' }),
+    ).toMatchObject({ listenUrl: 'postgres://u@db:5432/openline' })
+    expect(() => database({ OPENLINE_POOLER: 'transaction', OPENLINE_PREPARED_STATEMENTS: 'true' })).toThrow(
+      /cannot work with OPENLINE_POOLER/,
+    )
+    expect(() => database({ OPENLINE_POOLER: 'session' })).toThrow(/OPENLINE_POOLER must be none or transaction/)
+    expect(() => database({ OPENLINE_LISTEN_DATABASE_URL: 'http://x' })).toThrow(/OPENLINE_LISTEN_DATABASE_URL/)
   })
 
   it('lists every bad variable in one error', () => {

@@ -12,6 +12,13 @@ export type DatabaseConfig =
       poolSize: number
       /** Hot statements as named prepared statements (off behind a transaction-mode pooler). */
       preparedStatements: boolean
+      /** OPENLINE_POOLER=transaction: DATABASE_URL is a transaction-mode pooler (PgBouncer). */
+      pooler: 'none' | 'transaction'
+      /**
+       * OPENLINE_LISTEN_DATABASE_URL: a direct connection for LISTEN (a transaction-mode pooler
+       * drops notifications). Unset behind a pooler: the dispatcher polls.
+       */
+      listenUrl: string | undefined
     }
   | { kind: 'pglite'; dataDir: string | 'memory:' }
 
@@ -111,7 +118,15 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = read('OPENLINE_DATA_DIR') ?? './.openline/data'
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:'])
   const poolSize = int('DATABASE_POOL_SIZE', 10, 1, 1000)
-  const preparedStatements = bool('OPENLINE_PREPARED_STATEMENTS', true)
+  const rawPooler = read('OPENLINE_POOLER') ?? 'none'
+  if (rawPooler !== 'none' && rawPooler !== 'transaction')
+    problems.push(`OPENLINE_POOLER must be none or transaction (got '${rawPooler}')`)
+  const pooler = rawPooler === 'transaction' ? 'transaction' : 'none'
+  // A transaction-mode pooler hands each transaction to any server connection: named statements off.
+  const preparedStatements = bool('OPENLINE_PREPARED_STATEMENTS', pooler === 'none')
+  if (pooler === 'transaction' && preparedStatements)
+    problems.push('OPENLINE_PREPARED_STATEMENTS=true cannot work with OPENLINE_POOLER=transaction')
+  const listenUrl = url('OPENLINE_LISTEN_DATABASE_URL', ['postgres:', 'postgresql:'])
   const logLevel = (read('LOG_LEVEL') ?? 'info') as LogLevel
   if (!LOG_LEVELS.includes(logLevel))
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`)
@@ -136,7 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const config: Config = {
     database: databaseUrl
-      ? { kind: 'postgres', url: databaseUrl, poolSize, preparedStatements }
+      ? { kind: 'postgres', url: databaseUrl, poolSize, preparedStatements, pooler, listenUrl }
       : { kind: 'pglite', dataDir },
     dataDir,
     host,

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs'
-import { Command, Option } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import type { Config } from '../config.js'
 import { loadConfig } from '../config.js'
+import { isClusterChild, reportReady, supervise } from '../cluster.js'
 import { createDispatcher, createWorker } from '../container.js'
 import { createLogger } from '../http/logger.js'
 import { distribute } from '../persistence/distribute.js'
@@ -33,6 +34,15 @@ const program = new Command('openline')
   .showHelpAfterError()
 
 const config = (): Config => loadConfig()
+
+function processesOption(what: string): Option {
+  return new Option('--processes <n>', `${what} (default 1)`).default(1).argParser((value) => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < 1 || n > 64)
+      throw new InvalidArgumentError('--processes must be a whole number from 1 to 64.')
+    return n
+  })
+}
 const quietLogger = () => createLogger(process.env.LOG_LEVEL === undefined ? 'warn' : config().logLevel)
 
 /** Opens the database (migrating it), runs a command, and always closes it again. */
@@ -55,8 +65,14 @@ program
   .option('--no-worker', 'do not run the worker in this process')
   .option('--no-migrate', 'do not apply migrations on start')
   .option('--demo', "create the sandbox tenant 'demo' and a demo key on first start")
-  .action(async (options: { worker: boolean; migrate: boolean; demo?: boolean }) => {
-    await serve(config(), { worker: options.worker, migrate: options.migrate, demo: options.demo ?? false })
+  .addOption(processesOption('API processes sharing the port (PostgreSQL only); the worker runs once, in the primary'))
+  .action(async (options: { worker: boolean; migrate: boolean; demo?: boolean; processes: number }) => {
+    await serve(config(), {
+      worker: options.worker,
+      migrate: options.migrate,
+      demo: options.demo ?? false,
+      processes: options.processes,
+    })
   })
 
 program
@@ -64,15 +80,18 @@ program
   .description(
     'Run only the worker: scheduled changes, retries, purges, webhook delivery. Any number may run at once on PostgreSQL.',
   )
-  .action(async () => {
+  .addOption(processesOption('worker processes (PostgreSQL only)'))
+  .action(async (options: { processes: number }) => {
     const cfg = config()
     const logger = createLogger(cfg.logLevel)
+    if (options.processes > 1 && !isClusterChild()) return superviseWorkers(cfg, options.processes, logger)
     const runtime = await openRuntime(cfg, logger, { migrate: false })
     const worker = createWorker(runtime.services, cfg.worker)
     worker.start()
     const dispatcher = createDispatcher(runtime.services)
     await dispatcher.start()
     logger.info('worker started')
+    reportReady()
     const stop = async () => {
       await Promise.all([worker.stop(), dispatcher.stop()])
       await runtime.close()
@@ -81,6 +100,18 @@ program
     process.once('SIGTERM', () => void stop())
     process.once('SIGINT', () => void stop())
   })
+
+/** `worker --processes N`: N worker children; SIGTERM stops them all (each finishes its job in hand). */
+async function superviseWorkers(cfg: Config, count: number, logger: ReturnType<typeof createLogger>): Promise<void> {
+  if (cfg.database.kind === 'pglite')
+    throw new Error('--processes needs PostgreSQL (DATABASE_URL): the embedded database serves one process.')
+  const children = supervise(count, logger)
+  await children.ready
+  logger.info({ processes: count }, 'workers started')
+  const stop = async () => process.exit((await children.stop()) ? 0 : 1)
+  process.once('SIGTERM', () => void stop())
+  process.once('SIGINT', () => void stop())
+}
 
 program
   .command('migrate')

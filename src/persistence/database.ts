@@ -50,10 +50,22 @@ const CHANNEL = /^[a-z_][a-z0-9_]*$/
 export async function createDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.kind === 'pglite') return createPglite(config.dataDir)
   useNamedStatements(config.preparedStatements)
-  return createPostgres(config.url, config.poolSize)
+  return createPostgres(config.url, config.poolSize, {
+    listen: config.listenUrl ?? (config.pooler === 'transaction' ? false : 'pool'),
+  })
 }
 
-export function createPostgres(url: string, poolSize: number): Database {
+export interface PostgresOptions {
+  /**
+   * Where LISTEN runs: 'pool' (a pooled connection held for it, the default), a URL (its own direct
+   * connection, for a pool behind a transaction-mode pooler that drops notifications), or false
+   * (no LISTEN: the dispatcher polls).
+   */
+  listen?: 'pool' | string | false
+}
+
+export function createPostgres(url: string, poolSize: number, options: PostgresOptions = {}): Database {
+  const listenOn = options.listen ?? 'pool'
   const pool = new pg.Pool({ connectionString: url, max: poolSize })
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined)
@@ -85,24 +97,41 @@ export function createPostgres(url: string, poolSize: number): Database {
         await pool.query(text)
       },
     },
-    async listen(channel, onNotify) {
-      if (!CHANNEL.test(channel)) throw new Error(`Invalid channel name '${channel}'.`)
-      const client = await pool.connect()
-      const handler = (message: pg.Notification) => {
-        if (message.channel === channel) onNotify(message.payload ?? '')
-      }
-      client.on('notification', handler)
-      await client.query(`LISTEN ${channel}`)
-      return async () => {
-        client.off('notification', handler)
-        try {
-          await client.query(`UNLISTEN ${channel}`)
-        } finally {
-          client.release()
-        }
-      }
-    },
+    ...(listenOn !== false && {
+      listen: (channel: string, onNotify: (payload: string) => void) =>
+        listenPostgres(listenOn === 'pool' ? pool : listenOn, channel, onNotify),
+    }),
     close: () => pool.end(),
+  }
+}
+
+/** LISTEN on a pooled connection, or on a client of its own to `source` (a URL), until unlistened. */
+async function listenPostgres(
+  source: pg.Pool | string,
+  channel: string,
+  onNotify: (payload: string) => void,
+): Promise<() => Promise<void>> {
+  if (!CHANNEL.test(channel)) throw new Error(`Invalid channel name '${channel}'.`)
+  let client: pg.PoolClient | pg.Client
+  if (typeof source === 'string') {
+    client = new pg.Client({ connectionString: source })
+    // A lost direct connection must not crash the process; the dispatcher still polls.
+    client.on('error', () => undefined)
+    await client.connect()
+  } else client = await source.connect()
+  const handler = (message: pg.Notification) => {
+    if (message.channel === channel) onNotify(message.payload ?? '')
+  }
+  client.on('notification', handler)
+  await client.query(`LISTEN ${channel}`)
+  return async () => {
+    client.off('notification', handler)
+    try {
+      await client.query(`UNLISTEN ${channel}`)
+    } finally {
+      if ('release' in client) client.release()
+      else await client.end()
+    }
   }
 }
 

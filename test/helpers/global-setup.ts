@@ -20,10 +20,14 @@ declare module 'vitest' {
  * loads (~0.4 s instead of a 3 s initdb). PostgreSQL (TEST_DATABASE_URL): a template database every
  * test file clones with CREATE DATABASE … TEMPLATE. With TEST_DATABASE_PARTITIONED=N (N ≥ 2, or 1
  * for 8) as well, the template is the hash-partitioned twin: every tenant table split by tenant_id.
+ * Behind PgBouncer (scripts/pgbouncer.sh), TEST_DATABASE_URL is the pooler, TEST_DATABASE_ADMIN_URL
+ * the direct server, and OPENLINE_PREPARED_STATEMENTS=false (test/helpers/setup.ts reads it).
  */
 export default async function setup(project: TestProject) {
-  const adminUrl = process.env.TEST_DATABASE_URL
-  if (adminUrl) {
+  // TEST_DATABASE_ADMIN_URL: a direct connection for the template, when TEST_DATABASE_URL is a pooler
+  // (a pooler keeps idle connections to the migrated template, and CREATE DATABASE … TEMPLATE then fails).
+  const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? process.env.TEST_DATABASE_URL
+  if (process.env.TEST_DATABASE_URL && adminUrl) {
     const template = `openline_tpl_${process.pid}_${Date.now()}`
     const admin = new pg.Client({ connectionString: adminUrl })
     await admin.connect()
