@@ -22,7 +22,16 @@ export const sqlState = (error: unknown): string | undefined => pgError(error)?.
 /** A unique violation, optionally of one named constraint. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const pg = pgError(error)
-  return pg?.code === '23505' && (constraint === undefined || pg.constraint === constraint)
+  return pg?.code === '23505' && (constraint === undefined || isConstraint(pg.constraint, constraint))
+}
+
+/**
+ * The reported name is the constraint's, or that of its copy on one shard or partition: Citus names
+ * a shard's `<name>_<shard id>`, the partitioned twin a partition's `<name>_p<n>` (docs/scaling.md).
+ */
+function isConstraint(reported: string | undefined, constraint: string): boolean {
+  if (reported === undefined || !reported.startsWith(constraint)) return false
+  return reported.length === constraint.length || /^_p?\d+$/.test(reported.slice(constraint.length))
 }
 
 export const isForeignKeyViolation = (error: unknown): boolean => sqlState(error) === '23503'

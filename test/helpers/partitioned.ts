@@ -91,7 +91,28 @@ async function rebuild(client: Client, partitions: number): Promise<string[]> {
   for (const c of constraints) await client.query(`ALTER TABLE ${c.table} ADD CONSTRAINT ${c.name} ${c.def}`)
   for (const { def } of indexes) await client.query(def)
   for (const { def } of triggers) await client.query(def)
+  await nameIndexPartitions(client)
   return tables
+}
+
+/**
+ * A partition's copy of a key is named `<key>_p<n>`, as a Citus shard's is `<key>_<shard id>`, so a
+ * unique violation still names its key (src/persistence/errors.ts reads through the suffix);
+ * PostgreSQL's own names (`customer_p3_tenant_id_reference_key`) would hide it.
+ */
+async function nameIndexPartitions(client: Client): Promise<void> {
+  const children = (
+    await client.query<{ child: string; parent: string; partition: string }>(
+      `SELECT c.relname AS child, p.relname AS parent, t.relname AS partition
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+       JOIN pg_index x ON x.indexrelid = c.oid JOIN pg_class t ON t.oid = x.indrelid
+       WHERE c.relkind = 'i' AND c.relnamespace = 'public'::regnamespace`,
+    )
+  ).rows
+  for (const { child, parent, partition } of children) {
+    const name = `${parent}_p${/_p(\d+)$/.exec(partition)?.[1] ?? ''}`
+    if (name.length <= 63 && name !== child) await client.query(`ALTER INDEX ${quote(child)} RENAME TO ${quote(name)}`)
+  }
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
