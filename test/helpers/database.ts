@@ -12,6 +12,14 @@ if (process.env.TEST_SQL_CAPTURE && process.env.TEST_DATABASE_URL) installCaptur
 
 export const onPostgres = (): boolean => Boolean(process.env.TEST_DATABASE_URL)
 
+/**
+ * The schema's tables, as `name`, for "nothing was written" checks: plain and partitioned tables,
+ * never a partition (on the hash-partitioned twin a partition's rows are counted in its parent's).
+ */
+export const TABLES_SQL = `SELECT c.relname AS name FROM pg_class c
+  WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  ORDER BY 1`
+
 let seq = 0
 
 /** A fresh, migrated database for one test file: PGlite from the template dump, or a PostgreSQL clone. */
@@ -30,7 +38,14 @@ export async function createTestDatabase(): Promise<Database> {
   } finally {
     await admin.end()
   }
-  const database = createPostgres(withDatabase(adminUrl, name), 10)
+  // Behind a transaction-mode pooler (TEST_DATABASE_ADMIN_URL is the server itself), LISTEN takes a
+  // direct connection, as OPENLINE_LISTEN_DATABASE_URL gives `serve` one.
+  const direct = process.env.TEST_DATABASE_ADMIN_URL
+  const database = createPostgres(
+    withDatabase(adminUrl, name),
+    10,
+    direct ? { listen: withDatabase(direct, name) } : {},
+  )
   return {
     ...database,
     async close() {

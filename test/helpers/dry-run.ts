@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import { expect } from 'vitest'
 import type { Executor } from '../../src/persistence/database.js'
 import { queryRows } from '../../src/persistence/database.js'
+import { TABLES_SQL } from './database.js'
 import type { TestTenant } from './factories.js'
 import type { TestApp } from './test-app.js'
 
@@ -20,8 +21,7 @@ const TOUCHED_BY_READS = new Set(['api_key'])
 export async function snapshot(db: Executor): Promise<Record<string, string>> {
   const tables = await queryRows<{ name: string }>(
     db,
-    sql`SELECT table_name AS name FROM information_schema.tables
-        WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    sql.raw(TABLES_SQL),
   )
   expect(tables.length).toBeGreaterThan(20)
   const result: Record<string, string> = {}

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { sql } from 'drizzle-orm'
 import { expect } from 'vitest'
 import { queryRows } from '../../src/persistence/database.js'
+import { TABLES_SQL } from './database.js'
 import { groupBody, offeringBody, promotionBody, seedCatalog } from './catalog.js'
 import { makeApiKey, uniqueName } from './factories.js'
 import { orderWorld, makeOrder, subscriptionItem } from './orders.js'
@@ -126,12 +127,9 @@ export async function tenantFixtures(t: TestApp): Promise<Fixtures> {
 
 /** Rows per table in the whole database: what "nothing was written" compares. */
 export async function rowCounts(t: TestApp): Promise<Record<string, number>> {
-  const tables = await queryRows<{ table_name: string }>(
-    t.database.db,
-    sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
-  )
+  const tables = await queryRows<{ name: string }>(t.database.db, sql.raw(TABLES_SQL))
   const counts: Record<string, number> = {}
-  for (const { table_name: name } of tables) {
+  for (const { name } of tables) {
     const [row] = await queryRows<{ n: number }>(t.database.db, sql.raw(`select count(*)::int as n from "${name}"`))
     counts[name] = row?.n ?? 0
   }

@@ -2,6 +2,7 @@ import { appendFileSync, readFileSync } from 'node:fs'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '../helpers/test-app.js'
+import { TABLES_SQL } from '../helpers/database.js'
 import { createTestApp } from '../helpers/test-app.js'
 import type { World } from '../helpers/subscriptions.js'
 import { makeSubscription, subscriptionWorld } from '../helpers/subscriptions.js'
@@ -86,11 +87,7 @@ afterAll(async () => {
 async function rowCounts(): Promise<string> {
   const rows = async <T>(query: ReturnType<typeof sql.raw>): Promise<T[]> =>
     ((await t.services.db.execute(query)) as unknown as { rows: T[] }).rows
-  const tables = await rows<{ name: string }>(
-    sql.raw(
-      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'idempotency_key' ORDER BY 1`,
-    ),
-  )
+  const tables = (await rows<{ name: string }>(sql.raw(TABLES_SQL))).filter(({ name }) => name !== 'idempotency_key')
   const union = tables
     .map(({ name }) => `SELECT '${name}' AS name, count(*)::int AS n FROM "${name}"`)
     .join(' UNION ALL ')

@@ -2,21 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeCustomer } from '../../helpers/parties.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
-import { createTestDatabase } from '../../helpers/database.js'
-import { withDirectListen } from '../../helpers/pooler.js'
 import { Receiver, createEndpoint, testDispatcher } from '../../helpers/webhooks.js'
 
 /**
  * The dispatcher as `serve` runs it: woken by NOTIFY when a fan-out commits (its poll interval is
  * set to a minute, so only the notification can explain a prompt delivery), and a receiver that
- * hangs holds one slot while the others go on. Behind PgBouncer it listens on the direct URL, as
+ * hangs holds one slot while the others go on. Behind PgBouncer the test database listens on the direct URL, as
  * `serve` does with OPENLINE_LISTEN_DATABASE_URL.
  */
 let t: TestApp
 let slow: Receiver
 let fast: Receiver
 beforeAll(async () => {
-  t = await createTestApp({ database: await withDirectListen(await createTestDatabase()) })
+  t = await createTestApp()
   ;[slow, fast] = [await Receiver.start(), await Receiver.start()]
 })
 afterAll(async () => {
