@@ -30,6 +30,8 @@ import type { EventType } from '../../domain/webhooks/event-types.js'
  * queues the job that asks it, never calling out from inside the transaction.
  */
 export interface AddonProvisioner {
+  /** True when the tenant's add-ons go through a network provider, so `provision` may hold one PENDING. */
+  provides(ctx: RequestContext): boolean
   /** True when the add-on must wait for the provider before it is ACTIVE. */
   provision(tx: Executor, ctx: RequestContext, addon: AddonRow, offering: Offering): Promise<boolean>
   /** The add-on ended (or changed offering): tell the provider, in the background. */
@@ -48,7 +50,11 @@ export interface IncludedLicenses {
 }
 
 /** Tenants with no provider: add-ons are active the moment they apply. */
-export const NO_PROVISIONER: AddonProvisioner = { provision: async () => false, deprovision: async () => undefined }
+export const NO_PROVISIONER: AddonProvisioner = {
+  provides: () => false,
+  provision: async () => false,
+  deprovision: async () => undefined,
+}
 
 /**
  * What happens to an add-on, the same whether a request does it now or the scheduler at its
@@ -162,6 +168,30 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     return this.markActive(tx, ctx, withRef, offering, now, { details: { providerPackageId } })
   }
 
+  /**
+   * True when an add-on added now is ACTIVE at once: the tenant has no provider to wait for. Such an
+   * add-on is inserted with `activeFields` and then `activated`, not inserted PENDING and updated.
+   */
+  startsActive(ctx: RequestContext): boolean {
+    return !this.provisioner.provides(ctx)
+  }
+
+  /** What an add-on on `offering` ACTIVE from `at` holds: the instants, and the expiry of a time-limited one. */
+  activeFields(
+    ctx: RequestContext,
+    offering: Offering,
+    at: Date,
+  ): Pick<AddonRow, 'status' | 'activatedAt' | 'billingAnchorAt' | 'expiresAt' | 'updatedAt'> {
+    const validity = offering.product.features.validityDays
+    return {
+      status: 'ACTIVE',
+      activatedAt: at,
+      billingAnchorAt: at,
+      expiresAt: validity ? validityEnd(at, validity, ctx.tenant.timeZone) : null,
+      updatedAt: ctx.clock.now(),
+    }
+  }
+
   private async markActive(
     tx: Executor,
     ctx: RequestContext,
@@ -170,30 +200,42 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     at: Date,
     meta: ChangeMeta,
   ): Promise<AddonRow> {
-    const validity = offering.product.features.validityDays
-    const expiresAt = validity ? validityEnd(at, validity, ctx.tenant.timeZone) : null
-    const active = await addons.updateAddon(tx, ctx.tenant.id, row.id, {
-      status: 'ACTIVE',
-      activatedAt: at,
-      billingAnchorAt: at,
-      expiresAt,
-      updatedAt: ctx.clock.now(),
-    })
+    const active = await addons.updateAddon(tx, ctx.tenant.id, row.id, this.activeFields(ctx, offering, at))
+    return (await this.activated(tx, ctx, active, offering, at, meta)).row
+  }
+
+  /**
+   * What follows an add-on's activation, once its row holds `activeFields`: the license its offering
+   * includes, its expiry scheduled, the timeline entry. Answers the row as it now is and the changes
+   * it scheduled (for a new add-on, all its pending changes).
+   */
+  async activated(
+    tx: Executor,
+    ctx: RequestContext,
+    active: AddonRow,
+    offering: Offering,
+    at: Date,
+    meta: ChangeMeta = {},
+  ): Promise<{ row: AddonRow; scheduled: ScheduledChange[] }> {
     const licenseId = await this.licenses.grant(tx, ctx, active, offering)
-    const updated = licenseId ? await addons.updateAddon(tx, ctx.tenant.id, row.id, { licenseId }) : active
-    if (expiresAt)
-      await this.scheduling.schedule(tx, ctx, {
+    const row = licenseId ? await addons.updateAddon(tx, ctx.tenant.id, active.id, { licenseId }) : active
+    const { expiresAt } = active
+    const scheduled: ScheduledChange[] = []
+    if (expiresAt) {
+      const { change } = await this.scheduling.schedule(tx, ctx, {
         targetType: ADDON_TARGET,
-        targetId: row.id,
+        targetId: active.id,
         kind: 'expire',
         effectiveAt: expiresAt,
-        reason: `valid ${validity} days`,
+        reason: `valid ${offering.product.features.validityDays} days`,
       })
-    await this.record(tx, ctx, updated, 'addon_activated', at, meta, {
+      scheduled.push(change)
+    }
+    await this.record(tx, ctx, row, 'addon_activated', at, meta, {
       productOfferingId: offering.id,
       ...(expiresAt && { expiresAt }),
     })
-    return updated
+    return { row, scheduled }
   }
 
   /** Puts the add-on on another offering at `at`. */
@@ -264,7 +306,8 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
   /**
    * Writes the add-on's events, in order (and after them, unless the subscription publishes its own,
    * `subscription.updated`), in one batch. What the caller already holds in this transaction is not
-   * read again: `offerings`, and `subscription` (the row as it now is, with its pending changes).
+   * read again: `offerings`, `pending` (the add-on's own pending changes) and `subscription` (the
+   * row as it now is, with its pending changes).
    */
   async publish(
     tx: Executor,
@@ -275,10 +318,11 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
       occurredAt?: Date
       withSubscription?: boolean
       offerings?: readonly Offering[]
+      pending?: readonly ScheduledChange[]
       subscription?: { row: SubscriptionRow; pending: readonly ScheduledChange[] }
     } = {},
   ): Promise<AddonView> {
-    const view = await this.views.one(tx, ctx.tenant, row, options.offerings)
+    const view = await this.views.one(tx, ctx.tenant, row, options.offerings, options.pending)
     const batch: EmitInput[] = (typeof types === 'string' ? [types] : types).map((type) => ({
       type,
       resource: { type: ADDON_TARGET, id: row.id },

@@ -9,7 +9,7 @@ import type { Executor } from '../../persistence/database.js'
 import type { EmbeddedLicenseView } from '../licenses/license-view.js'
 import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
 import type { CatalogService } from '../catalog.service.js'
-import type { SchedulingService } from '../scheduling.service.js'
+import type { ScheduledChange, SchedulingService } from '../scheduling.service.js'
 import { ADDON_STATUS_AFTER, ADDON_TARGET, isAddonStatusKind } from './addon-kinds.js'
 
 /**
@@ -53,20 +53,38 @@ export class AddonViews {
     private readonly licenses: LicenseEmbedder,
   ) {}
 
-  /** @param known offerings already loaded in this transaction: not read again. */
-  async one(ex: Executor, tenant: Tenant, row: AddonRow, known: Iterable<Offering> = []): Promise<AddonView> {
-    const [view] = await this.many(ex, tenant, [row], known)
+  /**
+   * @param known offerings already loaded in this transaction: not read again.
+   * @param pending the pending changes of exactly these rows, when the caller knows them (e.g. of an
+   * add-on inserted in this transaction: those it scheduled): not read again.
+   */
+  async one(
+    ex: Executor,
+    tenant: Tenant,
+    row: AddonRow,
+    known: Iterable<Offering> = [],
+    pending?: readonly ScheduledChange[],
+  ): Promise<AddonView> {
+    const [view] = await this.many(ex, tenant, [row], known, pending)
     return view as AddonView
   }
 
-  async many(ex: Executor, tenant: Tenant, rows: AddonRow[], known: Iterable<Offering> = []): Promise<AddonView[]> {
+  async many(
+    ex: Executor,
+    tenant: Tenant,
+    rows: AddonRow[],
+    known: Iterable<Offering> = [],
+    loadedPending?: readonly ScheduledChange[],
+  ): Promise<AddonView[]> {
     if (rows.length === 0) return []
-    const pending = await this.scheduling.pending(
-      ex,
-      tenant.id,
-      ADDON_TARGET,
-      rows.map((r) => r.id),
-    )
+    const pending =
+      loadedPending ??
+      (await this.scheduling.pending(
+        ex,
+        tenant.id,
+        ADDON_TARGET,
+        rows.map((r) => r.id),
+      ))
     const ids = new Set(rows.map((r) => r.productOfferingId))
     for (const change of pending)
       if (change.kind === 'change_product_offering') ids.add(String(change.payload.productOfferingId))

@@ -142,7 +142,9 @@ export class AddonService {
     const at = latest(now, requested)
     const pending = await this.assertSubscriptionTakes(tx, ctx, subscription, at)
     const { offering, plan } = await this.addableOffering(tx, ctx, subscription, input.productOfferingId)
-    const row: AddonRow = {
+    // Due now with no provider to wait for: inserted ACTIVE, not inserted PENDING and updated.
+    const startsActive = at <= now && this.lifecycle.startsActive(ctx)
+    const pendingRow: AddonRow = {
       tenantId: ctx.tenant.id,
       id: input.id ?? newId(),
       subscriptionId: subscription.id,
@@ -166,6 +168,7 @@ export class AddonService {
       externalIds: input.externalIds ?? {},
       requestHash,
     }
+    const row = startsActive ? { ...pendingRow, ...this.lifecycle.activeFields(ctx, offering, now) } : pendingRow
     if (!(await addons.insertAddonUnlessTaken(tx, row))) {
       const raced = input.id ? await this.lifecycle.lock(tx, ctx.tenant.id, input.id) : undefined
       if (raced) return this.addedBefore(tx, ctx, raced, requestHash)
@@ -176,17 +179,26 @@ export class AddonService {
       )
     }
     let current = row
-    if (at <= now) current = await this.lifecycle.activate(tx, ctx, row, now, {}, offering)
-    else
-      await this.scheduling.schedule(tx, ctx, {
+    // The add-on's pending changes are those scheduled here (unknown only after a provider's turn).
+    let scheduled: ScheduledChange[] | undefined
+    if (startsActive) ({ row: current, scheduled } = await this.lifecycle.activated(tx, ctx, row, offering, now))
+    else if (at <= now) current = await this.lifecycle.activate(tx, ctx, row, now, {}, offering)
+    else {
+      const { change } = await this.scheduling.schedule(tx, ctx, {
         targetType: ADDON_TARGET,
         targetId: row.id,
         kind: 'activate',
         effectiveAt: at,
       })
+      scheduled = [change]
+    }
     // Loaded above and unchanged since (an add-on add writes nothing on the subscription's row or
     // its pending changes): the events' snapshots are rendered from them, not read again.
-    const loaded = { offerings: [offering, plan], subscription: { row: subscription, pending } }
+    const loaded = {
+      offerings: [offering, plan],
+      ...(scheduled && { pending: scheduled }),
+      subscription: { row: subscription, pending },
+    }
     const types = current.status === 'ACTIVE' ? [ADDON_EVENTS.added, ADDON_EVENTS.activated] : [ADDON_EVENTS.added]
     return this.lifecycle.publish(tx, ctx, current, types, loaded)
   }

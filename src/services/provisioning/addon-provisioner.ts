@@ -20,6 +20,10 @@ export class QueuedAddonProvisioner implements AddonProvisioner {
     private readonly queue: JobQueue,
   ) {}
 
+  provides(ctx: RequestContext): boolean {
+    return this.providers.configured(ctx.tenant)
+  }
+
   async provision(tx: Executor, ctx: RequestContext, addon: AddonRow, _offering: Offering): Promise<boolean> {
     if (!this.providers.configured(ctx.tenant)) return false
     const current = (await addons.lockAddonById(tx, ctx.tenant.id, addon.id)) ?? addon
