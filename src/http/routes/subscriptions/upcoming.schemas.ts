@@ -27,9 +27,13 @@ const UpcomingChange = Type.Object(
         'Subscription: activate, block, unblock, pause, resume, cancel, change_product_offering, change_msisdn. Add-on: activate, change_product_offering, expire, cancel.',
       examples: ['change_product_offering', 'cancel', 'expire'],
     }),
-    status: Nullable(Type.String({ description: 'The status it leads to; null for plan, offering and number changes.' })),
+    status: Nullable(
+      Type.String({ description: 'The status it leads to; null for plan, offering and number changes.' }),
+    ),
     productOfferingId: Nullable(
-      Type.String({ description: 'The offering after it: the new one of an offering change, the add-on’s own otherwise.' }),
+      Type.String({
+        description: 'The offering after it: the new one of an offering change, the add-on’s own otherwise.',
+      }),
     ),
     productOffering: Nullable(EmbeddedProductOffering),
     msisdn: Nullable(Type.String({ description: 'The new number of a change_msisdn.' })),
@@ -83,7 +87,8 @@ export const SubscriptionUpcoming = Type.Object(
         productOffering: EmbeddedProductOffering,
         nextRenewalAt: Nullable(
           DateTime({
-            description: 'Its own cycle’s next renewal (anchored at its activation); null if not recurring or it ends first.',
+            description:
+              'Its own cycle’s next renewal (anchored at its activation); null if not recurring or it ends first.',
           }),
         ),
         endsAt: Nullable(DateTime({ description: 'When it is cancelled or expires, if it is.' })),
