@@ -32,6 +32,7 @@ import { SimService } from './services/inventory/sim.service.js'
 import { JobQueue } from './services/job-queue.service.js'
 import { SchedulingService } from './services/scheduling.service.js'
 import { PlanChangeService } from './services/subscriptions/plan-change.service.js'
+import { UpcomingService } from './services/subscriptions/upcoming.service.js'
 import { SUBSCRIPTION_TARGET } from './services/subscriptions/subscription-kinds.js'
 import { SubscriptionLifecycle } from './services/subscriptions/subscription-lifecycle.js'
 import { numberInUse, subscriptionLookup } from './services/subscriptions/subscription-lookup.js'
@@ -269,13 +270,14 @@ export function createServices(input: ContainerInput): Services {
     ports: orderPorts,
   })
   const addonRecords = new AddonRecords(db, subscriptions, addonViews, scheduling, catalog)
+  const upcoming = new UpcomingService(db, subscriptions, addonRecords, catalog)
   const v2Addons = new V2AddonService(addons, addonRecords)
   const v2Tokens = new V2TokenVerifier(config.v2, clock)
   const services: Omit<Services, 'testClock'> = {
     ...{ database, db, clock, logger, uow, queue, tenants, tenantSettings, apiKeys, idempotency, events, timeline },
     ...{ scheduling, changeRunner, catalog, customers, customerUsers, users, subscribers, parties },
     ...{ subscriptionLifecycle, subscriptions, planChanges, addonViews, addonLifecycle, addons, addonChanges },
-    ...{ addonRecords, topups, licenseLifecycle, licenses, orderPorts, orders, orderFulfilment },
+    ...{ addonRecords, upcoming, topups, licenseLifecycle, licenses, orderPorts, orders, orderFulfilment },
     ...{ numberPool, sims, esim, networkProviders, provisioning, provisioningRetry },
     ...{ portingProviders, portIns, portInProgress, v2Addons, v2Tokens },
     operators: new OperatorService(db, clock),
@@ -335,6 +337,8 @@ export type Services = {
   portIns: PortInService
   portInProgress: PortInProgress
   addonRecords: AddonRecords
+  /** What is next for a line (GET /subscriptions/{id}/upcoming). */
+  upcoming: UpcomingService
   v2Addons: V2AddonService
   v2Tokens: V2TokenVerifier
   timeline: TimelineService

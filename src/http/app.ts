@@ -138,7 +138,11 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   await app.register(webhookDeliveryRoutes, { deliveries: services.webhookDeliveries })
   await app.register(tenantRoutes, { tenantSettings: services.tenantSettings })
   await app.register(testClockRoutes, { testClock: services.testClock })
-  await app.register(subscriptionRoutes, { subscriptions: services.subscriptions, planChanges: services.planChanges })
+  await app.register(subscriptionRoutes, {
+    subscriptions: services.subscriptions,
+    planChanges: services.planChanges,
+    upcoming: services.upcoming,
+  })
   await app.register(inPortingRoutes, { portIns: services.portIns })
   await app.register(addonRoutes, { addons: services.addons, changes: services.addonChanges })
   await app.register(orderRoutes, { orders: services.orders })

@@ -78,6 +78,7 @@ const CASES: Record<string, Case> = {
     bodyIds: ['productOfferingId'],
   },
   getSubscriptionTimeline: {},
+  getSubscriptionUpcoming: {},
   getSubscriptionInPorting: {},
   updateSubscriptionPortingDetails: { body: () => ({ details: usDetails() }) },
   listSubscriptionAddons: {},

@@ -55,7 +55,7 @@ export interface PricingView {
 const PERIOD_NAMES = { DAY: 'DAILY', WEEK: 'WEEKLY', MONTH: 'MONTHLY', YEAR: 'YEARLY' } as const
 
 /** Tenant pricing configuration (settings `taxRates` and `fees`; fee amounts in major units). */
-function tenantPricing(settings: Record<string, unknown>): { rates: TaxRate[]; fees: Fee[] } {
+export function tenantPricing(settings: Record<string, unknown>): { rates: TaxRate[]; fees: Fee[] } {
   const rates = Array.isArray(settings.taxRates) ? (settings.taxRates as TaxRate[]) : []
   const fees = Array.isArray(settings.fees)
     ? (settings.fees as { name: string; amount: number; currency: string; appliesTo?: string[] }[]).map((f) => ({

@@ -639,6 +639,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/subscriptions/{subscriptionId}/upcoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What is next for the line: pending changes, renewals and the next charge
+         * @description Openline: the pending changes of the subscription and its add-ons in the order they will apply, the next renewal of the plan and of each add-on, and what the next renewal will charge once the changes due by then have applied (tenant clock; docs/compatibility.md).
+         */
+        get: operations["getSubscriptionUpcoming"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/subscriptions/{subscriptionId}/in-porting": {
         parameters: {
             query?: never;
@@ -4467,6 +4487,77 @@ export interface components {
             iccid?: string;
             imei?: string;
         };
+        /** SubscriptionUpcoming */
+        SubscriptionUpcoming: {
+            /** Format: uuid */
+            subscriptionId: string;
+            /**
+             * Format: date-time
+             * @description Now on the tenant’s clock (a sandbox’s test clock).
+             */
+            asOf: string;
+            /** @description Every change to come, in the order they will apply. */
+            changes: components["schemas"]["UpcomingChange"][];
+            /** @description The plan now. */
+            productOfferingId: string;
+            productOffering: components["schemas"]["EmbeddedProductOffering"];
+            nextRenewalAt: string | null;
+            endsAt: string | null;
+            /** @description The PENDING and ACTIVE add-ons, oldest first. */
+            addons: {
+                /** Format: uuid */
+                subscriptionAddonId: string;
+                /** @enum {unknown} */
+                status: "PENDING" | "ACTIVE";
+                productOfferingId: string;
+                productOffering: components["schemas"]["EmbeddedProductOffering"];
+                nextRenewalAt: string | null;
+                endsAt: string | null;
+            }[];
+            nextCharge: {
+                /**
+                 * Format: date-time
+                 * @description The plan’s next renewal, when it is charged.
+                 */
+                at: string;
+                /**
+                 * Format: date
+                 * @description Its day (tenant time zone).
+                 * @example 2024-03-01
+                 */
+                scheduledAt: string;
+                /** @example USD */
+                currency: string;
+                /** @description Net of the offering’s discount, before tax. */
+                subtotal: number;
+                /** @description Decimal major units of `currency` (as order pricing). */
+                taxAmount: number;
+                /** @description Decimal major units of `currency` (as order pricing). */
+                total: number;
+                taxIncluded: boolean;
+                billingCycle: {
+                    /** @example MONTHLY */
+                    period: string;
+                    interval: number;
+                };
+                items: {
+                    /**
+                     * @description Whether it is about the subscription or one of its add-ons (`subscriptionAddonId`).
+                     * @enum {unknown}
+                     */
+                    target: "SUBSCRIPTION" | "SUBSCRIPTION_ADDON";
+                    subscriptionAddonId: string | null;
+                    productOfferingId: string;
+                    name: string;
+                    /** @description Net of the offering’s discount, before tax. */
+                    subtotal: number;
+                    /** @description Decimal major units of `currency` (as order pricing). */
+                    taxAmount: number;
+                    /** @description Decimal major units of `currency` (as order pricing). */
+                    total: number;
+                }[];
+            } | null;
+        };
         /**
          * SwedishPortingDetails
          * @description For +46 numbers (Openline’s shape: the reference does not show one).
@@ -4728,6 +4819,39 @@ export interface components {
         TopupPage: {
             items: components["schemas"]["Topup"][];
             pagination: components["schemas"]["Pagination"];
+        };
+        /** UpcomingChange */
+        UpcomingChange: {
+            scheduledChangeId: string | null;
+            /**
+             * Format: date-time
+             * @description The instant it takes effect.
+             */
+            at: string;
+            /**
+             * Format: date
+             * @description The day it takes effect (tenant time zone).
+             * @example 2024-03-01
+             */
+            scheduledAt: string;
+            /**
+             * @description Whether it is about the subscription or one of its add-ons (`subscriptionAddonId`).
+             * @enum {unknown}
+             */
+            target: "SUBSCRIPTION" | "SUBSCRIPTION_ADDON";
+            subscriptionAddonId: string | null;
+            /**
+             * @description Subscription: activate, block, unblock, pause, resume, cancel, change_product_offering, change_msisdn. Add-on: activate, change_product_offering, expire, cancel.
+             * @example change_product_offering
+             * @example cancel
+             * @example expire
+             */
+            kind: string;
+            status: string | null;
+            productOfferingId: string | null;
+            productOffering: components["schemas"]["EmbeddedProductOffering"] | null;
+            msisdn: string | null;
+            reason: string | null;
         };
         /**
          * UpdateCustomerRequest
@@ -8129,6 +8253,74 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["TimelineItem"][];
                     };
+                };
+            };
+            /** @description The request is malformed: bad JSON, a wrong content type, a schema violation or a bad id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. Quote the requestId. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSubscriptionUpcoming: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription. May be the entity's UUID or your own reference prefixed with `rid_` (e.g. `rid_crm-12345`). */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: the SubscriptionUpcoming. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionUpcoming"];
                 };
             };
             /** @description The request is malformed: bad JSON, a wrong content type, a schema violation or a bad id. */

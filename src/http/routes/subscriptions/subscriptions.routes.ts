@@ -6,6 +6,7 @@ import type { StatusAction } from '../../../domain/subscriptions/status.js'
 import type { PlanChangeService } from '../../../services/subscriptions/plan-change.service.js'
 import type { SubscriptionView } from '../../../services/subscriptions/subscription-view.js'
 import type { SubscriptionService } from '../../../services/subscriptions/subscription.service.js'
+import type { UpcomingService } from '../../../services/subscriptions/upcoming.service.js'
 import { problemResponses } from '../../problem.js'
 import { respond } from '../../respond.js'
 import type { App } from '../../types.js'
@@ -21,6 +22,7 @@ import {
   SubscriptionParams,
   TimelineItem,
 } from './subscriptions.schemas.js'
+import { SubscriptionUpcoming } from './upcoming.schemas.js'
 
 const same = (view: SubscriptionView) => view
 const tags = ['subscriptions']
@@ -40,7 +42,11 @@ const STATUS_ROUTES: { action: Exclude<StatusAction, 'cancel'>; operationId: str
 
 export async function subscriptionRoutes(
   app: App,
-  { subscriptions, planChanges }: { subscriptions: SubscriptionService; planChanges: PlanChangeService },
+  {
+    subscriptions,
+    planChanges,
+    upcoming,
+  }: { subscriptions: SubscriptionService; planChanges: PlanChangeService; upcoming: UpcomingService },
 ): Promise<void> {
   app.get(
     '/subscriptions',
@@ -226,5 +232,21 @@ export async function subscriptionRoutes(
       },
     },
     async (req) => ({ items: await subscriptions.timelineOf(req.ctx, ref(req.params.subscriptionId)) }),
+  )
+
+  app.get(
+    '/subscriptions/:subscriptionId/upcoming',
+    {
+      schema: {
+        operationId: 'getSubscriptionUpcoming',
+        tags,
+        summary: 'What is next for the line: pending changes, renewals and the next charge',
+        description:
+          'Openline: the pending changes of the subscription and its add-ons in the order they will apply, the next renewal of the plan and of each add-on, and what the next renewal will charge once the changes due by then have applied (tenant clock; docs/compatibility.md).',
+        params: SubscriptionParams,
+        response: { 200: SubscriptionUpcoming, ...problemResponses(403, 404) },
+      },
+    },
+    async (req) => upcoming.of(req.ctx, ref(req.params.subscriptionId)),
   )
 }
