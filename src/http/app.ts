@@ -170,6 +170,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     operators: services.operators,
     tenants: services.tenants,
     subscriptions: services.subscriptions,
+    orders: services.orders,
   })
   if (extend) await app.register(extend)
 

@@ -15,6 +15,7 @@ import type { App } from '../types.js'
 import { page } from './page.js'
 import { assetRoutes } from './routes/assets.routes.js'
 import { homeRoutes } from './routes/home.routes.js'
+import { orderRoutes } from './routes/orders.routes.js'
 import { searchRoutes } from './routes/search.routes.js'
 import { signInRoutes } from './routes/sign-in.routes.js'
 import { subscriptionRoutes } from './routes/subscription.routes.js'
@@ -27,7 +28,7 @@ const VIEWS = fileURLToPath(new URL('./views/', import.meta.url))
 
 export type PortalDeps = Pick<
   Services,
-  'portalSessions' | 'portalOverview' | 'idempotency' | 'clock' | 'operators' | 'tenants' | 'subscriptions'
+  'portalSessions' | 'portalOverview' | 'idempotency' | 'clock' | 'operators' | 'tenants' | 'subscriptions' | 'orders'
 >
 
 declare module 'fastify' {
@@ -131,6 +132,7 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(searchRoutes, deps)
   await app.register(subscriptionListRoutes, deps)
   await app.register(subscriptionRoutes, deps)
+  await app.register(orderRoutes, deps)
 }
 
 /** Signed out: a page view goes to the sign-in page and comes back after; htmx is told to do the same. */

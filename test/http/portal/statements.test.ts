@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { StatementLog } from '../../helpers/statements.js'
 import { statementLog } from '../../helpers/statements.js'
+import { makeOrder, subscriptionItem } from '../../helpers/orders.js'
 import { makeCustomer } from '../../helpers/parties.js'
 import { makeOperator, signIn } from '../../helpers/portal.js'
 import { makeSubscription, subscriptionWorld } from '../../helpers/subscriptions.js'
@@ -42,4 +43,23 @@ it('home, search and the subscription list issue the same handful of statements 
   expect(few.home).toBeLessThanOrEqual(6)
   expect(few.search).toBeLessThanOrEqual(4)
   expect(few.list).toBeLessThanOrEqual(10)
+})
+
+it('the orders list issues the same statements with 1 or 6 orders, each with a line item and its own customer', async () => {
+  const world = await subscriptionWorld(t)
+  const browser = await signIn(t, await makeOperator(t, world.tenant, 'viewer'))
+  const addOrder = async (i: number) => {
+    const customer = await makeCustomer(t, world.tenant, { name: `Buyer ${i}` })
+    await makeOrder(t, world, { customer: { customerId: customer.customerId }, lineItems: [subscriptionItem()] })
+  }
+  const count = async () => {
+    const { result, statements } = await log.record(() => browser.get('/portal/orders'))
+    expect(result.statusCode).toBe(200)
+    return statements.length
+  }
+  await addOrder(0)
+  const few = await count()
+  for (let i = 1; i < 6; i++) await addOrder(i)
+  expect(await count()).toBe(few)
+  expect(few).toBeLessThanOrEqual(8)
 })
