@@ -171,6 +171,8 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     tenants: services.tenants,
     subscriptions: services.subscriptions,
     orders: services.orders,
+    customers: services.customers,
+    subscribers: services.subscribers,
   })
   if (extend) await app.register(extend)
 

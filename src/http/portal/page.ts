@@ -56,3 +56,4 @@ export const RESOURCE_PAGES: Partial<Record<string, (id: string) => string>> = {
 export const hrefOf = (kind: string, id: string): string | null => RESOURCE_PAGES[kind]?.(id) ?? null
 
 NAV.push({ href: '/portal/orders', label: 'Orders' })
+NAV.push({ href: '/portal/customers', label: 'Customers' })

@@ -14,6 +14,7 @@ import { toProblem } from '../plugins/error-handler.js'
 import type { App } from '../types.js'
 import { page } from './page.js'
 import { assetRoutes } from './routes/assets.routes.js'
+import { customerRoutes } from './routes/customers.routes.js'
 import { homeRoutes } from './routes/home.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
 import { searchRoutes } from './routes/search.routes.js'
@@ -28,7 +29,16 @@ const VIEWS = fileURLToPath(new URL('./views/', import.meta.url))
 
 export type PortalDeps = Pick<
   Services,
-  'portalSessions' | 'portalOverview' | 'idempotency' | 'clock' | 'operators' | 'tenants' | 'subscriptions' | 'orders'
+  | 'portalSessions'
+  | 'portalOverview'
+  | 'idempotency'
+  | 'clock'
+  | 'operators'
+  | 'tenants'
+  | 'subscriptions'
+  | 'orders'
+  | 'customers'
+  | 'subscribers'
 >
 
 declare module 'fastify' {
@@ -133,6 +143,7 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(subscriptionListRoutes, deps)
   await app.register(subscriptionRoutes, deps)
   await app.register(orderRoutes, deps)
+  await app.register(customerRoutes, deps)
 }
 
 /** Signed out: a page view goes to the sign-in page and comes back after; htmx is told to do the same. */

@@ -63,3 +63,23 @@ it('the orders list issues the same statements with 1 or 6 orders, each with a l
   expect(await count()).toBe(few)
   expect(few).toBeLessThanOrEqual(8)
 })
+
+it('the customers list and a customer page issue the same statements with 1 or 6 customers, users and subscriptions', async () => {
+  const world = await subscriptionWorld(t)
+  const browser = await signIn(t, await makeOperator(t, world.tenant, 'viewer'))
+  const count = async (url: string) => {
+    const { result, statements } = await log.record(() => browser.get(url))
+    expect(result.statusCode).toBe(200)
+    return statements.length
+  }
+  const page = `/portal/customers/${world.customer.customerId}`
+  await makeSubscription(t, world)
+  const few = { list: await count('/portal/customers'), page: await count(page) }
+  for (let i = 0; i < 5; i++) {
+    await makeCustomer(t, world.tenant, { name: `Listed ${i}` })
+    await makeSubscription(t, world)
+  }
+  expect({ list: await count('/portal/customers'), page: await count(page) }).toEqual(few)
+  expect(few.list).toBeLessThanOrEqual(8)
+  expect(few.page).toBeLessThanOrEqual(16)
+})
