@@ -173,6 +173,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     orders: services.orders,
     customers: services.customers,
     subscribers: services.subscribers,
+    catalog: services.catalog,
   })
   if (extend) await app.register(extend)
 

@@ -14,6 +14,7 @@ import { toProblem } from '../plugins/error-handler.js'
 import type { App } from '../types.js'
 import { page } from './page.js'
 import { assetRoutes } from './routes/assets.routes.js'
+import { catalogRoutes } from './routes/catalog.routes.js'
 import { customerRoutes } from './routes/customers.routes.js'
 import { homeRoutes } from './routes/home.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
@@ -39,6 +40,7 @@ export type PortalDeps = Pick<
   | 'orders'
   | 'customers'
   | 'subscribers'
+  | 'catalog'
 >
 
 declare module 'fastify' {
@@ -144,6 +146,7 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(subscriptionRoutes, deps)
   await app.register(orderRoutes, deps)
   await app.register(customerRoutes, deps)
+  await app.register(catalogRoutes, deps)
 }
 
 /** Signed out: a page view goes to the sign-in page and comes back after; htmx is told to do the same. */

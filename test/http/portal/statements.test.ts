@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { StatementLog } from '../../helpers/statements.js'
 import { statementLog } from '../../helpers/statements.js'
+import { offeringBody, seedCatalog } from '../../helpers/catalog.js'
 import { makeOrder, subscriptionItem } from '../../helpers/orders.js'
 import { makeCustomer } from '../../helpers/parties.js'
 import { makeOperator, signIn } from '../../helpers/portal.js'
@@ -82,4 +83,19 @@ it('the customers list and a customer page issue the same statements with 1 or 6
   expect({ list: await count('/portal/customers'), page: await count(page) }).toEqual(few)
   expect(few.list).toBeLessThanOrEqual(8)
   expect(few.page).toBeLessThanOrEqual(16)
+})
+
+it('the catalog issues the same statements with 1 or 6 plans', async () => {
+  const tenant = await t.tenant()
+  const browser = await signIn(t, await makeOperator(t, tenant, 'viewer'))
+  const count = async () => {
+    const { result, statements } = await log.record(() => browser.get('/portal/catalog?kind=plans'))
+    expect(result.statusCode).toBe(200)
+    return statements.length
+  }
+  await seedCatalog(t.services, tenant, { offerings: [offeringBody('plan-a')] })
+  const few = await count()
+  await seedCatalog(t.services, tenant, { offerings: [1, 2, 3, 4, 5].map((i) => offeringBody(`plan-b${i}`)) })
+  expect(await count()).toBe(few)
+  expect(few).toBeLessThanOrEqual(6)
 })
