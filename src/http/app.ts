@@ -174,6 +174,8 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     customers: services.customers,
     subscribers: services.subscribers,
     catalog: services.catalog,
+    numberPool: services.numberPool,
+    sims: services.sims,
   })
   if (extend) await app.register(extend)
 

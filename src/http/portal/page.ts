@@ -58,3 +58,4 @@ export const hrefOf = (kind: string, id: string): string | null => RESOURCE_PAGE
 NAV.push({ href: '/portal/orders', label: 'Orders' })
 NAV.push({ href: '/portal/customers', label: 'Customers' })
 NAV.push({ href: '/portal/catalog', label: 'Catalog' })
+NAV.push({ href: '/portal/inventory', label: 'Inventory' })

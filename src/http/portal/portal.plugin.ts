@@ -17,6 +17,7 @@ import { assetRoutes } from './routes/assets.routes.js'
 import { catalogRoutes } from './routes/catalog.routes.js'
 import { customerRoutes } from './routes/customers.routes.js'
 import { homeRoutes } from './routes/home.routes.js'
+import { inventoryRoutes } from './routes/inventory.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
 import { searchRoutes } from './routes/search.routes.js'
 import { signInRoutes } from './routes/sign-in.routes.js'
@@ -41,6 +42,8 @@ export type PortalDeps = Pick<
   | 'customers'
   | 'subscribers'
   | 'catalog'
+  | 'numberPool'
+  | 'sims'
 >
 
 declare module 'fastify' {
@@ -147,6 +150,7 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(orderRoutes, deps)
   await app.register(customerRoutes, deps)
   await app.register(catalogRoutes, deps)
+  await app.register(inventoryRoutes, deps)
 }
 
 /** Signed out: a page view goes to the sign-in page and comes back after; htmx is told to do the same. */

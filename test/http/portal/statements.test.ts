@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { StatementLog } from '../../helpers/statements.js'
 import { statementLog } from '../../helpers/statements.js'
 import { offeringBody, seedCatalog } from '../../helpers/catalog.js'
+import { importNumbers, msisdns } from '../../helpers/inventory.js'
 import { makeOrder, subscriptionItem } from '../../helpers/orders.js'
 import { makeCustomer } from '../../helpers/parties.js'
 import { makeOperator, signIn } from '../../helpers/portal.js'
@@ -98,4 +99,23 @@ it('the catalog issues the same statements with 1 or 6 plans', async () => {
   await seedCatalog(t.services, tenant, { offerings: [1, 2, 3, 4, 5].map((i) => offeringBody(`plan-b${i}`)) })
   expect(await count()).toBe(few)
   expect(few).toBeLessThanOrEqual(6)
+})
+
+it('the inventory page issues the same statements with 1 or 6 numbers', async () => {
+  const tenant = await t.tenant()
+  const browser = await signIn(t, await makeOperator(t, tenant, 'viewer'))
+  const count = async () => {
+    const { result, statements } = await log.record(() => browser.get('/portal/inventory'))
+    expect(result.statusCode).toBe(200)
+    return statements.length
+  }
+  await importNumbers(t, tenant, [{ msisdn: msisdns(1)[0], type: 'CELL' }])
+  const few = await count()
+  await importNumbers(
+    t,
+    tenant,
+    msisdns(5).map((msisdn) => ({ msisdn, type: 'CELL' })),
+  )
+  expect(await count()).toBe(few)
+  expect(few).toBeLessThanOrEqual(24)
 })
