@@ -174,6 +174,12 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     operators: services.operators,
     tenants: services.tenants,
     subscriptions: services.subscriptions,
+    orders: services.orders,
+    customers: services.customers,
+    subscribers: services.subscribers,
+    catalog: services.catalog,
+    numberPool: services.numberPool,
+    sims: services.sims,
   })
   if (extend) await app.register(extend)
 

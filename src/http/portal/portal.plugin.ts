@@ -14,7 +14,11 @@ import { toProblem } from '../plugins/error-handler.js'
 import type { App } from '../types.js'
 import { page } from './page.js'
 import { assetRoutes } from './routes/assets.routes.js'
+import { catalogRoutes } from './routes/catalog.routes.js'
+import { customerRoutes } from './routes/customers.routes.js'
 import { homeRoutes } from './routes/home.routes.js'
+import { inventoryRoutes } from './routes/inventory.routes.js'
+import { orderRoutes } from './routes/orders.routes.js'
 import { searchRoutes } from './routes/search.routes.js'
 import { signInRoutes } from './routes/sign-in.routes.js'
 import { subscriptionRoutes } from './routes/subscription.routes.js'
@@ -27,7 +31,19 @@ const VIEWS = fileURLToPath(new URL('./views/', import.meta.url))
 
 export type PortalDeps = Pick<
   Services,
-  'portalSessions' | 'portalOverview' | 'idempotency' | 'clock' | 'operators' | 'tenants' | 'subscriptions'
+  | 'portalSessions'
+  | 'portalOverview'
+  | 'idempotency'
+  | 'clock'
+  | 'operators'
+  | 'tenants'
+  | 'subscriptions'
+  | 'orders'
+  | 'customers'
+  | 'subscribers'
+  | 'catalog'
+  | 'numberPool'
+  | 'sims'
 >
 
 declare module 'fastify' {
@@ -131,6 +147,10 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(searchRoutes, deps)
   await app.register(subscriptionListRoutes, deps)
   await app.register(subscriptionRoutes, deps)
+  await app.register(orderRoutes, deps)
+  await app.register(customerRoutes, deps)
+  await app.register(catalogRoutes, deps)
+  await app.register(inventoryRoutes, deps)
 }
 
 /** Signed out: a page view goes to the sign-in page and comes back after; htmx is told to do the same. */

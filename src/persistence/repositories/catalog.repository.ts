@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import type {
   ChangePolicy,
@@ -21,6 +21,8 @@ type OfferingRow = typeof productOffering.$inferSelect
 export interface OfferingFilter {
   types?: ProductType[]
   categories?: string[]
+  /** Leaves out these product categories (the portal's add-ons, without top-ups). */
+  excludeCategories?: string[]
   status?: OfferingStatus[]
   groupId?: string
   customerType?: CustomerType
@@ -125,6 +127,9 @@ const matching = (tenantId: string, filter: OfferingFilter): SQL | undefined =>
     eq(productOffering.tenantId, tenantId),
     filter.types?.length ? inArray(productOffering.productType, filter.types) : undefined,
     filter.categories?.length ? inArray(productOffering.productCategory, filter.categories) : undefined,
+    filter.excludeCategories?.length
+      ? notInArray(productOffering.productCategory, filter.excludeCategories)
+      : undefined,
     filter.status?.length ? inArray(productOffering.status, filter.status) : undefined,
     filter.groupId !== undefined ? eq(productOffering.groupId, filter.groupId) : undefined,
     filter.customerType !== undefined ? eq(productOffering.customerType, filter.customerType) : undefined,

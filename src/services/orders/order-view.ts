@@ -79,6 +79,17 @@ export interface OrderSummaryView {
   expiresAt: Date
 }
 
+/** A row of the portal's orders table (OrderService.table). */
+export interface OrderTableRow {
+  orderId: string
+  status: OrderStatus
+  customer: OrderView['customer']
+  total: { amount: number; currency: string } | null
+  lineItemCount: number
+  createdAt: Date
+  expiresAt: Date
+}
+
 /** Renders orders with their always-current validation and requirements. */
 export class OrderViews {
   constructor(

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { StatementLog } from '../../helpers/statements.js'
 import { statementLog } from '../../helpers/statements.js'
+import { offeringBody, seedCatalog } from '../../helpers/catalog.js'
+import { importNumbers, msisdns } from '../../helpers/inventory.js'
+import { makeOrder, subscriptionItem } from '../../helpers/orders.js'
 import { makeCustomer } from '../../helpers/parties.js'
 import { makeOperator, signIn } from '../../helpers/portal.js'
 import { makeSubscription, subscriptionWorld } from '../../helpers/subscriptions.js'
@@ -42,4 +45,77 @@ it('home, search and the subscription list issue the same handful of statements 
   expect(few.home).toBeLessThanOrEqual(6)
   expect(few.search).toBeLessThanOrEqual(4)
   expect(few.list).toBeLessThanOrEqual(10)
+})
+
+it('the orders list issues the same statements with 1 or 6 orders, each with a line item and its own customer', async () => {
+  const world = await subscriptionWorld(t)
+  const browser = await signIn(t, await makeOperator(t, world.tenant, 'viewer'))
+  const addOrder = async (i: number) => {
+    const customer = await makeCustomer(t, world.tenant, { name: `Buyer ${i}` })
+    await makeOrder(t, world, { customer: { customerId: customer.customerId }, lineItems: [subscriptionItem()] })
+  }
+  const count = async () => {
+    const { result, statements } = await log.record(() => browser.get('/portal/orders'))
+    expect(result.statusCode).toBe(200)
+    return statements.length
+  }
+  await addOrder(0)
+  const few = await count()
+  for (let i = 1; i < 6; i++) await addOrder(i)
+  expect(await count()).toBe(few)
+  expect(few).toBeLessThanOrEqual(8)
+})
+
+it('the customers list and a customer page issue the same statements with 1 or 6 customers, users and subscriptions', async () => {
+  const world = await subscriptionWorld(t)
+  const browser = await signIn(t, await makeOperator(t, world.tenant, 'viewer'))
+  const count = async (url: string) => {
+    const { result, statements } = await log.record(() => browser.get(url))
+    expect(result.statusCode).toBe(200)
+    return statements.length
+  }
+  const page = `/portal/customers/${world.customer.customerId}`
+  await makeSubscription(t, world)
+  const few = { list: await count('/portal/customers'), page: await count(page) }
+  for (let i = 0; i < 5; i++) {
+    await makeCustomer(t, world.tenant, { name: `Listed ${i}` })
+    await makeSubscription(t, world)
+  }
+  expect({ list: await count('/portal/customers'), page: await count(page) }).toEqual(few)
+  expect(few.list).toBeLessThanOrEqual(8)
+  expect(few.page).toBeLessThanOrEqual(16)
+})
+
+it('the catalog issues the same statements with 1 or 6 plans', async () => {
+  const tenant = await t.tenant()
+  const browser = await signIn(t, await makeOperator(t, tenant, 'viewer'))
+  const count = async () => {
+    const { result, statements } = await log.record(() => browser.get('/portal/catalog?kind=plans'))
+    expect(result.statusCode).toBe(200)
+    return statements.length
+  }
+  await seedCatalog(t.services, tenant, { offerings: [offeringBody('plan-a')] })
+  const few = await count()
+  await seedCatalog(t.services, tenant, { offerings: [1, 2, 3, 4, 5].map((i) => offeringBody(`plan-b${i}`)) })
+  expect(await count()).toBe(few)
+  expect(few).toBeLessThanOrEqual(6)
+})
+
+it('the inventory page issues the same statements with 1 or 6 numbers', async () => {
+  const tenant = await t.tenant()
+  const browser = await signIn(t, await makeOperator(t, tenant, 'viewer'))
+  const count = async () => {
+    const { result, statements } = await log.record(() => browser.get('/portal/inventory'))
+    expect(result.statusCode).toBe(200)
+    return statements.length
+  }
+  await importNumbers(t, tenant, [{ msisdn: msisdns(1)[0], type: 'CELL' }])
+  const few = await count()
+  await importNumbers(
+    t,
+    tenant,
+    msisdns(5).map((msisdn) => ({ msisdn, type: 'CELL' })),
+  )
+  expect(await count()).toBe(few)
+  expect(few).toBeLessThanOrEqual(24)
 })
