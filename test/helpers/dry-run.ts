@@ -19,10 +19,7 @@ const TOUCHED_BY_READS = new Set(['api_key'])
  * changes one of them.
  */
 export async function snapshot(db: Executor): Promise<Record<string, string>> {
-  const tables = await queryRows<{ name: string }>(
-    db,
-    sql.raw(TABLES_SQL),
-  )
+  const tables = await queryRows<{ name: string }>(db, sql.raw(TABLES_SQL))
   expect(tables.length).toBeGreaterThan(20)
   const result: Record<string, string> = {}
   for (const { name } of tables) {
