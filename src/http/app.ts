@@ -170,6 +170,12 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     operators: services.operators,
     tenants: services.tenants,
     subscriptions: services.subscriptions,
+    database: services.database,
+    planChanges: services.planChanges,
+    addons: services.addons,
+    addonChanges: services.addonChanges,
+    esim: services.esim,
+    testClock: services.testClock,
   })
   if (extend) await app.register(extend)
 
