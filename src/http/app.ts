@@ -180,6 +180,12 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     catalog: services.catalog,
     numberPool: services.numberPool,
     sims: services.sims,
+    database: services.database,
+    planChanges: services.planChanges,
+    addons: services.addons,
+    addonChanges: services.addonChanges,
+    esim: services.esim,
+    testClock: services.testClock,
   })
   if (extend) await app.register(extend)
 

@@ -4,6 +4,8 @@ import type { Clock } from '../domain/shared/clock.js'
 import { BusinessRuleError, ForbiddenError, InvalidInputError } from '../domain/shared/errors.js'
 import type { Executor } from '../persistence/database.js'
 import { nextQueuedRunAt } from '../persistence/repositories/job.repository.js'
+import type { ScheduledChangeRow } from '../persistence/repositories/scheduled-change.repository.js'
+import { changesInWindow } from '../persistence/repositories/scheduled-change.repository.js'
 import type { RequestContext } from './context.js'
 import type { TenantService } from './tenant.service.js'
 
@@ -20,6 +22,17 @@ export interface AdvanceResult extends TestClockView {
   /** Jobs that ran because they fell due (scheduled changes, expiries, retries …). */
   jobsRun: number
 }
+
+/** What an advance would do: the window it moves through and the scheduled changes due in it. */
+export interface AdvancePlan {
+  from: Date
+  to: Date
+  /** Pending scheduled changes effective in (from, to], in order (at most WINDOW_LIMIT). */
+  due: ScheduledChangeRow[]
+}
+
+/** The most scheduled changes a window lists. */
+export const WINDOW_LIMIT = 100
 
 /** Safety net against a job that keeps re-scheduling itself inside the window. */
 const MAX_STEPS = 10_000
@@ -55,6 +68,24 @@ export class TestClockService {
     } finally {
       if (this.busy.get(ctx.tenant.id) === run) this.busy.delete(ctx.tenant.id)
     }
+  }
+
+  /** Where an advance would take the clock (the same checks as `advance`) and what falls due on the way. */
+  async plan(ctx: RequestContext, input: { to?: string; by?: string }): Promise<AdvancePlan> {
+    const tenant = await this.sandbox(ctx)
+    const from = this.tenantNow(tenant)
+    const to = this.target(tenant, from, input)
+    return { from, to, due: await this.changesIn(tenant, from, to, ['PENDING']) }
+  }
+
+  /** The scheduled changes effective in (from, to] that were applied or failed: what an advance did. */
+  async appliedBetween(ctx: RequestContext, from: Date, to: Date): Promise<ScheduledChangeRow[]> {
+    const tenant = await this.sandbox(ctx)
+    return this.changesIn(tenant, from, to, ['APPLIED', 'FAILED'])
+  }
+
+  private changesIn(tenant: Tenant, after: Date, upTo: Date, statuses: ('PENDING' | 'APPLIED' | 'FAILED')[]) {
+    return changesInWindow(this.db, tenant.id, { after, upTo }, statuses, WINDOW_LIMIT)
   }
 
   private async advanceNow(ctx: RequestContext, input: { to?: string; by?: string }): Promise<AdvanceResult> {

@@ -24,6 +24,9 @@ import { signInRoutes } from './routes/sign-in.routes.js'
 import { subscriptionRoutes } from './routes/subscription.routes.js'
 import { subscriptionListRoutes } from './routes/subscriptions.routes.js'
 import { tenantRoutes } from './routes/tenant.routes.js'
+import { subscriptionActionRoutes } from './routes/subscription-actions.routes.js'
+import { addonActionRoutes } from './routes/addon-actions.routes.js'
+import { testClockRoutes } from './routes/test-clock.routes.js'
 import { assertCsrf, csrfToken, SESSION_COOKIE, setSecurityHeaders } from './security.js'
 
 export const PORTAL_PREFIX = '/portal'
@@ -44,7 +47,9 @@ export type PortalDeps = Pick<
   | 'catalog'
   | 'numberPool'
   | 'sims'
->
+> &
+  // The subscription page's actions, their previews (the API's dry-run) and the test clock.
+  Pick<Services, 'database' | 'planChanges' | 'addons' | 'addonChanges' | 'esim' | 'testClock'>
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -151,6 +156,9 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(customerRoutes, deps)
   await app.register(catalogRoutes, deps)
   await app.register(inventoryRoutes, deps)
+  await app.register(subscriptionActionRoutes, deps)
+  await app.register(addonActionRoutes, deps)
+  await app.register(testClockRoutes, deps)
 }
 
 /** Signed out: a page view goes to the sign-in page and comes back after; htmx is told to do the same. */

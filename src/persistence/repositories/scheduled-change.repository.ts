@@ -113,3 +113,29 @@ export async function reopenAsFailed(
     .set({ status: 'FAILED', outcome, updatedAt: now })
     .where(and(eq(scheduledChange.tenantId, tenantId), eq(scheduledChange.id, id)))
 }
+
+/**
+ * A tenant's changes of these statuses effective in (after, upTo], in effective order, at most
+ * `limit`: what a test clock advance is about to apply (PENDING) or applied (APPLIED, FAILED).
+ */
+export async function changesInWindow(
+  ex: Executor,
+  tenantId: string,
+  window: { after: Date; upTo: Date },
+  statuses: ChangeStatus[],
+  limit: number,
+): Promise<ScheduledChangeRow[]> {
+  return ex
+    .select()
+    .from(scheduledChange)
+    .where(
+      and(
+        eq(scheduledChange.tenantId, tenantId),
+        inArray(scheduledChange.status, statuses),
+        gt(scheduledChange.effectiveAt, window.after),
+        lte(scheduledChange.effectiveAt, window.upTo),
+      ),
+    )
+    .orderBy(asc(scheduledChange.effectiveAt), asc(scheduledChange.id))
+    .limit(limit)
+}

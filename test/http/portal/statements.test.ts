@@ -119,3 +119,55 @@ it('the inventory page issues the same statements with 1 or 6 numbers', async ()
   expect(await count()).toBe(few)
   expect(few).toBeLessThanOrEqual(24)
 })
+
+/**
+ * The subscription page (summary, add-ons, timeline), its action confirmations (a previewed
+ * service call each) and the test clock's pages read a bounded set of statements, whatever the
+ * number of add-ons and timeline items.
+ */
+it('the subscription page, its action confirmations and the test clock pages do not grow with add-ons and timeline items', async () => {
+  const world = await subscriptionWorld(t)
+  const id = (await makeSubscription(t, world, { productOfferingId: 'mobile-plan-max' })).subscriptionId as string
+  const browser = await signIn(t, await makeOperator(t, world.tenant, 'operator'))
+  const page = `/portal/subscriptions/${id}`
+  const addPass = async () => {
+    const res = await t.request(world.tenant, {
+      method: 'POST',
+      url: `/subscriptions/${id}/addons`,
+      payload: { productOfferingId: 'addon-roaming-eu-7d' },
+    })
+    expect(res.statusCode, res.body).toBe(201)
+    return res.json().subscriptionAddonId as string
+  }
+  const first = await addPass()
+  const urls = [
+    page,
+    `${page}/plan`,
+    `${page}/plan?productOfferingId=mobile-plan-plus`,
+    `${page}/cancel?schedule=CancelNextDay&reason=NO_NEED`,
+    `${page}/addons/add`,
+    `${page}/addons/add?productOfferingId=addon-data-1gb&when=now`,
+    `${page}/addons/${first}/cancel?when=now`,
+    '/portal/test-clock',
+    '/portal/test-clock/advance?by=P1M',
+  ]
+  const counts = async () => {
+    const out: Record<string, number> = {}
+    for (const url of urls) {
+      const { result, statements } = await log.record(() => browser.get(url))
+      expect(result.statusCode, `${url}: ${result.body}`).toBe(200)
+      out[url] = statements.length
+    }
+    return out
+  }
+  const few = await counts()
+  for (let i = 0; i < 5; i++) await addPass()
+  const many = await counts()
+  expect(many).toEqual(few)
+  // The page: the session (2), the subscription (6), its add-ons (4), its timeline (3) and one more.
+  expect(few[page]).toBeLessThanOrEqual(16)
+  // A form: the session and the options; a confirmation: the previewed write in its rolled-back
+  // transaction (the cancel of an add-on also reads the add-on before and after).
+  const bounds = [16, 8, 24, 22, 8, 24, 40, 5, 6]
+  urls.forEach((url, i) => expect(few[url], url).toBeLessThanOrEqual(bounds[i] as number))
+})
