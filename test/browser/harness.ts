@@ -78,12 +78,13 @@ const required = (): boolean => process.env.OPENLINE_BROWSER_TESTS === 'required
  * /usr/bin/chromium, unless OPENLINE_BROWSER_TESTS=required (then they run and `launchBrowser` fails).
  */
 export function describeBrowser(name: string, body: () => void): void {
-  if (existsSync(CHROMIUM) || required()) describe(name, body)
-  else
-    describe.skip(
-      `${name} (skipped: no Chromium at ${CHROMIUM}; set OPENLINE_BROWSER_TESTS=required to fail instead)`,
-      body,
-    )
+  if (existsSync(CHROMIUM) || required()) {
+    describe(name, body)
+    return
+  }
+  const reason = `no Chromium at ${CHROMIUM}; OPENLINE_BROWSER_TESTS=required makes this a failure`
+  console.warn(`Browser tests skipped (${name}): ${reason}.`)
+  describe.skip(`${name} (skipped: ${reason})`, body)
 }
 
 /** Debian's Chromium, headless, driven by playwright-core. */
