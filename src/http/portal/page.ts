@@ -2,7 +2,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { csrfToken } from './security.js'
 
 /** The pages in the navigation, in order. A page that is built adds itself here. */
-export const NAV: { href: string; label: string }[] = [{ href: '/portal', label: 'Home' }]
+export const NAV: { href: string; label: string }[] = [
+  { href: '/portal', label: 'Home' },
+  { href: '/portal/subscriptions', label: 'Subscriptions' },
+]
 
 /**
  * Renders `views/<template>.eta` inside the shared layout, with what every page needs: the session
