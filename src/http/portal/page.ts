@@ -5,6 +5,11 @@ import { csrfToken } from './security.js'
 export const NAV: { href: string; label: string }[] = [
   { href: '/portal', label: 'Home' },
   { href: '/portal/subscriptions', label: 'Subscriptions' },
+  { href: '/portal/orders', label: 'Orders' },
+  { href: '/portal/customers', label: 'Customers' },
+  { href: '/portal/catalog', label: 'Catalog' },
+  { href: '/portal/inventory', label: 'Inventory' },
+  { href: '/portal/test-clock', label: 'Test clock' },
 ]
 
 /**
@@ -57,8 +62,3 @@ export function formatDate(value: Date | string | null | undefined, timeZone = '
  */
 export const RESOURCE_PAGES: Partial<Record<string, (id: string) => string>> = {}
 export const hrefOf = (kind: string, id: string): string | null => RESOURCE_PAGES[kind]?.(id) ?? null
-
-NAV.push({ href: '/portal/orders', label: 'Orders' })
-NAV.push({ href: '/portal/customers', label: 'Customers' })
-NAV.push({ href: '/portal/catalog', label: 'Catalog' })
-NAV.push({ href: '/portal/inventory', label: 'Inventory' })

@@ -5,11 +5,10 @@ import type { ScheduledChange } from '../../../services/scheduling.service.js'
 import type { App } from '../../types.js'
 import { DayField } from '../actions.js'
 import { formAction, formFields, formKey } from '../forms.js'
-import { NAV, page } from '../page.js'
+import { page } from '../page.js'
 import type { PortalDeps } from '../portal.plugin.js'
 import { subscriptionPage } from './subscription.routes.js'
 
-NAV.push({ href: '/portal/test-clock', label: 'Test clock' })
 
 const STEPS = { P1D: 'a day', P1M: 'a month' } as const
 const Advance = Type.Object({
