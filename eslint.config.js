@@ -46,6 +46,8 @@ export default tseslint.config(
       'scripts/**',
       'vitest.config.ts',
       'packages/*/test/**',
+      // The examples are programs of their own, configured as a user runs them (OPENLINE_URL…).
+      'examples/**',
     ],
     rules: { 'no-restricted-syntax': 'off', 'no-restricted-properties': 'off' },
   },

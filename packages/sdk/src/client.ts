@@ -101,8 +101,9 @@ export class Openline {
 
   /** The types are checked at the public methods; here the call is plain. */
   private async send(method: string, path: string, init: unknown): Promise<unknown> {
-    const { idempotencyKey, headers, ...rest } = (init ?? {}) as Record<string, unknown> & {
+    const { idempotencyKey, dryRun, headers, ...rest } = (init ?? {}) as Record<string, unknown> & {
       idempotencyKey?: string
+      dryRun?: boolean
       headers?: Record<string, string>
     }
     const call = this.raw.request as unknown as (
@@ -112,9 +113,19 @@ export class Openline {
     ) => Promise<{ data?: unknown; error?: unknown; response: Response }>
     const result = await call(method, path, {
       ...rest,
-      headers: { ...headers, ...(idempotencyKey !== undefined && { [IDEMPOTENCY_HEADER]: idempotencyKey }) },
+      headers: {
+        ...headers,
+        ...(idempotencyKey !== undefined && { [IDEMPOTENCY_HEADER]: idempotencyKey }),
+        ...(dryRun === true && { prefer: 'dry-run' }),
+      },
     })
     if (!result.response.ok) throw new OpenlineError(result.response, result.error)
+    // A write whose preference a server (or a proxy) dropped was made for real: say so, loudly.
+    const applied = /\bdry-run\b/i.test(result.response.headers.get('preference-applied') ?? '')
+    if (dryRun === true && method.toLowerCase() !== 'get' && !applied)
+      throw new Error(
+        `${method.toUpperCase()} ${path} was not previewed (no Preference-Applied: dry-run): it was made.`,
+      )
     return result.data
   }
 }

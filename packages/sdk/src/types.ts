@@ -36,6 +36,13 @@ export type Query<P extends PathOf<M>, M extends Method> = paths[P][M] extends {
 export interface CallOptions {
   /** Your own idempotency key for a write; without it the SDK makes one (reused by its retries). */
   idempotencyKey?: string
+  /**
+   * Preview a write (`Prefer: dry-run`): the server runs it in full and answers what it would
+   * answer, status and body, then rolls it all back: no row, event, webhook or job is kept. The
+   * writes of subscriptions (add-ons, top-ups, plan changes…), licenses and orders can be
+   * previewed; any other write is refused with 400 `request.dry_run_unsupported`.
+   */
+  dryRun?: boolean
   signal?: AbortSignal
 }
 
