@@ -11,19 +11,18 @@ import type { Malformed, Operation } from './malformed.js'
 import { malformedRequests } from './malformed.js'
 
 /** The document with every `#/components/...` reference replaced by what it names (the schemas are not recursive). */
-function inlineRefs(doc: Record<string, any>): Record<string, any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function inlineRefs(doc: Record<string, unknown>): Record<string, any> {
+  const lookup = (ref: string): unknown =>
+    ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc)
   const resolve = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(resolve)
     if (value === null || typeof value !== 'object') return value
     const ref = (value as { $ref?: unknown }).$ref
-    if (typeof ref === 'string' && ref.startsWith('#/')) {
-      const target = ref
-        .slice(2)
-        .split('/')
-        .reduce<any>((node, key) => node?.[key], doc) // eslint-disable-line @typescript-eslint/no-explicit-any
-      return resolve(target)
-    }
+    if (typeof ref === 'string' && ref.startsWith('#/')) return resolve(lookup(ref))
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolve(inner)]))
   }
   return { ...doc, paths: resolve(doc.paths) }
