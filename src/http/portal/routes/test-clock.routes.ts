@@ -9,7 +9,6 @@ import { page } from '../page.js'
 import type { PortalDeps } from '../portal.plugin.js'
 import { subscriptionPage } from './subscription.routes.js'
 
-
 const STEPS = { P1D: 'a day', P1M: 'a month' } as const
 const Advance = Type.Object({
   by: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('P1D'), Type.Literal('P1M')])),
