@@ -170,6 +170,10 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     operators: services.operators,
     tenants: services.tenants,
     subscriptions: services.subscriptions,
+    apiKeys: services.apiKeys,
+    webhookEndpoints: services.webhookEndpoints,
+    webhookDeliveries: services.webhookDeliveries,
+    events: services.events,
   })
   if (extend) await app.register(extend)
 

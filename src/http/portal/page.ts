@@ -54,3 +54,5 @@ export function formatDate(value: Date | string | null | undefined, timeZone = '
  */
 export const RESOURCE_PAGES: Partial<Record<string, (id: string) => string>> = {}
 export const hrefOf = (kind: string, id: string): string | null => RESOURCE_PAGES[kind]?.(id) ?? null
+
+NAV.push({ href: '/portal/developers', label: 'Developers' })

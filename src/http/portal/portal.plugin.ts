@@ -13,6 +13,7 @@ import type { PortalSession } from '../../services/portal/session.service.js'
 import { toProblem } from '../plugins/error-handler.js'
 import type { App } from '../types.js'
 import { page } from './page.js'
+import { developerRoutes } from './routes/developers/developers.routes.js'
 import { assetRoutes } from './routes/assets.routes.js'
 import { homeRoutes } from './routes/home.routes.js'
 import { searchRoutes } from './routes/search.routes.js'
@@ -27,7 +28,17 @@ const VIEWS = fileURLToPath(new URL('./views/', import.meta.url))
 
 export type PortalDeps = Pick<
   Services,
-  'portalSessions' | 'portalOverview' | 'idempotency' | 'clock' | 'operators' | 'tenants' | 'subscriptions'
+  | 'portalSessions'
+  | 'portalOverview'
+  | 'idempotency'
+  | 'clock'
+  | 'operators'
+  | 'tenants'
+  | 'subscriptions'
+  | 'apiKeys'
+  | 'webhookEndpoints'
+  | 'webhookDeliveries'
+  | 'events'
 >
 
 declare module 'fastify' {
@@ -131,6 +142,7 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(searchRoutes, deps)
   await app.register(subscriptionListRoutes, deps)
   await app.register(subscriptionRoutes, deps)
+  await app.register(developerRoutes, deps)
 }
 
 /** Signed out: a page view goes to the sign-in page and comes back after; htmx is told to do the same. */
