@@ -2,9 +2,13 @@ import type { App } from '../../../types.js'
 import type { PortalDeps } from '../../portal.plugin.js'
 import { apiKeyPageRoutes } from './api-keys.routes.js'
 import { devPage } from './shared.js'
+import { webhookDeliveryPageRoutes } from './webhook-deliveries.routes.js'
+import { webhookPageRoutes } from './webhooks.routes.js'
 
 /** The Developers area: API keys, webhooks, events, idempotency keys and failed jobs. */
 export async function developerRoutes(app: App, deps: PortalDeps): Promise<void> {
   app.get('/developers', async (req, reply) => devPage(req, reply, 'index', { title: 'Developers' }))
   await app.register(apiKeyPageRoutes, deps)
+  await app.register(webhookPageRoutes, deps)
+  await app.register(webhookDeliveryPageRoutes, deps)
 }
