@@ -186,6 +186,10 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     addonChanges: services.addonChanges,
     esim: services.esim,
     testClock: services.testClock,
+    apiKeys: services.apiKeys,
+    webhookEndpoints: services.webhookEndpoints,
+    webhookDeliveries: services.webhookDeliveries,
+    events: services.events,
   })
   if (extend) await app.register(extend)
 

@@ -32,6 +32,12 @@ export async function formAction<T>(
   idempotency: IdempotencyService,
   run: (ctx: RequestContext) => Promise<T>,
   redirectTo: (result: T) => string,
+  /**
+   * The first answer, when it is not the redirect: a page that shows a secret once (a new API key,
+   * a webhook signing secret). The stored answer stays the redirect, so a second submission of the
+   * form lands on the resource's page without the secret.
+   */
+  firstAnswer?: (result: T) => Promise<void>,
 ): Promise<void> {
   const raw = (req.body as Record<string, unknown> | undefined)?.[FORM_FIELDS.idempotency]
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 200)
@@ -78,6 +84,7 @@ export async function formAction<T>(
     throw error
   }
   if (!recorded) await idempotency.completeAlone(claim, answer(result))
+  if (firstAnswer) return firstAnswer(result)
   return seeOther(reply, redirectTo(result))
 }
 

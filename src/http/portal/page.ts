@@ -10,6 +10,7 @@ export const NAV: { href: string; label: string }[] = [
   { href: '/portal/catalog', label: 'Catalog' },
   { href: '/portal/inventory', label: 'Inventory' },
   { href: '/portal/test-clock', label: 'Test clock' },
+  { href: '/portal/developers', label: 'Developers' },
 ]
 
 /**

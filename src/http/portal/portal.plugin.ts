@@ -13,6 +13,7 @@ import type { PortalSession } from '../../services/portal/session.service.js'
 import { toProblem } from '../plugins/error-handler.js'
 import type { App } from '../types.js'
 import { page } from './page.js'
+import { developerRoutes } from './routes/developers/developers.routes.js'
 import { assetRoutes } from './routes/assets.routes.js'
 import { catalogRoutes } from './routes/catalog.routes.js'
 import { customerRoutes } from './routes/customers.routes.js'
@@ -47,6 +48,10 @@ export type PortalDeps = Pick<
   | 'catalog'
   | 'numberPool'
   | 'sims'
+  | 'apiKeys'
+  | 'webhookEndpoints'
+  | 'webhookDeliveries'
+  | 'events'
 > &
   // The subscription page's actions, their previews (the API's dry-run) and the test clock.
   Pick<Services, 'database' | 'planChanges' | 'addons' | 'addonChanges' | 'esim' | 'testClock'>
@@ -159,6 +164,7 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(subscriptionActionRoutes, deps)
   await app.register(addonActionRoutes, deps)
   await app.register(testClockRoutes, deps)
+  await app.register(developerRoutes, deps)
 }
 
 /** Signed out: a page view goes to the sign-in page and comes back after; htmx is told to do the same. */

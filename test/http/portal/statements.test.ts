@@ -171,3 +171,46 @@ it('the subscription page, its action confirmations and the test clock pages do 
   const bounds = [16, 8, 24, 22, 8, 24, 40, 5, 6]
   urls.forEach((url, i) => expect(few[url], url).toBeLessThanOrEqual(bounds[i] as number))
 })
+
+it('the Developers pages issue the same handful of statements with 1 or 6 keys, endpoints, deliveries and events', async () => {
+  const world = await subscriptionWorld(t)
+  const tenant = world.tenant
+  const endpoint = async () =>
+    (
+      await t.request(tenant, {
+        method: 'POST',
+        url: '/webhook-endpoints',
+        payload: { url: 'http://127.0.0.1:9/hooks', eventTypes: ['customer.*'] },
+        headers: { 'x-idempotency-key': `ep-${Math.random()}` },
+      })
+    ).json().endpoint.webhookEndpointId as string
+  const first = await endpoint()
+  await t.services.apiKeys.create(undefined, tenant.tenant, { label: 'k0', scopes: ['read'] })
+  await makeCustomer(t, tenant, { name: 'Dev customer 0' })
+  const browser = await signIn(t, await makeOperator(t, tenant, 'viewer'))
+  const pages = [
+    '/portal/developers/api-keys',
+    '/portal/developers/webhooks',
+    `/portal/developers/webhooks/${first}`,
+    '/portal/developers/events',
+    '/portal/developers/idempotency-keys?key=abc',
+  ]
+  const counts = async () => {
+    const out: number[] = []
+    for (const url of pages) {
+      const { result, statements } = await log.record(() => browser.get(url))
+      expect(result.statusCode, url).toBe(200)
+      out.push(statements.length)
+    }
+    return out
+  }
+  const few = await counts()
+  for (let i = 1; i < 6; i++) {
+    await endpoint()
+    await t.services.apiKeys.create(undefined, tenant.tenant, { label: `k${i}`, scopes: ['read'] })
+    await makeCustomer(t, tenant, { name: `Dev customer ${i}` })
+  }
+  const many = await counts()
+  expect(many).toEqual(few)
+  for (const n of few) expect(n).toBeLessThanOrEqual(8)
+})

@@ -8,6 +8,7 @@ const require = createRequire(import.meta.url)
 const ASSETS: Record<string, { type: string; file: string }> = {
   'portal.css': { type: 'text/css; charset=utf-8', file: new URL('../assets/portal.css', import.meta.url).pathname },
   'htmx.min.js': { type: 'text/javascript; charset=utf-8', file: require.resolve('htmx.org/dist/htmx.min.js') },
+  'copy.js': { type: 'text/javascript; charset=utf-8', file: new URL('../assets/copy.js', import.meta.url).pathname },
 }
 
 export async function assetRoutes(app: App): Promise<void> {
