@@ -180,6 +180,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     catalog: services.catalog,
     numberPool: services.numberPool,
     sims: services.sims,
+    inventoryImports: services.inventoryImports,
   })
   if (extend) await app.register(extend)
 

@@ -18,6 +18,7 @@ import { catalogRoutes } from './routes/catalog.routes.js'
 import { customerRoutes } from './routes/customers.routes.js'
 import { homeRoutes } from './routes/home.routes.js'
 import { inventoryRoutes } from './routes/inventory.routes.js'
+import { inventoryImportRoutes } from './routes/inventory-import.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
 import { searchRoutes } from './routes/search.routes.js'
 import { signInRoutes } from './routes/sign-in.routes.js'
@@ -44,6 +45,7 @@ export type PortalDeps = Pick<
   | 'catalog'
   | 'numberPool'
   | 'sims'
+  | 'inventoryImports'
 >
 
 declare module 'fastify' {
@@ -151,6 +153,7 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(customerRoutes, deps)
   await app.register(catalogRoutes, deps)
   await app.register(inventoryRoutes, deps)
+  await app.register(inventoryImportRoutes, deps)
 }
 
 /** Signed out: a page view goes to the sign-in page and comes back after; htmx is told to do the same. */
