@@ -161,7 +161,7 @@ describe('portal inventory import', () => {
     expect(second.statusCode, second.body).toBe(303)
     expect(second.headers.location).toBe(first.headers.location)
     expect(await shown(browser, 'Numbers')).toBe(2)
-    const other = csv('other.csv', `msisdn,type\n${msisdns(1)[0]},CELL\n`)
+    const other = csv('twice.csv', `msisdn,type\n${msisdns(1)[0]},CELL\n`)
     const reused = await postMultipart(t, browser, '/portal/inventory/import', fields, [other])
     expect(reused.statusCode).toBe(409)
     expect(reused.body).toContain('idempotency.key_reused')
