@@ -63,6 +63,7 @@ import { PortingProviders } from './services/porting/porting-providers.js'
 import { PartyService } from './services/party.service.js'
 import { OperatorService } from './services/portal/operator.service.js'
 import { PortalOverviewService } from './services/portal/overview.service.js'
+import { InventoryImportService } from './services/inventory/inventory-import.service.js'
 import { PortalSessionService } from './services/portal/session.service.js'
 import { SubscriberService } from './services/subscriber.service.js'
 import { TenantSettingsService } from './services/tenant-settings.service.js'
@@ -283,6 +284,7 @@ export function createServices(input: ContainerInput): Services {
     operators: new OperatorService(db, clock),
     portalSessions: new PortalSessionService(db, clock),
     portalOverview: new PortalOverviewService(db),
+    inventoryImports: new InventoryImportService(db, numberPool, sims),
     ...{
       webhookEndpoints,
       webhookDeliveries,
@@ -348,6 +350,8 @@ export type Services = {
   operators: OperatorService
   portalSessions: PortalSessionService
   portalOverview: PortalOverviewService
+  /** Inventory files imported from the portal, and how each went. */
+  inventoryImports: InventoryImportService
   webhookEndpoints: WebhookEndpointService
   webhookDeliveries: WebhookDeliveryService
   /** What a webhook dispatcher is built from. */

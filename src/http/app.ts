@@ -190,6 +190,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     webhookEndpoints: services.webhookEndpoints,
     webhookDeliveries: services.webhookDeliveries,
     events: services.events,
+    inventoryImports: services.inventoryImports,
   })
   if (extend) await app.register(extend)
 

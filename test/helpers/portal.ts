@@ -75,3 +75,48 @@ export async function signIn(t: TestApp, email: string, password = PASSWORD): Pr
   await browser.get('/portal')
   return browser
 }
+
+/** A file field of a multipart form. */
+export interface FormFile {
+  name: string
+  fileName: string
+  content: string | Buffer
+  type?: string
+}
+
+/** A `multipart/form-data` body as a browser sends a form with a file field. */
+export function multipartForm(fields: Record<string, string>, files: FormFile[] = []) {
+  const boundary = `----openline${Math.random().toString(16).slice(2)}`
+  const parts: Buffer[] = []
+  for (const [name, value] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
+  for (const file of files) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\ncontent-disposition: form-data; name="${file.name}"; filename="${file.fileName}"\r\n` +
+          `content-type: ${file.type ?? 'text/csv'}\r\n\r\n`,
+      ),
+      Buffer.from(file.content),
+      Buffer.from('\r\n'),
+    )
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`))
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` }
+}
+
+/** Posts a multipart form (with its files) with the browser's session cookie; `_csrf` from the last page unless given. */
+export function postMultipart(
+  t: TestApp,
+  browser: Browser,
+  url: string,
+  fields: Record<string, string>,
+  files: FormFile[],
+): Promise<LightMyRequestResponse> {
+  const { payload, contentType } = multipartForm({ _csrf: browser.csrf, ...fields }, files)
+  return t.app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: browser.cookie, 'content-type': contentType },
+    payload,
+  })
+}

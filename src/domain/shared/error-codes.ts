@@ -103,6 +103,7 @@ export const ERROR_CODES = {
   },
   'inventory.sim_unavailable': { status: 422, meaning: 'No eSIM is free in the inventory.' },
   'inventory.unreadable_file': { status: 400, meaning: 'The inventory file is neither CSV nor valid JSON.' },
+  'inventory_import.not_found': { status: 404, meaning: 'Portal: no inventory import with this id for the tenant.' },
   'license.activation_pending': {
     status: 409,
     meaning: 'A scheduled license activation cannot be withdrawn; cancel the license instead.',

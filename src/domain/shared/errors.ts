@@ -55,3 +55,8 @@ export class ConflictError extends DomainError<CodeWithStatus<409>> {
 export class BusinessRuleError extends DomainError<CodeWithStatus<422>> {
   readonly kind = 'business_rule'
 }
+
+/** The request is larger than its route takes (an uploaded file over its limit): 413. */
+export class PayloadTooLargeError extends DomainError<CodeWithStatus<413>> {
+  readonly kind = 'payload_too_large'
+}

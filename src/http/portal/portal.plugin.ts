@@ -19,6 +19,7 @@ import { catalogRoutes } from './routes/catalog.routes.js'
 import { customerRoutes } from './routes/customers.routes.js'
 import { homeRoutes } from './routes/home.routes.js'
 import { inventoryRoutes } from './routes/inventory.routes.js'
+import { inventoryImportRoutes } from './routes/inventory-import.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
 import { searchRoutes } from './routes/search.routes.js'
 import { signInRoutes } from './routes/sign-in.routes.js'
@@ -52,6 +53,7 @@ export type PortalDeps = Pick<
   | 'webhookEndpoints'
   | 'webhookDeliveries'
   | 'events'
+  | 'inventoryImports'
 > &
   // The subscription page's actions, their previews (the API's dry-run) and the test clock.
   Pick<Services, 'database' | 'planChanges' | 'addons' | 'addonChanges' | 'esim' | 'testClock'>
@@ -165,6 +167,7 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(addonActionRoutes, deps)
   await app.register(testClockRoutes, deps)
   await app.register(developerRoutes, deps)
+  await app.register(inventoryImportRoutes, deps)
 }
 
 /** Signed out: a page view goes to the sign-in page and comes back after; htmx is told to do the same. */

@@ -20,7 +20,12 @@ export interface ImportFile {
  * array of `{msisdn, type, grade?, metadata?}` or `{ numbers: [...] }` as the admin API takes.
  */
 export function readNumbersFile(path: string): ImportFile {
-  return readImportFile(path, 'numbers', NUMBER_FIELDS, ['msisdn', 'type'], (cells) => {
+  return parseNumbersText(readFileSync(path, 'utf8'), path)
+}
+
+/** A numbers file's text (read from disk or uploaded); `name` ending in `.csv` means CSV, else JSON. */
+export function parseNumbersText(text: string, name: string): ImportFile {
+  return parseImportText(text, name, 'numbers', NUMBER_FIELDS, ['msisdn', 'type'], (cells) => {
     const grade = cells.grade
     return { ...cells, ...(grade !== undefined && { grade: /^[0-9]+$/.test(grade) ? Number(grade) : grade }) }
   })
@@ -31,17 +36,22 @@ export function readNumbersFile(path: string): ImportFile {
  * of `status,imsi,lpa,puk1,puk2,pin`; other columns go into metadata), or JSON as the admin API takes.
  */
 export function readSimsFile(path: string): ImportFile {
-  return readImportFile(path, 'sims', SIM_FIELDS, ['iccid', 'type'], (cells) => cells)
+  return parseSimsText(readFileSync(path, 'utf8'), path)
 }
 
-function readImportFile(
+/** A SIMs file's text (read from disk or uploaded); `name` ending in `.csv` means CSV, else JSON. */
+export function parseSimsText(text: string, name: string): ImportFile {
+  return parseImportText(text, name, 'sims', SIM_FIELDS, ['iccid', 'type'], (cells) => cells)
+}
+
+function parseImportText(
+  text: string,
   path: string,
   key: 'numbers' | 'sims',
   known: readonly string[],
   required: string[],
   convert: (cells: Record<string, string>) => Record<string, unknown>,
 ): ImportFile {
-  const text = readFileSync(path, 'utf8')
   const what = key === 'numbers' ? 'numbers' : 'SIMs'
   if (extname(path).toLowerCase() === '.csv') {
     const { header, records, errors } = parseCsv(text)

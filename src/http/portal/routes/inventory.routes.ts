@@ -8,6 +8,9 @@ import type { App } from '../../types.js'
 import type { PortalDeps } from '../portal.plugin.js'
 import { page } from '../page.js'
 import { pager, tablePage } from '../table.js'
+import { formKey } from '../forms.js'
+import { roleAllows } from '../../../domain/operators/roles.js'
+import { MAX_IMPORT_FILE_BYTES } from '../../../services/inventory/inventory-import.service.js'
 
 const Query = Type.Object({
   what: Type.Optional(Type.Union([Type.Literal('numbers'), Type.Literal('sims')])),
@@ -54,6 +57,10 @@ export async function inventoryRoutes(app: App, deps: PortalDeps): Promise<void>
       simCounts,
       rows: result.items,
       pager: pager('/portal/inventory', { what, status }, result),
+      // The CSV import (inventory-import.routes.ts), for admins.
+      canImport: req.portal !== null && roleAllows(req.portal.role, 'admin'),
+      importKey: formKey(),
+      importLimitMb: MAX_IMPORT_FILE_BYTES / (1024 * 1024),
     })
   })
 }
