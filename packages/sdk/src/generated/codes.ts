@@ -101,6 +101,7 @@ export const ERROR_CODES = [
   'inventory.sim_type_mismatch',
   'inventory.sim_unavailable',
   'inventory.unreadable_file',
+  'inventory_import.not_found',
   'license.activation_pending',
   'license.cancellation_pending',
   'license.creation_disabled',
