@@ -85,13 +85,7 @@ export class OrderService {
   }
 
   async list(ctx: RequestContext, input: ListOrdersInput, page: PageRequest): Promise<Page<OrderSummaryView>> {
-    const filter = await this.filterOf(ctx, input)
-    const rows = await readPage(
-      page,
-      (w) => orders.listOrders(this.db, ctx.tenant.id, filter, w),
-      (r) => r.id,
-      () => orders.countOrders(this.db, ctx.tenant.id, filter),
-    )
+    const rows = await this.pageOf(ctx, input, page)
     const items = await orders.lineItemsOf(
       this.db,
       ctx.tenant.id,
@@ -112,19 +106,24 @@ export class OrderService {
     return { items: summaries, pagination: rows.pagination }
   }
 
+  /** One page of the tenant's orders matching the filter: the rows `list` and `table` render. */
+  private async pageOf(ctx: RequestContext, input: ListOrdersInput, page: PageRequest) {
+    const filter = await this.filterOf(ctx, input)
+    return readPage(
+      page,
+      (w) => orders.listOrders(this.db, ctx.tenant.id, filter, w),
+      (r) => r.id,
+      () => orders.countOrders(this.db, ctx.tenant.id, filter),
+    )
+  }
+
   /**
    * Orders as the portal's table lists them, in a bounded number of statements whatever the page's
    * length: the page, its line items, and the customers' names in one read each. Unlike `list`, it
    * leaves out the per-order validation (which reads the catalog and inventory for every order).
    */
   async table(ctx: RequestContext, input: ListOrdersInput, page: PageRequest): Promise<Page<OrderTableRow>> {
-    const filter = await this.filterOf(ctx, input)
-    const rows = await readPage(
-      page,
-      (w) => orders.listOrders(this.db, ctx.tenant.id, filter, w),
-      (r) => r.id,
-      () => orders.countOrders(this.db, ctx.tenant.id, filter),
-    )
+    const rows = await this.pageOf(ctx, input, page)
     const ids = rows.items.map((o) => o.id)
     const items = await orders.lineItemsOf(this.db, ctx.tenant.id, ids)
     const names = await this.parties.embeddedCustomers(
