@@ -1,13 +1,9 @@
-import { mkdirSync } from 'node:fs'
-import { PGlite } from '@electric-sql/pglite'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import type { SQL } from 'drizzle-orm'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config.js'
 import { useNamedStatements } from './compiled.js'
-import { lockDataDir } from './data-dir-lock.js'
 import * as schema from './schema/index.js'
 
 export type Schema = typeof schema
@@ -39,7 +35,7 @@ export interface Database {
   close(): Promise<void>
 }
 
-const CHANNEL = /^[a-z_][a-z0-9_]*$/
+export const CHANNEL = /^[a-z_][a-z0-9_]*$/
 
 /**
  * Picks the driver at start-up: PostgreSQL through `pg.Pool` when DATABASE_URL is set, else embedded
@@ -48,7 +44,8 @@ const CHANNEL = /^[a-z_][a-z0-9_]*$/
  * connection is dead (see docs/architecture.md).
  */
 export async function createDatabase(config: DatabaseConfig): Promise<Database> {
-  if (config.kind === 'pglite') return createPglite(config.dataDir)
+  // PGlite's JavaScript (about 15 MB of a process's memory) is loaded only where it runs.
+  if (config.kind === 'pglite') return (await import('./pglite.js')).createPglite(config.dataDir)
   useNamedStatements(config.preparedStatements)
   return createPostgres(config.url, config.poolSize, {
     listen: config.listenUrl ?? (config.pooler === 'transaction' ? false : 'pool'),
@@ -132,52 +129,6 @@ async function listenPostgres(
       if ('release' in client) client.release()
       else await client.end()
     }
-  }
-}
-
-export async function createPglite(dataDir: string | 'memory:'): Promise<Database> {
-  const inMemory = dataDir === 'memory:'
-  const lock = inMemory ? undefined : lockDataDir(dataDir)
-  try {
-    if (!inMemory) mkdirSync(dataDir, { recursive: true })
-    return wrapPglite(await PGlite.create(inMemory ? undefined : dataDir), () => lock?.release())
-  } catch (error) {
-    lock?.release()
-    throw error
-  }
-}
-
-/** Wraps an open PGlite (tests load one from a migrated template) as a Database. */
-export function wrapPglite(client: PGlite, onClose: () => void = () => undefined): Database {
-  const db = drizzlePglite({ client, schema }) as unknown as Executor
-  return {
-    kind: 'pglite',
-    db,
-    scripts: {
-      transaction: (fn) =>
-        client.transaction((tx) =>
-          fn(
-            async (text) => {
-              await tx.exec(text)
-            },
-            async (text, params) => (await tx.query(text, params)).rows as never[],
-          ),
-        ),
-      async exec(text) {
-        await client.exec(text)
-      },
-    },
-    async listen(channel, onNotify) {
-      if (!CHANNEL.test(channel)) throw new Error(`Invalid channel name '${channel}'.`)
-      return client.listen(channel, onNotify)
-    },
-    async close() {
-      try {
-        await client.close()
-      } finally {
-        onClose()
-      }
-    },
   }
 }
 

@@ -4,7 +4,7 @@ import type { Transaction } from '@electric-sql/pglite'
 import pg from 'pg'
 import { inject } from 'vitest'
 import type { Database } from '../../src/persistence/database.js'
-import { wrapPglite } from '../../src/persistence/database.js'
+import { wrapPglite } from '../../src/persistence/pglite.js'
 import { createTestDatabase, onPostgres } from './database.js'
 
 /**

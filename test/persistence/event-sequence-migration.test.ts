@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { v7 as uuidv7 } from 'uuid'
 import type { Database } from '../../src/persistence/database.js'
-import { wrapPglite } from '../../src/persistence/database.js'
+import { wrapPglite } from '../../src/persistence/pglite.js'
 import { loadMigrations, migrate } from '../../src/persistence/migrator.js'
 
 /** 0016 numbers the events an existing database already holds, so the counters go on from there. */
