@@ -8,6 +8,12 @@ import type { Portal } from './harness.js'
 const shown = (page: Page, label: string) =>
   page.locator('.counts div', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd')
 
+/** The `.counts` values wider than their box (a long word drawn over the next box), by their text. */
+const overflowing = (page: Page) =>
+  page
+    .locator('.counts dd')
+    .evaluateAll((values) => values.filter((dd) => dd.scrollWidth > dd.clientWidth).map((dd) => dd.textContent))
+
 describeBrowser('the portal’s Developers pages in a browser', () => {
   let portal: Portal
   let browser: Browser
@@ -129,6 +135,8 @@ describeBrowser('the portal’s Developers pages in a browser', () => {
     await row.getByRole('link', { name: 'webhook.test' }).click()
     await page.getByRole('heading', { name: 'Delivery of webhook.test', level: 1 }).waitFor()
     await expect.poll(() => shown(page, 'Attempts').textContent()).toBe('1')
+    // The endpoint's URL and the ids are long single words: each stays inside its own box.
+    expect(await overflowing(page)).toEqual([])
     const attempts = page.locator('main table tbody tr')
     await expect.poll(() => attempts.count()).toBe(1)
     expect(await attempts.first().locator('td').nth(1).textContent()).toBe('200')
