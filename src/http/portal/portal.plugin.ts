@@ -54,6 +54,7 @@ export type PortalDeps = Pick<
   | 'webhookDeliveries'
   | 'events'
   | 'inventoryImports'
+  | 'failedJobs'
 > &
   // The subscription page's actions, their previews (the API's dry-run) and the test clock.
   Pick<Services, 'database' | 'planChanges' | 'addons' | 'addonChanges' | 'esim' | 'testClock'>
