@@ -122,6 +122,31 @@ describe('portal failed jobs', () => {
     expect(await jobOf(tenant, job.id)).toMatchObject({ state: 'failed', attempts: 10, lastError: 'again' })
   })
 
+  it('a job the worker failed is listed with the worker’s error, and after a retry the worker runs it again', async () => {
+    const tenant = await t.tenant()
+    const kind = 'portal-test.no-handler'
+    await t.services.queue.enqueue(t.services.db, {
+      tenantId: tenant.tenant.id,
+      kind,
+      payload: { subscriptionId: 'sub-1' },
+    })
+    await t.worker.drain({ tenantId: tenant.tenant.id, kinds: [kind] })
+    const admin = await signIn(t, await makeOperator(t, tenant, 'admin'))
+    const list = (await admin.get(JOBS)).body
+    expect(list).toContain(`No handler for job kind &#39;${kind}&#39;.`)
+    expect(list).toContain('subscriptionId sub-1')
+    expect(list).toContain('1 of 10')
+    const id = new RegExp(`${JOBS}/([0-9a-f-]{36})/retry`).exec(list)?.[1] as string
+    const { first } = await confirm(admin, `${JOBS}/${id}/retry`)
+    expect(first.statusCode, first.body).toBe(303)
+    expect(await jobOf(tenant, id)).toMatchObject({ state: 'queued', attempts: 0 })
+    expect(await t.worker.drain({ tenantId: tenant.tenant.id, kinds: [kind] })).toBe(1)
+    expect(await jobOf(tenant, id)).toMatchObject({ state: 'failed', attempts: 1 })
+    expect((await admin.get(first.headers.location as string)).body).toContain(
+      `The ${kind} job <code>${id}</code> is failed again.`,
+    )
+  })
+
   it('refuses a job that is not failed, or one whose key another live job holds, and changes nothing', async () => {
     const tenant = await t.tenant()
     const admin = await signIn(t, await makeOperator(t, tenant, 'admin'))
