@@ -30,6 +30,7 @@ import { EsimService } from './services/inventory/esim.service.js'
 import { NumberPoolService } from './services/inventory/number-pool.service.js'
 import { SimService } from './services/inventory/sim.service.js'
 import { JobQueue } from './services/job-queue.service.js'
+import { FailedJobService } from './services/jobs/failed-job.service.js'
 import { SchedulingService } from './services/scheduling.service.js'
 import { PlanChangeService } from './services/subscriptions/plan-change.service.js'
 import { UpcomingService } from './services/subscriptions/upcoming.service.js'
@@ -285,6 +286,7 @@ export function createServices(input: ContainerInput): Services {
     portalSessions: new PortalSessionService(db, clock),
     portalOverview: new PortalOverviewService(db),
     inventoryImports: new InventoryImportService(db, numberPool, sims),
+    failedJobs: new FailedJobService(db, uow, clock),
     ...{
       webhookEndpoints,
       webhookDeliveries,
@@ -352,6 +354,8 @@ export type Services = {
   portalOverview: PortalOverviewService
   /** Inventory files imported from the portal, and how each went. */
   inventoryImports: InventoryImportService
+  /** The tenant's background jobs that failed for good, and an operator's retry (the portal). */
+  failedJobs: FailedJobService
   webhookEndpoints: WebhookEndpointService
   webhookDeliveries: WebhookDeliveryService
   /** What a webhook dispatcher is built from. */

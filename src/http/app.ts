@@ -191,6 +191,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
     webhookDeliveries: services.webhookDeliveries,
     events: services.events,
     inventoryImports: services.inventoryImports,
+    failedJobs: services.failedJobs,
   })
   if (extend) await app.register(extend)
 

@@ -99,7 +99,7 @@ describeBrowser('the portal in a browser', () => {
     await expect.poll(() => shown(page, 'Status').textContent()).toBe('ACTIVATED')
 
     await page.getByRole('link', { name: 'Block…' }).click()
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('Block this subscription?')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Block this subscription?')
     await screenshot(page, 'block-confirm')
     await page.getByRole('button', { name: 'Block', exact: true }).click()
     await page.waitForURL((url) => url.pathname === `/portal/subscriptions/${line.subscriptionId}`)
@@ -108,7 +108,7 @@ describeBrowser('the portal in a browser', () => {
     expect(api.json().status).toBe('BLOCKED')
 
     await page.getByRole('link', { name: 'Unblock…' }).click()
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('Unblock this subscription?')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Unblock this subscription?')
     await page.getByRole('button', { name: 'Unblock', exact: true }).click()
     await page.waitForURL((url) => url.pathname === `/portal/subscriptions/${line.subscriptionId}`)
     await expect.poll(() => shown(page, 'Status').textContent()).toBe('ACTIVATED')

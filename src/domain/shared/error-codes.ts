@@ -104,6 +104,15 @@ export const ERROR_CODES = {
   'inventory.sim_unavailable': { status: 422, meaning: 'No eSIM is free in the inventory.' },
   'inventory.unreadable_file': { status: 400, meaning: 'The inventory file is neither CSV nor valid JSON.' },
   'inventory_import.not_found': { status: 404, meaning: 'Portal: no inventory import with this id for the tenant.' },
+  'job.already_queued': {
+    status: 409,
+    meaning: 'Portal: another job with the same key is queued or running, so this failed one is not retried.',
+  },
+  'job.not_failed': {
+    status: 409,
+    meaning: 'Portal: only a failed job can be retried; this one is queued, running or done.',
+  },
+  'job.not_found': { status: 404, meaning: 'Portal: no background job with this id for the tenant.' },
   'license.activation_pending': {
     status: 409,
     meaning: 'A scheduled license activation cannot be withdrawn; cancel the license instead.',

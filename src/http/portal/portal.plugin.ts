@@ -28,6 +28,7 @@ import { subscriptionListRoutes } from './routes/subscriptions.routes.js'
 import { tenantRoutes } from './routes/tenant.routes.js'
 import { subscriptionActionRoutes } from './routes/subscription-actions.routes.js'
 import { addonActionRoutes } from './routes/addon-actions.routes.js'
+import { withdrawPendingRoutes } from './routes/withdraw-pending.routes.js'
 import { testClockRoutes } from './routes/test-clock.routes.js'
 import { assertCsrf, csrfToken, SESSION_COOKIE, setSecurityHeaders } from './security.js'
 
@@ -54,6 +55,7 @@ export type PortalDeps = Pick<
   | 'webhookDeliveries'
   | 'events'
   | 'inventoryImports'
+  | 'failedJobs'
 > &
   // The subscription page's actions, their previews (the API's dry-run) and the test clock.
   Pick<Services, 'database' | 'planChanges' | 'addons' | 'addonChanges' | 'esim' | 'testClock'>
@@ -165,6 +167,7 @@ export async function portalPlugin(app: App, options: PortalDeps & { prefix?: st
   await app.register(inventoryRoutes, deps)
   await app.register(subscriptionActionRoutes, deps)
   await app.register(addonActionRoutes, deps)
+  await app.register(withdrawPendingRoutes, deps)
   await app.register(testClockRoutes, deps)
   await app.register(developerRoutes, deps)
   await app.register(inventoryImportRoutes, deps)

@@ -1,5 +1,7 @@
 import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm'
 import type { Executor } from '../database.js'
+import type { Window } from '../paging.js'
+import { afterKey, countAll } from '../paging.js'
 import { SYSTEM_TENANT_ID, job, tenant } from '../schema/index.js'
 
 export type JobRow = typeof job.$inferSelect
@@ -231,4 +233,23 @@ export async function nextQueuedRunAt(ex: Executor, tenantId: string, upTo: Date
     .orderBy(asc(job.runAt))
     .limit(1)
   return row?.runAt
+}
+
+/** The tenant's failed jobs, a keyset page in id order (ids are time-ordered: oldest job first). */
+export function listFailedJobs(ex: Executor, tenantId: string, window: Window): Promise<JobRow[]> {
+  return ex
+    .select()
+    .from(job)
+    .where(and(eq(job.tenantId, tenantId), eq(job.state, 'failed'), afterKey(job.id, window)))
+    .orderBy(asc(job.id))
+    .limit(window.limit)
+    .offset(window.offset ?? 0)
+}
+
+export async function countFailedJobs(ex: Executor, tenantId: string): Promise<number> {
+  const [row] = await ex
+    .select(countAll())
+    .from(job)
+    .where(and(eq(job.tenantId, tenantId), eq(job.state, 'failed')))
+  return row?.n ?? 0
 }

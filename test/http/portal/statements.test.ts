@@ -172,7 +172,7 @@ it('the subscription page, its action confirmations and the test clock pages do 
   urls.forEach((url, i) => expect(few[url], url).toBeLessThanOrEqual(bounds[i] as number))
 })
 
-it('the Developers pages issue the same handful of statements with 1 or 6 keys, endpoints, deliveries and events', async () => {
+it('the Developers pages issue the same handful of statements with 1 or 6 keys, endpoints, deliveries, events and failed jobs', async () => {
   const world = await subscriptionWorld(t)
   const tenant = world.tenant
   const endpoint = async () =>
@@ -184,7 +184,13 @@ it('the Developers pages issue the same handful of statements with 1 or 6 keys, 
         headers: { 'x-idempotency-key': `ep-${Math.random()}` },
       })
     ).json().endpoint.webhookEndpointId as string
+  // A job of a kind no handler runs: the worker fails it at once (a failed job for the list).
+  const failedJob = async () => {
+    await t.services.queue.enqueue(t.services.db, { tenantId: tenant.tenant.id, kind: 'statements.no-handler' })
+    await t.worker.drain({ tenantId: tenant.tenant.id, kinds: ['statements.no-handler'] })
+  }
   const first = await endpoint()
+  await failedJob()
   await t.services.apiKeys.create(undefined, tenant.tenant, { label: 'k0', scopes: ['read'] })
   await makeCustomer(t, tenant, { name: 'Dev customer 0' })
   const browser = await signIn(t, await makeOperator(t, tenant, 'viewer'))
@@ -194,6 +200,7 @@ it('the Developers pages issue the same handful of statements with 1 or 6 keys, 
     `/portal/developers/webhooks/${first}`,
     '/portal/developers/events',
     '/portal/developers/idempotency-keys?key=abc',
+    '/portal/developers/jobs',
   ]
   const counts = async () => {
     const out: number[] = []
@@ -207,6 +214,7 @@ it('the Developers pages issue the same handful of statements with 1 or 6 keys, 
   const few = await counts()
   for (let i = 1; i < 6; i++) {
     await endpoint()
+    await failedJob()
     await t.services.apiKeys.create(undefined, tenant.tenant, { label: `k${i}`, scopes: ['read'] })
     await makeCustomer(t, tenant, { name: `Dev customer ${i}` })
   }

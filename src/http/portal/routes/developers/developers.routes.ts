@@ -3,6 +3,7 @@ import type { PortalDeps } from '../../portal.plugin.js'
 import { apiKeyPageRoutes } from './api-keys.routes.js'
 import { eventPageRoutes } from './events.routes.js'
 import { idempotencyKeyPageRoutes } from './idempotency-keys.routes.js'
+import { jobPageRoutes } from './jobs.routes.js'
 import { devPage } from './shared.js'
 import { webhookDeliveryPageRoutes } from './webhook-deliveries.routes.js'
 import { webhookPageRoutes } from './webhooks.routes.js'
@@ -15,4 +16,5 @@ export async function developerRoutes(app: App, deps: PortalDeps): Promise<void>
   await app.register(webhookDeliveryPageRoutes, deps)
   await app.register(eventPageRoutes, deps)
   await app.register(idempotencyKeyPageRoutes, deps)
+  await app.register(jobPageRoutes, deps)
 }
