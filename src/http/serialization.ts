@@ -1,5 +1,6 @@
 import fastJsonStringify from 'fast-json-stringify'
 import type { Options } from 'fast-json-stringify'
+import { compiledOnFirstUse } from './compile-lazily.js'
 
 /**
  * Fastify's own response serializer (fast-json-stringify, as `@fastify/fast-json-stringify-compiler`
@@ -8,7 +9,8 @@ import type { Options } from 'fast-json-stringify'
  * The output is the same, but an `anyOf` makes fast-json-stringify run Ajv on every value to pick
  * a branch: a `date-time` regex per nullable timestamp per response (about 7 µs of a read by id,
  * docs/performance.md "The frame, profiled"). The routes' schemas, and so the OpenAPI document,
- * are untouched: only the serializer's copy is rewritten.
+ * are untouched: only the serializer's copy is rewritten. Each is compiled on the first response it
+ * serialises (`compile-lazily.ts`).
  */
 export function buildSerializer(externalSchemas: unknown, serializerOpts: unknown) {
   const external = externalSchemas
@@ -19,7 +21,7 @@ export function buildSerializer(externalSchemas: unknown, serializerOpts: unknow
     const options = { ...(serializerOpts as Options), ...(external && { schema: { ...external } }) } as Options
     // As the default compiler does: a route schema that is also a shared one is not its own external.
     if (options.schema && schema.$id && options.schema[schema.$id]) delete options.schema[schema.$id]
-    return fastJsonStringify(nullableAsTypeList(schema) as object, options)
+    return compiledOnFirstUse(() => fastJsonStringify(nullableAsTypeList(schema) as object, options))
   }
 }
 

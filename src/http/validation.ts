@@ -3,6 +3,7 @@ import type { Options } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
 import { closeObjects } from '../domain/shared/strict.js'
+import { validatorOnFirstUse } from './compile-lazily.js'
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
@@ -20,6 +21,7 @@ const shared: Options = {
  * (`limit=5` is a number, one `status=A` is an array). JSON bodies are not: `{"label": 7}` is a
  * 400, never quietly the string "7". Every error is reported, not only the first. A `oneOf` with
  * a `discriminator` (order line items by `type`) is checked against the shape its tag names only.
+ * Each is compiled on its route's first request (`compile-lazily.ts`).
  */
 const byPart = {
   body: addFormats(new Ajv({ ...shared, coerceTypes: false })),
@@ -27,9 +29,9 @@ const byPart = {
 }
 
 export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? byPart.body : byPart.coerced).compile(schema as object) as ReturnType<
-    FastifySchemaCompiler<FastifySchema>
-  >
+  validatorOnFirstUse(() =>
+    (httpPart === 'body' ? byPart.body : byPart.coerced).compile(schema as object),
+  ) as ReturnType<FastifySchemaCompiler<FastifySchema>>
 
 /**
  * A route's schema with its body and query string closed (`closeObjects`): a field or parameter
