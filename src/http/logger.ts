@@ -3,7 +3,10 @@ import type { LogLevel } from '../config.js'
 
 /**
  * JSON logs, to stdout unless a `destination` is given (tests capture them). Credentials never reach
- * them: the headers that carry them are redacted wherever they appear.
+ * them: the headers that carry them are redacted wherever they appear. Stdout is written
+ * asynchronously (pino's SonicBoom: lines written while a write is in flight go out together, one
+ * system call for many under load) and flushed synchronously when the process exits, also on a
+ * fatal error; only a SIGKILL can lose the last lines.
  */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream) {
   const options: pino.LoggerOptions = {
@@ -20,5 +23,5 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       censor: '[redacted]',
     },
   }
-  return destination ? pino(options, destination) : pino(options)
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }))
 }
