@@ -4,7 +4,10 @@ import { LineReader, cliEnv, startCli } from '../helpers/cli.js'
 
 describe('openline serve on SIGTERM', () => {
   it('finishes the request in flight, refuses new connections, and exits 0', async () => {
-    const server = startCli(['serve', '--demo'], cliEnv({ PORT: '0', LOG_LEVEL: 'debug', OPENLINE_DATA_DIR: 'memory:' }))
+    const server = startCli(
+      ['serve', '--demo'],
+      cliEnv({ PORT: '0', LOG_LEVEL: 'debug', OPENLINE_DATA_DIR: 'memory:' }),
+    )
     const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)))
     const stderr = new LineReader(server.stderr)
     const stdout = new LineReader(server.stdout)
