@@ -68,12 +68,10 @@ export async function lockSubscriptionForView(
   const [found] = await ex
     .select({ row: subscription, customerName: customer.name, subscriber, portIn })
     .from(subscription)
-    .leftJoin(customer, and(eq(customer.tenantId, subscription.tenantId), eq(customer.id, subscription.customerId)))
-    .leftJoin(
-      subscriber,
-      and(eq(subscriber.tenantId, subscription.tenantId), eq(subscriber.id, subscription.subscriberId)),
-    )
-    .leftJoin(portIn, and(eq(portIn.tenantId, subscription.tenantId), eq(portIn.subscriptionId, subscription.id)))
+    // Each joined table tied to the tenant by the parameter itself: one shard, one partition.
+    .leftJoin(customer, and(eq(customer.tenantId, tenantId), eq(customer.id, subscription.customerId)))
+    .leftJoin(subscriber, and(eq(subscriber.tenantId, tenantId), eq(subscriber.id, subscription.subscriberId)))
+    .leftJoin(portIn, and(eq(portIn.tenantId, tenantId), eq(portIn.subscriptionId, subscription.id)))
     .where(byRef(tenantId, ref))
     .for('update', { of: subscription })
   return found
