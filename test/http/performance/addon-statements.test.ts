@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StatementLog } from '../../helpers/statements.js'
 import { statementLog } from '../../helpers/statements.js'
 import type { World } from '../../helpers/subscriptions.js'
-import { makeSubscription, subscriptionWorld } from '../../helpers/subscriptions.js'
+import { getSubscription, makeSubscription, subscriptionWorld, timelineOf } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
 
@@ -42,6 +42,18 @@ describe('statements of an add-on add', () => {
     expect(res.json()).toMatchObject({ status: 'ACTIVE', productOfferingId: 'addon-data-1gb' })
     if (process.env.TEST_LOG_SQL) console.log(statements.join('\n'))
     expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(MOST)
+
+    // What the one statement of events wrote besides them: the timeline row, and the snapshot as GET shows it.
+    const addonId = res.json().subscriptionAddonId as string
+    const activated = (await timelineOf(t, world, sub.subscriptionId)).filter(
+      (i) => i.kind === 'addon_activated' && i.details.subscriptionAddonId === addonId,
+    )
+    expect(activated).toMatchObject([{ state: 'DONE', details: { productOfferingId: 'addon-data-1gb' } }])
+    const events = (
+      await t.request(world.tenant, { method: 'GET', url: `/events?resourceId=${sub.subscriptionId}&limit=100` })
+    ).json().items
+    expect(events.at(-1)).toMatchObject({ type: 'subscription.updated' })
+    expect(events.at(-1).data).toEqual(await getSubscription(t, world, sub.subscriptionId))
 
     const replay = await log.record(() => send(key))
     expect(replay.result.statusCode).toBe(201)
