@@ -7,8 +7,10 @@ import { mapPage, readPage } from '../domain/shared/paging.js'
 import type { Executor } from '../persistence/database.js'
 import type { EventFilter, EventRow, StreamClaim } from '../persistence/repositories/event.repository.js'
 import * as events from '../persistence/repositories/event.repository.js'
+import type { TimelineEntryRow } from '../persistence/repositories/timeline.repository.js'
+import { insertTimelineEntries, timelineEntriesInsert } from '../persistence/repositories/timeline.repository.js'
 import type { RequestContext } from './context.js'
-import type { WebhookFanOut } from './webhooks/webhook-fan-out.js'
+import type { FanOutEndpoint, WebhookFanOut } from './webhooks/webhook-fan-out.js'
 
 /** A resource an event is about, or the stream it is numbered in. */
 export interface ResourceRef {
@@ -57,14 +59,49 @@ export class EventService {
     private readonly webhooks?: WebhookFanOut,
   ) {}
 
+  /**
+   * Writes the events, numbered in their streams, and their webhook deliveries: the numbers, the
+   * events and the read of the tenant's endpoints are one statement; deliveries, when an endpoint
+   * matches, one more.
+   */
   async emit(
     tx: Executor,
     ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>,
     ...inputs: EmitInput[]
   ): Promise<void> {
-    const rows = await this.write(tx, ctx, inputs)
+    await this.emitWithTimeline(tx, ctx, [], ...inputs)
+  }
+
+  /**
+   * `emit`, writing in the same statement the change's timeline entries (`TimelineService.entries`,
+   * not yet written): the change's whole record in one round trip.
+   */
+  async emitWithTimeline(
+    tx: Executor,
+    ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>,
+    timeline: TimelineEntryRow[],
+    ...inputs: EmitInput[]
+  ): Promise<void> {
+    if (inputs.length === 0) {
+      await insertTimelineEntries(tx, timeline)
+      return
+    }
+    const { claims, rows } = this.rowsOf(ctx, inputs)
+    const along = timeline.length > 0 ? [timelineEntriesInsert(timeline)] : []
+    if (!this.webhooks) {
+      await events.insertNumberedEventsThen(tx, ctx.tenant.id, claims, rows, along)
+      return
+    }
+    const endpoints = await events.insertNumberedEventsThen<FanOutEndpoint>(
+      tx,
+      ctx.tenant.id,
+      claims,
+      rows,
+      along,
+      this.webhooks.endpointsQuery(ctx.tenant.id),
+    )
     // Webhook deliveries commit with the events, or not at all.
-    await this.webhooks?.fanOut(tx, ctx.tenant.id, rows, ctx.clock.now())
+    await this.webhooks.deliver(tx, ctx.tenant.id, rows, endpoints, ctx.clock.now())
   }
 
   /** Writes one event that no endpoint receives by fan-out (a webhook test event, delivered by its caller). */
@@ -73,15 +110,21 @@ export class EventService {
     ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>,
     input: EmitInput,
   ): Promise<EventRow> {
-    const [row] = await this.write(tx, ctx, [input])
-    return row as EventRow
+    const { claims, rows } = this.rowsOf(ctx, [input])
+    const last = await events.insertNumberedEvents(tx, ctx.tenant.id, claims, rows)
+    const row = rows[0] as EventRow
+    return { ...row, sequence: (last.get(events.streamKey(row.streamType, row.streamId)) as number) + row.sequence }
   }
 
-  private async write(
-    tx: Executor,
+  /**
+   * The rows of a batch and how many numbers each stream takes. A row's `sequence` is its place
+   * from the end of its stream's numbers in this batch (0 for the last, -1 before it, …), so the
+   * batch's order is each stream's order; the statement adds the stream's new last number.
+   */
+  private rowsOf(
     ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>,
     inputs: EmitInput[],
-  ): Promise<EventRow[]> {
+  ): { claims: StreamClaim[]; rows: EventRow[] } {
     const createdAt = this.clock.now()
     const streams = inputs.map((input) => input.stream ?? input.resource)
     const counts = new Map<string, StreamClaim>()
@@ -90,14 +133,12 @@ export class EventService {
       const claim = counts.get(key) ?? { streamType: stream.type, streamId: stream.id, count: 0 }
       counts.set(key, { ...claim, count: claim.count + 1 })
     }
-    const last = await events.claimSequences(tx, ctx.tenant.id, [...counts.values()])
-    // Each stream's numbers end at `last`: hand them out in the batch's order.
-    const next = new Map([...counts].map(([key, claim]) => [key, (last.get(key) as number) - claim.count + 1]))
+    const taken = new Map<string, number>()
     const rows = inputs.map((input, i): EventRow => {
       const stream = streams[i] as ResourceRef
       const key = events.streamKey(stream.type, stream.id)
-      const sequence = next.get(key) as number
-      next.set(key, sequence + 1)
+      const place = (taken.get(key) ?? 0) + 1
+      taken.set(key, place)
       return {
         tenantId: ctx.tenant.id,
         id: newId(),
@@ -106,7 +147,7 @@ export class EventService {
         resourceId: input.resource.id,
         streamType: stream.type,
         streamId: stream.id,
-        sequence,
+        sequence: place - (counts.get(key) as StreamClaim).count,
         occurredAt: input.occurredAt ?? ctx.clock.now(),
         // A JSON round trip turns Dates into the ISO strings a webhook receiver sees.
         data: JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>,
@@ -117,8 +158,7 @@ export class EventService {
         createdAt,
       }
     })
-    await events.insertEvents(tx, rows)
-    return rows
+    return { claims: [...counts.values()], rows }
   }
 
   async list(tenantId: string, filter: EventFilter, page: PageRequest): Promise<Page<DomainEvent>> {

@@ -1,6 +1,7 @@
 import type { Offering } from '../domain/catalog/offering.js'
 import { changeDirection } from '../domain/catalog/offering.js'
 import type { Executor } from '../persistence/database.js'
+import type { TimelineEntryRow } from '../persistence/repositories/timeline.repository.js'
 import type { CatalogService } from './catalog.service.js'
 import type { RequestContext } from './context.js'
 import type { ChangeTarget, ScheduledChange, SchedulingService } from './scheduling.service.js'
@@ -168,8 +169,12 @@ export abstract class Lifecycle<Row extends { id: string; productOfferingId: str
     return { updated, from, to }
   }
 
-  /** One change on the row's timeline, effective at `at`; the meta's details add to the change's own. */
-  protected record(
+  /**
+   * One change on the row's timeline, effective at `at`; the meta's details add to the change's own.
+   * With `deferred`, the entry is added to it instead of written, for the caller to write with its
+   * events (`EventService.emitWithTimeline`).
+   */
+  protected async record(
     tx: Executor,
     ctx: RequestContext,
     row: Row,
@@ -177,9 +182,10 @@ export abstract class Lifecycle<Row extends { id: string; productOfferingId: str
     at: Date,
     meta: ChangeMeta,
     details: Record<string, unknown>,
+    deferred?: TimelineEntryRow[],
   ): Promise<void> {
     const subject = this.subjectOf(row)
-    return this.timeline.record(tx, ctx, {
+    const input = {
       subjectType: subject.type,
       subjectId: subject.id,
       kind,
@@ -188,6 +194,8 @@ export abstract class Lifecycle<Row extends { id: string; productOfferingId: str
       details: { ...subject.details, ...details, ...(meta.details ?? {}) },
       ...(meta.scheduledChangeId && { scheduledChangeId: meta.scheduledChangeId }),
       ...(meta.actor && { actor: meta.actor }),
-    })
+    }
+    if (deferred) deferred.push(...this.timeline.entries(ctx, input))
+    else await this.timeline.record(tx, ctx, input)
   }
 }

@@ -3,7 +3,7 @@ import type { Address, CustomerType, CustomerUserRole, Shipping } from '../domai
 import { compact } from '../domain/parties/party.js'
 import type { MemberRow } from '../persistence/repositories/customer-user.repository.js'
 import type { CustomerRow } from '../persistence/repositories/customer.repository.js'
-import type { SubscriberWithCustomer } from '../persistence/repositories/subscriber.repository.js'
+import type { SubscriberRow, SubscriberWithCustomer } from '../persistence/repositories/subscriber.repository.js'
 import type { UserRow } from '../persistence/repositories/user.repository.js'
 
 /**
@@ -173,4 +173,15 @@ export const embedSubscriber = (s: SubscriberView): EmbeddedSubscriberView =>
     address: s.address,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
+  })
+
+/** A subscriber row as other resources embed it (what `embedSubscriber` keeps of its view). */
+export const embedSubscriberRow = (row: SubscriberRow): EmbeddedSubscriberView =>
+  compact({
+    subscriberId: row.id,
+    name: row.name,
+    email: opt(row.email),
+    address: opt(row.address),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   })

@@ -3,6 +3,7 @@ import type { EntityRef } from '../domain/shared/ids.js'
 import * as customerRows from '../persistence/repositories/customer.repository.js'
 import * as subscriberRows from '../persistence/repositories/subscriber.repository.js'
 import type { Executor } from '../persistence/database.js'
+import type { SubscriberRow } from '../persistence/repositories/subscriber.repository.js'
 import type { RequestContext } from './context.js'
 import type { CreateCustomerInput, CustomerService } from './customer.service.js'
 import type {
@@ -12,7 +13,7 @@ import type {
   SubscriberView,
   UserView,
 } from './party-views.js'
-import { embedCustomer, embedSubscriber, toSubscriberView } from './party-views.js'
+import { embedCustomer, embedSubscriber, embedSubscriberRow } from './party-views.js'
 import type { CreateSubscriberInput, SubscriberService } from './subscriber.service.js'
 import type { CreateUserInput, UserService } from './user.service.js'
 
@@ -101,7 +102,7 @@ export class PartyService {
       wanted.map((id) => {
         const row = found.get(id)
         if (!row) throw new NotFoundError('subscriber', id)
-        return [id, embedSubscriber(toSubscriberView(row, []))]
+        return [id, embedSubscriberRow(row)]
       }),
     )
   }
@@ -112,5 +113,10 @@ export class PartyService {
 
   embedSubscriber(s: SubscriberView): EmbeddedSubscriberView {
     return embedSubscriber(s)
+  }
+
+  /** A subscriber row another area read (joined to its own) as it embeds it. */
+  embedSubscriberRow(row: SubscriberRow): EmbeddedSubscriberView {
+    return embedSubscriberRow(row)
   }
 }

@@ -1,6 +1,7 @@
 import { newId } from '../domain/shared/ids.js'
 import type { Executor } from '../persistence/database.js'
 import * as changes from '../persistence/repositories/scheduled-change.repository.js'
+import type { TimelineEntryRow } from '../persistence/repositories/timeline.repository.js'
 import * as entries from '../persistence/repositories/timeline.repository.js'
 import type { RequestContext } from './context.js'
 
@@ -52,31 +53,39 @@ export class TimelineService {
     ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>,
     ...inputs: RecordInput[]
   ): Promise<void> {
+    await entries.insertTimelineEntries(tx, this.entries(ctx, ...inputs))
+  }
+
+  /**
+   * The rows `record` writes, for a caller that writes them later in this transaction with its
+   * events (`EventService.emit`'s `timeline`), in one statement with them.
+   */
+  entries(
+    ctx: Pick<RequestContext, 'tenant' | 'actor' | 'requestId' | 'clock'>,
+    ...inputs: RecordInput[]
+  ): TimelineEntryRow[] {
     // On the tenant's clock, like `at`: a sandbox tenant's change is recorded when its test clock says.
     const createdAt = ctx.clock.now()
-    await entries.insertTimelineEntries(
-      tx,
-      inputs.map((input) => {
-        const actor = input.actor ?? ctx.actor
-        return {
-          tenantId: ctx.tenant.id,
-          id: newId(),
-          subjectType: input.subjectType,
-          subjectId: input.subjectId,
-          kind: input.kind,
-          effectiveAt: input.effectiveAt ?? ctx.clock.now(),
-          actorType: actor.type,
-          actorId: actor.id,
-          actorLabel: actor.label,
-          actorUser: actor.user ?? null,
-          reason: input.reason ?? null,
-          details: JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>,
-          scheduledChangeId: input.scheduledChangeId ?? null,
-          requestId: ctx.requestId,
-          createdAt,
-        }
-      }),
-    )
+    return inputs.map((input) => {
+      const actor = input.actor ?? ctx.actor
+      return {
+        tenantId: ctx.tenant.id,
+        id: newId(),
+        subjectType: input.subjectType,
+        subjectId: input.subjectId,
+        kind: input.kind,
+        effectiveAt: input.effectiveAt ?? ctx.clock.now(),
+        actorType: actor.type,
+        actorId: actor.id,
+        actorLabel: actor.label,
+        actorUser: actor.user ?? null,
+        reason: input.reason ?? null,
+        details: JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>,
+        scheduledChangeId: input.scheduledChangeId ?? null,
+        requestId: ctx.requestId,
+        createdAt,
+      }
+    })
   }
 
   /** The merged timeline of one subject. Applied changes appear once, as the entry their application wrote. */

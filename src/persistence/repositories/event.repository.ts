@@ -1,6 +1,8 @@
+import type { SQL } from 'drizzle-orm'
 import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm'
 import { compiled } from '../compiled.js'
 import type { Executor } from '../database.js'
+import { queryRows } from '../database.js'
 import type { Window } from '../paging.js'
 import { afterKey, countAll } from '../paging.js'
 import { event, eventStream } from '../schema/index.js'
@@ -81,6 +83,85 @@ export async function claimSequences(
     })
   return new Map(rows.map((r) => [streamKey(r.streamType, r.streamId), Number(r.lastSequence)]))
 }
+
+/**
+ * Numbers and writes a batch of events in one statement: the upsert of `claimSequences` (the same
+ * row locks taken in the same order, so numbers stay gap-free) in a first CTE, and the insert of
+ * `rows` in a second, each row's `sequence` read as its place from the end of its stream's claim
+ * (0 for the claim's last number, -1 for the one before, …) and added to the stream's new last
+ * number. Answers the last number taken per stream, as `claimSequences` does.
+ */
+export async function insertNumberedEvents(
+  ex: Executor,
+  tenantId: string,
+  claims: StreamClaim[],
+  rows: EventRow[],
+): Promise<Map<string, number>> {
+  const last = await queryRows<{ stream_type: string; stream_id: string; last_sequence: string | number }>(
+    ex,
+    numbered(tenantId, claims, rows, [], sql`select stream_type, stream_id, last_sequence from s`),
+  )
+  return new Map(last.map((r) => [streamKey(r.stream_type, r.stream_id), Number(r.last_sequence)]))
+}
+
+/**
+ * `insertNumberedEvents`, with more writes that belong with the events in the same statement
+ * (`along`: inserts, each run as a data-modifying CTE, such as the change's timeline entries),
+ * answering the rows of `then`, the statement's final query (a read that belongs with the events,
+ * such as the webhook fan-out's endpoints; it sees none of the rows the statement writes), or none.
+ */
+export function insertNumberedEventsThen<T>(
+  ex: Executor,
+  tenantId: string,
+  claims: StreamClaim[],
+  rows: EventRow[],
+  along: SQL[],
+  then: SQL = sql`select 1 where false`,
+): Promise<T[]> {
+  return queryRows<T>(ex, numbered(tenantId, claims, rows, along, then))
+}
+
+function numbered(tenantId: string, claims: StreamClaim[], rows: EventRow[], along: SQL[], then: SQL): SQL {
+  const sorted = [...claims].sort((a, b) =>
+    streamKey(a.streamType, a.streamId) < streamKey(b.streamType, b.streamId) ? -1 : 1,
+  )
+  const streams = sql.join(
+    sorted.map((c) => sql`(${tenantId}, ${c.streamType}, ${c.streamId}, ${c.count})`),
+    sql`, `,
+  )
+  const columns = sql.join(
+    EVENT_FIELDS.map(([, name]) => sql.identifier(name)),
+    sql`, `,
+  )
+  const picked = sql.join(
+    EVENT_FIELDS.map(([, name]) =>
+      name === 'sequence' ? sql`s.last_sequence + v.sequence` : sql`v.${sql.identifier(name)}`,
+    ),
+    sql`, `,
+  )
+  // One jsonb parameter, typed by the table's own row type: no cast per column.
+  const values = JSON.stringify(
+    rows.map((row) => Object.fromEntries(EVENT_FIELDS.map(([key, name]) => [name, row[key]]))),
+  )
+  return sql`with s as (
+    insert into event_stream (tenant_id, stream_type, stream_id, last_sequence) values ${streams}
+    on conflict (tenant_id, stream_type, stream_id)
+    do update set last_sequence = event_stream.last_sequence + excluded.last_sequence
+    returning stream_type, stream_id, last_sequence
+  ), e as (
+    insert into event (${columns})
+    select ${picked} from jsonb_populate_recordset(null::event, ${values}::jsonb) v
+    join s on s.stream_type = v.stream_type and s.stream_id = v.stream_id
+  )${sql.join(
+    along.map((write, i) => sql`, ${sql.identifier(`w${i}`)} as (${write})`),
+    sql``,
+  )} ${then}`
+}
+
+/** Each event column: its key on EventRow and its name in SQL. */
+const EVENT_FIELDS = Object.entries(getTableColumns(event)).map(
+  ([key, column]) => [key as keyof EventRow, column.name] as const,
+)
 
 export const streamKey = (type: string, id: string): string => `${type}\u0000${id}`
 

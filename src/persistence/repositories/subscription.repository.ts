@@ -4,9 +4,19 @@ import type { SubscriptionStatus } from '../../domain/subscriptions/status.js'
 import type { Executor } from '../database.js'
 import type { Window } from '../paging.js'
 import { afterKey, countAll } from '../paging.js'
-import { subscription } from '../schema/index.js'
+import { customer, portIn, subscriber, subscription } from '../schema/index.js'
+import type { PortInRow } from './port-in.repository.js'
+import type { SubscriberRow } from './subscriber.repository.js'
 
 export type SubscriptionRow = typeof subscription.$inferSelect
+
+/** A locked subscription with what its view embeds: its customer's name, its subscriber and its port-in. */
+export interface LockedForView {
+  row: SubscriptionRow
+  customerName: string | null
+  subscriber: SubscriberRow | null
+  portIn: PortInRow | null
+}
 
 export interface SubscriptionFilter {
   statuses?: SubscriptionStatus[]
@@ -42,6 +52,29 @@ export async function lockSubscription(
 ): Promise<SubscriptionRow | undefined> {
   const [row] = await ex.select().from(subscription).where(byRef(tenantId, ref)).for('update')
   return row
+}
+
+/**
+ * `lockSubscription` with, in the same statement, what the subscription's view embeds (read, not
+ * locked: `for update of subscription`), for a write that answers or publishes the subscription
+ * and would otherwise read them one by one after the lock. A port-in is at most one per
+ * subscription (unique index), so the joins keep one row.
+ */
+export async function lockSubscriptionForView(
+  ex: Executor,
+  tenantId: string,
+  ref: EntityRef,
+): Promise<LockedForView | undefined> {
+  const [found] = await ex
+    .select({ row: subscription, customerName: customer.name, subscriber, portIn })
+    .from(subscription)
+    // Each joined table tied to the tenant by the parameter itself: one shard, one partition.
+    .leftJoin(customer, and(eq(customer.tenantId, tenantId), eq(customer.id, subscription.customerId)))
+    .leftJoin(subscriber, and(eq(subscriber.tenantId, tenantId), eq(subscriber.id, subscription.subscriberId)))
+    .leftJoin(portIn, and(eq(portIn.tenantId, tenantId), eq(portIn.subscriptionId, subscription.id)))
+    .where(byRef(tenantId, ref))
+    .for('update', { of: subscription })
+  return found
 }
 
 export async function updateSubscription(

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm'
 import { and, asc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm'
 import type { Executor } from '../database.js'
 import { queryRows } from '../database.js'
@@ -72,15 +73,23 @@ export async function deleteEndpoint(ex: Executor, tenantId: string, id: string)
  * under a transaction that is adding its deliveries (the delete waits, or the row is skipped),
  * without blocking updates or the dispatcher's claim.
  */
-export async function endpointsForFanOut(
-  ex: Executor,
-  tenantId: string,
-): Promise<Pick<WebhookEndpointRow, 'id' | 'eventTypes' | 'enabled'>[]> {
+/** An endpoint as the fan-out reads it. */
+export type FanOutEndpoint = Pick<WebhookEndpointRow, 'id' | 'eventTypes' | 'enabled'>
+
+export async function endpointsForFanOut(ex: Executor, tenantId: string): Promise<FanOutEndpoint[]> {
   return ex
     .select({ id: webhookEndpoint.id, eventTypes: webhookEndpoint.eventTypes, enabled: webhookEndpoint.enabled })
     .from(webhookEndpoint)
     .where(eq(webhookEndpoint.tenantId, tenantId))
     .for('key share')
+}
+
+/**
+ * `endpointsForFanOut` as a query to end another statement with (the events' insert), its rows in
+ * the same shape: `event_types` is jsonb, which both drivers parse.
+ */
+export function endpointsForFanOutQuery(tenantId: string): SQL {
+  return sql`select ${webhookEndpoint.id} as "id", ${webhookEndpoint.eventTypes} as "eventTypes", ${webhookEndpoint.enabled} as "enabled" from ${webhookEndpoint} where ${webhookEndpoint.tenantId} = ${tenantId} for key share`
 }
 
 // ---- deliveries

@@ -7,6 +7,7 @@ import { validityEnd } from '../../domain/scheduling/calendar.js'
 import { enforce } from '../../domain/shared/refusal.js'
 import type { Executor } from '../../persistence/database.js'
 import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
+import type { TimelineEntryRow } from '../../persistence/repositories/timeline.repository.js'
 import * as addons from '../../persistence/repositories/addon.repository.js'
 import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
 import * as subscriptions from '../../persistence/repositories/subscription.repository.js'
@@ -18,6 +19,7 @@ import { Lifecycle } from '../lifecycle.js'
 import type { ScheduledChange, SchedulingService } from '../scheduling.service.js'
 import type { SubscriptionListener } from '../subscriptions/subscription-lifecycle.js'
 import { SUBSCRIPTION_TARGET } from '../subscriptions/subscription-kinds.js'
+import type { LoadedForView } from '../subscriptions/subscription-view.js'
 import type { SubscriptionPublisher } from '../subscriptions/subscription-publisher.js'
 import type { TimelineService } from '../timeline.service.js'
 import { ADDON_EVENTS, ADDON_TARGET, addonKindOrder } from './addon-kinds.js'
@@ -206,8 +208,9 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
 
   /**
    * What follows an add-on's activation, once its row holds `activeFields`: the license its offering
-   * includes, its expiry scheduled, the timeline entry. Answers the row as it now is and the changes
-   * it scheduled (for a new add-on, all its pending changes).
+   * includes, its expiry scheduled, the timeline entry (added to `timeline` when given, for the
+   * caller to write with its events). Answers the row as it now is and the changes it scheduled
+   * (for a new add-on, all its pending changes).
    */
   async activated(
     tx: Executor,
@@ -216,6 +219,7 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
     offering: Offering,
     at: Date,
     meta: ChangeMeta = {},
+    timeline?: TimelineEntryRow[],
   ): Promise<{ row: AddonRow; scheduled: ScheduledChange[] }> {
     const licenseId = await this.licenses.grant(tx, ctx, active, offering)
     const row = licenseId ? await addons.updateAddon(tx, ctx.tenant.id, active.id, { licenseId }) : active
@@ -231,10 +235,16 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
       })
       scheduled.push(change)
     }
-    await this.record(tx, ctx, row, 'addon_activated', at, meta, {
-      productOfferingId: offering.id,
-      ...(expiresAt && { expiresAt }),
-    })
+    await this.record(
+      tx,
+      ctx,
+      row,
+      'addon_activated',
+      at,
+      meta,
+      { productOfferingId: offering.id, ...(expiresAt && { expiresAt }) },
+      timeline,
+    )
     return { row, scheduled }
   }
 
@@ -307,7 +317,8 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
    * Writes the add-on's events, in order (and after them, unless the subscription publishes its own,
    * `subscription.updated`), in one batch. What the caller already holds in this transaction is not
    * read again: `offerings`, `pending` (the add-on's own pending changes) and `subscription` (the
-   * row as it now is, with its pending changes).
+   * row as it now is, with its pending changes). `timeline`: entries of this change not yet
+   * written, written with the events.
    */
   async publish(
     tx: Executor,
@@ -319,7 +330,12 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
       withSubscription?: boolean
       offerings?: readonly Offering[]
       pending?: readonly ScheduledChange[]
-      subscription?: { row: SubscriptionRow; pending: readonly ScheduledChange[] }
+      subscription?: {
+        row: SubscriptionRow
+        pending: readonly ScheduledChange[]
+        embedded?: LoadedForView['embedded']
+      }
+      timeline?: TimelineEntryRow[]
     } = {},
   ): Promise<AddonView> {
     const view = await this.views.one(tx, ctx.tenant, row, options.offerings, options.pending)
@@ -344,11 +360,17 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
         subscription,
         ['subscription.updated'],
         options.occurredAt,
-        held ? { pending: held.pending, ...(options.offerings && { offerings: options.offerings }) } : {},
+        held
+          ? {
+              pending: held.pending,
+              ...(options.offerings && { offerings: options.offerings }),
+              ...(held.embedded && { embedded: held.embedded }),
+            }
+          : {},
       )
       batch.push(...updated.events)
     }
-    await this.events.emit(tx, ctx, ...batch)
+    await this.events.emitWithTimeline(tx, ctx, options.timeline ?? [], ...batch)
     return view
   }
 

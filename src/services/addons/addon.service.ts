@@ -19,6 +19,7 @@ import type { Executor } from '../../persistence/database.js'
 import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
 import * as addons from '../../persistence/repositories/addon.repository.js'
 import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
+import type { TimelineEntryRow } from '../../persistence/repositories/timeline.repository.js'
 import type { CatalogService } from '../catalog.service.js'
 import type { RequestContext } from '../context.js'
 import type { ScheduledChange, SchedulingService } from '../scheduling.service.js'
@@ -131,7 +132,8 @@ export class AddonService {
 
   /** Adds inside the caller's transaction (orders fulfil ADD_ON items with it). */
   async addIn(tx: Executor, ctx: RequestContext, subscriptionRef: EntityRef, input: AddAddonInput): Promise<AddonView> {
-    const subscription = await this.subscriptions.require(tx, ctx, subscriptionRef, true)
+    // Locked with what its snapshot embeds (customer, subscriber, port-in), which nothing here changes.
+    const { row: subscription, embedded } = await this.subscriptions.lockForView(tx, ctx, subscriptionRef)
     const requestHash = addRequestHash(subscription.id, input)
     // Before any rule: the add-on added by the first request may itself be what a rule now refuses.
     const existing = input.id ? await this.lifecycle.lock(tx, ctx.tenant.id, input.id) : undefined
@@ -181,7 +183,10 @@ export class AddonService {
     let current = row
     // The add-on's pending changes are those scheduled here (unknown only after a provider's turn).
     let scheduled: ScheduledChange[] | undefined
-    if (startsActive) ({ row: current, scheduled } = await this.lifecycle.activated(tx, ctx, row, offering, now))
+    // The activation's timeline entry is written with the events, in their statement.
+    const timeline: TimelineEntryRow[] = []
+    if (startsActive)
+      ({ row: current, scheduled } = await this.lifecycle.activated(tx, ctx, row, offering, now, {}, timeline))
     else if (at <= now) current = await this.lifecycle.activate(tx, ctx, row, now, {}, offering)
     else {
       const { change } = await this.scheduling.schedule(tx, ctx, {
@@ -197,10 +202,10 @@ export class AddonService {
     const loaded = {
       offerings: [offering, plan],
       ...(scheduled && { pending: scheduled }),
-      subscription: { row: subscription, pending },
+      subscription: { row: subscription, pending, embedded },
     }
     const types = current.status === 'ACTIVE' ? [ADDON_EVENTS.added, ADDON_EVENTS.activated] : [ADDON_EVENTS.added]
-    return this.lifecycle.publish(tx, ctx, current, types, loaded)
+    return this.lifecycle.publish(tx, ctx, current, types, { ...loaded, timeline })
   }
 
   /** Cancels an attached add-on now or from a day; a scheduled add that has not started is withdrawn. Answers the Subscription (seed 002). */

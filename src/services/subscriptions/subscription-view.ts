@@ -99,6 +99,27 @@ export class SubscriptionViews {
     for (const change of pending)
       if (change.kind === 'change_product_offering') offeringIds.add(String(change.payload.productOfferingId))
     const offerings = await this.catalog.offeringsById(ex, tenant.id, offeringIds, loaded.offerings)
+    const embedded = loaded.embedded
+    const { customers, subscribers, porting } =
+      embedded && rows.every((r) => embedded.has(r.id))
+        ? fromEmbedded(rows, embedded)
+        : await this.readEmbedded(ex, tenant, rows)
+    return rows.map((row) =>
+      render(row, {
+        porting: porting.get(row.id) ?? null,
+        tenant,
+        now,
+        offering: offerings.get(row.productOfferingId) as Offering,
+        offerings,
+        customer: customers.get(row.customerId) as EmbeddedCustomerView,
+        subscriber: row.subscriberId ? (subscribers.get(row.subscriberId) ?? null) : null,
+        pending: pending.filter((c) => c.targetId === row.id),
+      }),
+    )
+  }
+
+  /** What the rows embed of other areas: their customers, subscribers and port-ins (one statement each). */
+  private async readEmbedded(ex: Executor, tenant: Tenant, rows: SubscriptionRow[]): Promise<EmbeddedOf> {
     const customers = await this.parties.embeddedCustomers(
       ex,
       tenant.id,
@@ -114,18 +135,7 @@ export class SubscriptionViews {
       tenant,
       rows.map((r) => r.id),
     )
-    return rows.map((row) =>
-      render(row, {
-        porting: porting.get(row.id) ?? null,
-        tenant,
-        now,
-        offering: offerings.get(row.productOfferingId) as Offering,
-        offerings,
-        customer: customers.get(row.customerId) as EmbeddedCustomerView,
-        subscriber: row.subscriberId ? (subscribers.get(row.subscriberId) ?? null) : null,
-        pending: pending.filter((c) => c.targetId === row.id),
-      }),
-    )
+    return { customers, subscribers, porting }
   }
 }
 
@@ -136,6 +146,32 @@ export class SubscriptionViews {
 export interface LoadedForView {
   pending?: readonly ScheduledChange[]
   offerings?: Iterable<Offering>
+  /** What each row embeds, by subscription id, read with its lock (SubscriptionService.lockForView). */
+  embedded?: ReadonlyMap<string, EmbeddedParts>
+}
+
+/** What one subscription embeds of other areas. */
+export interface EmbeddedParts {
+  customer: EmbeddedCustomerView
+  subscriber: EmbeddedSubscriberView | null
+  porting: PortingSummary | null
+}
+
+interface EmbeddedOf {
+  customers: Map<string, EmbeddedCustomerView>
+  subscribers: Map<string, EmbeddedSubscriberView>
+  porting: Map<string, PortingSummary>
+}
+
+function fromEmbedded(rows: SubscriptionRow[], embedded: ReadonlyMap<string, EmbeddedParts>): EmbeddedOf {
+  const out: EmbeddedOf = { customers: new Map(), subscribers: new Map(), porting: new Map() }
+  for (const row of rows) {
+    const parts = embedded.get(row.id) as EmbeddedParts
+    out.customers.set(row.customerId, parts.customer)
+    if (row.subscriberId && parts.subscriber) out.subscribers.set(row.subscriberId, parts.subscriber)
+    if (parts.porting) out.porting.set(row.id, parts.porting)
+  }
+  return out
 }
 
 interface RenderInput {

@@ -6,7 +6,8 @@ import type { ScheduledChange, SchedulingService } from '../scheduling.service.j
 import type { TimelineItem, TimelineService } from '../timeline.service.js'
 import type { UnitOfWork } from '../unit-of-work.js'
 import type { SubscriptionLifecycle } from './subscription-lifecycle.js'
-import type { SubscriptionView, SubscriptionViews } from './subscription-view.js'
+import type { EmbeddedParts, SubscriptionView, SubscriptionViews } from './subscription-view.js'
+import { toPortingSummary } from '../porting/port-in-view.js'
 import { numberInUse } from './subscription-lookup.js'
 import { startOfLocalDate } from '../../domain/scheduling/calendar.js'
 import type { EntityRef } from '../../domain/shared/ids.js'
@@ -385,6 +386,29 @@ export class SubscriptionService {
       : await subscriptions.findSubscription(ex, ctx.tenant.id, ref)
     if (!row) throw new NotFoundError('subscription', ref.kind === 'id' ? ref.id : `rid_${ref.reference}`)
     return row
+  }
+
+  /**
+   * The subscription locked for update, as `require(…, true)`, and what its view embeds (customer,
+   * subscriber, port-in) read in the same statement, for a write that publishes the subscription
+   * after changing only what follows it (an add-on add): `LoadedForView.embedded`.
+   */
+  async lockForView(
+    tx: Executor,
+    ctx: RequestContext,
+    ref: EntityRef,
+  ): Promise<{ row: SubscriptionRow; embedded: ReadonlyMap<string, EmbeddedParts> }> {
+    const found = await subscriptions.lockSubscriptionForView(tx, ctx.tenant.id, ref)
+    if (!found) throw new NotFoundError('subscription', ref.kind === 'id' ? ref.id : `rid_${ref.reference}`)
+    const { row, customerName, subscriber, portIn } = found
+    // A row the joins missed (none, with the foreign keys) is left to the view to read, and 404 on.
+    if (customerName === null || (row.subscriberId !== null && subscriber === null)) return { row, embedded: new Map() }
+    const parts: EmbeddedParts = {
+      customer: { customerId: row.customerId, name: customerName },
+      subscriber: subscriber && this.parties.embedSubscriberRow(subscriber),
+      porting: portIn && toPortingSummary(portIn, ctx.tenant.timeZone),
+    }
+    return { row, embedded: new Map([[row.id, parts]]) }
   }
 
   /** Whether a subscription of the tenant that has not ended uses this number. */

@@ -231,6 +231,21 @@ describe('port-in events', () => {
     await expectPortIn(world, subscriptionId, completed)
   })
 
+  it('subscription.updated of an add-on add on a porting line: its customer, subscriber and porting as GET answers them', async () => {
+    const { world, subscriptionId } = await portIn('1234')
+    await runDueJobs(t, world) // IN_PROGRESS
+    const added = await t.request(world.tenant, {
+      method: 'POST',
+      url: `/subscriptions/${subscriptionId}/addons`,
+      headers: { 'x-idempotency-key': `porting-addon-${subscriptionId}` },
+      payload: { productOfferingId: 'addon-data-1gb' },
+    })
+    expect(added.statusCode, added.body).toBe(201)
+    const updated = (await eventsOf(world, 'subscription.updated', subscriptionId)).at(-1) as Json
+    expect(updated.data).toMatchObject({ porting: { status: 'IN_PROGRESS' }, customer: { name: expect.any(String) } })
+    expect(updated.data).toEqual(await getSubscription(t, world, subscriptionId))
+  })
+
   it('subscription.portIn.failed: the donor refuses', async () => {
     const { world, subscriptionId, portInId } = await portIn('0002')
     await runDueJobs(t, world)

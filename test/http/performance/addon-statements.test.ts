@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StatementLog } from '../../helpers/statements.js'
 import { statementLog } from '../../helpers/statements.js'
 import type { World } from '../../helpers/subscriptions.js'
-import { makeSubscription, subscriptionWorld } from '../../helpers/subscriptions.js'
+import { getSubscription, makeSubscription, subscriptionWorld, timelineOf } from '../../helpers/subscriptions.js'
 import type { TestApp } from '../../helpers/test-app.js'
 import { createTestApp } from '../../helpers/test-app.js'
 
@@ -12,8 +12,8 @@ import { createTestApp } from '../../helpers/test-app.js'
  * idempotency record, plus what the rules and the answer truly need. Every statement counts,
  * `begin` and `commit` included. A change that reads something twice again fails here.
  */
-// The add-on is inserted ACTIVE (no update after it) and its pending changes are the ones it scheduled (not read).
-const MOST = 16
+// The snapshot's parts read with the lock; the numbers, events, timeline row and endpoint read in one statement.
+const MOST = 10
 
 let t: TestApp
 let log: StatementLog
@@ -42,6 +42,18 @@ describe('statements of an add-on add', () => {
     expect(res.json()).toMatchObject({ status: 'ACTIVE', productOfferingId: 'addon-data-1gb' })
     if (process.env.TEST_LOG_SQL) console.log(statements.join('\n'))
     expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(MOST)
+
+    // What the one statement of events wrote besides them: the timeline row, and the snapshot as GET shows it.
+    const addonId = res.json().subscriptionAddonId as string
+    const activated = (await timelineOf(t, world, sub.subscriptionId)).filter(
+      (i) => i.kind === 'addon_activated' && i.details.subscriptionAddonId === addonId,
+    )
+    expect(activated).toMatchObject([{ state: 'DONE', details: { productOfferingId: 'addon-data-1gb' } }])
+    const events = (
+      await t.request(world.tenant, { method: 'GET', url: `/events?resourceId=${sub.subscriptionId}&limit=100` })
+    ).json().items
+    expect(events.at(-1)).toMatchObject({ type: 'subscription.updated' })
+    expect(events.at(-1).data).toEqual(await getSubscription(t, world, sub.subscriptionId))
 
     const replay = await log.record(() => send(key))
     expect(replay.result.statusCode).toBe(201)
