@@ -6,6 +6,7 @@ import { checkTransition } from '../../domain/addons/status.js'
 import { validityEnd } from '../../domain/scheduling/calendar.js'
 import { enforce } from '../../domain/shared/refusal.js'
 import type { Executor } from '../../persistence/database.js'
+import { subscriptionAddon } from '../../persistence/schema/index.js'
 import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
 import * as addons from '../../persistence/repositories/addon.repository.js'
 import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
@@ -63,6 +64,7 @@ export const NO_PROVISIONER: AddonProvisioner = {
  */
 export class AddonLifecycle extends Lifecycle<AddonRow> {
   protected readonly targetType = ADDON_TARGET
+  protected readonly table = subscriptionAddon
   protected override readonly changeName = 'a change'
 
   /** @param provisioner the network provider's part; NO_PROVISIONER where add-ons are active at once. */
