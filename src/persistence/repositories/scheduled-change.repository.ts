@@ -176,7 +176,7 @@ export type TargetTable = PgTable & { tenantId: PgColumn; id: PgColumn }
 
 /**
  * Locks the rows of `ids` that no other transaction holds (FOR UPDATE SKIP LOCKED), at most
- * `limit`; answers their ids. Two workers given the same candidates take disjoint rows.
+ * `limit`, the first of `ids` first (the earliest due); answers their ids. Two workers given the same candidates take disjoint rows.
  */
 export async function lockFreeRows(
   ex: Executor,
@@ -190,6 +190,7 @@ export async function lockFreeRows(
     .select({ id: table.id })
     .from(table as PgTable)
     .where(and(eq(table.tenantId, tenantId), sql`${table.id} = ANY(${sql.param(ids)}::uuid[])`))
+    .orderBy(sql`array_position(${sql.param(ids)}::uuid[], ${table.id})`)
     .limit(limit)
     .for('update', { skipLocked: true })
   return rows.map((r) => String(r.id))
