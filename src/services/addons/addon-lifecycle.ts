@@ -294,15 +294,18 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
       new Date(0),
       `the add-on is ${status.toLowerCase()}`,
     )
-    if (row.provisioning?.state === 'PROVISIONED' || row.provisioning?.state === 'PENDING')
-      await this.provisioner.deprovision(tx, ctx, updated)
+    const deprovisioning = row.provisioning?.state === 'PROVISIONED' || row.provisioning?.state === 'PENDING'
+    if (deprovisioning) await this.provisioner.deprovision(tx, ctx, updated)
     if (row.licenseId)
       await this.licenses.end(tx, ctx, row.licenseId, at, `the add-on it came with is ${status.toLowerCase()}`)
     await this.record(tx, ctx, updated, status === 'CANCELLED' ? 'addon_cancelled' : 'addon_expired', at, meta, {
       productOfferingId: row.productOfferingId,
       wasStatus: row.status,
     })
-    return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
+    // Deprovisioning and the license's end may write the row again; without them the update's row is current.
+    return deprovisioning || row.licenseId
+      ? ((await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow)
+      : updated
   }
 
   /**
