@@ -56,9 +56,9 @@ export class ScheduledChangeRunner {
    * targets with due changes that no other worker holds (locked FOR UPDATE SKIP LOCKED, so two
    * workers take disjoint targets), all their due changes locked in one statement per type and
    * applied in effective order, and the waiting jobs of those changes completed in one statement.
-   * Without savepoints: a change that fails (its rules or anything else) rolls the batch back, and the batch is
-   * redone target by target (applyDue: the failing change is marked FAILED, a target whose change
-   * throws something else is left to its own job, which retries it as before).
+   * Without savepoints: a change that fails (its rules or anything else) rolls the batch back, and
+   * the batch is redone target by target (applyDue: the failing change is marked FAILED, a target
+   * whose change throws something else is left to its own job, which retries it as before).
    */
   async applyDueBatch(tenantId: string): Promise<BatchResult> {
     const ctx = await this.contextOf(tenantId)
