@@ -12,6 +12,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}).worker.leaseMs).toBe(300_000)
     expect(loadConfig({ OPENLINE_WORKER_LEASE_MS: '2000' }).worker.leaseMs).toBe(2000)
     expect(() => loadConfig({ OPENLINE_WORKER_LEASE_MS: '10' })).toThrow(/OPENLINE_WORKER_LEASE_MS/)
+    expect(loadConfig({}).worker.changeBatchSize).toBe(100)
+    expect(loadConfig({ OPENLINE_WORKER_CHANGE_BATCH_SIZE: '1' }).worker.changeBatchSize).toBe(1)
+    expect(() => loadConfig({ OPENLINE_WORKER_CHANGE_BATCH_SIZE: '0' })).toThrow(/OPENLINE_WORKER_CHANGE_BATCH_SIZE/)
   })
 
   it('uses PostgreSQL when DATABASE_URL is set, and memory when the data dir is memory:', () => {

@@ -30,8 +30,11 @@ export interface Config {
   port: number
   publicUrl: string | undefined
   logLevel: LogLevel
-  /** leaseMs: how long a claimed job is held before another worker may take it over (a crashed worker's job). */
-  worker: { pollIntervalMs: number; batchSize: number; leaseMs?: number }
+  /**
+   * leaseMs: how long a claimed job is held before another worker may take it over (a crashed worker's job).
+   * changeBatchSize: how many targets' due scheduled changes one transaction applies.
+   */
+  worker: { pollIntervalMs: number; batchSize: number; leaseMs?: number; changeBatchSize?: number }
   vacuumIntervalMs: number
   shutdownTimeoutMs: number
   authCacheTtlMs: number
@@ -162,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
       pollIntervalMs: int('OPENLINE_WORKER_POLL_MS', 1000, 10, 3_600_000),
       batchSize: int('OPENLINE_WORKER_BATCH_SIZE', 10, 1, 1000),
       leaseMs: int('OPENLINE_WORKER_LEASE_MS', 300_000, 1000, 86_400_000),
+      changeBatchSize: int('OPENLINE_WORKER_CHANGE_BATCH_SIZE', 100, 1, 1000),
     },
     vacuumIntervalMs: int('OPENLINE_VACUUM_INTERVAL_MINUTES', 60, 1, 10_080) * 60_000,
     shutdownTimeoutMs: int('OPENLINE_SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),

@@ -166,12 +166,18 @@ export function createServices(input: ContainerInput): Services {
     sims.subscriptionListener(),
     portInRecords.subscriptionListener(),
   ])
-  const changeRunner = new ScheduledChangeRunner(db, clock, tenants, {
-    [SUBSCRIPTION_TARGET]: subscriptionLifecycle,
-    [ADDON_TARGET]: addonLifecycle,
-    [LICENSE_TARGET]: licenseLifecycle,
-    ...seams.changeTargets,
-  })
+  const changeRunner = new ScheduledChangeRunner(
+    db,
+    clock,
+    tenants,
+    {
+      [SUBSCRIPTION_TARGET]: subscriptionLifecycle,
+      [ADDON_TARGET]: addonLifecycle,
+      [LICENSE_TARGET]: licenseLifecycle,
+      ...seams.changeTargets,
+    },
+    config.worker.changeBatchSize,
+  )
 
   const inventory = directLineInventory(numberPool, sims, numberInUse)
   const subscriptions = new SubscriptionService(

@@ -76,11 +76,21 @@ const pendingOf = async (pool: pg.Pool, tenantId: string, set: string): Promise<
     )
   ).rows[0]?.n ?? 0
 
+const applyJobsLeft = async (pool: pg.Pool, tenantId: string): Promise<number> =>
+  (
+    await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM job WHERE tenant_id = $1 AND kind = 'scheduled-change.apply' AND state IN ('queued', 'running')`,
+      [tenantId],
+    )
+  ).rows[0]?.n ?? 0
+
 /**
  * `count` add-on cancels due in the past (seeded in batched SQL for each side, on its own
- * subscriptions). Openline: one `scheduled-change.apply` job per add-on is queued in one INSERT, as
- * scheduling them would have; the clock runs until the worker of the `openline` process has applied
- * every change. Bare: one batched statement applying them all (POST /bench/scheduled-changes/apply).
+ * subscriptions; the bare side's once Openline's are all applied). Openline: one
+ * `scheduled-change.apply` job per add-on is queued in one INSERT, as scheduling them would have;
+ * the clock runs until the worker of the `openline` process has applied every change (in batches,
+ * OPENLINE_WORKER_CHANGE_BATCH_SIZE). Bare: one batched statement applying them all
+ * (POST /bench/scheduled-changes/apply).
  */
 export const scheduledChanges: OneShot = {
   name: 'worker: due scheduled changes applied',
@@ -89,7 +99,6 @@ export const scheduledChanges: OneShot = {
   async run({ fixture, pool, baselineUrl, timeoutMs, log }, count) {
     const { tenantId } = fixture
     await seed(pool, tenantId, fixture.subscriptions.openline, 'scheduled-openline', count)
-    await seed(pool, tenantId, fixture.subscriptions.baseline, 'scheduled-baseline', count)
 
     const started = performance.now()
     await pool.query(
@@ -112,9 +121,16 @@ export const scheduledChanges: OneShot = {
     ).rows[0]?.n
     log(`scheduled changes: Openline applied ${applied} of ${count} in ${openlineSeconds.toFixed(2)} s`)
 
+    // The bare side's changes are seeded only once Openline's worker has no apply job left: its
+    // batches take any due change of the tenant, and would otherwise apply the bare side's too.
+    await waitUntil(async () => (await applyJobsLeft(pool, tenantId)) === 0, timeoutMs, 250)
+    await seed(pool, tenantId, fixture.subscriptions.baseline, 'scheduled-baseline', count)
     const bareStarted = performance.now()
     const response = await fetch(`${baselineUrl}/bench/scheduled-changes/apply`, { method: 'POST' })
-    const { applied: bareApplied } = (await response.json()) as { applied: number }
+    const body = (await response.json()) as { applied?: number }
+    if (!response.ok || typeof body.applied !== 'number')
+      throw new Error(`the bare side's apply answered ${response.status}: ${JSON.stringify(body)}`)
+    const bareApplied = body.applied
     const bareSeconds = (performance.now() - bareStarted) / 1000
     log(`scheduled changes: bare applied ${bareApplied} of ${count} in ${bareSeconds.toFixed(2)} s`)
     return { openline: side(applied ?? 0, count, openlineSeconds), baseline: side(bareApplied, count, bareSeconds) }

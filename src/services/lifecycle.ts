@@ -2,6 +2,8 @@ import type { Offering } from '../domain/catalog/offering.js'
 import { changeDirection } from '../domain/catalog/offering.js'
 import type { Executor } from '../persistence/database.js'
 import type { TimelineEntryRow } from '../persistence/repositories/timeline.repository.js'
+import type { TargetTable } from '../persistence/repositories/scheduled-change.repository.js'
+import { lockFreeRows } from '../persistence/repositories/scheduled-change.repository.js'
 import type { CatalogService } from './catalog.service.js'
 import type { RequestContext } from './context.js'
 import type { ChangeTarget, ScheduledChange, SchedulingService } from './scheduling.service.js'
@@ -115,6 +117,13 @@ export abstract class Lifecycle<Row extends { id: string; productOfferingId: str
   }
 
   abstract lock(tx: Executor, tenantId: string, id: string): Promise<Row | undefined>
+
+  /** The table of the rows, for the worker's batches (lockFree). */
+  protected abstract readonly table: TargetTable
+
+  lockFree(tx: Executor, tenantId: string, ids: string[], limit: number): Promise<string[]> {
+    return lockFreeRows(tx, this.table, tenantId, ids, limit)
+  }
 
   /** Same-instant ties: lower applies first. */
   abstract order(kind: string): number

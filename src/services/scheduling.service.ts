@@ -24,6 +24,12 @@ export interface ChangeTarget {
   apply(tx: Executor, ctx: RequestContext, change: ScheduledChange): Promise<void>
   /** Same-instant ties: lower applies first (a plan change before the cancel at the same instant). */
   order?(kind: string): number
+  /**
+   * Locks those of these resources no other transaction holds (FOR UPDATE SKIP LOCKED), at most
+   * `limit`, and answers their ids. A target that has it takes part in the worker's batches
+   * (ScheduledChangeRunner.applyDueBatch); one without is applied one job at a time.
+   */
+  lockFree?(tx: Executor, tenantId: string, ids: string[], limit: number): Promise<string[]>
 }
 
 export interface ScheduleInput {

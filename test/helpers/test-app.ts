@@ -42,6 +42,8 @@ export async function createTestApp(
     /** Default: test receivers on loopback are allowed. */
     webhooks?: Partial<WebhookConfig>
     urlPolicy?: ContainerInput['urlPolicy']
+    /** OPENLINE_WORKER_CHANGE_BATCH_SIZE (default 100). */
+    changeBatchSize?: number
   } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new FakeClock('2025-01-15T10:00:00Z')
@@ -57,7 +59,11 @@ export async function createTestApp(
   const services = createServices({
     config: {
       authCacheTtlMs: 5_000,
-      worker: { batchSize: 10, pollIntervalMs: 1000 },
+      worker: {
+        batchSize: 10,
+        pollIntervalMs: 1000,
+        ...(options.changeBatchSize !== undefined && { changeBatchSize: options.changeBatchSize }),
+      },
       webhooks: { ...DEFAULT_WEBHOOK_CONFIG, allowedCidrs: [...LOOPBACK_CIDRS], ...options.webhooks },
       ...(v2 && { v2 }),
     },

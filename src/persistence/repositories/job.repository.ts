@@ -253,3 +253,26 @@ export async function countFailedJobs(ex: Executor, tenantId: string): Promise<n
     .where(and(eq(job.tenantId, tenantId), eq(job.state, 'failed')))
   return row?.n ?? 0
 }
+
+/**
+ * Marks the waiting jobs of one kind with these dedupe keys succeeded: work done for them by another
+ * job (a batch of scheduled changes applied their changes). Only `queued` ones: a job some worker
+ * is running finishes on its own (and finds nothing left to do).
+ */
+export async function completeQueued(
+  ex: Executor,
+  input: { tenantId: string; kind: string; dedupeKeys: string[]; now: Date },
+): Promise<void> {
+  if (input.dedupeKeys.length === 0) return
+  await ex
+    .update(job)
+    .set({ state: 'succeeded', lockedBy: null, lockedUntil: null, lastError: null, updatedAt: input.now })
+    .where(
+      and(
+        eq(job.tenantId, input.tenantId),
+        eq(job.state, 'queued'),
+        eq(job.kind, input.kind),
+        sql`${job.dedupeKey} = ANY(${sql.param(input.dedupeKeys)}::text[])`,
+      ),
+    )
+}

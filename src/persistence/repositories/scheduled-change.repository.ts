@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, lte } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Executor } from '../database.js'
 import type { ChangeStatus } from '../schema/index.js'
 import { scheduledChange } from '../schema/index.js'
@@ -138,4 +139,84 @@ export async function changesInWindow(
     )
     .orderBy(asc(scheduledChange.effectiveAt), asc(scheduledChange.id))
     .limit(limit)
+}
+
+/**
+ * The targets of these types with pending changes due by `at`, the earliest due first, at most
+ * `limit`. Unlocked: candidates for a batch, which then locks those no other worker holds
+ * (lockFreeRows) and only then their due changes (lockDueOfTargets), in the same order as a
+ * single target's job (target, then changes), so a batch and a job never wait on each other in a circle.
+ */
+export async function dueTargets(
+  ex: Executor,
+  tenantId: string,
+  targetTypes: string[],
+  at: Date,
+  limit: number,
+): Promise<{ targetType: string; targetId: string }[]> {
+  if (targetTypes.length === 0) return []
+  return ex
+    .select({ targetType: scheduledChange.targetType, targetId: scheduledChange.targetId })
+    .from(scheduledChange)
+    .where(
+      and(
+        eq(scheduledChange.tenantId, tenantId),
+        eq(scheduledChange.status, 'PENDING'),
+        lte(scheduledChange.effectiveAt, at),
+        inArray(scheduledChange.targetType, targetTypes),
+      ),
+    )
+    .groupBy(scheduledChange.targetType, scheduledChange.targetId)
+    .orderBy(sql`min(${scheduledChange.effectiveAt})`, scheduledChange.targetId)
+    .limit(limit)
+}
+
+/** A table whose rows are change targets: tenant-scoped, with a uuid id. */
+export type TargetTable = PgTable & { tenantId: PgColumn; id: PgColumn }
+
+/**
+ * Locks the rows of `ids` that no other transaction holds (FOR UPDATE SKIP LOCKED), at most
+ * `limit`, the first of `ids` first (the earliest due); answers their ids. Two workers given the same candidates take disjoint rows.
+ */
+export async function lockFreeRows(
+  ex: Executor,
+  table: TargetTable,
+  tenantId: string,
+  ids: string[],
+  limit: number,
+): Promise<string[]> {
+  if (ids.length === 0) return []
+  const rows = await ex
+    .select({ id: table.id })
+    .from(table as PgTable)
+    .where(and(eq(table.tenantId, tenantId), sql`${table.id} = ANY(${sql.param(ids)}::uuid[])`))
+    .orderBy(sql`array_position(${sql.param(ids)}::uuid[], ${table.id})`)
+    .limit(limit)
+    .for('update', { skipLocked: true })
+  return rows.map((r) => String(r.id))
+}
+
+/** The pending changes due by `at` of these locked targets of one type, locked, in effective order. */
+export async function lockDueOfTargets(
+  ex: Executor,
+  tenantId: string,
+  targetType: string,
+  targetIds: string[],
+  at: Date,
+): Promise<ScheduledChangeRow[]> {
+  if (targetIds.length === 0) return []
+  return ex
+    .select()
+    .from(scheduledChange)
+    .where(
+      and(
+        eq(scheduledChange.tenantId, tenantId),
+        eq(scheduledChange.targetType, targetType),
+        sql`${scheduledChange.targetId} = ANY(${sql.param(targetIds)}::uuid[])`,
+        eq(scheduledChange.status, 'PENDING'),
+        lte(scheduledChange.effectiveAt, at),
+      ),
+    )
+    .orderBy(asc(scheduledChange.effectiveAt), asc(scheduledChange.id))
+    .for('update')
 }

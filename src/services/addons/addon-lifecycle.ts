@@ -6,6 +6,7 @@ import { checkTransition } from '../../domain/addons/status.js'
 import { validityEnd } from '../../domain/scheduling/calendar.js'
 import { enforce } from '../../domain/shared/refusal.js'
 import type { Executor } from '../../persistence/database.js'
+import { subscriptionAddon } from '../../persistence/schema/index.js'
 import type { AddonRow } from '../../persistence/repositories/addon.repository.js'
 import type { TimelineEntryRow } from '../../persistence/repositories/timeline.repository.js'
 import * as addons from '../../persistence/repositories/addon.repository.js'
@@ -65,6 +66,7 @@ export const NO_PROVISIONER: AddonProvisioner = {
  */
 export class AddonLifecycle extends Lifecycle<AddonRow> {
   protected readonly targetType = ADDON_TARGET
+  protected readonly table = subscriptionAddon
   protected override readonly changeName = 'a change'
 
   /** @param provisioner the network provider's part; NO_PROVISIONER where add-ons are active at once. */
@@ -302,15 +304,18 @@ export class AddonLifecycle extends Lifecycle<AddonRow> {
       new Date(0),
       `the add-on is ${status.toLowerCase()}`,
     )
-    if (row.provisioning?.state === 'PROVISIONED' || row.provisioning?.state === 'PENDING')
-      await this.provisioner.deprovision(tx, ctx, updated)
+    const deprovisioning = row.provisioning?.state === 'PROVISIONED' || row.provisioning?.state === 'PENDING'
+    if (deprovisioning) await this.provisioner.deprovision(tx, ctx, updated)
     if (row.licenseId)
       await this.licenses.end(tx, ctx, row.licenseId, at, `the add-on it came with is ${status.toLowerCase()}`)
     await this.record(tx, ctx, updated, status === 'CANCELLED' ? 'addon_cancelled' : 'addon_expired', at, meta, {
       productOfferingId: row.productOfferingId,
       wasStatus: row.status,
     })
-    return (await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow
+    // Deprovisioning and the license's end may write the row again; without them the update's row is current.
+    return deprovisioning || row.licenseId
+      ? ((await addons.lockAddonById(tx, ctx.tenant.id, row.id)) as AddonRow)
+      : updated
   }
 
   /**

@@ -6,6 +6,7 @@ import { nextRenewal } from '../../domain/scheduling/calendar.js'
 import { ConflictError } from '../../domain/shared/errors.js'
 import { newId } from '../../domain/shared/ids.js'
 import type { Executor } from '../../persistence/database.js'
+import { license } from '../../persistence/schema/index.js'
 import { isUniqueViolation } from '../../persistence/errors.js'
 import type { LicenseRow } from '../../persistence/repositories/license.repository.js'
 import * as licenses from '../../persistence/repositories/license.repository.js'
@@ -50,6 +51,7 @@ const TIMELINE_KIND: Record<LicenseStatusAction, string> = { activate: 'activate
  */
 export class LicenseLifecycle extends Lifecycle<LicenseRow> {
   protected readonly targetType = LICENSE_TARGET
+  protected readonly table = license
 
   constructor(
     catalog: CatalogService,

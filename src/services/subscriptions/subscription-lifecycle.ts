@@ -3,6 +3,7 @@ import type { StatusAction } from '../../domain/subscriptions/status.js'
 import { displayMsisdn } from '../../domain/subscriptions/subscription.js'
 import { transition } from '../../domain/subscriptions/status.js'
 import type { Executor } from '../../persistence/database.js'
+import { subscription } from '../../persistence/schema/index.js'
 import type { SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
 import * as subscriptions from '../../persistence/repositories/subscription.repository.js'
 import type { CatalogService } from '../catalog.service.js'
@@ -46,6 +47,7 @@ const TIMELINE_KIND: Record<StatusAction, string> = {
  */
 export class SubscriptionLifecycle extends Lifecycle<SubscriptionRow> {
   protected readonly targetType = SUBSCRIPTION_TARGET
+  protected readonly table = subscription
   protected override readonly changeName = 'a plan change'
 
   /**
