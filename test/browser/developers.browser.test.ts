@@ -84,7 +84,7 @@ describeBrowser('the portal’s Developers pages in a browser', () => {
     await page.waitForURL((url) => url.pathname === keyPath)
     await page.getByRole('link', { name: 'Revoke…' }).click()
     await expect
-      .poll(() => page.getByRole('heading', { level: 2 }).textContent())
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
       .toBe('Revoke the API key “Billing sync”?')
     await page.getByRole('button', { name: 'Revoke', exact: true }).click()
     await page.waitForURL((url) => url.pathname === keyPath)
@@ -113,7 +113,7 @@ describeBrowser('the portal’s Developers pages in a browser', () => {
 
     await page.getByRole('link', { name: 'Send test event…' }).click()
     await expect
-      .poll(() => page.getByRole('heading', { level: 2 }).textContent())
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
       .toBe(`Send a test event to ${receiver.url}?`)
     await page.getByRole('button', { name: 'Send test event', exact: true }).click()
     await page.waitForURL((url) => url.pathname === endpointPath)

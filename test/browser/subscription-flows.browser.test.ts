@@ -75,7 +75,7 @@ describeBrowser('subscription flows of the portal in a browser', () => {
     await page.getByLabel('When').selectOption({ label: 'Now' })
     await page.getByRole('button', { name: 'Continue…' }).click()
 
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('Add this add-on?')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Add this add-on?')
     await expect
       .poll(() => page.locator('.confirm p').first().textContent())
       .toContain('Extra 5GB is added and active.')
@@ -110,7 +110,7 @@ describeBrowser('subscription flows of the portal in a browser', () => {
     expect(basic).toMatch(/: downgrade, at the next renewal \(2025-02-15\)$/)
     await page.getByLabel('New plan').selectOption({ label: basic })
     await page.getByRole('button', { name: 'Continue…' }).click()
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('Change the plan?')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Change the plan?')
     await expect.poll(() => page.locator('.confirm p').first().textContent()).toContain('It takes effect on 2025-02-15')
     await page.getByRole('button', { name: 'Change the plan', exact: true }).click()
     await page.waitForURL((url) => url.pathname === `/portal/subscriptions/${max.subscriptionId}`)
@@ -129,7 +129,7 @@ describeBrowser('subscription flows of the portal in a browser', () => {
     await page.getByRole('heading', { name: 'Test clock', level: 1 }).waitFor()
     await expect.poll(() => shown(page, 'Today').textContent()).toBe('2025-01-15')
     await page.getByRole('link', { name: 'By a month…' }).click()
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('Advance the test clock?')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Advance the test clock?')
     await expect.poll(() => page.locator('.confirm p').first().textContent()).toContain('1 scheduled change falls due')
     await page.getByRole('button', { name: 'Advance', exact: true }).click()
 
