@@ -12,7 +12,7 @@ import { installOpenApi } from './plugins/openapi.js'
 import { refuseNulCharacters } from './text-guard.js'
 import { PORTAL_PREFIX, portalPlugin } from './portal/portal.plugin.js'
 import { parseQueryString } from './querystring.js'
-import { installRequestLog } from './request-log.js'
+import { RequestLog } from './request-log.js'
 import { buildSerializer } from './serialization.js'
 import { addonRoutes } from './routes/addons/addons.routes.js'
 import { provisioningRoutes } from './routes/addons/provisioning.routes.js'
@@ -60,7 +60,7 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
   const app = Fastify({
     loggerInstance: logger,
     // One line per request instead of Fastify's two (request-log.ts).
-    disableRequestLogging: true,
+    logController: new RequestLog(),
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: 'idle',
     genReqId: (req) => {
@@ -123,7 +123,6 @@ export async function buildApp({ services, logger, extend }: AppOptions): Promis
       route.schema = strictRequestSchema(route.schema)
   })
 
-  installRequestLog(app, logger)
   installErrorHandling(app)
   installMetrics(app, services.webhooks.metrics.all())
   // The dry-run's rolled-back transaction is opened on the database itself, not the services' handle.

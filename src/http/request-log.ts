@@ -1,38 +1,33 @@
-import type { FastifyBaseLogger } from 'fastify'
-import pino from 'pino'
-import type { App } from './types.js'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { LogController } from 'fastify'
 
 /**
- * One log line per request, at `info`, when it is answered: method, URL, the caller's address, the
- * status and the time taken, under the request's `reqId` (and the tenant and key once
- * authenticated). Fastify's own request logging (turned off in `buildApp`) writes two lines, one on
- * arrival and one on the answer, each through its serializers: logging at `info` cost 17 to 19 % of
- * a request's CPU that way (docs/performance.md, "Logging cost"). The arrival line is kept at
- * `debug`, for tracing a request that never finishes. At `warn` and above no hook is installed.
+ * Fastify's per-request log lines, as Openline writes them: one line per answered request, at
+ * `info`, when it is answered (method, URL, the caller's address, the status and the time taken,
+ * under the request's `reqId`, and the tenant and key once authenticated); the arrival line only
+ * at `debug`, for tracing a request that never finishes. Fastify's own two lines at `info`, each
+ * through its serializers, cost 17 to 19 % of a request's CPU (docs/performance.md, "Logging
+ * cost"). Fastify's other lines (its error handler's, stream errors) are kept as they are.
  */
-export function installRequestLog(app: App, logger: FastifyBaseLogger): void {
-  if (enabled(logger, 'debug')) {
-    app.addHook('onRequest', (req, _reply, done) => {
-      req.log.debug({ req: { method: req.method, url: req.url, remoteAddress: req.ip } }, 'incoming request')
-      done()
-    })
+export class RequestLog extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: requestFields(request) }, 'incoming request')
   }
-  if (!enabled(logger, 'info')) return
-  app.addHook('onResponse', (req, reply, done) => {
-    req.log.info(
-      {
-        req: { method: req.method, url: req.url, remoteAddress: req.ip },
-        res: { statusCode: reply.statusCode },
-        responseTime: reply.elapsedTime,
-      },
-      'request completed',
-    )
-    done()
-  })
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const fields = {
+      req: requestFields(request),
+      res: { statusCode: reply.statusCode },
+      responseTime: reply.elapsedTime,
+    }
+    // The request's logger, which authentication binds to the tenant and key (the reply's is not).
+    if (error) request.log.error({ ...fields, err: error }, 'request errored')
+    else request.log.info(fields, 'request completed')
+  }
 }
 
-/** Whether `logger` writes lines of `level` ('silent' writes none). */
-function enabled(logger: FastifyBaseLogger, level: 'debug' | 'info'): boolean {
-  const threshold = pino.levels.values[logger.level]
-  return threshold !== undefined && pino.levels.values[level]! >= threshold
-}
+const requestFields = (request: FastifyRequest) => ({
+  method: request.method,
+  url: request.url,
+  remoteAddress: request.ip,
+})
