@@ -294,7 +294,10 @@ export async function lockClaimable(
   const now = input.now.toISOString()
   const realNow = input.realNow.toISOString()
   // The subqueries name the tenant themselves: the planner does not carry d.tenant_id = $1 into
-  // them, and would scan every partition (every shard on Citus) for the correlated rows.
+  // them, and would scan every partition (every shard on Citus) for the correlated rows. The
+  // in-flight check is on the endpoint (e.id, not d.endpoint_id): PostgreSQL then checks it once per
+  // endpoint, not once per delivery, and the plan walks webhook_delivery_due in the claim's order
+  // and stops at the limit (migration 0022) instead of reading and sorting the whole backlog.
   const rows = await queryRows<{ id: string; endpoint_id: string; failing: boolean }>(
     ex,
     sql`SELECT d.id, d.endpoint_id, e.failing_since IS NOT NULL AS failing
@@ -310,7 +313,7 @@ export async function lockClaimable(
               AND p.status IN ('pending', 'paused') AND p.seq < d.seq)
           AND (e.failing_since IS NULL OR NOT EXISTS (
             SELECT 1 FROM webhook_delivery f
-            WHERE f.tenant_id = ${input.tenantId} AND f.endpoint_id = d.endpoint_id AND f.status = 'pending'
+            WHERE f.tenant_id = ${input.tenantId} AND f.endpoint_id = e.id AND f.status = 'pending'
               AND f.lease_until > ${realNow}::timestamptz))
         ORDER BY d.next_attempt_at, d.seq
         LIMIT ${input.limit}
