@@ -29,5 +29,6 @@ export class RequestLog extends LogController {
 const requestFields = (request: FastifyRequest) => ({
   method: request.method,
   url: request.url,
-  remoteAddress: request.ip,
+  // Fastify's `req` serializer writes `ip` as `remoteAddress`.
+  ip: request.ip,
 })

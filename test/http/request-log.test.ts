@@ -34,7 +34,7 @@ describe('request log', () => {
     expect(lines[0]).toMatchObject({
       level: 30,
       msg: 'request completed',
-      req: { method: 'GET', url: '/customers?limit=1' },
+      req: { method: 'GET', url: '/customers?limit=1', remoteAddress: '127.0.0.1' },
       res: { statusCode: 200 },
       tenantId: tenant.tenant.id,
       apiKeyId: tenant.keyId,
