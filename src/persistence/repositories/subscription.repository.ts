@@ -4,8 +4,7 @@ import type { SubscriptionStatus } from '../../domain/subscriptions/status.js'
 import type { Executor } from '../database.js'
 import type { Window } from '../paging.js'
 import { afterKey, countAll } from '../paging.js'
-import { customer, portIn, subscriber, subscription } from '../schema/index.js'
-import type { PortInRow } from './port-in.repository.js'
+import { customer, subscriber, subscription } from '../schema/index.js'
 import type { SubscriberRow } from './subscriber.repository.js'
 
 export type SubscriptionRow = typeof subscription.$inferSelect
@@ -15,7 +14,6 @@ export interface LockedForView {
   row: SubscriptionRow
   customerName: string | null
   subscriber: SubscriberRow | null
-  portIn: PortInRow | null
 }
 
 export interface SubscriptionFilter {
@@ -55,10 +53,12 @@ export async function lockSubscription(
 }
 
 /**
- * `lockSubscription` with, in the same statement, what the subscription's view embeds (read, not
- * locked: `for update of subscription`), for a write that answers or publishes the subscription
- * and would otherwise read them one by one after the lock. A port-in is at most one per
- * subscription (unique index), so the joins keep one row.
+ * `lockSubscription` with, in the same statement, the customer's name and the subscriber its view
+ * embeds (read, not locked: `for update of subscription`), for a write that answers or publishes
+ * the subscription and would otherwise read them one by one after the lock. Not the port-in: in
+ * READ COMMITTED a lock that waits re-reads only the locked row, so a port-in completed by the
+ * transaction it waited for (which moves the number onto the subscription in the same commit)
+ * would come back as it was before, beside the new number. The caller reads it after the lock.
  */
 export async function lockSubscriptionForView(
   ex: Executor,
@@ -66,12 +66,11 @@ export async function lockSubscriptionForView(
   ref: EntityRef,
 ): Promise<LockedForView | undefined> {
   const [found] = await ex
-    .select({ row: subscription, customerName: customer.name, subscriber, portIn })
+    .select({ row: subscription, customerName: customer.name, subscriber })
     .from(subscription)
     // Each joined table tied to the tenant by the parameter itself: one shard, one partition.
     .leftJoin(customer, and(eq(customer.tenantId, tenantId), eq(customer.id, subscription.customerId)))
     .leftJoin(subscriber, and(eq(subscriber.tenantId, tenantId), eq(subscriber.id, subscription.subscriberId)))
-    .leftJoin(portIn, and(eq(portIn.tenantId, tenantId), eq(portIn.subscriptionId, subscription.id)))
     .where(byRef(tenantId, ref))
     .for('update', { of: subscription })
   return found

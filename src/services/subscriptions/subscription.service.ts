@@ -24,6 +24,7 @@ import type { Executor } from '../../persistence/database.js'
 import { isUniqueViolation } from '../../persistence/errors.js'
 import type { SubscriptionFilter, SubscriptionRow } from '../../persistence/repositories/subscription.repository.js'
 import * as subscriptions from '../../persistence/repositories/subscription.repository.js'
+import { findPortInOfSubscription } from '../../persistence/repositories/port-in.repository.js'
 import type { SimDetails } from '../../persistence/schema/subscriptions.js'
 import { SUBSCRIPTION_TARGET, STATUS_KINDS, isStatusKind } from './subscription-kinds.js'
 import { displayMsisdn, subscriptionType } from '../../domain/subscriptions/subscription.js'
@@ -400,13 +401,15 @@ export class SubscriptionService {
   ): Promise<{ row: SubscriptionRow; embedded: ReadonlyMap<string, EmbeddedParts> }> {
     const found = await subscriptions.lockSubscriptionForView(tx, ctx.tenant.id, ref)
     if (!found) throw new NotFoundError('subscription', ref.kind === 'id' ? ref.id : `rid_${ref.reference}`)
-    const { row, customerName, subscriber, portIn } = found
+    const { row, customerName, subscriber } = found
     // A row the joins missed (none, with the foreign keys) is left to the view to read, and 404 on.
     if (customerName === null || (row.subscriberId !== null && subscriber === null)) return { row, embedded: new Map() }
+    // After the lock, in a statement of its own (see lockSubscriptionForView).
+    const portIn = await findPortInOfSubscription(tx, ctx.tenant.id, row.id)
     const parts: EmbeddedParts = {
       customer: { customerId: row.customerId, name: customerName },
       subscriber: subscriber && this.parties.embedSubscriberRow(subscriber),
-      porting: portIn && toPortingSummary(portIn, ctx.tenant.timeZone),
+      porting: portIn ? toPortingSummary(portIn, ctx.tenant.timeZone) : null,
     }
     return { row, embedded: new Map([[row.id, parts]]) }
   }

@@ -12,8 +12,9 @@ import { createTestApp } from '../../helpers/test-app.js'
  * idempotency record, plus what the rules and the answer truly need. Every statement counts,
  * `begin` and `commit` included. A change that reads something twice again fails here.
  */
-// The snapshot's parts read with the lock; the numbers, events, timeline row and endpoint read in one statement.
-const MOST = 10
+// The snapshot's customer and subscriber read with the lock, its port-in after it (a lock that waits
+// re-reads only the locked row); the numbers, events, timeline row and endpoint read in one statement.
+const MOST = 11
 
 let t: TestApp
 let log: StatementLog
