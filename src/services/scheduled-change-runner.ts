@@ -16,6 +16,10 @@ export interface BatchResult {
   oneByOne: boolean
 }
 
+/** How long a target whose change threw is left out of batches, and how many are remembered. */
+const SET_ASIDE_MS = 10 * 60_000
+const SET_ASIDE_MAX = 10_000
+
 /** Fails the batch's one transaction so that it can be redone one target at a time. */
 class BatchRefused extends Error {}
 
@@ -35,6 +39,15 @@ export class ScheduledChangeRunner {
     /** Targets taken in one batch (OPENLINE_WORKER_CHANGE_BATCH_SIZE). */
     readonly batchSize = 100,
   ) {}
+
+  /**
+   * Targets whose change threw (not a rule's refusal) when a refused batch was redone one by one,
+   * and until when batches leave them out. Such a change stays pending for its own job, which
+   * retries it with backoff; without this it would be the earliest due in every later batch of its
+   * tenant and refuse each one, so the whole tenant would go one by one for as long as it throws.
+   * In memory, per process: at worst another process's batch meets it once more.
+   */
+  private readonly setAside = new Map<string, number>()
 
   /**
    * The job: applies every due change of one target, in effective order, in one transaction. Safe to
@@ -68,7 +81,9 @@ export class ScheduledChangeRunner {
       const applied = await this.db.transaction(async (tx) => {
         const now = ctx.clock.now()
         // Four times the batch as candidates: a second worker skips the first worker's and takes the next.
-        const candidates = await changes.dueTargets(tx, tenantId, types, now, this.batchSize * 4)
+        const candidates = (await changes.dueTargets(tx, tenantId, types, now, this.batchSize * 4)).filter(
+          (c) => !this.isSetAside(c.targetType, c.targetId),
+        )
         const due: ScheduledChange[] = []
         taken = []
         for (const type of new Set(candidates.map((c) => c.targetType))) {
@@ -98,9 +113,23 @@ export class ScheduledChangeRunner {
         applied += await this.applyDue(tenantId, targetType, targetId)
       } catch {
         // Left pending: the target's own job applies it one by one, and retries it as before.
+        this.setAsideFor(targetType, targetId)
       }
     }
     return { applied, targets: taken.length, oneByOne: true }
+  }
+
+  private isSetAside(targetType: string, targetId: string): boolean {
+    const until = this.setAside.get(`${targetType}:${targetId}`)
+    if (until === undefined) return false
+    if (until > this.clock.now().getTime()) return true
+    this.setAside.delete(`${targetType}:${targetId}`)
+    return false
+  }
+
+  private setAsideFor(targetType: string, targetId: string): void {
+    if (this.setAside.size >= SET_ASIDE_MAX) this.setAside.clear()
+    this.setAside.set(`${targetType}:${targetId}`, this.clock.now().getTime() + SET_ASIDE_MS)
   }
 
   private async contextOf(tenantId: string): Promise<RequestContext> {

@@ -122,4 +122,16 @@ describe('batches of due changes', () => {
     )
     expect(retried).toMatchObject({ state: 'queued', attempts: 1, lastError: 'the provider timed out' })
   })
+
+  it('leave a target whose change threw out of the next batches, so they do not go one by one', async () => {
+    const { tenant, keys } = await keysWithChanges(['crash', 'b', 'c', 'd', 'e', 'f', 'g'])
+    const runner = t.services.changeRunner
+    // The crash is the earliest due: its batch is refused and redone one by one, the crash left pending.
+    expect(await runner.applyDueBatch(tenant.tenant.id)).toMatchObject({ oneByOne: true, applied: 2 })
+    // The next batches leave it out and apply the rest whole.
+    expect(await runner.applyDueBatch(tenant.tenant.id)).toMatchObject({ oneByOne: false, applied: 3 })
+    expect(await runner.applyDueBatch(tenant.tenant.id)).toMatchObject({ oneByOne: false, applied: 1 })
+    expect(await labelsOf(tenant, keys)).toEqual(['extra', 'b', 'c', 'd', 'e', 'f', 'g'])
+    expect((await historyOf(tenant, keys[0] as string))[0]).toMatchObject({ status: 'PENDING' })
+  })
 })
