@@ -9,29 +9,40 @@
 const pending = new Set<() => unknown>()
 
 /** A function that compiles `compile()` the first time it is called and then runs what it built. */
-export function compiledOnFirstUse<A, R>(compile: () => (data: A) => R): (data: A) => R {
-  let built: ((data: A) => R) | undefined
+export function compiledOnFirstUse<A extends unknown[], R>(compile: () => (...args: A) => R): (...args: A) => R {
+  let built: ((...args: A) => R) | undefined
   const build = () => {
     pending.delete(build)
     return (built ??= compile())
   }
   pending.add(build)
-  return (data) => (built ?? build())(data)
+  return (...args) => (built ?? build())(...args)
 }
 
-/** An Ajv-style validator compiled on first use: the wrapper carries the compiled one's `errors`. */
-export function validatorOnFirstUse<V extends ((data: unknown) => unknown) & { errors?: unknown }>(
-  compile: () => V,
-): (data: unknown) => unknown {
+// `never` for the context: Ajv's functions take their own type, which the wrapper passes on unread.
+type Validator = ((data: unknown, context?: never) => unknown) & { errors?: unknown }
+
+/**
+ * An Ajv validator compiled on first use. The wrapper carries the compiled one's `errors`, and a
+ * `schemaEnv` as Ajv's own functions do, so Fastify passes it the parent object (`{ parentData,
+ * parentDataProperty }`) with which Ajv may replace a root value; the wrapper passes it on.
+ */
+export function validatorOnFirstUse(compile: () => Validator): Validator {
   const run = compiledOnFirstUse(() => {
     const validate = compile()
-    return (data: unknown) => {
-      const result = validate(data)
+    return (data: unknown, context?: never) => {
+      const result = validate(data, context)
       wrapper.errors = validate.errors
       return result
     }
   })
-  const wrapper = Object.assign((data: unknown) => run(data), { errors: undefined as unknown })
+  const wrapper: Validator & { schemaEnv: true } = Object.assign(
+    (data: unknown, context?: never) => run(data, context),
+    {
+      errors: undefined as unknown,
+      schemaEnv: true as const,
+    },
+  )
   return wrapper
 }
 
