@@ -6,7 +6,8 @@ import type { LogLevel } from '../config.js'
  * them: the headers that carry them are redacted wherever they appear. Stdout is written
  * asynchronously (pino's SonicBoom: lines written while a write is in flight go out together, one
  * system call for many under load) and flushed synchronously when the process exits, also on a
- * fatal error; only a SIGKILL can lose the last lines.
+ * fatal error. A signal that kills without a handler (SIGKILL, or a SIGTERM before `serve` has
+ * installed its own) can lose the lines still in flight: a write or two, under load.
  */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream) {
   const options: pino.LoggerOptions = {
